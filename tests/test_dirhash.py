@@ -242,6 +242,7 @@ def odd_dir(tmp_path) -> Path:
 
 @pytest.mark.go
 @pytest.mark.parametrize("prefix", ["example.com/m@v1.0.0", "", "/", ".."])
+@pytest.mark.go
 def test_dir_hash_matches_oracle(oracle, odd_dir, prefix):
     [want] = oracle.ask("hashdir", [str(odd_dir)], prefix)
     assert dirhash.hash_dir(odd_dir, prefix) == want

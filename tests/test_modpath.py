@@ -15,7 +15,7 @@ from gomodlab import _gounicode, modpath
 from gomodlab._gostr import quote, quote_rune
 from gomodlab.modpath import InvalidPath, ModuleVersion
 
-ORACLE_SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+ORACLE_SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # ---------------------------------------------------------------------------------------------
 # Strategies
@@ -251,6 +251,7 @@ def test_unicode_classes_match_go(oracle):
         assert ours == want[name], name
 
 
+@pytest.mark.go
 def test_oracle_path_tables(oracle):
     ps = ["example.com/m", "github.com/Azure/azure-sdk", "github.com/!azure/azure-sdk", "example.com/!F",
           "example.com/!!a", "example.com/!", "gopkg.in/yaml.v3", "gopkg.in/yaml", "example.com/m/v1",
@@ -260,6 +261,7 @@ def test_oracle_path_tables(oracle):
     _check_paths(oracle, ps)
 
 
+@pytest.mark.go
 def test_oracle_invalid_utf8(oracle):
     _check_paths(oracle, ["example.com/\udcff", "\udcc3", "v1.0.0-\udce9", "a/\udced\udca0\udc80"], raw=True)
     want = oracle.ask("quote", ["\udcff\udcfe", "x\udcc3(", "\udced\udca0\udc80"], raw=True)

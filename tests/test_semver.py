@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from gomodlab import gotool, semver, universe
 from gomodlab.semver import InvalidVersion
 
-ORACLE_SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+ORACLE_SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # ---------------------------------------------------------------------------------------------
 # Strategies
@@ -294,6 +294,7 @@ def _check_semver_batch(oracle, vs: list[str]) -> None:
     assert semver.sort_versions(vs) == oracle.ask("sort", vs)
 
 
+@pytest.mark.go
 def test_oracle_tables(oracle):
     vs = PRERELEASE_ORDER + ["v1", "v1.2", "v1.0.0+b", "v1.0.0+a", "v2.0.0+incompatible", "v01.0.0",
                              "v1.2.3-01", "none", "", "v1.2.3-pre+meta", "v1.0.0-0.20230101000000-abc"]
@@ -338,6 +339,7 @@ def _rfc3339(v: str) -> str:
     return f"0000-{ts[4:6]}-{ts[6:8]}T{ts[8:10]}:{ts[10:12]}:{ts[12:14]}Z"
 
 
+@pytest.mark.go
 def test_oracle_pseudo_tables(oracle):
     vs = ["v0.0.0-20230102030405-abcdefabcdef", "v1.2.4-0.20230102030405-abcdefabcdef",
           "v1.2.3-pre.0.20230102030405-abcdefabcdef+incompatible", "v1.2.0-0.20230102030405-abc",
