@@ -871,7 +871,7 @@ def _json_char(m: re.Match[str]) -> str:
     if c in _JSON_SHORT:
         return _JSON_SHORT[c]
     if "\udc80" <= c <= "\udcff":
-        return "\\ufffd"  # a byte that is not UTF-8
+        return "\ufffd"  # a byte that is not UTF-8 becomes U+FFFD itself, not an escape
     return f"\\u{ord(c):04x}"  # controls, HTML-sensitive <>&, U+2028/U+2029
 
 
