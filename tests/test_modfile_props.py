@@ -1,7 +1,7 @@
 """Property tests (hypothesis) for the go.mod, go.work and go.sum readers.
 
 - Any bytes or text: the readers either return or raise GoModSyntaxError, quickly.
-- ``-fmt`` keeps the meaning (the same directives, as multisets) and reaches a fixed point by
+- ``-fmt`` keeps the meaning (the same directives, as multisets; comments aside) and reaches a fixed point by
   the second pass. go's own ``-fmt`` is not always idempotent (a blank line sorted to the top of
   a block survives one pass; quoted retract versions are written back unquoted): test_modfile.py
   checks those against go itself, and quoted retract versions are left out of the inputs here.
@@ -151,11 +151,14 @@ def test_fmt_reaches_a_fixed_point(text: str) -> None:
 
 
 def _meaning(mod: modfile.GoMod) -> dict[str, object]:
-    """The records without line numbers, as multisets (-fmt sorts blocks, drops duplicates)."""
+    """The records as multisets (-fmt sorts blocks, drops duplicates), without line numbers and
+    without what comes from comments: unwrapping a one-line block joins the block's comments
+    with the line's, which can change a retraction's rationale or hide a deprecation."""
     def strip(records: tuple) -> list:
-        return sorted(repr({k: getattr(r, k) for k in r.__slots__ if k != "line"}) for r in records)
+        return sorted(repr({k: getattr(r, k) for k in r.__slots__ if k not in ("line", "rationale")})
+                      for r in records)
 
-    return {"module": (mod.module.path, mod.module.deprecated) if mod.module else None,
+    return {"module": mod.module.path if mod.module else None,
             "go": mod.go, "toolchain": mod.toolchain, "godebug": strip(mod.godebug),
             "require": strip(mod.require), "exclude": sorted(set(strip(mod.exclude))),
             "replace": sorted({(r.old_path, r.old_version) for r in mod.replace}),
