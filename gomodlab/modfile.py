@@ -62,7 +62,8 @@ class LocatedError(ParseError):
     def located(self) -> str:
         where = ""
         if self.line:
-            where = f"{self.file}:{self.line}:{self.col}: " if self.col and self.col > 1 else f"{self.file}:{self.line}: "
+            col = f"{self.col}:" if self.col and self.col > 1 else ""
+            where = f"{self.file}:{self.line}:{col} "
         elif self.file:
             where = f"{self.file}: "
         return where + self.message
@@ -619,7 +620,8 @@ class _Reader:
             if len(args) != 1:
                 raise _DirectiveError("toolchain directive expects exactly one argument")
             if not toolchain_ok(args[0]):
-                raise _DirectiveError(f"invalid toolchain version '{args[0]}': must match format go1.23.0 or default")
+                raise _DirectiveError(f"invalid toolchain version '{args[0]}': "
+                                      "must match format go1.23.0 or default")
             f.toolchain = (args[0], line)
         elif verb == "godebug":
             if len(args) != 1 or any(c in args[0] for c in "\"`',"):

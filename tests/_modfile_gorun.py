@@ -8,14 +8,13 @@ from their directory, as the shared corpus was recorded, so go's messages read `
 
 from __future__ import annotations
 
-import os
 import shlex
 import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from gomodlab import modfile
+from gomodlab import gotool, modfile
 
 #: Which go command reads which kind of file.
 _EDIT = {"gomod": ("mod", "edit"), "gowork": ("work", "edit")}
@@ -96,8 +95,5 @@ def mismatches(name: str, data: bytes, kind: str, go: GoOutput) -> list[str]:
 
 
 def go_env(root: Path) -> dict[str, str]:
-    from gomodlab import gotool
-
-    env = gotool.isolated_env(root)
-    env["LANG"] = env["LC_ALL"] = "C"
-    return {k: v for k, v in env.items() if v is not None and k != "PWD"} | {"PATH": os.environ.get("PATH", "")}
+    """An isolated go environment (GOPROXY=off, local toolchain, no go/env file) under ``root``."""
+    return gotool.isolated_env(root, LC_ALL="C")
