@@ -33,8 +33,9 @@ from dataclasses import dataclass
 from functools import cmp_to_key
 from typing import Literal
 
-from . import _gounicode, semver
+from . import semver
 from ._gostr import quote
+from ._modfile_text import fields, is_print_rune, trim_space
 from ._modfile_syntax import (FileSyntax, Line, LineBlock, Source, SyntaxFailure,
                               cleanup_syntax, format_syntax, parse_syntax)
 from .errors import ParseError
@@ -267,7 +268,7 @@ def must_quote(s: str) -> bool:
         if ch in "()[]{},":
             if len(s) > 1:
                 return True
-        elif not _gounicode.is_print(ch):
+        elif not is_print_rune(ch):
             return True
     return s == "" or "//" in s or "/*" in s
 
@@ -500,7 +501,7 @@ def _directive_comment(block: LineBlock | None, line: Line) -> str:
     node: Line | LineBlock = line
     if block is not None and not line.before and not line.suffix:
         node = block
-    texts = [_gounicode.trim_space(c.token[2:]) for c in (*node.before, *node.suffix) if c.token.startswith("//")]
+    texts = [trim_space(c.token[2:]) for c in (*node.before, *node.suffix) if c.token.startswith("//")]
     return "\n".join(texts)
 
 
@@ -509,7 +510,7 @@ def _is_indirect(line: Line) -> bool:
     if not line.suffix:
         return False
     tok = line.suffix[0].token
-    f = _gounicode.fields(tok[2:] if tok.startswith("//") else tok)
+    f = fields(tok[2:] if tok.startswith("//") else tok)
     return (len(f) == 1 and f[0] == "indirect") or (len(f) > 1 and f[0] == "indirect;")
 
 
@@ -742,7 +743,7 @@ def parse_gosum(data: bytes | str, file: str = "go.sum", *, lax: bool = False) -
             # bytes.split() splits on the six ASCII spaces, exactly Go's unicode.IsSpace in ASCII.
             f = [field.decode("ascii") for field in raw.split()]
         else:
-            f = _gounicode.fields(raw.decode("utf-8", "surrogateescape"))
+            f = fields(raw.decode("utf-8", "surrogateescape"))
         if not f:
             continue
         if len(f) != 3:
