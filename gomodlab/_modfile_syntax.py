@@ -400,7 +400,7 @@ class _Parser:
 
         Whole-line comments were placed by the parser; read.go's preorder pass never sees any.
         """
-        post: list[_Node] = []
+        post: list[LParen | Line | LineBlock | CommentBlock] = []
         for stmt in self.file.stmt:
             if isinstance(stmt, LineBlock):
                 post.append(stmt.lparen)

@@ -260,8 +260,14 @@ def is_directory_path(ns: str) -> bool:
             or (len(ns) >= 2 and ns[1] == ":" and ("A" <= ns[0] <= "Z" or "a" <= ns[0] <= "z")))
 
 
+# Printable ASCII that never needs quotes (the common case, checked without a loop).
+_PLAIN = re.compile(r"[\x21\x23-\x26\x2a\x2b\x2d-\x5a\x5c\x5e-\x5f\x61-\x7a\x7c\x7e]+")
+
+
 def must_quote(s: str) -> bool:
     """modfile.MustQuote: ``s`` cannot appear as one bare token in a go.mod line."""
+    if _PLAIN.fullmatch(s):
+        return "//" in s or "/*" in s
     for ch in s:
         if ch in " \"'`":
             return True
