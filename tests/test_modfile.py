@@ -239,7 +239,8 @@ def test_gosum_errors() -> None:
         modfile.parse_gosum(b"a v1 h1:x\n\nb v1\n", "/p/go.sum")
     assert str(exc.value) == "/p/go.sum:3: wrong number of fields 2"
     assert exc.value.go_stderr("ignored") == "malformed go.sum:\n/p/go.sum:3: wrong number of fields 2\n"
-    assert json.loads(modfile.gosum_json(b"a v1 h1:x\n")) == [{"Path": "a", "Version": "v1", "Hash": "h1:x", "Line": 1}]
+    assert json.loads(modfile.gosum_json(b"a v1 h1:x\n")) == [
+        {"Path": "a", "Version": "v1", "Hash": "h1:x", "Line": 1}]
 
 
 def test_quoting_helpers() -> None:
@@ -247,7 +248,8 @@ def test_quoting_helpers() -> None:
     assert modfile.auto_quote("a b") == '"a b"' and modfile.auto_quote("") == '""'
     assert modfile.auto_quote("a//b") == '"a//b"' and modfile.auto_quote("(") == "("
     assert modfile.must_quote("a(") and not modfile.must_quote("é")
-    assert modfile.is_directory_path("C:\\x") and modfile.is_directory_path("..") and not modfile.is_directory_path("x")
+    assert modfile.is_directory_path("C:\\x") and modfile.is_directory_path("..")
+    assert not modfile.is_directory_path("x")
     assert modfile.go_version_ok("1.21rc1") and not modfile.go_version_ok("1.21.x")
     assert modfile.toolchain_ok("go1") and modfile.toolchain_ok("go1.2-x") and not modfile.toolchain_ok("go12")
 
@@ -257,7 +259,8 @@ def test_error_messages_match_go(tmp_path: Path, go_exe: str) -> None:
     files = [(f"e{i:02d}.mod", text.encode(), "gomod") for i, (text, _) in enumerate(ERROR_CASES)]
     results = run_go_edit(go_exe, go_env(tmp_path / "env"), tmp_path / "files", files)
     for (name, _, _), (_, message) in zip(files, ERROR_CASES):
-        assert results[name].json_err.decode() == f"go: errors parsing {name}:\n" + message.replace("go.mod", name) + "\n"
+        want = f"go: errors parsing {name}:\n" + message.replace("go.mod", name) + "\n"
+        assert results[name].json_err.decode() == want
 
 
 # go's own -fmt clean-up has quirks; each of these is compared with the real go command below.
@@ -267,9 +270,11 @@ QUIRKS = {
     # Retract versions are written back unquoted, even when that changes their meaning.
     "retract-unquoted": 'module m\nretract "v1.0.0 x"\nretract ["a b", "c"]\nretract ""\n',
     # An empty block disappears with its comments; a one-line block loses its "(" and ")" comments.
-    "empty-block-and-collapse": "module m\n// lost\nexclude (\n\t// also lost\n)\nrequire ( // c1\n\ta v1.0.0 // c2\n) // c3\n",
+    "empty-block-and-collapse": ("module m\n// lost\nexclude (\n\t// also lost\n)\n"
+                                 "require ( // c1\n\ta v1.0.0 // c2\n) // c3\n"),
     # Unwrapping a one-line block joins its comments with the line's: rationale and deprecation change.
-    "collapse-joins-comments": "// about\nmodule (\n\tm // Deprecated: old\n)\n// note\nretract (\n\tv0.1.0 // bad\n)\n",
+    "collapse-joins-comments": ("// about\nmodule (\n\tm // Deprecated: old\n)\n"
+                                "// note\nretract (\n\tv0.1.0 // bad\n)\n"),
     # Cleared-looking entries leave go.mod's JSON but not the file; go.work keeps an empty godebug key.
     "empty-values": 'module m\ngodebug =v\nrequire "" v1.0.0\n',
     # Later replacements win, earlier excludes/tools win; require and retract stay duplicated.
@@ -279,15 +284,56 @@ QUIRKS = {
     "exclude-sort-121": "module m\ngo 1.21\nexclude (\n\ta v1.10.0\n\ta v1.9.0\n\ta v1.9.0-pre\n)\n",
     "exclude-sort-120": "module m\ngo 1.20\nexclude (\n\ta v1.10.0\n\ta v1.9.0\n)\n",
     # Comment placement: after ")", inside empty lines, at end of file, on a multi-line string.
-    "comments": "// top\n\nmodule m // mod\n\n// before\nrequire (\n\n\t// one\n\ta v1.0.0\n\n\n\tb v1.0.0 // b\n\n)\n// tail\n",
+    "comments": ("// top\n\nmodule m // mod\n\n// before\nrequire (\n\n\t// one\n\ta v1.0.0\n\n\n"
+                 "\tb v1.0.0 // b\n\n)\n// tail\n"),
     "suffix-after-multiline-string": 'module m\nrequire "a\\\nb" v1.0.0 // c\n',
+}
+
+
+# Corners of the grammar, each compared with go (as go.mod, and as go.work with "go 1.21" for "module m").
+EDGES = {
+    "paren-mid": "module m\nrequire ( a v1.0.0\n",
+    "paren-empty-mid": "module m\nrequire () a v1.0.0\n",
+    "rparen-top": "module m\n)\n",
+    "cr-only": "module m\rgo 1.21\rrequire a v1.0.0\r",
+    "ls-in-comment": "module m // a\u2028b\nrequire a v1.0.0 // \u2029 indirect\n",
+    "block-eof-comment": "module m\nrequire (\n\ta v1.0.0\n// c",
+    "module-indirect": "module m // indirect\ngo 1.21 // go\ntoolchain default // tc\n",
+    "retract-sort": ("module m\nretract (\n\tfoo\n\t[v1.0.0, v1.2.0]\n\tv1.1.0\n\t[\"v2.0.0\", v2.1.0]\n"
+                     "\tv1.1.0 // dup\n\t[v0.1.0,v0.2.0]\n)\n"),
+    "nested": "module m\nrequire (\n\t( a\n)\n",
+    "replace-dedupe": "module m\nreplace (\n\ta => ./x\n\ta v1.0.0 => ./y\n\ta => ./z\n\ta v1.0.0 => b v1.0.0\n)\n",
+    "exclude-invalid-order": ("module m\ngo 1.21\nexclude (\n\tb v1.0.0\n\ta v1.0.0-rc.1\n\ta v1.0.0\n"
+                              "\ta v0.9.0+incompatible\n\ta v1\n)\n"),
+    "comments-between-blocks": "// a\n\n// b\nmodule m\n// c\n\n\n// d\nrequire (\n\t// e\n) // f\n// g\n\n// h\n",
+    "suffix-before-paren": "module m\nrequire ( // x\n\ta v1.0.0 // y\n\tb v1.0.0 // z\n) // w\n",
+    "deprecated-in-block": "module (\n\t// Deprecated: blocky\n\tm\n)\n",
+    "deprecated-block-comments": "// Deprecated: outer\nmodule (\n\tm\n)\n",
+    "two-module-blocks": "module (\n\tm\n\tn\n)\n",
+    "godebug-block-sort": "module m\ngodebug (\n\tz=1\n\ta=2\n\tz=0\n)\n",
+    "tool-ignore-dupes": "module m\ntool (\n\tb\n\ta\n\tb\n)\nignore ./x\nignore (\n\t./x\n\t./a\n)\n",
+    "long-quote": 'module "' + "x" * 5000 + '"\n',
+    "escaped-chars": 'module "a\\x41\\101\\u0042\\U00000043\\a\\b"\n',
+    "bad-escape": 'module "a\\400"\n',
+    "surrogate-escape": 'module "a\\ud800"\n',
+    "quoted-then-ident": 'module "a"b\n',
+    "backquote-ok": "module `a`\n",
+    "backquote-version": "module m\nrequire a `v1.0.0`\n",
+    "retract-rationale-multi": "module m\n// one\n//\n// two\nretract v1.0.0 // three\n",
+    "indirect-in-block-collapse": "module m\nrequire (\n\ta v1.0.0 // indirect\n)\n",
+    "empty-file-comments": "// only\n// comments\n",
+    "blank-lines": "\n\n\nmodule m\n\n\n\ngo 1.21\n\n\n",
+    "work-go-lax": "go 1.21.x\n",
+    "tab-comment": "module m\t//\tx\n",
+    "deprecated-empty-line": "// Deprecated: a\n//\n// b\nmodule m\n",
+    "crlf-comment-cr": "module m // x\r\r\n",
 }
 
 
 @pytest.mark.go
 def test_fmt_quirks_match_go(tmp_path: Path, go_exe: str) -> None:
     files = []
-    for name, text in QUIRKS.items():
+    for name, text in {**QUIRKS, **EDGES}.items():
         files.append((f"{name}.mod", text.encode(), "gomod"))
         files.append((f"{name}.work", text.replace("module m\n", "go 1.21\n", 1).encode(), "gowork"))
     results = run_go_edit(go_exe, go_env(tmp_path / "env"), tmp_path / "a", files)

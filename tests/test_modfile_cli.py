@@ -66,7 +66,8 @@ def test_parse_matches_go(workdir: Path, go_exe: str, ours: list[str], theirs: l
     assert (got.stdout, got.stderr, got.returncode) == (want.stdout, want.stderr, want.returncode)
 
 
-def test_gosum_json(workdir: Path, monkeypatch: pytest.MonkeyPatch, capfdbinary: pytest.CaptureFixture[bytes]) -> None:
+def test_gosum_json(workdir: Path, monkeypatch: pytest.MonkeyPatch,
+        capfdbinary: pytest.CaptureFixture[bytes]) -> None:
     monkeypatch.chdir(workdir)
     assert main(["parse", "go.sum"]) == 0
     out = capfdbinary.readouterr().out
@@ -77,7 +78,8 @@ def test_gosum_json(workdir: Path, monkeypatch: pytest.MonkeyPatch, capfdbinary:
     assert out.startswith(b'[\n\t{\n\t\t"Path": "a.example/a",\n')
 
 
-def test_gosum_errors_and_usage_errors(workdir: Path, monkeypatch: pytest.MonkeyPatch, capfdbinary: pytest.CaptureFixture[bytes]) -> None:
+def test_gosum_errors_and_usage_errors(workdir: Path, monkeypatch: pytest.MonkeyPatch,
+        capfdbinary: pytest.CaptureFixture[bytes]) -> None:
     monkeypatch.chdir(workdir)
     assert main(["parse", "bad.sum"]) == 1
     assert capfdbinary.readouterr().err == b"malformed go.sum:\nbad.sum:1: wrong number of fields 2\n"
@@ -86,10 +88,12 @@ def test_gosum_errors_and_usage_errors(workdir: Path, monkeypatch: pytest.Monkey
     assert main(["parse", "missing.mod"]) == 2
     assert capfdbinary.readouterr().err == b"gomodlab parse: open missing.mod: no such file or directory\n"
     assert main(["parse", "go.sum", "--kind", "gomod"]) == 1
-    assert capfdbinary.readouterr().err.startswith(b"go: errors parsing go.sum:\ngo.sum:1: unknown directive: a.example/a\n")
+    assert capfdbinary.readouterr().err.startswith(
+        b"go: errors parsing go.sum:\ngo.sum:1: unknown directive: a.example/a\n")
 
 
-def test_non_utf8_errors_are_written_as_bytes(workdir: Path, monkeypatch: pytest.MonkeyPatch, capfdbinary: pytest.CaptureFixture[bytes]) -> None:
+def test_non_utf8_errors_are_written_as_bytes(workdir: Path, monkeypatch: pytest.MonkeyPatch,
+        capfdbinary: pytest.CaptureFixture[bytes]) -> None:
     (workdir / "x.mod").write_bytes(b"module m\n\xff\xfe x\n")
     monkeypatch.chdir(workdir)
     assert main(["parse", "x.mod"]) == 1

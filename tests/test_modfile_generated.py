@@ -25,13 +25,15 @@ PATHS = (
     ["example.com/m", "golang.org/x/text", "github.com/Foo/Bar", '"example.com/quoted"', '"example.com/with space"',
      '"a\\tb"', "x", "_", "é.com/ü", "\U0001fae8.io/new", '"\\u00e9t\\u00e9"', '"\\xff"', "ex\xffample.com",
      "a=>b", "@v1", "m@v1.0.0", '""', "exa*mple"],
-    ["'single'", "`back`", '"bad\\q"', "example.com/m/v2", "gopkg.in/yaml.v2", "example.com/m/v1", "example.com/m/v0", "example.com/m/v2.0",
+    ["'single'", "`back`", '"bad\\q"', "example.com/m/v2", "gopkg.in/yaml.v2", "example.com/m/v1",
+     "example.com/m/v0", "example.com/m/v2.0",
      "gopkg.in/foo", "exa/*mple", "a,b", "a(b", "\u200bzero.width"],
 )
 VERSIONS = (
     ["v1.2.3", "v1.2", "v1", "v0.0.0-20190101000000-abcdefabcdef", "v2.0.0+incompatible", "v1.2.3-pre",
      "v1.2.3+build", "v1.2.3-pre+meta", '"v1.0.0"', '"v1.0"', "v0.1.0", "v1.10.0"],
-    ["v9.9.9-rc.1", "HEAD", "master", "1.2.3", "v1.2.3.4", "v01.2.3", '"bad', "v1.0.0//c", "'v1'", "v2.0.0", "v3.1.0"],
+    ["v9.9.9-rc.1", "HEAD", "master", "1.2.3", "v1.2.3.4", "v01.2.3", '"bad', "v1.0.0//c", "'v1'", "v2.0.0",
+     "v3.1.0"],
 )
 # Paths whose major version suffix needs a matching version.
 MAJOR_PAIRS = [("example.com/m/v2", "v2.1.0"), ("gopkg.in/yaml.v2", "v2.4.0"), ("example.com/m/v3", '"v3.0.0"'),
@@ -194,7 +196,9 @@ def generate(seed: int, n: int, verbs: list[str], odd_verbs: list[str], blocks: 
     for i in range(n):
         g = _Gen(rng, clean=i % 2 == 0)
         parts = []
-        header = [(first, 0.85), ("go", 0.6), ("toolchain", 0.2)] if first == "module" else [(first, 0.85), ("toolchain", 0.2)]
+        header = [(first, 0.85), ("toolchain", 0.2)]
+        if first == "module":
+            header.insert(1, ("go", 0.6))
         for verb, p in header:
             if rng.random() < p:
                 parts.append(g.before("") + f"{verb} {g.entry(verb)}{g.suffix()}\n")
@@ -214,9 +218,10 @@ def generate(seed: int, n: int, verbs: list[str], odd_verbs: list[str], blocks: 
 @pytest.fixture(scope="module")
 def generated_results(tmp_path_factory: pytest.TempPathFactory, go_exe: str):
     root = tmp_path_factory.mktemp("gen")
-    files = [(f"g{i:04d}.mod", d, "gomod") for i, d in enumerate(generate(SEED, N_GOMOD, GOMOD_VERBS, GOMOD_ODD_VERBS, GOMOD_BLOCKS, "module"))]
-    files += [(f"w{i:04d}.work", d, "gowork")
-              for i, d in enumerate(generate(SEED + 1, N_GOWORK, GOWORK_VERBS, GOWORK_ODD_VERBS, GOWORK_BLOCKS, "go"))]
+    gomods = generate(SEED, N_GOMOD, GOMOD_VERBS, GOMOD_ODD_VERBS, GOMOD_BLOCKS, "module")
+    goworks = generate(SEED + 1, N_GOWORK, GOWORK_VERBS, GOWORK_ODD_VERBS, GOWORK_BLOCKS, "go")
+    files = [(f"g{i:04d}.mod", d, "gomod") for i, d in enumerate(gomods)]
+    files += [(f"w{i:04d}.work", d, "gowork") for i, d in enumerate(goworks)]
     return files, run_go_edit(go_exe, go_env(root / "env"), root / "files", files)
 
 
