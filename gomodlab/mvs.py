@@ -88,6 +88,9 @@ class Reporter:
     replayed step by step.
     """
 
+    def started(self, roots: Sequence[Module], pruning: str = "") -> None:
+        """A traversal from ``roots`` begins (modload reloads the graph after a root update)."""
+
     def visiting(self, m: Module, depth: int) -> None:
         """``m`` is dequeued and its requirements are about to be read."""
 
@@ -276,6 +279,8 @@ def _build(targets: Sequence[Module], reqs: Reqs,
     errors: dict[Module, Exception] = {}
     queue: deque[tuple[Module, int]] = deque((t, 0) for t in dict.fromkeys(targets))
     seen = set(targets)
+    if reporter:
+        reporter.started(targets)
     while queue:
         m, depth = queue.popleft()
         if reporter:
