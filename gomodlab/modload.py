@@ -207,7 +207,7 @@ class MainModFile:
 
     ``replace`` maps ``(old path, old version or "")`` to ``(new path, new version or "")``
     (a new version ``""`` means a directory); ``direct`` holds the paths required without
-    ``// indirect``.
+    ``// indirect`` (excluded versions left out).
     """
 
     path: str
@@ -254,11 +254,13 @@ class MainModFile:
                 old = f"{r.old_path}@{r.old_version}" if r.old_version else r.old_path
                 raise SourceError(f"conflicting replacements for {old}:\n\t{_fmt_repl(prev)}\n\t{_fmt_repl(new)}")
             replace[key] = new
+        exclude = frozenset(Module(x.path, x.version) for x in f.exclude)
         return cls(
             path=f.module.path, dir=p.parent, go=f.go, toolchain=f.toolchain,
             require=tuple(Module(r.path, r.version) for r in f.require),
-            direct=frozenset(r.path for r in f.require if not r.indirect),
-            exclude=frozenset(Module(x.path, x.version) for x in f.exclude),
+            # init.go rootsFromModFile: an excluded requirement is dropped before it can count as direct.
+            direct=frozenset(r.path for r in f.require if not r.indirect and Module(r.path, r.version) not in exclude),
+            exclude=exclude,
             replace=replace,
         )
 
