@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from . import gover, modpath
+from . import gover, modpath, semver
 from .errors import GomodlabError, ParseError, SourceError
 from .mvs import NONE, BuildListError, Graph, Module, ModuleError, Reporter, req
 from .sources import GoModSource, GraphTextSource
@@ -48,13 +48,21 @@ PRUNED = "pruned"
 UNPRUNED = "unpruned"
 
 
+_semver_key = semver.sort_key
+
+
 def cmp_version(path: str, v1: str, v2: str) -> int:
     """modload's version order: ``""`` (a main module) above everything, else gover.ModCompare."""
+    if v1 == v2:
+        return 0
     if v2 == "":
-        return 0 if v1 == "" else -1
+        return -1
     if v1 == "":
         return 1
-    return gover.mod_compare(path, v1, v2)
+    if path == "go" or path == "toolchain":
+        return gover.mod_compare(path, v1, v2)
+    a, b = _semver_key(v1), _semver_key(v2)
+    return (a > b) - (a < b)
 
 
 def _sort_key(m: Module) -> tuple:
@@ -125,8 +133,9 @@ def _fast_summary(data: bytes) -> tuple[str, str | None, list[Module]] | None:
     requires: list[Module] = []
     block: str | None = None
     seen_module = False
-    for line in text.split("\n"):
-        code = line.split("//", 1)[0]
+    for code in text.split("\n"):
+        if "//" in code:
+            code = code.split("//", 1)[0]
         if "(" in code or ")" in code:
             if block is None:
                 mo = _BLOCK_OPEN_RE.match(code)

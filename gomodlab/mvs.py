@@ -180,8 +180,10 @@ class Graph:
         for dep in reqs:
             if dep not in is_root:
                 is_root[dep] = False
-            if compare(dep.path, selected.get(dep.path, NONE), dep.version) < 0:
-                selected[dep.path] = dep.version
+            path, v = dep
+            cur = selected.get(path, NONE)
+            if cur != v and compare(path, cur, v) < 0:
+                selected[path] = v
 
     def required_by(self, m: Module) -> tuple[Module, ...] | None:
         """The requirements recorded for ``m``, or None if they were never loaded (pruned out)."""
