@@ -54,9 +54,10 @@ def _gomod(path: str, go: str | None, reqs: list[tuple[str, str, bool]], extra: 
     return "".join(lines)
 
 
-def generate(seed: int, index: int, *, n_paths: tuple[int, int] = (3, 8)) -> Universe:
-    """The universe number ``index`` of a seeded series."""
+def generate(seed: int, index: int) -> Universe:
+    """The universe number ``index`` of a seeded series (every fourth one larger)."""
     rnd = random.Random(seed * 100003 + index)
+    n_paths = (8, 16) if index % 4 == 3 else (3, 8)
     prefix = f"example.com/s{seed}u{index}"
     main_path = f"{prefix}/main"
     majors: dict[str, str] = {}
@@ -91,7 +92,7 @@ def generate(seed: int, index: int, *, n_paths: tuple[int, int] = (3, 8)) -> Uni
                 modules.append(ModuleSource(p, v, None))  # no go.mod: go synthesises "module p"
                 continue
             go = rnd.choice(GO_LINES)
-            reqs = random_reqs(p, rnd.choice([0, 1, 1, 2, 2, 3, 4]))
+            reqs = random_reqs(p, rnd.choice([0, 1, 1, 2, 2, 3, 4, 6]))
             extra = ""
             if rnd.random() < 0.1:
                 # Directives a dependency's go.mod may carry that go ignores for the graph.
