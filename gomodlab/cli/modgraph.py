@@ -1,0 +1,154 @@
+"""``gomodlab buildlist | modgraph | why | upgrade``: the module graph as the go command computes it.
+
+All four read go.mod files in-process (module cache or GOPROXY) and never run go. ``buildlist``
+prints what ``go list -m all`` prints (GOFLAGS=-mod=mod), ``modgraph`` what ``go mod graph``
+prints; ``why`` shows requirement paths to a module; ``upgrade`` previews ``go get m@v``.
+pandas and networkx stay unimported on the buildlist/modgraph path (start-up time counts there).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+
+def _add_source_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("dir", nargs="?", default=".", metavar="DIR",
+                   help="directory in the main module (default: the current directory)")
+    src = p.add_mutually_exclusive_group()
+    src.add_argument("--modcache", metavar="PATH",
+                     help="read go.mod files from this module cache (default: go env GOMODCACHE)")
+    src.add_argument("--proxy", metavar="URL",
+                     help="read go.mod files from this GOPROXY list (file://, http(s)://, ',' and '|')")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("buildlist", help="print the build list exactly as 'go list -m all' does",
+                       description="The selected version of every module in the graph, main module first, "
+                                   "with '=> replacement' as go list -m all prints them (GOFLAGS=-mod=mod).")
+    _add_source_options(p)
+    p.set_defaults(run=run_buildlist)
+
+    p = sub.add_parser("modgraph", help="print the requirement graph exactly as 'go mod graph' does",
+                       description="One 'module requirement' line per loaded edge, breadth first from the "
+                                   "main module, with pruning, replacements and excludes applied as go does.")
+    _add_source_options(p)
+    p.set_defaults(run=run_modgraph)
+
+    p = sub.add_parser("why", help="show the requirement paths from the main module to a module",
+                       description="The shortest requirement paths (like 'go mod why -m', at the module "
+                                   "level) and, with --all, every path with the version each edge asks for.")
+    p.add_argument("module", metavar="MODULE", help="module path (or path@version for one node)")
+    _add_source_options(p)
+    p.add_argument("--all", action="store_true", help="list every requirement path, not only the shortest")
+    p.add_argument("--limit", type=int, default=100, help="at most this many paths with --all (default 100)")
+    p.set_defaults(run=run_why)
+
+    p = sub.add_parser("upgrade", help="preview 'go get MODULE@VERSION': the new build list and what changes",
+                       description="Upgrade (or downgrade) one module with Minimal Version Selection over the "
+                                   "loaded graph and show each module whose selected version changes.")
+    p.add_argument("target", metavar="MODULE@VERSION")
+    _add_source_options(p)
+    p.add_argument("--dry-run", action="store_true",
+                   help="only show the changes (the default: go.mod is never written)")
+    p.set_defaults(run=run_upgrade)
+
+
+def _source(args: argparse.Namespace):
+    from ..sources import ModCacheSource, ProxySource
+
+    if args.proxy:
+        return ProxySource(args.proxy)
+    return ModCacheSource(args.modcache)
+
+
+def _load(args: argparse.Namespace):
+    from ..modload import Loader, MainModFile, find_main_gomod
+
+    loader = Loader(MainModFile.read(find_main_gomod(args.dir)), _source(args))
+    mg = loader.load()
+    for m in loader.excluded_roots:
+        print(f"gomodlab: dropping requirement on excluded version {m.path} {m.version}", file=sys.stderr)
+    return mg
+
+
+def _dump(obj: Any) -> None:
+    json.dump(obj, sys.stdout, indent=2)
+    sys.stdout.write("\n")
+
+
+def _write_lines(lines: list[str]) -> None:
+    sys.stdout.write("".join(line + "\n" for line in lines))
+
+
+def run_buildlist(args: argparse.Namespace) -> int:
+    mg = _load(args)
+    if args.format == "text":
+        _write_lines(mg.list_lines())
+        return 0
+    out = []
+    for m in mg.build_list():
+        if m.path in ("go", "toolchain"):
+            continue
+        item: dict[str, Any] = {"Path": m.path}
+        if m.version == "":
+            item["Main"] = True
+        else:
+            item["Version"] = m.version
+            if not mg.is_direct(m.path):
+                item["Indirect"] = True
+            r = mg.replacement(m)
+            if r is not None:
+                item["Replace"] = {"Path": r.path, **({"Version": r.version} if r.version else {})}
+        s = mg.summaries.get(m)
+        go = s.go if s is not None else (mg.main_file.go if m.version == "" and mg.main_file else None)
+        if go:
+            item["GoVersion"] = go
+        out.append(item)
+    _dump(out)
+    return 0
+
+
+def run_modgraph(args: argparse.Namespace) -> int:
+    mg = _load(args)
+    if args.format == "text":
+        _write_lines(mg.graph_lines())
+        return 0
+    edges = []
+    for m in mg.graph.bfs():
+        for r in mg.graph.required_by(m) or ():
+            edges.append({"From": str(m), "To": str(r)})
+    _dump(edges)
+    return 0
+
+
+def run_why(args: argparse.Namespace) -> int:
+    from .. import graph as gg
+
+    mg = _load(args)
+    target = args.module
+    result = gg.why(mg, target, all_paths=args.all, limit=args.limit)
+    if args.format == "json":
+        _dump(result.to_json())
+        return 0 if result.found else 1
+    sys.stdout.write(result.text())
+    return 0 if result.found else 1
+
+
+def run_upgrade(args: argparse.Namespace) -> int:
+    from .. import graph as gg
+    from ..errors import GomodlabError
+
+    path, at, version = args.target.partition("@")
+    if not at or not version:
+        raise GomodlabError(f"{args.target}: want MODULE@VERSION")
+    mg = _load(args)
+    plan = gg.plan_get(mg, path, version)
+    if args.format == "json":
+        _dump(plan.to_json())
+        return 0
+    sys.stdout.write(plan.text())
+    return 0

@@ -1,0 +1,681 @@
+"""The module graph of a main module, loaded the way the go command loads it (cmd/go/internal/modload).
+
+This is what ``go mod graph`` prints and what ``go list -m all`` selects from, computed in-process
+from go.mod files (a :class:`~gomodlab.sources.GoModSource` supplies dependencies' go.mod files):
+
+- **Roots** (init.go ``rootsFromModFile``): every ``require`` line of the main go.mod except
+  versions it ``exclude``\\ s, plus ``go@<go line, or 1.16>`` and ``toolchain@<toolchain line>``,
+  sorted with gover.ModSort.
+- **Requirements of a dependency** (modfile.go ``goModSummary``): its go.mod's ``require`` lines
+  in file order, read from the *replacement* when the main go.mod replaces it (an exact
+  ``path version`` replace wins over a path-only one; a directory replacement reads
+  ``<dir>/go.mod``), minus any version the main go.mod excludes; a dependency at ``go >= 1.21``
+  also requires ``go@<its version>``, and ``go@V`` (V >= 1.21) requires ``toolchain@goV``.
+- **Pruning** (buildlist.go ``readModGraph``): a main module at ``go >= 1.17`` loads the go.mod of
+  each root; a pruned dependency's (go >= 1.17) requirements are nodes without loaded edges,
+  while an unpruned one (go < 1.17 or no go line) is expanded transitively. Below 1.17 the main
+  module loads everything reachable.
+- **Root update** (``expandGraph``/``updateRoots``): if a root is not the selected version of
+  its path, the roots are recomputed and the graph reloaded — pruned: each root raised to its
+  selected version until stable; unpruned: the minimal requirement list (mvs ``Req``).
+
+:func:`load` returns a :class:`ModGraph`; ``graph_lines()`` is ``go mod graph`` and
+``list_lines()`` is ``go list -m all`` (GOFLAGS=-mod=mod). Workspaces (go.work) and vendoring are
+not modelled.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import deque
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from . import gover, modpath, semver
+from .errors import GomodlabError, ParseError, SourceError
+from .mvs import NONE, BuildListError, Graph, Module, ModuleError, Reporter, req
+from .sources import GoModSource, GraphTextSource
+
+__all__ = [
+    "PRUNED", "UNPRUNED", "Summary", "MainModFile", "ModGraph", "Loader", "load", "graph_from_text",
+    "parse_summary", "cmp_version", "find_main_gomod",
+]
+
+PRUNED = "pruned"
+UNPRUNED = "unpruned"
+
+
+_semver_key = semver.sort_key
+
+
+def cmp_version(path: str, v1: str, v2: str) -> int:
+    """modload's version order: ``""`` (a main module) above everything, else gover.ModCompare."""
+    if v1 == v2:
+        return 0
+    if v2 == "":
+        return -1
+    if v1 == "":
+        return 1
+    if path == "go" or path == "toolchain":
+        return gover.mod_compare(path, v1, v2)
+    a, b = _semver_key(v1), _semver_key(v2)
+    return (a > b) - (a < b)
+
+
+def _sort_key(m: Module) -> tuple:
+    return gover.mod_sort_key(m.path, m.version)
+
+
+def pruning_for(go: str | None) -> str:
+    """modfile.go pruningForGoVersion; a go.mod without a go line is unpruned."""
+    if go is None or gover.compare(go, gover.EXPLICIT_INDIRECT_VERSION) < 0:
+        return UNPRUNED
+    return PRUNED
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """What the module graph needs from one go.mod (modfile.go ``modFileSummary``).
+
+    ``require`` is in file order and already includes the trailing ``go@V`` requirement of a
+    go >= 1.21 module; ``module`` is the path the go.mod declares (``""`` if none).
+    """
+
+    module: str
+    go: str | None
+    require: tuple[Module, ...]
+    pruning: str
+
+
+# -------------------------------------------------------------------------------------------
+# Reading dependencies' go.mod files: a fast path for the plain files that make up nearly all
+# of a module cache, and modfile.parse_gomod(lax=True) (go's ParseLax) for everything else.
+
+_GO_VERSION_RE = re.compile(r"[1-9][0-9]*\.(?:0|[1-9][0-9]*)(?:\.(?:0|[1-9][0-9]*))?(?:[a-z]+[0-9]+)?\Z")
+_BLOCK_OPEN_RE = re.compile(r"\s*([a-z]+)\s*\(\s*\Z")
+#: Directives ParseLax drops without looking at their arguments (modfile/rule.go ``add``).
+_LAX_IGNORED = frozenset({"toolchain", "exclude", "replace", "godebug", "tool"})
+
+
+@lru_cache(maxsize=65536)
+def _plain_require(path: str, version: str) -> bool:
+    """Whether ``require path version`` parses as is: canonical version fitting the path's major."""
+    if modpath.canonical_version(version) != version:
+        return False
+    _, major, ok = modpath.split_path_version(path)
+    if not ok:
+        return False
+    try:
+        modpath.check_path_major(version, major)
+    except ParseError:
+        return False
+    return True
+
+
+def _fast_summary(data: bytes) -> tuple[str, str | None, list[Module]] | None:
+    """(module, go, requires) of a plain go.mod, or None when the full parser must decide.
+
+    Accepted: ASCII, no quotes/brackets/commas, ``module``/``go``/``require`` lines and
+    ``require (…)`` blocks with canonical versions, and the directives ParseLax ignores.
+    """
+    try:
+        text = data.decode("ascii")
+    except UnicodeDecodeError:
+        return None
+    for bad in ('"', "`", "'", "[", "]", "{", "}", ",", "/*", "\r"):
+        if bad in text:
+            return None
+    module = ""
+    go: str | None = None
+    requires: list[Module] = []
+    block: str | None = None
+    seen_module = False
+    for code in text.split("\n"):
+        if "//" in code:
+            code = code.split("//", 1)[0]
+        if "(" in code or ")" in code:
+            if block is None:
+                mo = _BLOCK_OPEN_RE.match(code)
+                if mo is None:
+                    return None
+                block = mo.group(1)
+                if block != "require" and block not in _LAX_IGNORED:
+                    return None
+                continue
+            if code.strip() != ")":
+                return None
+            block = None
+            continue
+        toks = code.split()
+        if not toks:
+            continue
+        if block is not None:
+            if block == "require":
+                if len(toks) != 2 or not _plain_require(toks[0], toks[1]):
+                    return None
+                requires.append(Module(toks[0], toks[1]))
+            continue
+        verb = toks[0]
+        if verb == "require":
+            if len(toks) != 3 or not _plain_require(toks[1], toks[2]):
+                return None
+            requires.append(Module(toks[1], toks[2]))
+        elif verb == "module":
+            if seen_module or len(toks) != 2:
+                return None
+            module, seen_module = toks[1], True
+        elif verb == "go":
+            if go is not None or len(toks) != 2 or not _GO_VERSION_RE.match(toks[1]):
+                return None
+            go = toks[1]
+        elif verb not in _LAX_IGNORED:
+            return None
+    if block is not None:
+        return None
+    return module, go, requires
+
+
+def parse_summary(data: bytes, name: str = "go.mod") -> Summary:
+    """The :class:`Summary` of a dependency's go.mod bytes, read as go reads them (ParseLax).
+
+    Raises :class:`gomodlab.modfile.GoModSyntaxError` for a file go could not parse either.
+    """
+    fast = _fast_summary(data)
+    if fast is not None:
+        module, go, requires = fast
+    else:
+        from . import modfile
+
+        f = modfile.parse_gomod(data, name, lax=True)
+        module = f.module.path if f.module is not None else ""
+        go = f.go
+        requires = [Module(r.path, r.version) for r in f.require]
+    if go is not None and gover.compare(go, gover.GO_STRICT_VERSION) >= 0:
+        requires.append(Module("go", go))
+    return Summary(module, go, tuple(requires), pruning_for(go))
+
+
+def _toolchain_summary(m: Module) -> Summary:
+    # modfile.go rawGoModSummary: go@V (V >= 1.21) requires toolchain@goV so that go and
+    # toolchain move together; other pseudo-module versions require nothing. Their pruning
+    # field is Go's zero value, "pruned".
+    if m.path == "go" and gover.compare(m.version, gover.GO_STRICT_VERSION) >= 0:
+        return Summary(m.path, None, (Module("toolchain", "go" + m.version),), PRUNED)
+    return Summary(m.path, None, (), PRUNED)
+
+
+# -------------------------------------------------------------------------------------------
+# The main module's go.mod.
+
+@dataclass(frozen=True, slots=True)
+class MainModFile:
+    """The parts of the main go.mod the graph depends on.
+
+    ``replace`` maps ``(old path, old version or "")`` to ``(new path, new version or "")``
+    (a new version ``""`` means a directory); ``direct`` holds the paths required without
+    ``// indirect`` (excluded versions left out).
+    """
+
+    path: str
+    dir: Path
+    go: str | None
+    toolchain: str | None
+    require: tuple[Module, ...]
+    direct: frozenset[str]
+    exclude: frozenset[Module]
+    replace: dict[tuple[str, str], Module]
+
+    @property
+    def go_version(self) -> str:
+        """The go line, or 1.16 when there is none (gover.FromGoMod)."""
+        return self.go or gover.DEFAULT_GO_MOD_VERSION
+
+    @classmethod
+    def read(cls, gomod: str | os.PathLike[str]) -> MainModFile:
+        """Parse a main module's go.mod (strictly, as go parses the main module)."""
+        from . import modfile
+
+        p = Path(gomod)
+        try:
+            data = p.read_bytes()
+        except OSError as e:
+            raise SourceError(f"reading {p}: {e.strerror or e}") from None
+        return cls.from_bytes(data, p)
+
+    @classmethod
+    def from_bytes(cls, data: bytes, gomod: str | os.PathLike[str]) -> MainModFile:
+        """Parse main go.mod bytes; ``gomod`` is the file's path (its directory is the module root)."""
+        from . import modfile
+
+        p = Path(gomod)
+        f = modfile.parse_gomod(data, str(p))
+        if f.module is None:
+            raise SourceError(f"error reading {p}: missing module declaration. To specify the module path:\n"
+                              "\tgo mod edit -module=example.com/mod")
+        replace: dict[tuple[str, str], Module] = {}
+        for r in f.replace:
+            key, new = (r.old_path, r.old_version), Module(r.new_path, r.new_version)
+            prev = replace.get(key)
+            if prev is not None and prev != new:
+                old = f"{r.old_path}@{r.old_version}" if r.old_version else r.old_path
+                raise SourceError(f"conflicting replacements for {old}:\n\t{_fmt_repl(prev)}\n\t{_fmt_repl(new)}")
+            replace[key] = new
+        exclude = frozenset(Module(x.path, x.version) for x in f.exclude)
+        return cls(
+            path=f.module.path, dir=p.parent, go=f.go, toolchain=f.toolchain,
+            require=tuple(Module(r.path, r.version) for r in f.require),
+            # init.go rootsFromModFile: an excluded requirement is dropped before it can count as direct.
+            direct=frozenset(r.path for r in f.require if not r.indirect and Module(r.path, r.version) not in exclude),
+            exclude=exclude,
+            replace=replace,
+        )
+
+    def replacement(self, m: Module) -> Module | None:
+        """The module that replaces ``m`` (modfile.go ``replacement``), or None."""
+        if not self.replace or (m.version == "" and m.path == self.path):
+            return None
+        r = self.replace.get((m.path, m.version))
+        if r is None:
+            r = self.replace.get((m.path, ""))
+        return r
+
+
+def _fmt_repl(m: Module) -> str:
+    return f"{m.path}@{m.version}" if m.version else m.path
+
+
+def find_main_gomod(directory: str | os.PathLike[str]) -> Path:
+    """The go.mod go would use for ``directory``: the nearest one in it or a parent (findModuleRoot).
+
+    go.work files are not followed (workspace mode is not modelled): with ``GOWORK`` unset or
+    ``auto`` a go.work above the module is reported as an error rather than ignored.
+    """
+    d = Path(directory).resolve()
+    if not d.is_dir():
+        raise SourceError(f"{directory}: no such directory")
+    gowork = os.environ.get("GOWORK", "")
+    if gowork not in ("", "auto", "off"):
+        raise SourceError(f"GOWORK={gowork}: workspace mode is not modelled by gomodlab; set GOWORK=off")
+    found: Path | None = None
+    for c in (d, *d.parents):
+        if found is None and (c / "go.mod").is_file():
+            found = c / "go.mod"
+        if gowork != "off" and (c / "go.work").is_file():
+            raise SourceError(f"{c / 'go.work'}: workspace mode is not modelled by gomodlab; "
+                              "run with GOWORK=off to use the module alone")
+        if found is not None and gowork == "off":
+            break
+    if found is None:
+        raise SourceError(f"go.mod file not found in current directory or any parent directory ({d})")
+    return found
+
+
+# -------------------------------------------------------------------------------------------
+# The graph.
+
+@dataclass
+class ModGraph:
+    """A loaded module graph: the model behind ``go mod graph`` and ``go list -m all``.
+
+    ``graph`` is the MVS graph (root: the main module, whose requirements are ``roots``); only
+    loaded modules have requirement lists. ``summaries`` holds the go.mod summary of every loaded
+    node, ``replaced`` the module each replaced node's go.mod came from, ``pruned_edges`` the
+    requirements whose own requirements were not followed because of pruning, and
+    ``excluded_edges`` the requirements dropped because the main go.mod excludes them.
+    ``root_history`` lists each root set tried, the first being the go.mod's own.
+    """
+
+    main: Module
+    pruning: str
+    graph: Graph
+    roots: tuple[Module, ...]
+    root_history: list[tuple[Module, ...]]
+    main_file: MainModFile | None
+    summaries: dict[Module, Summary] = field(default_factory=dict)
+    replaced: dict[Module, Module] = field(default_factory=dict)
+    pruned_edges: list[tuple[Module, Module]] = field(default_factory=list)
+    excluded_edges: list[tuple[Module, Module]] = field(default_factory=list)
+
+    def selected(self, path: str) -> str:
+        """The selected version of ``path`` (``""`` for the main module, ``"none"`` if absent)."""
+        return self.graph.selected(path)
+
+    def build_list(self) -> list[Module]:
+        """Main module first, then every selected path (go and toolchain included) in ModSort order."""
+        return self.graph.build_list(_sort_key)
+
+    def replacement(self, m: Module) -> Module | None:
+        """What the main go.mod replaces ``m`` with, or None."""
+        return self.main_file.replacement(m) if self.main_file else None
+
+    def is_direct(self, path: str) -> bool:
+        """Whether the main go.mod requires ``path`` without ``// indirect`` (``go`` always is)."""
+        return path == "go" or (self.main_file is not None and path in self.main_file.direct)
+
+    def list_lines(self) -> list[str]:
+        """``go list -m all``: one line per module, main first, go/toolchain left out."""
+        out = []
+        for m in self.build_list():
+            if gover.is_toolchain(m.path):
+                continue
+            if m.version == "":
+                out.append(m.path)
+                continue
+            line = f"{m.path} {m.version}"
+            r = self.replacement(m)
+            if r is not None:
+                line += f" => {r.path}" + (f" {r.version}" if r.version else "")
+            out.append(line)
+        return out
+
+    def graph_lines(self) -> list[str]:
+        """``go mod graph``: breadth first from the main module, one line per loaded requirement."""
+        out = []
+        for m in self.graph.bfs():
+            reqs = self.graph.required_by(m)
+            if reqs:
+                ms = str(m)
+                out.extend(f"{ms} {r}" for r in reqs)
+        return out
+
+
+class _LoaderReqs:
+    """modload mvsReqs: the main module requires ``roots``, everyone else their go.mod summary."""
+
+    def __init__(self, loader: Loader, roots: Sequence[Module]) -> None:
+        self.loader, self.roots = loader, tuple(roots)
+
+    def required(self, m: Module) -> Sequence[Module]:
+        if m.version == "" and m.path == self.loader.main.path:
+            return self.roots
+        if m.version == NONE:
+            return ()
+        return self.loader.summary(m).require
+
+    def compare(self, path: str, v1: str, v2: str) -> int:
+        return cmp_version(path, v1, v2)
+
+
+class Loader:
+    """Loads module graphs for one main module, caching every go.mod summary it reads."""
+
+    def __init__(self, main_file: MainModFile, source: GoModSource) -> None:
+        self.main_file = main_file
+        self.main = Module(main_file.path, "")
+        self.source = source
+        self._raw: dict[Module, Summary | GomodlabError] = {}
+        self._summaries: dict[Module, Summary] = {}
+        self.excluded_roots: list[Module] = []
+
+    # -- go.mod summaries ------------------------------------------------------------------
+
+    def raw_summary(self, m: Module) -> Summary:
+        """The summary of ``m``'s own go.mod (no replacement, no exclusions), cached."""
+        got = self._raw.get(m)
+        if got is None:
+            try:
+                got = self._read_raw(m)
+            except GomodlabError as e:
+                got = e
+            self._raw[m] = got
+        if isinstance(got, GomodlabError):
+            raise got
+        return got
+
+    def _read_raw(self, m: Module) -> Summary:
+        if gover.is_toolchain(m.path):
+            return _toolchain_summary(m)
+        if m.version == "":
+            # A directory replacement: <dir>/go.mod, relative to the main module's directory.
+            d = Path(m.path) if os.path.isabs(m.path) else self.main_file.dir / m.path
+            name = d / "go.mod"
+            try:
+                data = name.read_bytes()
+            except OSError as e:
+                raise ModuleError(m, f"reading {name}: {e.strerror or e}") from None
+            shown = os.path.join(m.path, "go.mod")
+        else:
+            data = self.source.gomod(m)
+            shown = "go.mod"
+        try:
+            return parse_summary(data, shown)
+        except ParseError as e:
+            raise ModuleError(m, f"parsing {shown}: {e}") from None
+
+    def summary(self, m: Module) -> Summary:
+        """goModSummary: requirements of ``m`` with replacement and the main module's excludes applied."""
+        s = self._summaries.get(m)
+        if s is not None:
+            return s
+        if gover.is_toolchain(m.path):
+            s = self.raw_summary(m)
+            self._summaries[m] = s
+            return s
+        actual = self.main_file.replacement(m) or m
+        s = self.raw_summary(actual)
+        if actual.version != "":
+            if s.module == "":
+                raise ModuleError(actual, "parsing go.mod: missing module line")
+            if s.module != m.path and s.module != actual.path:
+                raise ModuleError(actual, "parsing go.mod:\n"
+                                          f"\tmodule declares its path as: {s.module}\n"
+                                          f"\t        but was required as: {m.path}")
+        excl = self.main_file.exclude
+        if excl and any(r in excl for r in s.require):
+            s = Summary(s.module, s.go, tuple(r for r in s.require if r not in excl), s.pruning)
+        self._summaries[m] = s
+        return s
+
+    # -- roots -----------------------------------------------------------------------------
+
+    def initial_roots(self) -> list[Module]:
+        """rootsFromModFile + appendGoAndToolchainRoots, sorted (excluded versions dropped)."""
+        roots = []
+        self.excluded_roots = []
+        for r in self.main_file.require:
+            if r in self.main_file.exclude:
+                self.excluded_roots.append(r)
+                continue
+            roots.append(r)
+        roots.append(Module("go", self.main_file.go_version))
+        if self.main_file.toolchain:
+            roots.append(Module("toolchain", self.main_file.toolchain))
+        roots.sort(key=_sort_key)
+        return roots
+
+    # -- loading ---------------------------------------------------------------------------
+
+    def read_graph(self, pruning: str, roots: Sequence[Module], reporter: Reporter | None = None,
+                   unprune: Iterable[Module] = ()) -> ModGraph:
+        """buildlist.go readModGraph: load the graph from ``roots`` with the given pruning."""
+        main = self.main
+        g = Graph(cmp_version, [main])
+        g.require(main, roots)
+        mg = ModGraph(main, pruning, g, tuple(roots), [], self.main_file)
+        force = set(unprune)
+        errors: dict[Module, Exception] = {}
+        enqueued: set[tuple[Module, str]] = set()
+        pruned_seen: set[tuple[Module, Module]] = set()
+        queue: deque[tuple[Module, str, int]] = deque()
+        if reporter:
+            reporter.started([main], pruning)
+            reporter.visiting(main, 0)
+            for r in roots:
+                reporter.requirement(main, r, NONE, r.version)
+        for r in roots:
+            if r.version != NONE and (r, pruning) not in enqueued:
+                enqueued.add((r, pruning))
+                queue.append((r, pruning, 1))
+        summaries = mg.summaries
+        excl = self.main_file.exclude
+        while queue:
+            m, mode, depth = queue.popleft()
+            s = summaries.get(m)
+            if s is None:
+                if m in errors:
+                    continue
+                if reporter:
+                    reporter.visiting(m, depth)
+                try:
+                    s = self.summary(m)
+                except GomodlabError as e:
+                    errors[m] = e
+                    if reporter:
+                        reporter.error(m, e)
+                    continue
+                summaries[m] = s
+                actual = self.main_file.replacement(m)
+                if actual is not None:
+                    mg.replaced[m] = actual
+                if excl and not gover.is_toolchain(m.path):
+                    raw = self.raw_summary(actual or m)
+                    mg.excluded_edges.extend((m, r) for r in raw.require if r in excl)
+                if reporter:
+                    now: dict[str, str] = {}
+                    for r in s.require:
+                        before = now[r.path] if r.path in now else g.selected(r.path)
+                        after = r.version if cmp_version(r.path, before, r.version) < 0 else before
+                        now[r.path] = after
+                        reporter.requirement(m, r, before, after)
+                g.require(m, s.require)
+            follow = mode != PRUNED or s.pruning == UNPRUNED
+            nxt = UNPRUNED if mode == UNPRUNED else s.pruning
+            for r in s.require:
+                if follow or r in force:
+                    if r.version != NONE and (r, nxt) not in enqueued:
+                        enqueued.add((r, nxt))
+                        queue.append((r, nxt, depth + 1))
+                elif (m, r) not in pruned_seen:
+                    pruned_seen.add((m, r))
+                    mg.pruned_edges.append((m, r))
+                    if reporter:
+                        reporter.skipped(m, r, f"{m} is at go {s.go} (pruned): its requirements' "
+                                               "own requirements are not loaded")
+        # An edge recorded as pruned may still have been followed from another, unpruned path.
+        mg.pruned_edges = [(m, r) for m, r in mg.pruned_edges if r not in summaries]
+        if errors:
+            path = g.find_path(lambda x: x in errors)
+            raise BuildListError(errors[path[-1]], path)
+        return mg
+
+    def load(self, reporter: Reporter | None = None) -> ModGraph:
+        """LoadModGraph: the graph from the go.mod's roots, with go's root update when needed."""
+        pruning = pruning_for(self.main_file.go_version)
+        roots = self.initial_roots()
+        history = [tuple(roots)]
+        mg: ModGraph | None = None
+        if self._has_redundant_root(roots):
+            roots, mg = self._update_roots(pruning, roots, None, history, reporter)
+        if mg is None or mg.roots != tuple(roots):
+            mg = self.read_graph(pruning, roots, reporter)
+        if not all(mg.selected(r.path) == r.version for r in roots):
+            roots, mg = self._update_roots(pruning, roots, mg, history, reporter)
+            if mg.roots != tuple(roots):
+                mg = self.read_graph(pruning, roots, reporter)
+        mg.root_history = history
+        return mg
+
+    def _has_redundant_root(self, roots: Sequence[Module]) -> bool:
+        return any(r.path == self.main.path or (i and r.path == roots[i - 1].path) for i, r in enumerate(roots))
+
+    def _update_roots(self, pruning: str, roots: list[Module], mg: ModGraph | None,
+                      history: list[tuple[Module, ...]], reporter: Reporter | None
+                      ) -> tuple[list[Module], ModGraph | None]:
+        if pruning == PRUNED:
+            return self._update_pruned_roots(roots, mg, history, reporter)
+        if mg is None:
+            mg = self.read_graph(pruning, roots, reporter)
+        new = self._update_unpruned_roots(roots, mg)
+        if new != roots:
+            history.append(tuple(new))
+        return new, mg
+
+    def _update_pruned_roots(self, roots: list[Module], mg: ModGraph | None,
+                             history: list[tuple[Module, ...]], reporter: Reporter | None
+                             ) -> tuple[list[Module], ModGraph | None]:
+        # buildlist.go updatePrunedRoots with no packages: every root moves to the selected
+        # version of its path (duplicates and the main module's own path dropped), and the
+        # graph is reloaded until no root moves.
+        max_root: dict[str, str] = {}
+        for r in roots:
+            v = max_root.get(r.path)
+            if v is None or gover.mod_compare(r.path, v, r.version) < 0:
+                max_root[r.path] = r.version
+        current = list(roots)
+        upgraded = False
+        while True:
+            if upgraded:
+                mg = self.read_graph(PRUNED, current, reporter)
+            new: list[Module] = []
+            seen = {self.main.path}
+            upgraded = False
+            for r in current:
+                if r.path in seen:
+                    continue
+                v = mg.selected(r.path) if mg is not None else max_root[r.path]
+                new.append(Module(r.path, v))
+                seen.add(r.path)
+                if v != r.version:
+                    upgraded = True
+            if new != current:
+                history.append(tuple(new))
+            current = new
+            if not upgraded:
+                return current, mg
+
+    def _update_unpruned_roots(self, roots: Sequence[Module], mg: ModGraph) -> list[Module]:
+        # buildlist.go updateUnprunedRoots: roots already at their selected version stay (no
+        # churn, issue 34822), direct dependencies become roots, and mvs.Req fills in the rest.
+        paths: list[str] = []
+        for r in roots:
+            if r.path not in paths and mg.selected(r.path) == r.version:
+                paths.append(r.path)
+        keep = mg.build_list()[1:]
+        for m in keep:
+            if mg.is_direct(m.path) and m.path not in paths:
+                paths.append(m.path)
+        return req(self.main, paths, _LoaderReqs(self, keep))
+
+
+def load(directory: str | os.PathLike[str], source: GoModSource, *,
+         reporter: Reporter | None = None) -> ModGraph:
+    """The module graph of the main module containing ``directory``, as go loads it."""
+    main_file = MainModFile.read(find_main_gomod(directory))
+    return Loader(main_file, source).load(reporter)
+
+
+def graph_from_text(text: str | GraphTextSource) -> ModGraph:
+    """A :class:`ModGraph` rebuilt from ``go mod graph`` output (edges exactly as printed).
+
+    Nodes with printed requirements count as loaded; the roots are the main module's edges.
+    No pruning, replacement or exclusion is recomputed: the text already has them applied.
+    """
+    src = text if isinstance(text, GraphTextSource) else GraphTextSource(text)
+    main = Module(src.main or "", "")
+    roots = tuple(src.edges.get(main, ()))
+    g = Graph(cmp_version, [main])
+    queue = deque([main])
+    loaded = set()
+    while queue:
+        m = queue.popleft()
+        if m in loaded:
+            continue
+        loaded.add(m)
+        reqs = src.edges.get(m)
+        if reqs is None:
+            continue
+        g.require(m, reqs)
+        queue.extend(r for r in reqs if r not in loaded)
+    orphans = [m for m in src.edges if m not in loaded]
+    if orphans:
+        raise SourceError(f"{src.file}: {orphans[0]} has requirements but is not reachable from {main.path}")
+    go = next((r.version for r in roots if r.path == "go"), None)
+    mg = ModGraph(main, pruning_for(go), g, roots, [roots], None)
+    for m, reqs in src.edges.items():
+        if m != main:
+            mgo = next((r.version for r in reqs if r.path == "go"), None)
+            mg.summaries[m] = Summary(m.path, mgo, tuple(reqs), pruning_for(mgo))
+    return mg

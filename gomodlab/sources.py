@@ -1,0 +1,201 @@
+"""Where dependencies' go.mod files come from: a module cache, a GOPROXY list, or captured graph text.
+
+A :class:`GoModSource` hands out the go.mod bytes of ``path@version`` — the same bytes the go
+command reads (modfetch ``GoMod``): the module cache keeps them as
+``<GOMODCACHE>/cache/download/<escaped path>/@v/<escaped version>.mod``, a proxy serves them as
+``$base/<escaped path>/@v/<escaped version>.mod``. A go.mod that cannot be found is never a
+silent gap: :class:`GoModNotFound` names the module version and every place looked.
+
+- :class:`ModCacheSource` — a module cache directory (default: go's GOMODCACHE, worked out like
+  ``go env GOMODCACHE`` without running go).
+- :class:`ProxySource` — a GOPROXY list (``file://``, ``http(s)://``, ``,``/``|`` fallback,
+  ``off``; ``direct`` is refused with advice) through :func:`gomodlab.proxy.fetch_with_fallback`.
+- :class:`ChainSource` — try several sources in order (cache first, then a proxy: what go does).
+- :class:`GraphTextSource` — ``go mod graph`` output captured elsewhere; it already *is* a graph,
+  so it is loaded with :func:`gomodlab.modload.graph_from_text` rather than read file by file.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+from . import modpath
+from .errors import SourceError
+from .mvs import Module, ModuleError
+
+__all__ = [
+    "GoModSource", "GoModNotFound", "ModCacheSource", "ProxySource", "ChainSource",
+    "GraphTextSource", "default_modcache", "go_env_value",
+]
+
+
+class GoModNotFound(ModuleError):
+    """No go.mod for a module version in any place looked; ``places`` lists them."""
+
+    def __init__(self, m: Module, places: Sequence[str]) -> None:
+        self.places = tuple(places)
+        looked = "".join(f"\n\t{p}" for p in self.places) or " (no places to look)"
+        super().__init__(m, f"go.mod not found; looked in:{looked}")
+
+
+@runtime_checkable
+class GoModSource(Protocol):
+    """Anything that can produce the go.mod bytes of a module version."""
+
+    def gomod(self, m: Module) -> bytes:
+        """The go.mod bytes of ``m``; :class:`GoModNotFound` (naming every place looked) if absent."""
+        ...
+
+    def describe(self) -> str:
+        """One line saying where this source reads from (for messages and reports)."""
+        ...
+
+
+def go_env_value(name: str) -> str:
+    """A go environment setting without running go: the process environment, then go's env file.
+
+    go reads ``$GOENV`` (default ``<user config dir>/go/env``) for values not in the environment
+    (cmd/go/internal/cfg); ``GOENV=off`` disables the file.
+    """
+    v = os.environ.get(name)
+    if v:
+        return v
+    envfile = os.environ.get("GOENV")
+    if envfile == "off":
+        return ""
+    if not envfile:
+        config = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
+        envfile = os.path.join(config, "go", "env")
+    try:
+        text = Path(envfile).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+    for line in text.splitlines():
+        key, eq, val = line.partition("=")
+        if eq and key.strip() == name:
+            return val.strip()
+    return ""
+
+
+def default_modcache() -> Path:
+    """GOMODCACHE as ``go env GOMODCACHE`` would report it: $GOMODCACHE, else $GOPATH[0]/pkg/mod."""
+    cache = go_env_value("GOMODCACHE")
+    if cache:
+        return Path(cache)
+    gopath = go_env_value("GOPATH")
+    first = gopath.split(os.pathsep)[0] if gopath else os.path.join(os.path.expanduser("~"), "go")
+    return Path(first) / "pkg" / "mod"
+
+
+class ModCacheSource:
+    """go.mod files from a module cache (``<root>/cache/download/<esc>/@v/<ev>.mod``)."""
+
+    def __init__(self, root: str | os.PathLike[str] | None = None) -> None:
+        self.root = Path(root) if root is not None else default_modcache()
+        self._download = os.path.join(os.fspath(self.root), "cache", "download")
+
+    def path_of(self, m: Module) -> str:
+        """The file that holds ``m``'s go.mod in this cache."""
+        return os.path.join(self._download, modpath.escape_path(m.path), "@v",
+                            modpath.escape_version(m.version) + ".mod")
+
+    def gomod(self, m: Module) -> bytes:
+        f = self.path_of(m)
+        try:
+            with open(f, "rb") as fh:
+                return fh.read()
+        except FileNotFoundError:
+            raise GoModNotFound(m, [f]) from None
+        except OSError as e:
+            raise ModuleError(m, f"reading {f}: {e.strerror or e}") from None
+
+    def describe(self) -> str:
+        return f"module cache {self.root}"
+
+
+class ProxySource:
+    """go.mod files from a GOPROXY list, with go's ``,``/``|`` fallback rules."""
+
+    def __init__(self, goproxy: str) -> None:
+        from . import proxy
+
+        self.goproxy = goproxy
+        self._specs = proxy.parse_goproxy(goproxy)
+
+    def gomod(self, m: Module) -> bytes:
+        from . import proxy
+
+        try:
+            return proxy.fetch_with_fallback(self._specs, m.path, "mod", m.version).data
+        except proxy.DirectNotSupported:
+            raise ModuleError(m, "GOPROXY=direct would fetch it from version control, which gomodlab does not "
+                                 "do; use a module cache (--modcache PATH) or a proxy (--proxy URL)") from None
+        except proxy.NotExist as e:
+            attempts = getattr(e, "attempts", [])
+            places = [a.url or f"GOPROXY={a.proxy}" for a in attempts] or [self.goproxy]
+            raise GoModNotFound(m, places) from None
+        except proxy.ProxyError as e:
+            raise ModuleError(m, str(e)) from None
+
+    def describe(self) -> str:
+        return f"GOPROXY={self.goproxy}"
+
+
+class ChainSource:
+    """Try sources in order; a go.mod missing from all of them names every place looked."""
+
+    def __init__(self, sources: Sequence[GoModSource]) -> None:
+        self.sources = tuple(sources)
+
+    def gomod(self, m: Module) -> bytes:
+        places: list[str] = []
+        for s in self.sources:
+            try:
+                return s.gomod(m)
+            except GoModNotFound as e:
+                places.extend(e.places)
+        raise GoModNotFound(m, places)
+
+    def describe(self) -> str:
+        return ", then ".join(s.describe() for s in self.sources)
+
+
+class GraphTextSource:
+    """The lines of ``go mod graph`` output (``from to`` per line), parsed.
+
+    ``main`` is the main module path (the node without ``@version``); ``edges`` maps each node
+    with printed requirements to them, in printed order. Nodes with no lines of their own are
+    leaves or were pruned out — the text cannot tell which.
+    """
+
+    def __init__(self, text: str, file: str = "go mod graph output") -> None:
+        self.file = file
+        self.edges: dict[Module, list[Module]] = {}
+        self.main: str | None = None
+        for lineno, line in enumerate(text.splitlines(), 1):
+            if not line.strip():
+                continue
+            fields = line.split()
+            if len(fields) != 2:
+                raise SourceError(f"{file}:{lineno}: expected two fields 'module requirement', got {line!r}")
+            a, b = (_node(f) for f in fields)
+            if a.version == "":
+                if self.main is not None and self.main != a.path:
+                    raise SourceError(f"{file}:{lineno}: second main module {a.path} (first was {self.main})")
+                self.main = a.path
+            if b.version == "":
+                raise SourceError(f"{file}:{lineno}: requirement {fields[1]} has no @version")
+            self.edges.setdefault(a, []).append(b)
+        if self.main is None:
+            raise SourceError(f"{file}: no line starts with the main module (a path without @version)")
+
+    def describe(self) -> str:
+        return self.file
+
+
+def _node(text: str) -> Module:
+    path, at, version = text.rpartition("@")
+    return Module(path, version) if at else Module(text, "")
