@@ -475,6 +475,15 @@ def _enumerate(root: str, errors: list[str]) -> dict[str, _Layout]:
                 m = _LEGACY_RE.match(ev)
                 if m and (version := _version_of(m.group(1))) is not None:
                     get(esc, m.group(1), mod, version).legacy.append(e.path)
+    # "<dir>.tmp-<n>" can itself read as a valid version (v1.0.0-pre.tmp-5 is semver): when nothing
+    # but such a directory exists for it and the version it extends is known, it is a leftover of
+    # that version's extraction (go's unzip globs "<dir>.tmp-*").
+    for key, lay in list(layouts.items()):
+        m = _LEGACY_RE.match(lay.ev)
+        stem = layouts.get(f"{lay.esc}@{m.group(1)}") if m else None
+        if stem is not None and not lay.names and not lay.tmp and lay.xtype:
+            stem.legacy.append(lay.xdir)
+            del layouts[key]
     return layouts
 
 
@@ -1009,19 +1018,27 @@ def _derive(f: dict[str, Any], lay: _Layout, gosum: dict[tuple[str, str], list[t
     if gosum:
         have = recorded or zip_h1 or (d["h1"] if d and not d["error"] and "zip" not in files else "")
         where = ".ziphash" if recorded else "zip" if zip_h1 else "extracted dir"
-        lines = gosum.get((mod, ver), [])
-        if have and lines and all(h != have for h, _, _ in lines):
-            h, file, line = lines[0]
-            add("gosum-mismatch", zip_path or zh_path or lay.xdir,
-                f"checksum mismatch: {file}:{line} has {h}, the cache's {where} has {have}", h, have)
+        # Each go.sum belongs to its own project: go accepts a hash if any line of *that* file has it.
+        for file, lines in _by_file(gosum.get((mod, ver), [])):
+            if have and all(h != have for h, _, _ in lines):
+                h, _, line = lines[0]
+                add("gosum-mismatch", zip_path or zh_path or lay.xdir,
+                    f"checksum mismatch: {file}:{line} has {h}, the cache's {where} has {have}", h, have)
         if m is not None and m.get("h1"):
-            lines = gosum.get((mod, ver + "/go.mod"), [])
-            if lines and all(h != m["h1"] for h, _, _ in lines):
-                h, file, line = lines[0]
-                add("gosum-mismatch", files["mod"][4],
-                    f"go.mod checksum mismatch: {file}:{line} has {h}, the cache's .mod has {m['h1']}",
-                    h, m["h1"])
+            for file, lines in _by_file(gosum.get((mod, ver + "/go.mod"), [])):
+                if all(h != m["h1"] for h, _, _ in lines):
+                    h, _, line = lines[0]
+                    add("gosum-mismatch", files["mod"][4],
+                        f"go.mod checksum mismatch: {file}:{line} has {h}, the cache's .mod has {m['h1']}",
+                        h, m["h1"])
     return out
+
+
+def _by_file(lines: list[tuple[str, str, int]]) -> list[tuple[str, list[tuple[str, str, int]]]]:
+    out: dict[str, list[tuple[str, str, int]]] = {}
+    for rec in lines:
+        out.setdefault(rec[1], []).append(rec)
+    return list(out.items())
 
 
 def _entry(f: dict[str, Any], lay: _Layout, kinds: list[str],
@@ -1055,8 +1072,8 @@ def _entry(f: dict[str, Any], lay: _Layout, kinds: list[str],
         dir_mtime=f.get("dir_mtime"),
         ziphash=zh or "" if zh_state in ("ok", "invalid") else "",
         zip_hash=z.get("h1", ""), dir_hash=d.get("h1", ""), gomod_hash=m.get("h1", ""),
-        gosum_zip=" ".join(h for h, _, _ in gosum.get((f["module"], f["version"]), [])),
-        gosum_gomod=" ".join(h for h, _, _ in gosum.get((f["module"], f["version"] + "/go.mod"), [])),
+        gosum_zip=" ".join(dict.fromkeys(h for h, _, _ in gosum.get((f["module"], f["version"]), []))),
+        gosum_gomod=" ".join(dict.fromkeys(h for h, _, _ in gosum.get((f["module"], f["version"] + "/go.mod"), []))),
         origin_vcs=i.get("vcs", ""), origin_url=i.get("url", ""), escaped=lay.key)
 
 

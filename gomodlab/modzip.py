@@ -56,19 +56,28 @@ _LFH = struct.Struct("<4sHHHHHIIIHH")
 class ZipReport:
     """What one read of a module zip found.
 
-    ``h1`` is the dirhash.HashZip value, or ``""`` when the zip could not be hashed. ``errors``
-    holds go's messages, CheckZip's first (``"<name>: <problem>"`` lines, or the size error), then
-    the reader's (``zip: checksum error``…); empty means ``zip.Unzip`` and ``HashZip`` would both
-    succeed. ``uncompressed`` is the sum of declared entry sizes; ``inflated`` the bytes actually
-    decompressed (0 when size limits stopped the read before inflating).
+    ``check_errors`` is what x/mod/zip CheckZip reports, in its words (a directory error such as
+    ``zip: not a valid zip file``, the size error, or one ``"<name>: <problem>"`` per bad entry);
+    ``hash_error`` what dirhash.HashZip reports (``zip: checksum error``…), ``""`` when ``h1`` was
+    computed. Both empty means ``zip.Unzip`` and ``HashZip`` would succeed. ``h1`` is ``""`` when
+    the zip could not be hashed, or was not (``hash=False``, or declared sizes over go's limits:
+    a zip bomb is never inflated). ``uncompressed`` sums the declared entry sizes; ``inflated``
+    counts the bytes actually decompressed.
     """
 
     h1: str
-    errors: tuple[str, ...]
+    check_errors: tuple[str, ...]
+    hash_error: str
     files: int
     size: int
     uncompressed: int
     inflated: int
+
+    @property
+    def errors(self) -> tuple[str, ...]:
+        """Every problem, CheckZip's first (a directory error is reported once)."""
+        extra = (self.hash_error,) if self.hash_error and self.hash_error not in self.check_errors else ()
+        return self.check_errors + extra
 
 
 class _ZipError(Exception):
@@ -453,7 +462,7 @@ def read_module_zip(path: str | os.PathLike[str], mod_path: str, version: str, *
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
-            return ZipReport("", ("not a regular file",), 0, st.st_size, 0, 0)
+            return ZipReport("", ("not a regular file",), "not a regular file", 0, st.st_size, 0, 0)
         if st.st_size > MAX_ZIP_FILE:
             return _too_large(st.st_size)
         return _read(_Source(fd, st.st_size), mod_path, version, hash)
@@ -472,8 +481,9 @@ def read_module_zip_bytes(data: bytes, mod_path: str, version: str, *, hash: boo
 
 
 def _too_large(size: int) -> ZipReport:
+    # CheckZip refuses before reading; HashZip would read it, but we do not inflate a zip that big.
     msg = f"module zip file is too large ({size} bytes; limit is {MAX_ZIP_FILE} bytes)"
-    return ZipReport("", (msg,), 0, size, 0, 0)
+    return ZipReport("", (msg,), "", 0, size, 0, 0)
 
 
 def _read(src: _Source, mod_path: str, version: str, hash: bool) -> ZipReport:
@@ -481,16 +491,16 @@ def _read(src: _Source, mod_path: str, version: str, hash: bool) -> ZipReport:
     try:
         entries = _read_entries(src)
     except _ZipError as err:
-        return ZipReport("", (str(err),), 0, size, 0, 0)
+        return ZipReport("", (str(err),), str(err), 0, size, 0, 0)
     uncompressed = sum(e.usize for e in entries)
-    errors = _check_names(entries, mod_path, version)
-    over_limit = bool(errors) and errors[0].startswith("total uncompressed size")
+    check = tuple(_check_names(entries, mod_path, version))
+    over_limit = bool(check) and check[0].startswith("total uncompressed size")
     if not hash or over_limit:
         # A zip bomb is stopped here, on its declared sizes, before a byte is inflated.
-        return ZipReport("", tuple(errors), len(entries), size, uncompressed, 0)
+        return ZipReport("", check, "", len(entries), size, uncompressed, 0)
     if any("\n" in e.name for e in entries):
-        return ZipReport("", (*errors, "dirhash: filenames with newlines are not supported"),
-                         len(entries), size, uncompressed, 0)
+        return ZipReport("", check, "dirhash: filenames with newlines are not supported", len(entries), size,
+                         uncompressed, 0)
     # HashZip opens each distinct name once (the last entry with that name wins).
     wanted = sorted(set({e.name: i for i, e in enumerate(entries)}.values()))
     digests: dict[int, str] = {}
@@ -499,7 +509,6 @@ def _read(src: _Source, mod_path: str, version: str, hash: bool) -> ZipReport:
         try:
             digests[i], n = _entry_digest(src, entries[i])
         except _ZipError as err:
-            return ZipReport("", (*errors, f"{entries[i].name}: {err}"), len(entries), size,
-                             uncompressed, inflated)
+            return ZipReport("", check, f"{entries[i].name}: {err}", len(entries), size, uncompressed, inflated)
         inflated += n
-    return ZipReport(_hash1(entries, digests), tuple(errors), len(entries), size, uncompressed, inflated)
+    return ZipReport(_hash1(entries, digests), check, "", len(entries), size, uncompressed, inflated)

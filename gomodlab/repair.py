@@ -89,6 +89,8 @@ class Action:
 
     ``reason``: ``damaged`` (from findings), ``unused`` or ``orphan`` (hygiene trim). ``lock`` is
     the lock file, relative to the cache root. ``refetch``: whether ``--refetch`` downloads it again.
+    ``absent``: paths of the version that did not exist when planned (a missing ``.ziphash``…);
+    whatever appears there later (a refetch) is set aside by a restore, so it restores exactly.
     """
 
     module: str
@@ -99,6 +101,7 @@ class Action:
     moves: tuple[Move, ...]
     refetch: bool
     detail: str = ""
+    absent: tuple[str, ...] = ()
 
     @property
     def bytes(self) -> int:
@@ -136,7 +139,7 @@ class Plan:
         return {"root": self.root, "cache_bytes": self.cache_bytes, "cache_files": self.cache_files,
                 "bytes": self.bytes, "actions": [
                     {**{k: v for k, v in asdict(a).items() if k != "moves"}, "kinds": list(a.kinds),
-                     "moves": [asdict(m) for m in a.moves]} for a in self.actions]}
+                     "absent": list(a.absent), "moves": [asdict(m) for m in a.moves]} for a in self.actions]}
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,7 +259,11 @@ def version_action(root: str, module: str, version: str, roles: Iterable[str], *
                 moves.append(Move(_rel(root, p), t, n))
     if not moves:
         return None
-    return Action(module, version, reason, kinds, _lock_rel(module, version), tuple(moves), refetch, detail)
+    esc, ev = modpath.escape_path(module), modpath.escape_version(version)
+    expected = {r: f"cache/download/{esc}/@v/{ev}.{r}" for r in ("zip", "ziphash", "mod", "info")}
+    expected["dir"] = f"{esc}@{ev}"
+    absent = tuple(rel for r, rel in expected.items() if r in roles and not paths[r])
+    return Action(module, version, reason, kinds, _lock_rel(module, version), tuple(moves), refetch, detail, absent)
 
 
 def plan_repair(result: _cache.ScanResult) -> Plan:
@@ -450,7 +457,7 @@ def _finish_move(root: str, session: Path, rec: dict[str, Any]) -> str:
 def _action_from(d: Mapping[str, Any]) -> Action:
     return Action(d["module"], d["version"], d["reason"], tuple(d["kinds"]), d["lock"],
                   tuple(Move(m["src"], m["type"], m["bytes"]) for m in d["moves"]), d["refetch"],
-                  d.get("detail", ""))
+                  d.get("detail", ""), tuple(d.get("absent", ())))
 
 
 def _still_damaged(root: str, action: Action) -> bool:
@@ -618,37 +625,40 @@ def apply(plan: Plan, *, quarantine: str | os.PathLike[str] | None = None, refet
             if a.refetch and a.version:
                 to_refetch.append((a.module, a.version))
         resumed.append(str(s))
-    session = _new_session(base)
-    (session / "README.txt").write_text(
-        "Module cache entries evicted by gomodlab fix. Nothing here was deleted.\n"
-        f"Cache: {root}\nPut everything back with:  gomodlab fix --restore {session}\n"
-        "Throw it away with:        rm -r " + str(session) + "\n")
-    journal = _Journal(session)
     results: list[ActionResult] = []
-    try:
-        journal.write({"op": "session", "root": root, "created": _now(), "tool": "gomodlab fix",
-                       "cache_bytes": plan.cache_bytes, "cache_files": plan.cache_files})
-        journal.write({"op": "plan", "actions": plan.to_dict()["actions"]})
-        for i, (action, first) in enumerate(zip(plan.actions, _offsets(plan.actions))):
-            r = _run_action(journal, root, session, action, i, first, set(), lock_timeout, recheck=True)
-            results.append(r)
-            if on_action is not None:
-                on_action(r)
-        journal.write({"op": "end"})
-    finally:
-        journal.close()
+    session: Path | None = None
+    if plan.actions:
+        session = _new_session(base)
+        (session / "README.txt").write_text(
+            "Module cache entries evicted by gomodlab fix. Nothing here was deleted.\n"
+            f"Cache: {root}\nPut everything back with:  gomodlab fix --restore {session}\n"
+            f"Throw it away with:        rm -r {session}\n")
+        journal = _Journal(session)
+        try:
+            journal.write({"op": "session", "root": root, "created": _now(), "tool": "gomodlab fix",
+                           "cache_bytes": plan.cache_bytes, "cache_files": plan.cache_files})
+            journal.write({"op": "plan", "actions": plan.to_dict()["actions"]})
+            for i, (action, first) in enumerate(zip(plan.actions, _offsets(plan.actions))):
+                r = _run_action(journal, root, session, action, i, first, set(), lock_timeout, recheck=True)
+                results.append(r)
+                if on_action is not None:
+                    on_action(r)
+            journal.write({"op": "end", "steps": journal.steps + 1})
+        finally:
+            journal.close()
     fetched: list[RefetchResult] = []
     if refetch_after:
         to_refetch += [(r.action.module, r.action.version) for r in results
                        if r.state == "moved" and r.action.refetch and r.action.version]
-        for module, version in dict.fromkeys(to_refetch):
-            fetched.append(refetch(root, module, version, env))
-        with open(session / "journal.jsonl", "a") as f:
-            for fr in fetched:
-                f.write(json.dumps({"op": "refetch", **asdict(fr)}) + "\n")
-    _write_manifest(session)
+        fetched = [refetch(root, module, version, env) for module, version in dict.fromkeys(to_refetch)]
+        if session is not None:
+            with open(session / "journal.jsonl", "a") as f:
+                for fr in fetched:
+                    f.write(json.dumps({"op": "refetch", **asdict(fr)}) + "\n")
+    if session is not None:
+        _write_manifest(session)
     moved = sum(m.bytes for r in results for m in r.moves if m.state == "moved")
-    return ApplyResult(str(session), tuple(results), tuple(fetched), tuple(resumed), moved,
+    return ApplyResult(str(session or ""), tuple(results), tuple(fetched), tuple(resumed), moved,
                        plan.cache_bytes - moved, plan.cache_bytes)
 
 
@@ -702,6 +712,25 @@ def _resolve_session(path: str | os.PathLike[str]) -> Path:
     raise CacheError(f"{p}: not a gomodlab quarantine session (no journal.jsonl)")
 
 
+def _displace(journal: _Journal, root: str, session: Path, rel: str, seq: int) -> None:
+    """Move a cache entry that took a quarantined one's place into ``<session>/displaced/``."""
+    src = os.path.join(root, *rel.split("/"))
+    aside = session / "displaced" / rel
+    n = 1
+    while os.path.lexists(aside):
+        aside = session / "displaced" / f"{rel}.{n}"
+        n += 1
+    journal.write({"op": "displace", "seq": seq, "src": rel, "dst": _rel(str(session), str(aside))})
+    aside.parent.mkdir(parents=True, exist_ok=True)
+    modes = _dir_modes(src) if os.path.isdir(src) and not os.path.islink(src) else []
+    if modes:
+        _make_writable(src, modes[:1])
+    os.rename(src, aside)
+    if modes:
+        _make_writable(str(aside), modes)
+    journal.write({"op": "displaced", "seq": seq, "dst": _rel(str(session), str(aside))})
+
+
 def restore(session: str | os.PathLike[str], *, lock_timeout: float = 30.0) -> RestoreResult:
     """Put everything a session moved back into the cache, exact bytes and modes.
 
@@ -724,6 +753,15 @@ def restore(session: str | os.PathLike[str], *, lock_timeout: float = 30.0) -> R
     skipped: list[str] = []
     try:
         journal.write({"op": "restore-begin", "at": _now()})
+        started = {rec["action"] for rec in moves}
+        for i, a in enumerate(plan["actions"]):
+            if i not in started:
+                continue
+            with lockedfile.Mutex(os.path.join(root, *a["lock"].split("/")), timeout=lock_timeout):
+                for rel in a.get("absent", ()):
+                    if os.path.lexists(os.path.join(root, *rel.split("/"))):
+                        _displace(journal, root, s, rel, -1)
+                        displaced.append(rel)
         for rec in sorted(moves, key=lambda r: -r["seq"]):
             if rec["seq"] in back:
                 continue
@@ -743,21 +781,7 @@ def restore(session: str | os.PathLike[str], *, lock_timeout: float = 30.0) -> R
             try:
                 if os.path.lexists(dst):
                     if os.path.lexists(src):
-                        aside = s / "displaced" / rec["src"]
-                        n = 1
-                        while os.path.lexists(aside):
-                            aside = s / "displaced" / f"{rec['src']}.{n}"
-                            n += 1
-                        journal.write({"op": "displace", "seq": rec["seq"], "src": rec["src"],
-                                       "dst": _rel(str(s), str(aside))})
-                        aside.parent.mkdir(parents=True, exist_ok=True)
-                        src_modes = _dir_modes(src) if os.path.isdir(src) and not os.path.islink(src) else []
-                        if src_modes:
-                            _make_writable(src, src_modes[:1])
-                        os.rename(src, aside)
-                        if src_modes:
-                            _make_writable(str(aside), src_modes)
-                        journal.write({"op": "displaced", "seq": rec["seq"], "dst": _rel(str(s), str(aside))})
+                        _displace(journal, root, s, rec["src"], rec["seq"])
                         displaced.append(rec["src"])
                     journal.write({"op": "unmove", "seq": rec["seq"]})
                     os.makedirs(os.path.dirname(src), exist_ok=True)

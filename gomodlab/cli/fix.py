@@ -79,6 +79,9 @@ def print_applied(res, fmt: str) -> None:  # noqa: ANN001 - repair.ApplyResult
                       human_bytes(r["moved"]), r["refetch"] or "-", r["detail"] or r["kinds"]) for r in rows])
     for s in res.resumed:
         print(f"finished the interrupted session {s}")
+    if not res.session:
+        print("nothing to move: no damaged entries")
+        return
     print(f"moved {human_bytes(res.bytes_moved)} into {res.session}; kept {human_bytes(res.bytes_kept)} in the cache "
           f"(go clean -modcache would have thrown away all {human_bytes(res.cache_bytes)})")
     print(f"undo with: gomodlab fix --restore {res.session}")
