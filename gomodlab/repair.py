@@ -23,7 +23,9 @@ Rules that make this safe:
   :func:`apply` rolls the interrupted session forward to the complete fix.
 * **read-only bits** (go's extracted trees are ``0555``) are cleared only on what is moved, so the
   quarantine can be deleted with plain ``rm -r``; the original modes are journaled and restored.
-* nothing is ever deleted; lock files stay where they are (go never removes them either).
+* nothing is ever deleted; lock files stay where they are (go never removes them either: another
+  process may be waiting on one). A lock file that had to be created, as go would create it, is
+  journaled (``lock-created``) and stays after a restore: an empty file, not part of any entry.
 
 The plan is a model (:class:`Plan`, :meth:`Plan.frame` for a DataFrame); apply/restore return
 result records; none of them print.
@@ -487,6 +489,8 @@ def _run_action(journal: _Journal, root: str, session: Path, action: Action, act
         res = ActionResult(action, "skipped-in-progress", str(e), ())
         journal.write({"op": "action", "action": action_id, "state": res.state})
         return res
+    if mutex.created:
+        journal.write({"op": "lock-created", "path": action.lock})
     try:
         if recheck and action.reason == "damaged" and not _still_damaged(root, action):
             res = ActionResult(action, "already-fixed", "no longer damaged when re-checked under go's lock", ())
@@ -778,6 +782,8 @@ def restore(session: str | os.PathLike[str], *, lock_timeout: float = 30.0) -> R
                 except lockedfile.LockTimeout:
                     skipped.append(rec["src"])
                     continue
+                if mutex.created:
+                    journal.write({"op": "lock-created", "path": lock_rel})
             try:
                 if os.path.lexists(dst):
                     if os.path.lexists(src):

@@ -91,7 +91,7 @@ class Mismatch:
 
 _GOSUM_RE = re.compile(r"verifying (\S+?)@(\S+?)(/go\.mod)?: checksum mismatch\s*\n\s*downloaded:\s*(h1:\S+)"
                        r"\s*\n\s*(.+?):\s+(h1:\S+)")
-_SUMDB_RE = re.compile(r"(\S+?)@(\S+?): verifying (module|go\.mod): checksum mismatch\s*\n\s*downloaded:\s*"
+_SUMDB_RE = re.compile(r"(\S+?)@(\S+?)(?:/go\.mod)?: verifying (module|go\.mod): checksum mismatch\s*\n\s*downloaded:\s*"
                        r"(h1:\S+)\s*\n\s*(.+?):\s+(h1:\S+)")
 
 
