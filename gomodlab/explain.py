@@ -247,11 +247,12 @@ _PREFIX = re.compile(r"""
   | \[[A-Z]+/\d+\]\ (?:OUT|ERR)\                                           # Cloud Foundry
   | \[?\d{2}:\d{2}:\d{2}(?:\.\d+)?\]?\ (?=\S)                              # time of day
   | \#\#\[(?:error|warning|notice|debug)\] | ::(?:error|warning|notice)[^:]*::   # GitHub Actions
-  | (?:Error|Warning):\ (?=\S)
+  | (?:Error|Warning):\ 
   | ->\  | >\ ?(?=\S)
   | [\w.-]+\s+\|\ (?=\S)                                                   # docker compose
 """, re.X)
 _POSITION = re.compile(r"(?:[A-Za-z]:)?[^\s:\"'(]*?\.(?:go|mod|work|sum|s|c|h|cc|cpp|m|swig|syso)(?::\d+){1,2}:\s")
+_TOP = re.compile(r"go(?: [\w-]+)*: |go (?:get|install|build|run|test|list|vet|mod \w+|work \w+)\b")
 _WRAP_WIDTHS = (80, 100, 120, 132, 160, 200, 250)
 
 
@@ -286,9 +287,13 @@ def _clean(text: str) -> tuple[list[str], list[_Line]]:
     while i < len(raw):
         nos = [i + 1]
         s = _strip_prefix(raw[i])
-        # A terminal hard wrap: the line fills the width exactly and the next one carries on.
+        # A terminal hard wrap: the line fills the width exactly and the next one carries on. A
+        # next line with a log prefix of its own, or starting a go message, is a line of its own.
         while wrapped and len(raw[nos[-1] - 1]) == width and nos[-1] < len(raw) and raw[nos[-1]].strip():
-            s += _strip_prefix(raw[nos[-1]])
+            nxt = raw[nos[-1]]
+            if _strip_prefix(nxt) != nxt or _TOP.match(nxt) or _POSITION.match(nxt):
+                break
+            s += nxt
             nos.append(nos[-1] + 1)
         i = nos[-1]
         stripped = s.lstrip()
@@ -321,14 +326,13 @@ _GIT_LEAD = re.compile(r"""(?:fatal|error|remote|warning|hint|ERROR|ssh):\s|Plea
   |kex_exchange|Could\ not\ resolve\ hostname|The\ authenticity\ of\ host""", re.X)
 _LOOSE_LEAD = re.compile(r"(?:#\s)?cd \S+; (?:git|hg|svn|bzr|fossil)\b|Cloning into |Fetching https?://|https fetch failed|import \"")
 _SUMMARY = re.compile(r"package \S+: ")
-_TOP = re.compile(r"go(?: [\w-]+)*: |go (?:get|install|build|run|test|list|vet|mod \w+|work \w+)\b")
 _AMBIG_ITEM = re.compile(r"\S+(?: \S+)? \(|/")
 _NOISE = re.compile(r"""(?:
     go:\ (?:downloading|extracting|finding|found|added|upgraded|downgraded|removed|switching\ to|warning:|to\ add\ module\ requirements
            |module\ \S+\ is\ deprecated|error\ loading\ module\ requirements)
   | go:\ .*\ requires\ go\ >=\ \S+;\ switching\ to\ 
   | \d+\.\d+s\ \# | \#\ (?:get|lock)\  | (?:\#\s)?cd\ \S+;\ (?:git|hg|svn|bzr|fossil)\b
-  | (?:mkdir|rm|cp|mv|cat|touch|unzip|chmod)\ 
+  | (?:mkdir|rm|cp|mv|cat|touch|unzip|chmod)\ (?!.*:\s)                  # -x shell echo, not "unzip X: err"
   | Cloning\ into | Fetching\ https?:// | https\ fetch\ failed\.?$
   | Step\ \d+/\d+ | ---> | Removing\ intermediate\ container | \[Pipeline\] | \#\d+\ (?:\[|DONE|CACHED|ERROR|sha256|extracting|resolve|transferring)
   | make(?:\[\d+\])?:\ \*\*\* | Error:\ Process\ completed | exit\ status\ \d+$ | \$\  | go\ version\ go | \#\ [\w./-]+$
@@ -729,7 +733,7 @@ def _toolchain_module(full: str, block: list[_Line], match: re.Match[str]) -> tu
                     if pv:
                         return pv
         return None, re.search(r"Go (\d[\w.]*?)\.?(?:\s|$|#)", text + " ").group(1)
-    m = re.search(r"(go\d[\w.-]*)", text) or re.search(r"\bgo (\d[\w.]*)", text)
+    m = re.search(r"\b(go\d[\w.-]*)", line) or re.search(r"\bgo (\d[\w.]*)", line)
     return None, (m.group(1) if m else None)
 
 
@@ -742,7 +746,10 @@ def _cause(category: str, full: str, match: re.Match[str]) -> str:
         parts = re.findall(r"^(downloaded|go\.(?:work\.)?sum|[\w.-]+):\s+(h1:\S+)$", full, re.M)
         if parts:
             return "checksum mismatch: " + ", ".join(f"{k} {v}" for k, v in parts)
-    return _line_of(full, match.start()).strip() if category in ("toolchain", "gomod-syntax") else match.group(0).strip()
+    line = _line_of(full, match.start()).strip()
+    if category == "gomod-syntax" or "requires go >=" in match.group(0):
+        return _CHAIN_HEAD.sub("", line)
+    return match.group(0).strip()
 
 
 def _location(category: str, full: str, block: list[_Line]) -> str | None:
