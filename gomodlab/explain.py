@@ -410,7 +410,7 @@ _PKG = re.compile(r"(?:^package |import \"|\bcannot load |unrecognized import pa
 _CLONE = re.compile(r"\b(?:git|hg) clone (?:-\S+\s+)*(\S+)")
 _CHAIN_HEAD = re.compile(r"^(?:go(?: [\w-]+)*: |go (?:get|install|mod download)(?: -\S+)*: )")
 _CACHE_FILE = re.compile(r"(?P<root>[^\s\"'()]*?)/cache/download/(?P<esc>[^@\s\"'()]+?)/@v/(?P<ev>[^/\s\"'()]+?)"
-                         r"\.(?:zip|mod|info|ziphash|lock|partial)\b")
+                         r"\.(?:zip|mod|info|ziphash|lock|partial)(?:\d+\.tmp)?\b")
 _CACHE_DIR = re.compile(r"(?P<root>(?:[A-Za-z]:)?/?[^\s\"'()@]*?pkg/mod)/(?P<esc>(?!cache/)[^@\s\"'()]+)@(?P<ev>[^/\s\"'():]+)")
 _PROXY_URL = re.compile(r"(?P<url>(?P<base>https?|file):/+[^\s\"]+?)/(?P<esc>[^\s\"]+?)/@(?:v/(?P<ev>[^/\s\"]+?)\.(?:info|mod|zip)|v/list|latest)")
 _SUMDB_URL = re.compile(r"https?://\S+?/lookup/(?P<esc>[^@\s]+)@(?P<ev>[^\s:\"]+)")
@@ -565,7 +565,6 @@ def _module_root_guess(pkg: str, known: Iterable[str]) -> str:
 class _Context:
     """What the whole text says that a single message may need."""
 
-    raw: list[str]
     progress: list[tuple[int, str, str, str]] = field(default_factory=list)   # (line, verb, path, version)
     finding: list[tuple[int, str]] = field(default_factory=list)              # (line, package)
     known: set[str] = field(default_factory=set)
@@ -575,8 +574,8 @@ _PROGRESS = re.compile(r"^go: (downloading|extracting|finding) (" + _PATH + r") 
 _FINDING_PKG = re.compile(r"^go: finding module for package (" + _PATH + r")$")
 
 
-def _context(raw: list[str], lines: list[_Line]) -> _Context:
-    ctx = _Context(raw)
+def _context(lines: list[_Line]) -> _Context:
+    ctx = _Context()
     for ln in lines:
         m = _PROGRESS.match(ln.body)
         if m:
@@ -622,12 +621,13 @@ def _line_of(text: str, at: int) -> str:
     return text[start:] if end < 0 else text[start:end]
 
 
-def _fill_version(path: str, mentions: Sequence[_Mention], ctx: _Context, before_line: int) -> str | None:
+def _fill_version(path: str, mentions: Sequence[_Mention], ctx: _Context, before_line: int | None = None) -> str | None:
+    """A version for ``path`` from elsewhere in the message, else from ``go: downloading`` lines."""
     for m in mentions:
         if m.path == path and m.version:
             return m.version
     for verbs in (("downloading", "extracting"), ("finding",)):
-        hits = [v for (n, verb, p, v) in ctx.progress if p == path and verb in verbs and n <= before_line]
+        hits = [v for (n, verb, p, v) in ctx.progress if p == path and verb in verbs and (before_line is None or n <= before_line)]
         if hits:
             return hits[-1]
     return None
@@ -664,7 +664,7 @@ def _diagnose(block: list[_Line], ctx: _Context) -> _Draft | None:
         m = re.search(r"found\s+(?:package\s+)?(\S+)\s+in\s+multiple", full)
         module, version = (m.group(1) if m else module), None
     elif category == "gomod-syntax":
-        module, version = _gomod_module(full, mentions)
+        module, version, cause, location = _gomod(full, block, mentions)
     elif category == "toolchain":
         module, version = _toolchain_module(full, block, match)
     elif category == "invalid-module-path":
@@ -674,9 +674,7 @@ def _diagnose(block: list[_Line], ctx: _Context) -> _Draft | None:
             version = next((m.version for m in _mentions_any(full) if m.path == module and m.version), None)
     elif category == "module-not-found":
         q = re.search(r"no matching versions for query\s+\"([^\"]*)\"", full)
-        if q and module and not version:
-            version = q.group(1)
-        elif q and not module:
+        if q and not version:
             version = q.group(1)
     if module and not version and category not in ("ambiguous-import", "gomod-syntax", "toolchain", "missing-gosum-entry"):
         version = _fill_version(module, mentions, ctx, nos[0])
@@ -688,28 +686,46 @@ def _missing_sum_module(full: str, mentions: Sequence[_Mention], ctx: _Context,
     hint = re.search(r"to add(?: it)?:\s+go mod download ((?:" + _PATH + r")(?: " + _PATH + r")*)", full)
     if hint:
         path = hint.group(1).split()[0]
-        return path, _fill_version(path, mentions, ctx, 10**9)
+        return path, _fill_version(path, mentions, ctx)
     pkg = re.search(r"missing go\.sum entry (?:for module providing|needed to verify) package (" + _PATH + ")", full)
     if pkg:
         known = ctx.known | {m.path for m in mentions if m.kind in ("at", "pv", "cache")}
         path = _module_root_guess(pkg.group(1), known)
-        return path, _fill_version(path, [], ctx, 10**9)
+        return path, _fill_version(path, [], ctx)
     return module, version
 
 
 _REQ_LINE = re.compile(r"\b(?:require|exclude|replace|retract)\s+(" + _PATH + r"):?\s+version\s+\"([^\"]+)\"\s+invalid")
 
 
-def _gomod_module(full: str, mentions: Sequence[_Mention]) -> tuple[str | None, str | None]:
-    dep = re.search(r"parsing go\.mod:", full)
-    if dep and "errors parsing" not in full[max(0, dep.start() - 7):dep.start()]:
+def _gomod(full: str, block: list[_Line], mentions: Sequence[_Mention]
+           ) -> tuple[str | None, str | None, str, str | None]:
+    """(module, version, cause, location) of a go.mod parse error.
+
+    modload/modfile.go says ``errors parsing go.mod:`` for the main module's file (each error then
+    starts with file:line) and ``M@V: parsing go.mod: go.mod:L: …`` for a dependency's, which
+    lives in the module cache rather than in the user's tree.
+    """
+    dep = re.search(r"(?<!errors )parsing go\.mod:\s*(?:(\S*go\.mod(?::\d+){1,2}): )?", full)
+    if dep:
         before = [m for m in mentions if m.start < dep.start() and m.kind in ("at", "pv") and m.version]
         if before:
-            return before[-1].path, before[-1].version
+            return before[-1].path, before[-1].version, full[dep.end():].split("\n", 1)[0].strip(), None
+    cause, location = "", None
+    for ln in block:
+        if ln.position and re.search(r"go\.(?:mod|work)\b", ln.position):
+            cause, location = ln.body, ln.position
+            break
+    if not cause:
+        m = re.search(r"(\S*go\.(?:mod|work)(?::\d+){1,2}): ([^\n]+)", full)
+        if m:
+            cause, location = m.group(2), m.group(1)
+        else:
+            cause = _CHAIN_HEAD.sub("", block[-1].body)
     req = _REQ_LINE.search(full)
     if req:
-        return req.group(1), req.group(2)
-    return None, None
+        return req.group(1), req.group(2), cause, location
+    return None, None, cause, location
 
 
 def _toolchain_module(full: str, block: list[_Line], match: re.Match[str]) -> tuple[str | None, str | None]:
@@ -732,7 +748,7 @@ def _toolchain_module(full: str, block: list[_Line], match: re.Match[str]) -> tu
                     pv = _unescape(m.group("esc"), m.group("ev"))
                     if pv:
                         return pv
-        return None, re.search(r"Go (\d[\w.]*?)\.?(?:\s|$|#)", text + " ").group(1)
+        return None, text.rsplit(" ", 1)[-1].rstrip(".")
     m = re.search(r"\b(go\d[\w.-]*)", line) or re.search(r"\bgo (\d[\w.]*)", line)
     return None, (m.group(1) if m else None)
 
@@ -746,9 +762,8 @@ def _cause(category: str, full: str, match: re.Match[str]) -> str:
         parts = re.findall(r"^(downloaded|go\.(?:work\.)?sum|[\w.-]+):\s+(h1:\S+)$", full, re.M)
         if parts:
             return "checksum mismatch: " + ", ".join(f"{k} {v}" for k, v in parts)
-    line = _line_of(full, match.start()).strip()
-    if category == "gomod-syntax" or "requires go >=" in match.group(0):
-        return _CHAIN_HEAD.sub("", line)
+    if "requires go >=" in match.group(0):
+        return _CHAIN_HEAD.sub("", _line_of(full, match.start()).strip())
     return match.group(0).strip()
 
 
@@ -767,13 +782,6 @@ def _location(category: str, full: str, block: list[_Line]) -> str | None:
             return m.group(1)
     if category == "permission-denied":
         m = re.search(r"(?:^|\s)'?([^\s':]*[/\\.][^\s':]*)'?:\s*(?:[Pp]ermission denied|operation not permitted|read-only file system)", full, re.M)
-        if m:
-            return m.group(1)
-    if category == "gomod-syntax":
-        for ln in block:
-            if ln.position and re.search(r"go\.(?:mod|work)\b", ln.position):
-                return ln.position
-        m = re.search(r"(\S*go\.(?:mod|work):\d+(?::\d+)?)", full)
         if m:
             return m.group(1)
     for rx in (_CACHE_FILE, _CACHE_DIR):
@@ -847,10 +855,15 @@ def _fix(d: _Draft) -> tuple[list[str], str]:
             fixes = [f"ls -ld {loc}", f"sudo chown -R \"$(id -u):$(id -g)\" {loc}"]
         return fixes, f"{target}: the filesystem refused access to {loc} ({d.cause})"
     if c == "checksum-mismatch":
-        fixes = [gmfix] if m and v else ["go mod verify"]
+        against = "the checksum database" if re.search(r"checksum server|sumdb", text) else "go.sum"
         if m and v:
-            fixes.append(f"GOPROXY=https://proxy.golang.org GOFLAGS=-mod=mod go mod download {mv}")
-        against = "the checksum database" if "checksum server" in text or "sumdb" in text else "go.sum"
+            # A damaged local copy, a proxy serving other bits than it first did, or a go.sum line
+            # that was edited: in that order. Re-adding the line verifies it against GOSUMDB again.
+            fixes = [gmfix, f"GOPROXY=https://proxy.golang.org go mod download {mv}"]
+            if against == "go.sum":
+                fixes.append(f"sed -i '\\|^{m} {v}[ /]|d' go.sum && go mod download {mv}")
+        else:
+            fixes = ["go mod verify"]
         return fixes, (f"{target}: the downloaded bits differ from {against} (SECURITY ERROR); refetch a clean copy, "
                        "never turn verification off")
     if c == "cache-modified":
@@ -931,17 +944,19 @@ def _fix(d: _Draft) -> tuple[list[str], str]:
         return fixes, f"{target}: the go command's own request failed{where}: {d.cause}"
     if c == "gomod-syntax":
         where = d.location or "go.mod"
-        req = _REQ_LINE.search(text)
         major = re.search(r"should be v0 or v1, not (v\d+)", text)
-        if req and major and m and v:
+        dependency = m and v and d.location is None and re.search(r"(?<!errors )parsing go\.mod:", text)
+        if _REQ_LINE.search(text) and major and m and v:
             fixes = [f"go mod edit -droprequire={m}", f"go get {m}/{major.group(1)}@{v}"]
-        elif m and v and re.search(r"parsing go\.mod:", text) and "errors parsing" not in text:
+        elif dependency:
             fixes = [f"go get {m}@latest"]
         elif re.search(r"unknown directive: (?:toolchain|godebug|tool|ignore)|invalid go version '\d+\.\d+\.\d+'", text):
             fixes = ["go env -w GOTOOLCHAIN=auto", "go version"]
         else:
-            fixes = [f"$EDITOR {where.rsplit(':', 2)[0] if ':' in where else where}", "go mod edit -fmt"]
-        return fixes, f"{_mv(m, v) + ': ' if m else ''}{where}: the go.mod does not parse: {d.cause}"
+            fixes = [f"$EDITOR {re.sub(r'(?::[0-9]+)+$', '', where)}", "go mod tidy"]
+        if dependency:
+            return fixes, f"the go.mod of {mv} does not parse: {d.cause}"
+        return fixes, f"{where}: {d.cause} (the go.mod does not parse)"
     if c == "toolchain":
         need = re.search(r"(?:>=|Go|go)\s*(\d+\.\d+(?:\.\d+)?)", d.cause)
         gov = need.group(1) if need else ""
@@ -997,7 +1012,7 @@ def explain(text: str) -> list[Diagnosis]:
     Where only a path is named, the version is taken from ``go: downloading P V`` lines.
     """
     raw, lines = _clean(text)
-    ctx = _context(raw, lines)
+    ctx = _context(lines)
     drafts = [d for d in (_diagnose(b, ctx) for b in _segment(lines)) if d is not None]
     merged: dict[tuple[str, str | None, str | None], _Draft] = {}
     for d in drafts:
