@@ -171,7 +171,7 @@ TEMPLATES: tuple[Template, ...] = (
     _t("module-not-found", r"no matching versions for query\s+\"[^\"]*\"", "modload/query.go NoMatchingVersionError"),
     _t("module-not-found", r"(?:reading|Get|fetching)\s+\"?\S+?\"?:\s+(?:404|410|400)\b", "web/api.go HTTPError (404/410 mean fs.ErrNotExist)"),
     _t("module-not-found", r"unexpected status \(\S+\):\s+(?:404|410|400)\b", "modfetch/proxy.go (go1.11-go1.13 wording)"),
-    _t("module-not-found", r"\bmissing \S*go\.mod at revision\b|repository rooted at \S+ cannot contain module",
+    _t("module-not-found", r"\bmissing \S*go\.mod(?: and \S+go\.mod)? at revision\b|repository rooted at \S+ cannot contain module",
        "modfetch/coderepo.go findDir, newCodeRepo (notExistError)"),
     _t("module-not-found", r"reading file:\S+:\s+(?:no such file or directory|The system cannot find the (?:file|path) specified)",
        "web/api.go HTTPError for file:// proxies"),

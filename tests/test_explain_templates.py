@@ -118,7 +118,19 @@ not contain an entry for the download.
     ("proxy-off", "go: example.com/m@v1.0.0: module lookup disabled by GOPROXY=off", "module-not-found", "example.com/m", "v1.0.0"),
     ("go111-unknown-revision", "go: finding example.com/m v1.0.0\ngo: example.com/m@v1.0.0: unknown revision v1.0.0\n"
                                "go: error loading module requirements", "module-not-found", "example.com/m", "v1.0.0"),
+    ("missing-gomod-v2", "go: github.com/x/y@v1.0.0: invalid version: missing github.com/x/y/go.mod and .../v2/go.mod at revision v1.0.0",
+     "module-not-found", "github.com/x/y", "v1.0.0"),
+    ("vendor-lookup", "main.go:5:2: cannot find module providing package github.com/x/y: import lookup disabled by -mod=vendor",
+     "module-not-found", "github.com/x/y", None),
+    ("sumdb-tile-404", "go: github.com/x/y@v1.0.0: verifying go.mod: github.com/x/y@v1.0.0/go.mod: reading "
+                       "https://sum.golang.org/tile/8/0/x123/456: 404 Not Found", "module-not-found", "github.com/x/y", "v1.0.0"),
     # --- vcs-command-failed: codehost.go RunError, os/exec, git ---------------------------
+    ("git-rpc-failed", "go: github.com/x/y@v0.0.0-20190101000000-abcdefabcdef: git fetch -f https://github.com/x/y refs/heads/*:refs/heads/* "
+                       "refs/tags/*:refs/tags/* in /go/pkg/mod/cache/vcs/" + H + ": exit status 128:\n\terror: RPC failed; curl 56 "
+                       "GnuTLS recv error (-9): A TLS packet with unexpected length was received.\n\tfatal: The remote end hung up unexpectedly",
+     "vcs-command-failed", "github.com/x/y", "v0.0.0-20190101000000-abcdefabcdef"),
+    ("hg-missing", 'go: example.org/x@v1.0.0: hg clone -U -- https://example.org/x ' + H + ': exec: "hg": executable file not found in $PATH',
+     "vcs-command-failed", "example.org/x", "v1.0.0"),
     ("git-fetch-windows", "go: example.com/r.git@v1.0.0: git fetch -f origin refs/heads/*:refs/heads/* refs/tags/*:refs/tags/* in "
                           "C:\\Users\\dev\\go\\pkg\\mod\\cache\\vcs\\" + H + ": exit status 128:\n"
                           "\tfatal: unable to access 'https://example.com/r/': Could not resolve host: example.com",
@@ -153,6 +165,10 @@ not contain an entry for the download.
      "proxy-unreachable", "github.com/acme/lib", "v1.4.0"),
     ("proxyconnect", 'go: example.com/m@v1.0.0: Get "https://proxy.golang.org/example.com/m/@v/v1.0.0.mod": proxyconnect tcp: '
                      "dial tcp 10.1.1.1:3128: connect: connection refused", "proxy-unreachable", "example.com/m", "v1.0.0"),
+    ("http-429", "go: downloading github.com/x/y v1.0.0\ngo: github.com/x/y@v1.0.0: reading https://goproxy.io/github.com/x/y/@v/v1.0.0.zip: "
+                 "429 Too Many Requests", "proxy-unreachable", "github.com/x/y", "v1.0.0"),
+    ("sumdb-timeout", 'go: github.com/x/y@v1.0.0: verifying module: github.com/x/y@v1.0.0: Get "https://sum.golang.org/lookup/github.com/x/y@v1.0.0": '
+                      "dial tcp 142.251.43.17:443: i/o timeout", "proxy-unreachable", "github.com/x/y", "v1.0.0"),
     ("http-503", "go: example.com/m@v1.0.0: reading https://goproxy.io/example.com/m/@v/v1.0.0.zip: 503 Service Unavailable",
      "proxy-unreachable", "example.com/m", "v1.0.0"),
     ("go-get-meta", 'go: example.com/m@v1.0.0: unrecognized import path "example.com/m": https fetch: Get '
@@ -194,6 +210,9 @@ not contain an entry for the download.
      "invalid-module-path", "example/foo", "v1.0.0"),
     ("declares-path", "go: example.com/new@v1.0.0: parsing go.mod:\n\tmodule declares its path as: example.com/old\n"
                       "\t        but was required as: example.com/new", "invalid-module-path", "example.com/new", "v1.0.0"),
+    ("none-updating-to", "go get: github.com/x/y@none updating to\n\tgithub.com/x/y@v1.2.3: parsing go.mod:\n"
+                         "\tmodule declares its path as: github.com/X/y\n\t        but was required as: github.com/x/y",
+     "invalid-module-path", "github.com/x/y", "v1.2.3"),
     ("post-v2", 'go: example.com/m@v2.1.0: invalid version: go.mod has post-v2 module path "example.com/m/v2" at revision v2.1.0',
      "invalid-module-path", "example.com/m", "v2.1.0"),
     ("must-match-major", 'go: example.com/m@v3.0.0+incompatible: invalid version: module contains a go.mod file, so module path '
