@@ -634,13 +634,13 @@ def _fill_version(path: str, mentions: Sequence[_Mention], ctx: _Context, before
 
 
 def _diagnose(block: list[_Line], ctx: _Context) -> _Draft | None:
+    if all(_NOISE.match(ln.body) for ln in block):
+        return None
     full, masked = _block_text(block)
     nos = [n for ln in block for n in ln.nos]
     signals = _signals(masked)
     mentions = _mentions(full)
     if not signals:
-        if all(_NOISE.match(ln.body) for ln in block):
-            return None
         pick = _pick(mentions, len(full))
         module = pick.path if pick else None
         version = (pick.version or _fill_version(pick.path, mentions, ctx, nos[0])) if pick else None
