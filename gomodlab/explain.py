@@ -391,6 +391,11 @@ def _segment(lines: list[_Line]) -> list[list[_Line]]:
 
 @dataclass(slots=True)
 class _Mention:
+    """A module (or package) path the message names, and how: ``at`` path@version, ``pv``
+    verify.go's "path version:", ``mod`` "module path", ``goget`` "go get path:", ``pkg`` a
+    package, ``clone`` a GOPATH-era git clone URL, ``chain`` a bare "path:" in the error chain,
+    ``cache`` a module-cache path, ``url`` a proxy, sumdb or ?go-get=1 URL (the weakest)."""
+
     start: int
     path: str
     version: str | None
@@ -412,7 +417,7 @@ _CHAIN_HEAD = re.compile(r"^(?:go(?: [\w-]+)*: |go (?:get|install|mod download)(
 _CACHE_FILE = re.compile(r"(?P<root>[^\s\"'()]*?)/cache/download/(?P<esc>[^@\s\"'()]+?)/@v/(?P<ev>[^/\s\"'()]+?)"
                          r"\.(?:zip|mod|info|ziphash|lock|partial)(?:\d+\.tmp)?\b")
 _CACHE_DIR = re.compile(r"(?P<root>(?:[A-Za-z]:)?/?[^\s\"'()@]*?pkg/mod)/(?P<esc>(?!cache/)[^@\s\"'()]+)@(?P<ev>[^/\s\"'():]+)")
-_PROXY_URL = re.compile(r"(?P<url>(?P<base>https?|file):/+[^\s\"]+?)/(?P<esc>[^\s\"]+?)/@(?:v/(?P<ev>[^/\s\"]+?)\.(?:info|mod|zip)|v/list|latest)")
+_PROXY_URL = re.compile(r"(?P<url>(?:https?|file):/+[^\s\"]+?)/(?P<esc>[^\s\"]+?)/@(?:v/(?P<ev>[^/\s\"]+?)\.(?:info|mod|zip)|v/list|latest)")
 _SUMDB_URL = re.compile(r"https?://\S+?/lookup/(?P<esc>[^@\s]+)@(?P<ev>[^\s:\"]+)")
 _GOGET_URL = re.compile(r"https?://(?P<path>[^\s?\"]+)\?go-get=1")
 _URL = re.compile(r"(?:https?|file):/+[^\s\"'),]+")
@@ -463,10 +468,9 @@ def _mentions(text: str) -> list[_Mention]:
         path, version = m.group(1), m.group(2)
         if _is_modlike(path) and _good_version(path, version) and not re.match(r"\s+requires\b", text[m.end():]):
             add(m.start(), path, version, "at")
-    for rx, kind in ((_PV, "pv"),):
-        for m in rx.finditer(text):
-            if _is_modlike(m.group(1)):
-                add(m.start(), m.group(1), m.group(2), kind)
+    for m in _PV.finditer(text):
+        if _is_modlike(m.group(1)):
+            add(m.start(), m.group(1), m.group(2), "pv")
     for rx, kind in ((_MOD, "mod"), (_GOGET, "goget"), (_PKG, "pkg")):
         for m in rx.finditer(text):
             if _is_modlike(m.group(1)):
