@@ -941,7 +941,7 @@ def _fix(d: _Draft) -> tuple[list[str], str]:
                 k = next((i for i, p in enumerate(parts) if "." in p), 0)
                 base = um.group("url") + "/" + "/".join(parts[:k]) if k else base
         fixes = []
-        if re.search(r"unknown authority|not standards compliant|certificate has expired", d.cause):
+        if re.search(r"unknown authority|not standards compliant", d.cause):
             fixes.append("export SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt")
         if re.search(r"proxyconnect", text):
             fixes.append("echo \"$HTTPS_PROXY\"")
