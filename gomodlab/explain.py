@@ -768,7 +768,13 @@ def _cause(category: str, full: str, match: re.Match[str]) -> str:
             return "checksum mismatch: " + ", ".join(f"{k} {v}" for k, v in parts)
     if "requires go >=" in match.group(0):
         return _CHAIN_HEAD.sub("", _line_of(full, match.start()).strip())
-    return match.group(0).strip()
+    if category in ("toolchain", "ambiguous-import", "missing-gosum-entry"):
+        return " ".join(match.group(0).split())
+    # The rest of the chain from the matched words on: "dial tcp …: i/o timeout",
+    # "reading URL: 404 Not Found", "has post-v2 module path "…" at revision v2.0.0".
+    rest = full[match.start():]
+    end = rest.find("\n", len(match.group(0)))
+    return " ".join((rest if end < 0 else rest[:end]).split())
 
 
 def _location(category: str, full: str, block: list[_Line]) -> str | None:
@@ -832,12 +838,13 @@ def _fix(d: _Draft) -> tuple[list[str], str]:
     """(commands, summary) for one diagnosis: the smallest safe repair first."""
     c, m, v = d.category, d.module, d.version
     mv = _mv(m, v)
-    target = mv or "the module"
+    target = f"{mv}: " if mv else ""
     root = _cache_root(d.location)
     gmfix = f"gomodlab fix {root + ' ' if root else ''}--module {mv} --apply --refetch"
     text = d.text
     if c == "private-module-auth":
-        host = (m or "").split("/")[0] or "HOST"
+        said = re.search(r"for '\w+://([^/']+)|unable to access '\w+://([^/']+)|git@([\w.-]+):", text)
+        host = next((g for g in said.groups() if g), "") if said else (m or "").split("/")[0] or "HOST"
         pat = _private_pattern(m) if m else "HOST/*"
         fixes = [f"go env -w GOPRIVATE={pat}"]
         if re.search(r"\b40[13]\b", d.cause) and d.url and "sum.golang.org" not in d.url and "/lookup/" not in d.url:
@@ -847,7 +854,7 @@ def _fix(d: _Draft) -> tuple[list[str], str]:
             fixes += [f"ssh -T git@{host}", "ssh-add ~/.ssh/id_ed25519"]
         else:
             fixes += [f"git config --global url.\"git@{host}:\".insteadOf \"https://{host}/\""]
-        return fixes, f"{target}: credentials for {host} are missing or refused ({d.cause}); mark it private and give git a way in"
+        return fixes, f"{target}credentials for {host} are missing or refused ({d.cause}); mark it private and give git a way in"
     if c == "permission-denied":
         loc = d.location or "the directory named"
         if d.location and "/pkg/mod" in d.location.replace("\\", "/"):
@@ -857,7 +864,7 @@ def _fix(d: _Draft) -> tuple[list[str], str]:
             fixes = ["go env -w GOBIN=\"$HOME/go/bin\""]
         else:
             fixes = [f"ls -ld {loc}", f"sudo chown -R \"$(id -u):$(id -g)\" {loc}"]
-        return fixes, f"{target}: the filesystem refused access to {loc} ({d.cause})"
+        return fixes, f"{target}the filesystem refused access to {loc} ({d.cause})"
     if c == "checksum-mismatch":
         against = "the checksum database" if re.search(r"checksum server|sumdb", text) else "go.sum"
         if m and v:
@@ -868,11 +875,11 @@ def _fix(d: _Draft) -> tuple[list[str], str]:
                 fixes.append(f"sed -i '\\|^{m} {v}[ /]|d' go.sum && go mod download {mv}")
         else:
             fixes = ["go mod verify"]
-        return fixes, (f"{target}: the downloaded bits differ from {against} (SECURITY ERROR); refetch a clean copy, "
+        return fixes, (f"{target}the downloaded bits differ from {against} (SECURITY ERROR); refetch a clean copy, "
                        "never turn verification off")
     if c == "cache-modified":
         fixes = [gmfix, "go mod verify"] if m and v else ["go mod verify"]
-        return fixes, f"{target}: the module cache copy changed after download ({d.cause}); quarantine it and refetch"
+        return fixes, f"{target}the module cache copy changed after download ({d.cause}); quarantine it and refetch"
     if c == "zip-unreadable":
         if m and v and v not in _QUERIES:
             fixes = [gmfix, f"GOPROXY=https://proxy.golang.org go mod download {mv}"]
@@ -880,7 +887,7 @@ def _fix(d: _Draft) -> tuple[list[str], str]:
             fixes = [f"go mod download -json {mv or m}", f"gomodlab fix {root + ' ' if root else ''}--module {m}@VERSION --apply --refetch"]
         else:
             fixes = ["go mod verify", "gomodlab fix --module MODULE@VERSION --apply --refetch"]
-        return fixes, f"{target or 'a module'}: its zip cannot be read ({d.cause}); refetch it (a proxy may be serving a broken copy)"
+        return fixes, f"{target}the module zip cannot be read ({d.cause}); refetch it (a proxy may be serving a broken copy)"
     if c == "missing-gosum-entry":
         hint = re.search(r"to add(?: it)?:\s*\n\s*((?:cd \S+\s*\n\s*)?go (?:get|mod download)[^\n]*)", text)
         if hint:
@@ -891,7 +898,7 @@ def _fix(d: _Draft) -> tuple[list[str], str]:
             fixes = ["go mod tidy"]
         if "go mod tidy" not in fixes:
             fixes.append("go mod tidy")
-        return fixes, f"{target}: go.sum has no checksum for it and the command may not add one (-mod=readonly)"
+        return fixes, f"{target}go.sum has no checksum for the module and the command may not add one (-mod=readonly)"
     if c == "module-not-found":
         pkg = re.search(r"(?:no required module provides|cannot find module providing) package (" + _PATH + ")", text)
         if "module lookup disabled" in text:
@@ -906,7 +913,7 @@ def _fix(d: _Draft) -> tuple[list[str], str]:
             fixes = [f"GOPROXY=direct go list -m -versions {m}", f"go get {m}@latest"]
         else:
             fixes = ["go mod tidy"]
-        return fixes, f"{target}: no such version where go looked ({d.cause})"
+        return fixes, f"{target}no such version where go looked ({d.cause})"
     if c == "vcs-command-failed":
         local = re.search(r"bad config|not a git repository|bad object|corrupt|loose object|unable to read|index file|"
                           r"does not appear to be a git repository|object file .* is empty|bad revision", text)
@@ -923,7 +930,7 @@ def _fix(d: _Draft) -> tuple[list[str], str]:
         else:
             fixes = ["go env -w GOPROXY=https://proxy.golang.org,direct", f"go mod download -x {mv}".rstrip()]
         where = f" in {d.location}" if d.location else ""
-        return fixes, f"{target}: a version-control command failed{where}: {d.cause}"
+        return fixes, f"{target}a version-control command failed{where}: {d.cause}"
     if c == "proxy-unreachable":
         base = None
         if d.url:
@@ -934,7 +941,7 @@ def _fix(d: _Draft) -> tuple[list[str], str]:
                 k = next((i for i, p in enumerate(parts) if "." in p), 0)
                 base = um.group("url") + "/" + "/".join(parts[:k]) if k else base
         fixes = []
-        if re.search(r"x509|certificate", d.cause):
+        if re.search(r"unknown authority|not standards compliant", d.cause):
             fixes.append("export SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt")
         if re.search(r"proxyconnect", text):
             fixes.append("echo \"$HTTPS_PROXY\"")
@@ -945,7 +952,7 @@ def _fix(d: _Draft) -> tuple[list[str], str]:
         if mv:
             fixes.append(f"go mod download -x {mv}")
         where = f" ({d.url})" if d.url else ""
-        return fixes, f"{target}: the go command's own request failed{where}: {d.cause}"
+        return fixes, f"{target}the go command's own request failed{where}: {d.cause}"
     if c == "gomod-syntax":
         where = d.location or "go.mod"
         major = re.search(r"should be v0 or v1, not (v\d+)", text)
@@ -988,7 +995,7 @@ def _fix(d: _Draft) -> tuple[list[str], str]:
             fixes = [f"go mod edit -droprequire={m}"]
         else:
             fixes = ["go mod tidy"]
-        return fixes, f"{target}: the module path does not match the version or go.mod ({d.cause})"
+        return fixes, f"{target}the module path does not match the version or go.mod ({d.cause})"
     if c == "ambiguous-import":
         cands = re.findall(r"^(" + _PATH + r") (v\S+) \(", text, re.M)
         parents = [p for p, _ in cands if m and m != p and m.startswith(p + "/")]
