@@ -70,10 +70,10 @@ import errno
 import fcntl
 import hashlib
 import json
+import marshal
 import os
 import re
 import stat
-import subprocess
 import sys
 import time
 from collections import defaultdict
@@ -382,11 +382,16 @@ def _version_of(ev: str) -> str | None:
     return v
 
 
-def _module_of(esc: str) -> str | None:
+def _module_of(esc: str, known: dict[str, str]) -> str | None:
+    """The module path an escaped cache path stands for (``known``: already validated ones)."""
+    mod = known.get(esc)
+    if mod is not None:
+        return mod
     try:
-        return modpath.unescape_path(esc)
+        mod = known[esc] = modpath.unescape_path(esc)
     except modpath.InvalidPath:
         return None
+    return mod
 
 
 def _layout(root: str, mod: str, version: str, esc: str, ev: str) -> _Layout:
@@ -395,7 +400,7 @@ def _layout(root: str, mod: str, version: str, esc: str, ev: str) -> _Layout:
                    xdir=os.path.join(root, *parts) + "@" + ev)
 
 
-def _enumerate(root: str, errors: list[str]) -> dict[str, _Layout]:
+def _enumerate(root: str, errors: list[str], known: dict[str, str]) -> dict[str, _Layout]:
     layouts: dict[str, _Layout] = {}
 
     def get(esc: str, ev: str, mod: str, version: str) -> _Layout:
@@ -421,7 +426,7 @@ def _enumerate(root: str, errors: list[str]) -> dict[str, _Layout]:
             subdirs = [(e.name, e.path) for e in it if e.is_dir(follow_symlinks=False)]
         for name, path in subdirs:
             if name == "@v":
-                mod = _module_of(rel)
+                mod = _module_of(rel, known)
                 if mod is None:
                     continue
                 try:
@@ -472,7 +477,7 @@ def _enumerate(root: str, errors: list[str]) -> dict[str, _Layout]:
                     continue
                 last, ev = e.name.split("@", 1)
                 esc = f"{rel}/{last}" if rel else last
-                mod = _module_of(esc)
+                mod = _module_of(esc, known)
                 if mod is None:
                     continue
                 version = _version_of(ev)
@@ -554,66 +559,73 @@ def _sha256_file(path: str, size: int) -> tuple[str, int]:
         os.close(fd)
 
 
-def _walk_dir(xdir: str) -> tuple[str, list[tuple[str, str, int]], int, str]:
-    """(signature, regular files as (rel, abs path, size), total bytes, error) of an extracted dir."""
-    sig = hashlib.blake2b(digest_size=16)
-    files: list[tuple[str, str, int]] = []
+def _walk_dir(xdir: str) -> tuple[str, list[tuple[str, str, str, int]], int, str]:
+    """(signature, regular files, total bytes, error) of an extracted module directory.
+
+    Files are ``(relative dir, name, dir path, size)``. The signature digests every entry's name,
+    mode, size, mtime, ctime and inode (lstat: links are listed, never followed); it is computed
+    with marshal in one go because this walk is most of what a rescan from the index costs.
+    """
+    recs: list[Any] = []
+    files: list[tuple[str, str, str, int]] = []
     total = 0
     error = ""
     try:
         st = os.lstat(xdir)
     except OSError as e:
         return "", [], 0, f"{xdir}: {e.strerror or e}"
-    sig.update(f".\0{_sig(st)}\n".encode())
+    recs.append((st.st_mode, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
     stack = [("", xdir)]
     while stack:
         rel, d = stack.pop()
+        recs.append(rel)
         try:
             with os.scandir(d) as it:
                 ents = list(it)
         except OSError as e:
             error = error or f"{d}: {e.strerror or e}"
-            sig.update(f"{rel}\0error\n".encode())
+            recs.append(None)
             continue
         for e in ents:
-            sub = f"{rel}/{e.name}" if rel else e.name
             try:
                 st = e.stat(follow_symlinks=False)
             except OSError as err:
                 error = error or f"{e.path}: {err.strerror or err}"
                 continue
-            t = _ftype(st.st_mode)
-            sig.update(f"{sub}\0{t}{_sig(st)}\n".encode("utf-8", "surrogateescape"))
-            if t == "d":
-                stack.append((sub, e.path))
-            elif t == "f":
-                files.append((sub, e.path, st.st_size))
+            mode = st.st_mode
+            recs.append((e.name, mode, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
+            fmt = mode & 0o170000
+            if fmt == stat.S_IFREG:
+                files.append((rel, e.name, d, st.st_size))
                 total += st.st_size
-            elif t == "l":
+            elif fmt == stat.S_IFDIR:
+                stack.append((f"{rel}/{e.name}" if rel else e.name, e.path))
+            elif fmt == stat.S_IFLNK:
                 error = error or f"{e.path}: symbolic link (go never writes one; not followed)"
             else:
                 error = error or f"{e.path}: not a regular file"
-    return sig.hexdigest(), files, total, error
+    sig = hashlib.blake2b(marshal.dumps(recs), digest_size=16).hexdigest()
+    return sig, files, total, error
 
 
-def _hash_dir(files: list[tuple[str, str, int]], prefix: str) -> tuple[str, int, str]:
+def _hash_dir(files: list[tuple[str, str, str, int]], prefix: str) -> tuple[str, int, str]:
     """dirhash.HashDir over the walked files: (h1, bytes hashed, error)."""
     import base64
 
+    named = sorted(((f"{prefix}/{rel}/{name}" if rel else f"{prefix}/{name}").encode("utf-8", "surrogateescape"),
+                    os.path.join(d, name), size) for rel, name, d, size in files)
     lines = []
     hashed = 0
-    for rel, path, size in sorted(files, key=lambda f: f[0].encode("utf-8", "surrogateescape")):
-        name = f"{prefix}/{rel}"
-        if "\n" in name:
+    for name, path, size in named:
+        if b"\n" in name:
             return "", hashed, "dirhash: filenames with newlines are not supported"
         try:
             digest, n = _sha256_file(path, size)
         except OSError as e:
             return "", hashed, f"open {path}: {e.strerror or e}"
         hashed += n
-        lines.append(f"{digest}  {name}\n")
-    summary = "".join(lines).encode("utf-8", "surrogateescape")
-    return "h1:" + base64.b64encode(hashlib.sha256(summary).digest()).decode("ascii"), hashed, ""
+        lines.append(b"%s  %s\n" % (digest.encode(), name))
+    return "h1:" + base64.b64encode(hashlib.sha256(b"".join(lines)).digest()).decode("ascii"), hashed, ""
 
 
 def _check_info(data: bytes, version: str) -> tuple[str, str, str]:
@@ -704,12 +716,11 @@ def _read_ziphash(path: str) -> tuple[str, str | None]:
 
 
 def _check(root: str, lay: _Layout, *, verify: bool = True, index: dict[str, list[Any]] | None = None,
-           lookup_only: bool = False, probe_lock: bool = True) -> dict[str, Any] | None:
+           probe_lock: bool = True) -> dict[str, Any]:
     """Everything the cache holds for one module version, checked under go's lock (read-only).
 
     Returns the raw facts that :func:`_derive` turns into findings, plus ``new_index`` entries for
-    what it computed. With ``lookup_only`` it returns None as soon as something would need hashing
-    (the caller then sends the version to a worker process).
+    what it computed. The facts are plain data (marshal-able): they come back from worker processes.
     """
     facts: dict[str, Any] = {"key": lay.key, "module": lay.module, "version": lay.version,
                              "state": "checked", "files": {}, "tmp": [], "legacy": [],
@@ -723,7 +734,7 @@ def _check(root: str, lay: _Layout, *, verify: bool = True, index: dict[str, lis
             facts["state"] = "in-progress"
             return facts
     try:
-        return _check_locked(root, lay, facts, verify, index, lookup_only)
+        return _check_locked(root, lay, facts, verify, index)
     finally:
         if lock is not None:
             lock.release()
@@ -738,7 +749,7 @@ def _cached(facts: dict[str, Any], index: dict[str, list[Any]], rel: str, sig: s
 
 
 def _check_locked(root: str, lay: _Layout, facts: dict[str, Any], verify: bool,
-                  index: dict[str, list[Any]], lookup_only: bool) -> dict[str, Any] | None:
+                  index: dict[str, list[Any]]) -> dict[str, Any]:
     files = facts["files"]
     for suffix, name in lay.names.items():
         p = os.path.join(lay.vdir, name)
@@ -778,8 +789,6 @@ def _check_locked(root: str, lay: _Layout, facts: dict[str, Any], verify: bool,
             rel = rel_base + ".zip"
             res = _cached(facts, index, rel, f"{sig}:{int(verify)}")
             if res is None:
-                if lookup_only:
-                    return None
                 from . import modzip
 
                 try:
@@ -809,8 +818,6 @@ def _check_locked(root: str, lay: _Layout, facts: dict[str, Any], verify: bool,
                 if err:
                     res = {"h1": "", "error": err}
                 else:
-                    if lookup_only:
-                        return None
                     h1, hashed, herr = _hash_dir(dfiles, f"{lay.module}@{lay.version}")
                     facts["hashed"] += hashed
                     res = {"h1": h1, "error": herr}
@@ -848,14 +855,6 @@ def _check_locked(root: str, lay: _Layout, facts: dict[str, Any], verify: bool,
                     facts["new_index"][rel] = [sig, res]
         facts[suffix] = res
     return facts
-
-
-def _check_task(args: tuple[str, _Layout, bool]) -> dict[str, Any] | None:
-    root, lay, verify = args
-    return _check(root, lay, verify=verify, index=_WORKER_INDEX)
-
-
-_WORKER_INDEX: dict[str, list[Any]] = {}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -918,6 +917,8 @@ def _check_vcs(root: str, name: str, index: dict[str, list[Any]]) -> dict[str, A
 
 def _git_check(path: str) -> str:
     """"" when git can read the bare repository at ``path``; else git's complaint."""
+    import subprocess
+
     env = _git_env()
     env["GIT_DIR"] = path
     for argv in (["git", "rev-parse", "--is-bare-repository"],
@@ -1110,28 +1111,6 @@ def _progress(total: int, enabled: bool | None, desc: str) -> Any:
     return tqdm(total=total, desc=desc, unit="mod", leave=False, file=sys.stderr)
 
 
-def _run_checks(root: str, tasks: list[_Layout], verify: bool, jobs: int,
-                bar: Any) -> Iterator[dict[str, Any]]:
-    if jobs <= 1 or len(tasks) < 4:
-        for lay in tasks:
-            res = _check(root, lay, verify=verify, index=_WORKER_INDEX)
-            assert res is not None
-            if bar is not None:
-                bar.update(1)
-            yield res
-        return
-    import multiprocessing
-
-    ctx = multiprocessing.get_context("fork")
-    chunk = max(1, min(16, len(tasks) // (jobs * 8)))
-    with ctx.Pool(jobs) as pool:
-        for res in pool.imap_unordered(_check_task, [(root, lay, verify) for lay in tasks], chunksize=chunk):
-            assert res is not None
-            if bar is not None:
-                bar.update(1)
-            yield res
-
-
 def scan(path: str | os.PathLike[str] | None = None, gosum: str | os.PathLike[str] | Iterable[str | os.PathLike[str]] | None = None,
          jobs: int | None = None, *, index: bool | str | os.PathLike[str] = True, verify: bool = True,
          progress: bool | None = None, vcs: bool = True) -> ScanResult:
@@ -1144,7 +1123,6 @@ def scan(path: str | os.PathLike[str] | None = None, gosum: str | os.PathLike[st
     ``progress``: a tqdm bar on stderr (None: only when stderr is a terminal).
     """
     start = time.perf_counter()
-    global _WORKER_INDEX
     root_path = Path(path) if path is not None else default_cache_root()
     if not root_path.is_dir():
         raise CacheError(f"{root_path}: no such module cache directory")
@@ -1157,36 +1135,38 @@ def scan(path: str | os.PathLike[str] | None = None, gosum: str | os.PathLike[st
     sums = read_gosum(gosum_files) if gosum_files else {}
 
     errors: list[str] = []
-    layouts = _enumerate(root, errors)
     idx = None
     if index is not False:
         from .cacheindex import ScanIndex, default_index_path
 
         idx = ScanIndex(default_index_path(root) if index is True else index, root)
-    _WORKER_INDEX = idx.entries if idx is not None else {}
-
-    results: dict[str, dict[str, Any]] = {}
-    todo: list[_Layout] = []
+    known = dict(idx.modules) if idx is not None else {}
+    layouts = _enumerate(root, errors, known)
+    entries_index = idx.entries if idx is not None else {}
     ordered = sorted(layouts.values(), key=lambda l: (l.module, semver.sort_key(l.version)))
-    if idx is not None:
-        for lay in ordered:
-            res = _check(root, lay, verify=verify, index=idx.entries, lookup_only=True)
-            if res is None:
-                todo.append(lay)
-            else:
-                results[lay.key] = res
-    else:
-        todo = list(ordered)
     # Biggest zips first, so that no worker is left hashing one big zip at the end.
-    todo.sort(key=lambda l: -_zip_size(l))
-    bar = _progress(len(todo), progress, "scanning")
+    todo = sorted(ordered, key=lambda l: -_zip_size(l))
+    bar = None
+    results: dict[str, dict[str, Any]] = {}
+
+    def check(lay: _Layout) -> dict[str, Any]:
+        return _check(root, lay, verify=verify, index=entries_index)
+
+    from ._forkmap import WorkerError, fork_map
+
     try:
-        for res in _run_checks(root, todo, verify, jobs, bar):
+        for res in fork_map(check, todo, jobs):
             results[res["key"]] = res
+            if bar is None and len(results) == 1:
+                # Created after the fork: tqdm may start a monitor thread.
+                bar = _progress(len(todo), progress, "scanning")
+            if bar is not None:
+                bar.update(1)
+    except WorkerError as e:
+        raise CacheError(f"scan of {root} failed: {e}") from None
     finally:
         if bar is not None:
             bar.close()
-    _WORKER_INDEX = {}
     _settle_tmp(results)
 
     # VCS checkouts.
@@ -1249,6 +1229,10 @@ def scan(path: str | os.PathLike[str] | None = None, gosum: str | os.PathLike[st
             f"cache/download/{lay.esc}/@v/{lay.ev}.info", lay.key)}
         keep |= {f"cache/vcs/{vf['name']}" for vf in vcs_facts}
         idx.prune(keep)
+        used = {lay.esc: lay.module for lay in layouts.values()}
+        if used != idx.modules:
+            idx.modules = used
+            idx.dirty = True
         try:
             idx.save()
         except OSError as e:

@@ -56,14 +56,18 @@ class ScanIndex:
             raise CacheError(f"scan index {self.path} is inside the module cache {self.root}; "
                              "a scan never writes into the cache (choose another --index)")
         self.entries: dict[str, list[Any]] = {}
+        #: escaped module path → module path, for paths already validated (CheckPath is not free).
+        self.modules: dict[str, str] = {}
         self.dirty = False
         try:
             with open(self.path, "rb") as f:
                 data = json.load(f)
             if data.get("format") == FORMAT and data.get("root") == os.path.realpath(self.root):
                 self.entries = data.get("entries", {})
+                self.modules = data.get("modules", {})
         except (OSError, ValueError, AttributeError):
             self.entries = {}
+            self.modules = {}
 
     def get(self, rel: str, sig: str) -> Any:
         """The result stored for ``rel`` if its signature is still ``sig``, else None."""
@@ -90,7 +94,7 @@ class ScanIndex:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         with open(tmp, "w") as f:
-            json.dump({"format": FORMAT, "root": os.path.realpath(self.root), "entries": self.entries},
-                      f, separators=(",", ":"))
+            json.dump({"format": FORMAT, "root": os.path.realpath(self.root), "modules": self.modules,
+                       "entries": self.entries}, f, separators=(",", ":"))
         os.replace(tmp, self.path)
         self.dirty = False
