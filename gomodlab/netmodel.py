@@ -324,7 +324,7 @@ def measured_downloads(log: "pd.DataFrame", *, endpoints: Sequence[str] = DOWNLO
     walks = walks[walks["endpoint"].isin(list(endpoints)) & (walks["version"] != "")]
     rows = []
     for (module, version), g in walks.groupby(["module", "version"], sort=True):
-        g = g.sort_values("first_line")
+        g = g.sort_values("order")
         last = g.iloc[-1]
         ok = bool(last["endpoint"] == endpoints[-1] and last["outcome"] == "ok") and bool((g["outcome"] == "ok").all())
         failed = g[g["outcome"] != "ok"]
