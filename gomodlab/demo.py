@@ -45,14 +45,18 @@ import subprocess
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import gotool, modpath, universe
 from .errors import GoCommandError, GomodlabError
 
+if TYPE_CHECKING:
+    from .netmodel import FaultModel
+
 __all__ = [
     "DEFAULT_SEED", "PROJECT", "PRIVATE", "SAMPLE_FILES", "DemoPaths", "DemoResult", "paths",
-    "demo_modules", "article_modules", "article_universe", "build", "ensure", "sample_dir",
-    "postmortem_params", "write_samples",
+    "demo_modules", "article_modules", "article_universe", "go_env", "lab_models", "age", "damage",
+    "build", "ensure", "sample_dir", "postmortem_params", "write_samples",
 ]
 
 #: Seed of the lab proxies' fault injection (the same go run meets the same faults).
@@ -177,9 +181,10 @@ replace example.com/yaml v1.0.0 => example.com/yamlfork v1.0.1
 
 _PROJECT_IMPORTS = ("example.com/db", "example.com/metrics", PRIVATE, "example.com/web")
 
-#: The article's graph: A requires B1.2 and C1.2, … (token ``B1`` is example.com/b v1.1.0).
+#: The article's graph, as in go's mvs_test.go "blog" scenario: A requires B1 and C2, … (token
+#: ``B1`` is example.com/b v1.1.0); E1, E2 and F1 require nothing.
 _ARTICLE = ("A: B1 C2; B1: D3; C1: D2; C2: D4; C3: D5; C4: G1; D2: E1; D3: E2; D4: E2 F1; D5: E2; G1: C4; "
-            "B2: D3; E1: ; E3: ; F1: ; F2: ")
+            "E1: ; E2: ; F1: ")
 
 
 def _article_token(token: str) -> tuple[str, str]:
@@ -287,6 +292,25 @@ def _xdir(root: Path, path: str, version: str) -> Path:
     return root / f"{modpath.escape_path(path)}@{modpath.escape_version(version)}"
 
 
+def age(p: DemoPaths, now: float | None = None) -> None:
+    """Give the cache the ages of a long-lived one: each version last used some days ago."""
+    import time
+
+    now = time.time() if now is None else now
+    days = {"example.com/web@v1.1.0": 240, "example.com/log@v1.1.0": 180, "example.com/db@v1.4.0": 30,
+            "example.com/json@v1.2.0": 45, "example.com/metrics@v1.0.0": 12, "example.com/trace@v1.0.0": 12,
+            "example.com/yamlfork@v1.0.1": 90, "example.com/testkit@v1.0.0": 12, "example.com/log@v1.3.0": 30}
+    root = p.modcache
+    for mv, d in days.items():
+        path, _, version = mv.partition("@")
+        t = now - d * 86400
+        targets = [_vfile(root, path, version, s) for s in ("info", "mod", "zip", "ziphash")]
+        targets.append(_xdir(root, path, version))
+        for f in targets:
+            if f.exists():
+                os.utime(f, (t, t), follow_symlinks=False)
+
+
 def damage(p: DemoPaths) -> list[tuple[str, str]]:
     """Damage the demo cache; returns (finding kind expected, what was done)."""
     root = p.modcache
@@ -324,12 +348,12 @@ def damage(p: DemoPaths) -> list[tuple[str, str]]:
 # ---------------------------------------------------------------------------------------------
 # The network run: go mod download -x through two lab GOPROXY servers
 
-def lab_models(seed: int = DEFAULT_SEED):  # noqa: ANN201 - netmodel types load lazily
+def lab_models() -> tuple[FaultModel, FaultModel]:
     """The primary (fast but flaky: 404s for a quarter of the modules, 500s, stalls) and the
     secondary (slow, reliable) proxy of the network run."""
     from .netmodel import FaultModel, parse_latency
 
-    primary = FaultModel(parse_latency("lognormal:-4.2,0.6"), ((500, 0.08),), stall_rate=0.04, stall_s=0.8,
+    primary = FaultModel(parse_latency("lognormal:-4.2,0.6"), ((500, 0.08),), stall_rate=0.06, stall_s=0.8,
                          missing=0.25)
     secondary = FaultModel(parse_latency("uniform:0.08,0.16"))
     return primary, secondary
@@ -338,15 +362,20 @@ def lab_models(seed: int = DEFAULT_SEED):  # noqa: ANN201 - netmodel types load 
 def _network_run(p: DemoPaths, seed: int) -> tuple[str, str, str]:
     from .proxyserver import LabProxy
 
-    primary_model, secondary_model = lab_models(seed)
+    primary_model, secondary_model = lab_models()
     p.net.mkdir(parents=True, exist_ok=True)
     log = p.access_log
     log.unlink(missing_ok=True)
+    # A copy of the project, so that go cannot touch the real one's go.sum.
+    work = p.net / "project"
+    shutil.copytree(p.project, work)
+    versions = [f"{m.path}@{m.version}" for m in demo_modules()]
     with LabProxy(p.proxy, model=primary_model, seed=seed, access_log=log) as primary, \
             LabProxy(p.proxy, model=secondary_model, seed=seed + 1, access_log=log) as secondary:
         goproxy = f"{primary}|{secondary}"
         env = go_env(p, modcache=p.net_modcache, proxy=goproxy)
-        res = _go(["mod", "download", "-x", "all"], p, env, check=False)
+        # Every version the universe has, and the project's build list (the private module via git).
+        res = gotool.run_go(["mod", "download", "-x", "all", *versions], cwd=work, env=env, timeout=300)
     p.go_x_log.write_text(res.stderr)
     (p.net / "proxies.json").write_text(json.dumps({"GOPROXY": goproxy, "primary": primary,
                                                     "secondary": secondary, "seed": seed}) + "\n")
@@ -423,6 +452,7 @@ def build(directory: str | os.PathLike[str], *, seed: int = DEFAULT_SEED, report
     _network_run(p, seed)
     t = _step(steps, "captured go mod download -x through two lab GOPROXY servers", t, on_step)
 
+    age(p)
     damage(p)
     p.go_error.write_text(_go_output(p, env))
     t = _step(steps, "damaged the cache and captured go mod verify / go mod tidy failing on it", t, on_step)
