@@ -41,7 +41,7 @@ from .sources import GoModSource, GraphTextSource
 
 __all__ = [
     "PRUNED", "UNPRUNED", "Summary", "MainModFile", "ModGraph", "Loader", "load", "graph_from_text",
-    "parse_summary", "cmp_version", "find_main_gomod",
+    "parse_summary", "cmp_version", "find_main_gomod", "pruning_for",
 ]
 
 PRUNED = "pruned"
@@ -324,7 +324,8 @@ class ModGraph:
     loaded modules have requirement lists. ``summaries`` holds the go.mod summary of every loaded
     node, ``replaced`` the module each replaced node's go.mod came from, ``pruned_edges`` the
     requirements whose own requirements were not followed because of pruning, and
-    ``excluded_edges`` the requirements dropped because the main go.mod excludes them.
+    ``excluded_edges`` the requirements dropped because the main go.mod excludes them, and
+    ``errors`` the modules whose go.mod could not be read (only kept by a non-strict load).
     ``root_history`` lists each root set tried, the first being the go.mod's own.
     """
 
@@ -334,10 +335,12 @@ class ModGraph:
     roots: tuple[Module, ...]
     root_history: list[tuple[Module, ...]]
     main_file: MainModFile | None
+    loader: Loader | None = None
     summaries: dict[Module, Summary] = field(default_factory=dict)
     replaced: dict[Module, Module] = field(default_factory=dict)
     pruned_edges: list[tuple[Module, Module]] = field(default_factory=list)
     excluded_edges: list[tuple[Module, Module]] = field(default_factory=list)
+    errors: dict[Module, Exception] = field(default_factory=dict)
 
     def selected(self, path: str) -> str:
         """The selected version of ``path`` (``""`` for the main module, ``"none"`` if absent)."""
@@ -408,6 +411,7 @@ class Loader:
         self.source = source
         self._raw: dict[Module, Summary | GomodlabError] = {}
         self._summaries: dict[Module, Summary] = {}
+        self._versions: dict[str, list[str]] = {}
         self.excluded_roots: list[Module] = []
 
     # -- go.mod summaries ------------------------------------------------------------------
@@ -489,22 +493,26 @@ class Loader:
     # -- loading ---------------------------------------------------------------------------
 
     def read_graph(self, pruning: str, roots: Sequence[Module], reporter: Reporter | None = None,
-                   unprune: Iterable[Module] = ()) -> ModGraph:
-        """buildlist.go readModGraph: load the graph from ``roots`` with the given pruning."""
+                   unprune: Iterable[Module] = (), *, strict: bool = True) -> ModGraph:
+        """buildlist.go readModGraph: load the graph from ``roots`` with the given pruning.
+
+        A go.mod that cannot be read raises :class:`BuildListError` (shortest chain to it);
+        with ``strict=False`` the graph is returned anyway, failures in ``ModGraph.errors``.
+        ``unprune`` names modules whose requirements are loaded even when pruning says not to.
+        """
         main = self.main
         g = Graph(cmp_version, [main])
         g.require(main, roots)
-        mg = ModGraph(main, pruning, g, tuple(roots), [], self.main_file)
+        mg = ModGraph(main, pruning, g, tuple(roots), [], self.main_file, self)
         force = set(unprune)
-        errors: dict[Module, Exception] = {}
+        errors = mg.errors
         enqueued: set[tuple[Module, str]] = set()
         pruned_seen: set[tuple[Module, Module]] = set()
         queue: deque[tuple[Module, str, int]] = deque()
         if reporter:
             reporter.started([main], pruning)
             reporter.visiting(main, 0)
-            for r in roots:
-                reporter.requirement(main, r, NONE, r.version)
+            self._report_requirements(reporter, Graph(cmp_version, [main]), main, roots)
         for r in roots:
             if r.version != NONE and (r, pruning) not in enqueued:
                 enqueued.add((r, pruning))
@@ -534,12 +542,7 @@ class Loader:
                     raw = self.raw_summary(actual or m)
                     mg.excluded_edges.extend((m, r) for r in raw.require if r in excl)
                 if reporter:
-                    now: dict[str, str] = {}
-                    for r in s.require:
-                        before = now[r.path] if r.path in now else g.selected(r.path)
-                        after = r.version if cmp_version(r.path, before, r.version) < 0 else before
-                        now[r.path] = after
-                        reporter.requirement(m, r, before, after)
+                    self._report_requirements(reporter, g, m, s.require)
                 g.require(m, s.require)
             follow = mode != PRUNED or s.pruning == UNPRUNED
             nxt = UNPRUNED if mode == UNPRUNED else s.pruning
@@ -556,10 +559,19 @@ class Loader:
                                                "own requirements are not loaded")
         # An edge recorded as pruned may still have been followed from another, unpruned path.
         mg.pruned_edges = [(m, r) for m, r in mg.pruned_edges if r not in summaries]
-        if errors:
+        if errors and strict:
             path = g.find_path(lambda x: x in errors)
             raise BuildListError(errors[path[-1]], path)
         return mg
+
+    @staticmethod
+    def _report_requirements(reporter: Reporter, g: Graph, m: Module, reqs: Sequence[Module]) -> None:
+        now: dict[str, str] = {}
+        for r in reqs:
+            before = now[r.path] if r.path in now else g.selected(r.path)
+            after = r.version if cmp_version(r.path, before, r.version) < 0 else before
+            now[r.path] = after
+            reporter.requirement(m, r, before, after)
 
     def load(self, reporter: Reporter | None = None) -> ModGraph:
         """LoadModGraph: the graph from the go.mod's roots, with go's root update when needed."""
@@ -577,6 +589,26 @@ class Loader:
                 mg = self.read_graph(pruning, roots, reporter)
         mg.root_history = history
         return mg
+
+    def load_roots(self, pruning: str, roots: Sequence[Module], reporter: Reporter | None = None) -> ModGraph:
+        """The graph from an explicit root list, with go's root update (expandGraph)."""
+        roots = list(roots)
+        history = [tuple(roots)]
+        mg = self.read_graph(pruning, roots, reporter)
+        if not all(mg.selected(r.path) == r.version for r in roots):
+            roots, upd = self._update_roots(pruning, roots, mg, history, reporter)
+            mg = upd if upd is not None and upd.roots == tuple(roots) else self.read_graph(pruning, roots, reporter)
+        mg.root_history = history
+        return mg
+
+    def versions(self, path: str) -> list[str]:
+        """The versions the source lists for ``path`` (``@v/list``), or [] when it lists none (cached)."""
+        got = self._versions.get(path)
+        if got is None:
+            lister = getattr(self.source, "versions", None)
+            got = list(lister(path)) if lister is not None else []
+            self._versions[path] = got
+        return got
 
     def _has_redundant_root(self, roots: Sequence[Module]) -> bool:
         return any(r.path == self.main.path or (i and r.path == roots[i - 1].path) for i, r in enumerate(roots))
@@ -673,7 +705,7 @@ def graph_from_text(text: str | GraphTextSource) -> ModGraph:
     if orphans:
         raise SourceError(f"{src.file}: {orphans[0]} has requirements but is not reachable from {main.path}")
     go = next((r.version for r in roots if r.path == "go"), None)
-    mg = ModGraph(main, pruning_for(go), g, roots, [roots], None)
+    mg = ModGraph(main, pruning_for(go), g, roots, [roots], None, None)
     for m, reqs in src.edges.items():
         if m != main:
             mgo = next((r.version for r in reqs if r.path == "go"), None)

@@ -22,8 +22,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
-from . import modpath
-from .errors import SourceError
+from . import modpath, semver
+from .errors import ParseError, SourceError
 from .mvs import Module, ModuleError
 
 __all__ = [
@@ -112,6 +112,27 @@ class ModCacheSource:
         except OSError as e:
             raise ModuleError(m, f"reading {f}: {e.strerror or e}") from None
 
+    def versions(self, path: str) -> list[str]:
+        """Tagged versions of ``path`` in this cache: its ``@v/list`` file, else the ``.mod`` files present."""
+        d = os.path.join(self._download, modpath.escape_path(path), "@v")
+        try:
+            with open(os.path.join(d, "list"), encoding="utf-8", errors="replace") as f:
+                return _version_list(f.read())
+        except OSError:
+            pass
+        try:
+            names = os.listdir(d)
+        except OSError:
+            return []
+        found = []
+        for n in names:
+            if n.endswith(".mod"):
+                try:
+                    found.append(modpath.unescape_version(n[:-4]))
+                except ParseError:
+                    continue
+        return _version_list("\n".join(found))
+
     def describe(self) -> str:
         return f"module cache {self.root}"
 
@@ -140,6 +161,18 @@ class ProxySource:
         except proxy.ProxyError as e:
             raise ModuleError(m, str(e)) from None
 
+    def versions(self, path: str) -> list[str]:
+        """Tagged versions of ``path`` from the proxy's ``@v/list`` ([] if no proxy knows it)."""
+        from . import proxy
+
+        try:
+            data = proxy.fetch_with_fallback(self._specs, path, "list").data
+        except proxy.NotExist:
+            return []
+        except proxy.ProxyError as e:
+            raise SourceError(f"{path}: listing versions: {e}") from None
+        return _version_list(data.decode("utf-8", "replace"))
+
     def describe(self) -> str:
         return f"GOPROXY={self.goproxy}"
 
@@ -158,6 +191,15 @@ class ChainSource:
             except GoModNotFound as e:
                 places.extend(e.places)
         raise GoModNotFound(m, places)
+
+    def versions(self, path: str) -> list[str]:
+        """The union of every source's version list."""
+        found: set[str] = set()
+        for s in self.sources:
+            lister = getattr(s, "versions", None)
+            if lister is not None:
+                found.update(lister(path))
+        return semver.sort_versions(found)
 
     def describe(self) -> str:
         return ", then ".join(s.describe() for s in self.sources)
@@ -194,6 +236,12 @@ class GraphTextSource:
 
     def describe(self) -> str:
         return self.file
+
+
+def _version_list(text: str) -> list[str]:
+    """Versions of a ``@v/list`` body as go keeps them: valid semver, not pseudo-versions, sorted."""
+    vs = {f.split()[0] for f in text.splitlines() if f.strip()}
+    return semver.sort_versions([v for v in vs if semver.is_valid(v) and not semver.is_pseudo(v)])
 
 
 def _node(text: str) -> Module:

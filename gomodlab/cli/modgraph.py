@@ -139,16 +139,24 @@ def run_why(args: argparse.Namespace) -> int:
 
 
 def run_upgrade(args: argparse.Namespace) -> int:
-    from .. import graph as gg
     from ..errors import GomodlabError
+    from ..modget import plan_get
 
     path, at, version = args.target.partition("@")
     if not at or not version:
         raise GomodlabError(f"{args.target}: want MODULE@VERSION")
-    mg = _load(args)
-    plan = gg.plan_get(mg, path, version)
+    plan = plan_get(_load(args), path, version)
+    changes = [c for c in plan.changes if c.path != "toolchain"]
     if args.format == "json":
-        _dump(plan.to_json())
+        _dump({"target": str(plan.target), "changes": [
+            {"path": c.path, "old": c.old, "new": c.new, "kind": c.kind} for c in changes],
+            "build_list": plan.after.list_lines()})
         return 0
-    sys.stdout.write(plan.text())
+    if not changes:
+        print(f"go get {plan.target}: no change to the build list")
+        return 0
+    width = max(len(c.path) for c in changes)
+    print(f"go get {plan.target} would change {len(changes)} module(s):")
+    for c in changes:
+        print(f"  {c.path:<{width}}  {c.old:>12} -> {c.new:<12} {c.kind}")
     return 0
