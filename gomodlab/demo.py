@@ -66,8 +66,8 @@ PROJECT = "example.com/shop"
 PRIVATE = "example.com/private/auth.git"
 _PRIVATE_URL = "https://example.com/private/auth.git"
 #: Small outputs of :func:`build` committed under ``data/demo`` (see :func:`write_samples`).
-SAMPLE_FILES = ("go.mod", "go.sum", "go-error.txt", "go-x.log", "proxy-access.jsonl", "modgraph.txt",
-                "buildlist.txt", "scan.json")
+SAMPLE_FILES = ("go.mod", "go.sum", "go-error.txt", "go-x.log", "proxy-access.jsonl", "proxies.json",
+                "modgraph.txt", "buildlist.txt", "scan.json")
 # Fixed commit dates make the git module's commit (and so its .info Origin hash) reproducible.
 _GIT_DATE = "2024-01-01T00:00:00Z"
 
@@ -101,11 +101,22 @@ def paths(root: str | os.PathLike[str]) -> DemoPaths:
 
 @dataclass(frozen=True)
 class DemoResult:
-    """A built scenario: its paths, what the cache doctor and explain found, and the report."""
+    """A built scenario: its paths, what the cache doctor and explain found, the repair plan, the report.
+
+    ``findings``: (kind, module@version or repository path, detail) of :func:`gomodlab.cache.scan`;
+    ``diagnoses``: (category, module@version, fix commands) of :func:`gomodlab.explain.explain` on
+    ``go-error.txt``; ``fix_commands``: :func:`gomodlab.postmortem.smallest_fix`; ``fix_entries``/``fix_bytes``: what :func:`gomodlab.repair.plan_repair` would
+    move into quarantine, against ``cache_bytes`` (all that ``go clean -modcache`` deletes).
+    """
 
     paths: DemoPaths
-    findings: tuple[tuple[str, str, str], ...]      # (kind, module@version or path, detail)
-    diagnoses: tuple[tuple[str, str, tuple[str, ...]], ...]  # (category, module@version, fix)
+    findings: tuple[tuple[str, str, str], ...]
+    diagnoses: tuple[tuple[str, str, tuple[str, ...]], ...]
+    fix_commands: tuple[str, ...]
+    fix_entries: tuple[str, ...]
+    fix_bytes: int
+    cache_bytes: int
+    report: Path | None
     report_status: str | None
     report_error: str | None
     seconds: float
@@ -401,8 +412,7 @@ def postmortem_params(p: DemoPaths) -> dict[str, object]:
         "title": "Post-mortem: go mod tidy died with exit status 128",
         "project_dir": str(p.project), "modcache": str(p.modcache), "go_log": str(p.go_error),
         "xlog": str(p.go_x_log), "access_log": str(p.access_log),
-        "goproxy": universe.file_proxy_url(p.proxy), "modgraph": None,
-        "scan_index": str(p.root / "scan-index.json"),
+        "goproxy": universe.file_proxy_url(p.proxy),
     }
 
 
@@ -418,14 +428,16 @@ def _go_output(p: DemoPaths, env: Mapping[str, str]) -> str:
 
 
 def build(directory: str | os.PathLike[str], *, seed: int = DEFAULT_SEED, report: bool = True,
+          report_path: str | os.PathLike[str] | None = None,
           on_step: Callable[[str], None] | None = None) -> DemoResult:
     """Build the demo scenario in ``directory`` (replacing an earlier one there) and run the report.
 
-    ``on_step`` is called with a short description after each stage (the CLI prints them).
+    The report goes to ``report_path`` (default ``<directory>/reports/demo.html``); ``on_step`` is
+    called with a short description after each stage (the CLI prints them).
     """
     import time
 
-    from . import cache, explain
+    from . import cache, explain, postmortem, repair
 
     p = paths(directory)
     t_start = t = time.perf_counter()
@@ -457,24 +469,29 @@ def build(directory: str | os.PathLike[str], *, seed: int = DEFAULT_SEED, report
     p.go_error.write_text(_go_output(p, env))
     t = _step(steps, "damaged the cache and captured go mod verify / go mod tidy failing on it", t, on_step)
 
-    index = p.root / "scan-index.json"
-    result = cache.scan(p.modcache, gosum=[p.project / "go.sum"], index=index, progress=False)
+    result = cache.scan(p.modcache, gosum=[p.project / "go.sum"], index=False, progress=False)
     p.scan_json.write_text(json.dumps([f.to_dict() for f in result.findings], indent=2) + "\n")
     findings = tuple((f.kind, f"{f.module}@{f.version}" if f.version else f.path, f.detail) for f in result.findings)
+    diags = explain.explain(p.go_error.read_text())
     diagnoses = tuple((d.category, f"{d.module}@{d.version}" if d.module and d.version else (d.module or "-"),
-                       d.fix) for d in explain.explain(p.go_error.read_text()))
-    t = _step(steps, "scanned the cache and explained go's output", t, on_step)
+                       d.fix) for d in diags)
+    plan = repair.plan_repair(result)
+    params = {k: v for k, v in postmortem_params(p).items() if k != "title"}
+    fix = tuple(postmortem.smallest_fix(diags, plan, postmortem.Evidence.from_params(**params)))
+    t = _step(steps, "scanned the cache, planned the repair and explained go's output", t, on_step)
 
     status = error = None
+    out = Path(report_path) if report_path is not None else p.report
     if report:
         from . import report as _report
 
-        res = _report.render(_report.NOTEBOOK_DIR / "postmortem.ipynb", p.report, postmortem_params(p),
+        res = _report.render(_report.NOTEBOOK_DIR / "postmortem.ipynb", out, postmortem_params(p),
                              title="gomodlab demo: post-mortem of a damaged module cache")
         status, error = res.status, res.error
         t = _step(steps, f"ran the post-mortem notebook ({res.status})", t, on_step)
     p.stamp.write_text(json.dumps({"seed": seed}) + "\n")
-    return DemoResult(p, findings, diagnoses, status, error, round(time.perf_counter() - t_start, 1), tuple(steps))
+    return DemoResult(p, findings, diagnoses, fix, tuple(a.label for a in plan.actions), plan.bytes, plan.cache_bytes,
+                      out if report else None, status, error, round(time.perf_counter() - t_start, 1), tuple(steps))
 
 
 def ensure(directory: str | os.PathLike[str], *, seed: int = DEFAULT_SEED) -> DemoPaths:
@@ -510,7 +527,7 @@ def write_samples(p: DemoPaths, out: str | os.PathLike[str]) -> list[Path]:
     written = []
     sources = {"go.mod": p.project / "go.mod", "go.sum": p.project / "go.sum", "go-error.txt": p.go_error,
                "go-x.log": p.go_x_log, "proxy-access.jsonl": p.access_log, "modgraph.txt": p.modgraph,
-               "buildlist.txt": p.buildlist, "scan.json": p.scan_json}
+               "buildlist.txt": p.buildlist, "scan.json": p.scan_json, "proxies.json": p.net / "proxies.json"}
     for name in SAMPLE_FILES:
         target = dest / name
         target.write_text(_normalise(sources[name].read_text(), p, ports))

@@ -12,6 +12,8 @@ Needs the ``lab`` extra (nbclient, nbconvert, ipykernel).
 from __future__ import annotations
 
 import datetime as _dt
+import os
+import tempfile
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -67,19 +69,27 @@ def execute(notebook: str | Path, params: Mapping[str, Any] | None = None, *, cw
             timeout: int = 900) -> tuple[Any, str | None]:
     """Run a notebook with ``params``; return the executed notebook and the error text (or None)."""
     nbformat, nbclient, _ = _lab_modules()
+    from traitlets.config import Config
+
     path = Path(notebook)
     if not path.is_file():
         raise ReportError(f"{path}: no such notebook")
     nb = nbformat.read(path, as_version=4)
     inject_parameters(nb, dict(params or {}))
-    client = nbclient.NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                                     resources={"metadata": {"path": str(cwd or path.parent)}})
-    try:
-        client.execute()
-    except nbclient.exceptions.CellExecutionError as e:
-        return nb, _first_line_of_error(e)
-    except nbclient.exceptions.CellTimeoutError as e:
-        return nb, f"a cell did not finish within {timeout}s: {str(e).splitlines()[0] if str(e) else ''}"
+    with tempfile.TemporaryDirectory(prefix="gomodlab-kernel-") as sockets:
+        # Local sockets instead of loopback TCP: no port to race for, and ipykernel has no
+        # "running over TCP without encryption" warning to print into the caller's terminal.
+        config = Config()
+        config.KernelManager.transport = "ipc"
+        config.KernelManager.ip = os.path.join(sockets, "kernel")
+        client = nbclient.NotebookClient(nb, timeout=timeout, kernel_name="python3", config=config,
+                                         resources={"metadata": {"path": str(cwd or path.parent)}})
+        try:
+            client.execute()
+        except nbclient.exceptions.CellExecutionError as e:
+            return nb, _first_line_of_error(e)
+        except nbclient.exceptions.CellTimeoutError as e:
+            return nb, f"a cell did not finish within {timeout}s: {str(e).splitlines()[0] if str(e) else ''}"
     return nb, None
 
 
@@ -117,7 +127,7 @@ def render(notebook: str | Path, out: str | Path, params: Mapping[str, Any] | No
     nb, error = execute(notebook, params, cwd=cwd, timeout=timeout)
     seconds = round(time.perf_counter() - t0, 1)
     status = "failed" if error else "ok"
-    nb.metadata["title"] = title or nb.metadata.get("title") or Path(notebook).stem
+    nb.metadata["title"] = title or (params or {}).get("title") or nb.metadata.get("title") or Path(notebook).stem
     nb.metadata["gomodlab"] = {"status": status, "error": error, "started": started.strftime("%Y-%m-%d %H:%M:%S UTC"),
                                "seconds": seconds, "version": _version(),
                                "params": {k: str(v) for k, v in (params or {}).items()}}

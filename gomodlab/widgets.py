@@ -75,7 +75,7 @@ class MVSExplorer(_App):
     ``mg`` is a loaded module graph (:func:`gomodlab.modload.load`); ``trace`` the teaching trace
     of its load (:func:`gomodlab.graph.trace`), optional. State after each interaction:
     ``why_result`` (:func:`gomodlab.graph.why`), ``version_why`` (:func:`gomodlab.graph.why_version`),
-    ``plan`` and ``changes`` (:func:`gomodlab.modload.plan_get`, as a DataFrame: path, old, new,
+    ``plan`` and ``changes`` (:func:`gomodlab.modget.plan_get`, as a DataFrame: path, old, new,
     kind), ``state`` (:func:`gomodlab.graph.trace_state` at ``step``), ``error`` (the last error
     message, or None).
     """
@@ -166,7 +166,7 @@ class MVSExplorer(_App):
     def _on_preview(self, _button: Any = None) -> None:
         import pandas as pd
 
-        from .modload import plan_get
+        from .modget import plan_get
 
         path, at, version = self.target.value.strip().partition("@")
         self.error = None

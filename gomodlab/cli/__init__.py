@@ -21,7 +21,7 @@ __all__ = ["main"]
 
 #: Command-group modules, in the order ``gomodlab --help`` lists them.
 COMMAND_MODULES = ("doctor", "hashcmd", "parse", "modgraph", "scan", "fix", "triage", "hygiene",
-                   "logs", "proxycmd", "explain")
+                   "logs", "proxycmd", "explain", "reportcmd", "democmd")
 
 
 def build_parser() -> argparse.ArgumentParser:
