@@ -56,7 +56,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_SEED", "PROJECT", "PRIVATE", "SAMPLE_FILES", "DemoPaths", "DemoResult", "paths",
     "demo_modules", "article_modules", "article_universe", "go_env", "lab_models", "age", "damage",
-    "build", "ensure", "sample_dir", "postmortem_params", "write_samples",
+    "build", "ensure", "default_dir", "sample_dir", "postmortem_params", "write_samples",
 ]
 
 #: Seed of the lab proxies' fault injection (the same go run meets the same faults).
@@ -233,6 +233,8 @@ def article_universe(directory: str | os.PathLike[str], go: str | None = None) -
     main = d / "a"
     main.mkdir(parents=True, exist_ok=True)
     (main / "go.mod").write_text(main_text)
+    # A imports the packages of what it requires, so go mod tidy has imports to follow.
+    (main / "a.go").write_text(_go_source("example.com/a", "", ["example.com/b", "example.com/c"]))
     return main, universe.file_proxy_url(proxy)
 
 
@@ -494,11 +496,17 @@ def build(directory: str | os.PathLike[str], *, seed: int = DEFAULT_SEED, report
                       out if report else None, status, error, round(time.perf_counter() - t_start, 1), tuple(steps))
 
 
-def ensure(directory: str | os.PathLike[str], *, seed: int = DEFAULT_SEED) -> DemoPaths:
-    """The scenario in ``directory``, built first (without the report) unless it already is."""
-    p = paths(directory)
+def default_dir() -> Path:
+    """Where notebooks look for (and build) the demo scenario: ``.demo`` in the checkout."""
+    return Path(__file__).resolve().parent.parent / ".demo"
+
+
+def ensure(directory: str | os.PathLike[str] | None = None, *, seed: int = DEFAULT_SEED) -> DemoPaths:
+    """The scenario in ``directory`` (default :func:`default_dir`), built first (without the
+    report) unless it already is."""
+    p = paths(directory if directory is not None else default_dir())
     if not p.stamp.is_file():
-        build(directory, seed=seed, report=False)
+        build(p.root, seed=seed, report=False)
     return p
 
 
@@ -513,7 +521,7 @@ def sample_dir() -> Path:
 def _normalise(text: str, p: DemoPaths, ports: Mapping[str, str]) -> str:
     # Absolute paths and loopback ports differ per run; the samples keep them readable and stable.
     text = text.replace(str(p.root), "/tmp/gomodlab-demo")
-    for old, new in ports.items():
+    for old, new in sorted(ports.items(), key=lambda kv: -len(kv[0])):
         text = text.replace(old, new)
     return text
 

@@ -241,7 +241,9 @@ def requirement_graph(G: nx.DiGraph, *, ax: Axes | None = None, engine: str = "a
             fig.legend(handles=handles, loc="outside right upper", fontsize=8, frameon=False)
         else:
             ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
-    if title:
+    if title and own:
+        fig.suptitle(title)
+    elif title:
         ax.set_title(title)
     return fig
 

@@ -19,7 +19,7 @@ import html
 import math
 import os
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 try:
@@ -205,12 +205,14 @@ class CacheDoctor(_App):
     selection unticks the box again. State: ``result`` (:func:`gomodlab.cache.scan`), ``findings``
     (its findings frame), ``full_plan`` (:func:`gomodlab.repair.plan_repair`), ``plan`` (only the
     selected entries; what *apply* would do), ``applied`` (:func:`gomodlab.repair.apply`'s result).
+    ``env`` is the environment the refetch runs go in (default: this process's).
     """
 
     def __init__(self, modcache: str | os.PathLike[str], *, gosum: Iterable[str | os.PathLike[str]] = (),
                  index: bool | str | os.PathLike[str] = False, quarantine: str | os.PathLike[str] | None = None,
-                 scan: bool = True) -> None:
+                 env: Mapping[str, str] | None = None, scan: bool = True) -> None:
         self.modcache = os.fspath(modcache)
+        self.env = env
         self.gosum = [os.fspath(g) for g in gosum]
         self.index = index
         self.quarantine = quarantine
@@ -285,7 +287,8 @@ class CacheDoctor(_App):
 
         if self.apply_button.disabled or not self.confirm.value or self.plan is None:
             return
-        self.applied = repair.apply(self.plan, quarantine=self.quarantine, refetch_after=self.refetch.value)
+        self.applied = repair.apply(self.plan, quarantine=self.quarantine, refetch_after=self.refetch.value,
+                                    env=self.env)
         a = self.applied
         self.applied_html.value = _pre(
             f"moved {plots._human(a.bytes_moved)} into {a.session}\n"
