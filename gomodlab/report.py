@@ -85,12 +85,20 @@ def execute(notebook: str | Path, params: Mapping[str, Any] | None = None, *, cw
         client = nbclient.NotebookClient(nb, timeout=timeout, kernel_name="python3", config=config,
                                          resources={"metadata": {"path": str(cwd or path.parent)}})
         try:
-            client.execute()
+            client.execute(env=_kernel_env())
         except nbclient.exceptions.CellExecutionError as e:
             return nb, _first_line_of_error(e)
         except nbclient.exceptions.CellTimeoutError as e:
             return nb, f"a cell did not finish within {timeout}s: {str(e).splitlines()[0] if str(e) else ''}"
     return nb, None
+
+
+def _kernel_env() -> dict[str, str]:
+    """The kernel imports the same gomodlab as this process (a checkout run without installing it)."""
+    env = dict(os.environ)
+    root = str(Path(__file__).resolve().parent.parent)
+    env["PYTHONPATH"] = os.pathsep.join([root, *[p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]])
+    return env
 
 
 def _first_line_of_error(e: Exception) -> str:
