@@ -78,20 +78,23 @@ class DemoPaths:
 
     root: Path
 
-    def __getattr__(self, name: str) -> Path:
-        rel = _LAYOUT.get(name)
-        if rel is None:
-            raise AttributeError(name)
-        return self.root / rel
-
-
-_LAYOUT = {
-    "proxy": "proxy", "repos": "repos", "home": "home", "project": "project", "modcache": "modcache",
-    "net": "net", "net_modcache": "net/modcache", "gopath": "gopath", "gocache": "gocache",
-    "go_error": "go-error.txt", "go_x_log": "go-x.log", "access_log": "proxy-access.jsonl",
-    "modgraph": "modgraph.txt", "buildlist": "buildlist.txt", "scan_json": "scan.json",
-    "reports": "reports", "report": "reports/demo.html", "stamp": ".built",
-}
+    proxy = property(lambda self: self.root / "proxy", doc="the module universe as a GOPROXY directory")
+    repos = property(lambda self: self.root / "repos", doc="bare git repositories of the private module")
+    home = property(lambda self: self.root / "home", doc="HOME of go and git (its .gitconfig maps the repos)")
+    project = property(lambda self: self.root / "project", doc="the main module example.com/shop")
+    modcache = property(lambda self: self.root / "modcache", doc="the project's (damaged) module cache")
+    net = property(lambda self: self.root / "net", doc="the network run: its cache, project copy, proxies.json")
+    net_modcache = property(lambda self: self.root / "net" / "modcache", doc="the network run's fresh cache")
+    gopath = property(lambda self: self.root / "gopath", doc="GOPATH of the demo's go runs")
+    gocache = property(lambda self: self.root / "gocache", doc="GOCACHE of the demo's go runs")
+    go_error = property(lambda self: self.root / "go-error.txt", doc="what go printed against the damage")
+    go_x_log = property(lambda self: self.root / "go-x.log", doc="the -x trace of the network run")
+    access_log = property(lambda self: self.root / "proxy-access.jsonl", doc="the lab proxies' access log")
+    modgraph = property(lambda self: self.root / "modgraph.txt", doc="go mod graph, before the damage")
+    buildlist = property(lambda self: self.root / "buildlist.txt", doc="go list -m all, before the damage")
+    scan_json = property(lambda self: self.root / "scan.json", doc="gomodlab scan's findings as JSON")
+    report = property(lambda self: self.root / "reports" / "demo.html", doc="the default report page")
+    stamp = property(lambda self: self.root / ".built", doc="written last: the scenario is complete")
 
 
 def paths(root: str | os.PathLike[str]) -> DemoPaths:
@@ -105,8 +108,9 @@ class DemoResult:
 
     ``findings``: (kind, module@version or repository path, detail) of :func:`gomodlab.cache.scan`;
     ``diagnoses``: (category, module@version, fix commands) of :func:`gomodlab.explain.explain` on
-    ``go-error.txt``; ``fix_commands``: :func:`gomodlab.postmortem.smallest_fix`; ``fix_entries``/``fix_bytes``: what :func:`gomodlab.repair.plan_repair` would
-    move into quarantine, against ``cache_bytes`` (all that ``go clean -modcache`` deletes).
+    ``go-error.txt``; ``fix_commands``: :func:`gomodlab.postmortem.smallest_fix`;
+    ``fix_entries``/``fix_bytes``: what :func:`gomodlab.repair.plan_repair` would move into
+    quarantine, against ``cache_bytes`` (all that ``go clean -modcache`` deletes).
     """
 
     paths: DemoPaths
@@ -135,7 +139,8 @@ def _go_source(path: str, version: str, imports: Sequence[str] = ()) -> str:
     name = _pkg_name(path)
     imp = "".join(f'\t_ "{i}"\n' for i in imports)
     block = f"import (\n{imp})\n\n" if imports else ""
-    return f"package {name}\n\n{block}// Version is the module version this file was released in.\nconst Version = \"{version}\"\n"
+    return (f"package {name}\n\n{block}// Version is the module version this file was released in.\n"
+            f"const Version = \"{version}\"\n")
 
 
 def _module(path: str, version: str, requires: Sequence[tuple[str, str]] = (), *, go: str | None = "1.21",
@@ -298,7 +303,8 @@ def _writable(path: Path) -> None:
 
 
 def _vfile(root: Path, path: str, version: str, suffix: str) -> Path:
-    return root / "cache" / "download" / modpath.escape_path(path) / "@v" / f"{modpath.escape_version(version)}.{suffix}"
+    vdir = root / "cache" / "download" / modpath.escape_path(path) / "@v"
+    return vdir / f"{modpath.escape_version(version)}.{suffix}"
 
 
 def _xdir(root: Path, path: str, version: str) -> Path:

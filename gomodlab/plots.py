@@ -332,7 +332,8 @@ def cache_findings(result: Any, inventory: pd.DataFrame | None = None) -> Figure
         labels.append(label)
         size = 0
         if inventory is not None:
-            size = int(inventory.loc[(inventory["module"] == module) & (inventory["version"] == version), "bytes"].sum())
+            rows = (inventory["module"] == module) & (inventory["version"] == version)
+            size = int(inventory.loc[rows, "bytes"].sum())
         sizes.append(size)
     a2.barh(labels, sizes, color=STYLE["not_found"])
     a2.set_title("bytes of each damaged entry")

@@ -42,7 +42,8 @@ def test_requirement_graph_draws_every_module_and_requirement(article, engine):
     witness = _edges(fig)["example.com/c@v1.2.0->example.com/d@v1.4.0"]
     other = _edges(fig)["example.com/b@v1.1.0->example.com/d@v1.3.0"]
     assert witness.get_linewidth() > other.get_linewidth()
-    assert witness.get_edgecolor()[:3] == pytest.approx(mpatches.Patch(color=plots.STYLE["witness"]).get_facecolor()[:3])
+    green = mpatches.Patch(color=plots.STYLE["witness"]).get_facecolor()
+    assert witness.get_edgecolor()[:3] == pytest.approx(green[:3])
     # Selected versions are filled green, the others pale.
     box = {n: t.get_bbox_patch().get_facecolor() for n, t in _nodes(fig).items()}
     assert box["example.com/d@v1.4.0"] != box["example.com/d@v1.3.0"]

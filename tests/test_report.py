@@ -90,7 +90,8 @@ def test_report_command_errors(tmp_path):
 
 
 @pytest.mark.parametrize("item, want", [
-    ("n=3", ("n", 3)), ("flag=true", ("flag", True)), ("x=null", ("x", None)), ("mods=[\"a\",\"b\"]", ("mods", ["a", "b"])),
+    ("n=3", ("n", 3)), ("flag=true", ("flag", True)), ("x=null", ("x", None)),
+    ('mods=["a","b"]', ("mods", ["a", "b"])),
     ("path=/tmp/go.log", ("path", "/tmp/go.log")), ('s="7"', ("s", "7")), ("empty=", ("empty", "")),
     ("url=http://h:1/a=b", ("url", "http://h:1/a=b")),
 ])
@@ -103,7 +104,8 @@ def test_parameters_are_injected_after_the_parameters_cell():
                                          nbformat.v4.new_code_cell("b = 2", metadata={"tags": ["parameters"]}),
                                          nbformat.v4.new_code_cell("print(a, b)")])
     report.inject_parameters(nb, {"b": "x", "c": [1]})
-    assert [c.source for c in nb.cells][1:3] == ["b = 2", "# Parameters injected by gomodlab report\nb = 'x'\nc = [1]\n"]
+    injected = "# Parameters injected by gomodlab report\nb = 'x'\nc = [1]\n"
+    assert [c.source for c in nb.cells][1:3] == ["b = 2", injected]
     report.inject_parameters(nb, {"b": 3})
     assert sum("injected-parameters" in c.metadata.get("tags", []) for c in nb.cells) == 1
 
@@ -176,8 +178,8 @@ def test_make_lab_allows_root_only_as_root(tmp_path):
 def test_make_test_installs_chromium_only_as_root(tmp_path):
     out = subprocess.run(["make", "-n", "test", f"VENV={tmp_path / 'venv'}"], cwd=REPO, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
-    assert re.search(r'command -v chromium .*\$\(id -u\)" = 0 \]; then apt-get update -qq && apt-get install -y -qq chromium',
-                     out.stdout)
+    assert re.search(r'command -v chromium .*\$\(id -u\)" = 0 \]; then apt-get update -qq '
+                     r'&& apt-get install -y -qq chromium', out.stdout)
 
 
 def test_demo_report_params_match_the_notebook():

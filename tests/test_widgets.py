@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from gomodlab import demo, graph, modload, sources
+from gomodlab import demo, graph, sources
 from gomodlab.widgets import CacheDoctor, MVSExplorer, ProxyWhatIf
 
 
