@@ -304,8 +304,6 @@ def simulate(goproxy: str | Sequence[proxy.ProxySpec], models: Mapping[str, Faul
 
 def _is_real(failure: "np.ndarray") -> "np.ndarray":
     """Which recorded failures are real errors rather than not-exist ones (or none yet)."""
-    import numpy as np
-
     f = failure.astype(str)
     return (f != "") & (f != "404") & (f != "410") & (f != "off")
 

@@ -144,7 +144,7 @@ class LabProxy:
         if self._server is None:
             raise SourceError("lab proxy is not running")
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host!s}:{port}"
 
     def start(self) -> str:
         """Bind, serve in a background thread, and return the URL."""

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from gomodlab import xlog
 from gomodlab.cli import main as cli_main
+from gomodlab.errors import SourceError
 
 P = "http://127.0.0.1:8081"
 S = "http://127.0.0.1:8082/slow"
@@ -382,3 +383,15 @@ def test_cli_logs_formats(tmp_path):
 def test_cli_logs_missing_file_is_a_clean_error(tmp_path, capsys):
     assert cli_main(["logs", str(tmp_path / "nope.log")]) == 2
     assert "nope.log" in capsys.readouterr().err
+
+
+def test_parse_reads_paths_bytes_and_text(tmp_path):
+    f = tmp_path / "go-x.log"
+    f.write_text(INTERLEAVED)
+    for source in (f, str(f), INTERLEAVED, INTERLEAVED.encode()):
+        assert len(xlog.parse(source)) == 7
+    assert len(xlog.parse(f"# get {P}/example.com/a/@v/list")) == 1
+    # A str names a file only if it exists (any text parses); a Path must exist.
+    assert len(xlog.parse(str(tmp_path / "no-such.log"))) == 0
+    with pytest.raises(SourceError, match="no-such.log"):
+        xlog.parse(tmp_path / "no-such.log")

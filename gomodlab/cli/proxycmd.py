@@ -112,7 +112,7 @@ def run_simulate(args: argparse.Namespace) -> int:
     else:
         table = None
     if args.format == "json":
-        out = {"predicted": netmodel.summarize(pred)}
+        out: dict[str, object] = {"predicted": netmodel.summarize(pred)}
         if table is not None:
             out = {"table": {k: {c: (None if math.isnan(v) else v) for c, v in row.items()}
                              for k, row in table.to_dict("index").items()}, "ks": cmp.ks}
