@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import unicodedata
+from ._gounicode import is_print
 
 _ESCAPES = {"\a": r"\a", "\b": r"\b", "\f": r"\f", "\n": r"\n", "\r": r"\r", "\t": r"\t", "\v": r"\v",
             "\\": "\\\\"}
-
-
-def _is_print(ch: str) -> bool:
-    # unicode.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space.
-    return ch == " " or unicodedata.category(ch)[0] in "LMNPS"
 
 
 def _quote_char(ch: str, quote: str) -> str:
@@ -21,7 +16,7 @@ def _quote_char(ch: str, quote: str) -> str:
     o = ord(ch)
     if 0xDC80 <= o <= 0xDCFF:  # a byte that was not valid UTF-8 (surrogateescape)
         return f"\\x{o - 0xDC00:02x}"
-    if _is_print(ch):
+    if is_print(ch):
         return ch
     if o < 0x20 or o == 0x7F:
         return f"\\x{o:02x}"
