@@ -68,8 +68,8 @@ import os
 import re
 from collections import deque
 from collections.abc import Iterable, Sequence
-from functools import lru_cache
 from datetime import datetime, timezone
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
@@ -90,14 +90,16 @@ COLUMNS = ("kind", "source", "url", "proxy", "module", "version", "endpoint", "m
            "status", "duration_s", "finished", "error", "start_line", "end_line", "time", "directory",
            "argv", "exit_status", "remote", "file", "bytes", "delay_s", "fault")
 
-# Row layout while parsing: a mutable list per row, indices below, transposed once at the end.
+# Layout of the rows other than "# get" requests while parsing: a mutable list per row (indices
+# below), turned into columns once at the end.
 (_KIND, _SOURCE, _URL, _METHOD, _CODE, _STATUS, _DUR, _FIN, _ERR, _START, _END, _TIME, _DIR, _ARGV,
  _EXIT, _REMOTE, _FILE, _BYTES, _DELAY, _FAULT, _BASE) = range(21)
 _NROW = 21
 
 _ECHO_RE = re.compile(r"(\d+\.\d+)s # (.+)$")
-_MKDIR_RE = re.compile(r"mkdir -p (.+) # (\S+) (\S+)$")
-_REUSE_RE = re.compile(r"# (.+) for (\S+) (\S+)$")
+# codehost.WorkDir's work-dir types: "git3" (codehost/git.go) and "vcs1.<hg|svn|bzr|fossil>" (vcs.go).
+_MKDIR_RE = re.compile(r"mkdir -p (.+) # (git3|vcs1\.\w+) (\S+)$")
+_REUSE_RE = re.compile(r"# (.+) for (git3|vcs1\.\w+) (\S+)$")
 _EXIT_RE = re.compile(r": (exit status (\d+)|signal: [\w ]+)")
 # Prefixes CI systems put before each line: GitHub Actions and GitLab timestamps, Jenkins
 # timestamper, BuildKit step/time, a UTF-8 BOM.
@@ -349,15 +351,13 @@ class _Parser:
                 row[_FILE] = line[7:]
                 row[_START] = row[_END] = lineno
                 self.rows.append(row)
-            elif " for " in line:
-                m = _REUSE_RE.match(line)
-                if m:
-                    row = _new_row("vcs-reuse", "x")
-                    row[_FILE] = m.group(1)
-                    row[_REMOTE] = m.group(3)
-                    row[_START] = row[_END] = lineno
-                    self.dir_remote[m.group(1)] = m.group(3)
-                    self.rows.append(row)
+            elif " for " in line and (m := _REUSE_RE.match(line)):
+                row = _new_row("vcs-reuse", "x")
+                row[_FILE] = m.group(1)
+                row[_REMOTE] = m.group(3)
+                row[_START] = row[_END] = lineno
+                self.dir_remote[m.group(1)] = m.group(3)
+                self.rows.append(row)
             elif not stripped:
                 self.prefixed(lineno, line)
             return
@@ -532,6 +532,8 @@ class _Parser:
                     row[_EXIT] = int(m.group(2)) if m.group(2) else None
                     detail = []
                     for nxt in self.lines[lineno:lineno + 20]:
+                        if not nxt.startswith("\t") and (pre := _PREFIX_RE.match(nxt)):
+                            nxt = nxt[pre.end():]
                         if not nxt.startswith("\t"):
                             break
                         detail.append(nxt[1:])
