@@ -304,8 +304,6 @@ def simulate(goproxy: str | Sequence[proxy.ProxySpec], models: Mapping[str, Faul
 
 def _is_real(failure: "np.ndarray") -> "np.ndarray":
     """Which recorded failures are real errors rather than not-exist ones (or none yet)."""
-    import numpy as np
-
     f = failure.astype(str)
     return (f != "") & (f != "404") & (f != "410") & (f != "off")
 
@@ -342,11 +340,13 @@ def measured_downloads(log: "pd.DataFrame", *, endpoints: Sequence[str] = DOWNLO
     return pd.DataFrame(rows, columns=cols)
 
 
-def summarize(downloads: "pd.DataFrame", quantiles: Sequence[float] = (0.5, 0.9, 0.99)) -> dict[str, float]:
+def summarize(downloads: "pd.DataFrame", quantiles: Sequence[float] = (0.5, 0.9, 0.99), *,
+              ok_only: bool = False) -> dict[str, float]:
     """Failure rate, fallback rate, mean and quantiles of ``time_s`` of :func:`simulate` or
-    :func:`measured_downloads` output."""
+    :func:`measured_downloads` output (times of successful downloads only with ``ok_only``)."""
     n = len(downloads)
-    t = downloads["time_s"].dropna()
+    t = downloads.loc[downloads["ok"].astype(bool), "time_s"] if ok_only else downloads["time_s"]
+    t = t.dropna()
     out: dict[str, float] = {
         "downloads": float(n),
         "failure_rate": float((~downloads["ok"]).mean()) if n else math.nan,
@@ -392,17 +392,10 @@ def compare(predicted: "pd.DataFrame", measured: "pd.DataFrame",
     """
     import pandas as pd
 
-    p_ok = predicted.loc[predicted["ok"], "time_s"]
-    m_ok = measured.loc[measured["ok"], "time_s"]
-    sp = summarize(predicted, quantiles)
-    sm = summarize(measured, quantiles)
-    for name, t in (("p", p_ok), ("m", m_ok)):
-        target = sp if name == "p" else sm
-        target["mean_s"] = float(t.mean()) if len(t) else math.nan
-        for q in quantiles:
-            target[f"p{q * 100:g}_s"] = float(t.quantile(q)) if len(t) else math.nan
-    table = pd.DataFrame({"predicted": pd.Series(sp), "measured": pd.Series(sm)})
+    table = pd.DataFrame({"predicted": pd.Series(summarize(predicted, quantiles, ok_only=True)),
+                          "measured": pd.Series(summarize(measured, quantiles, ok_only=True))})
     table["difference"] = table["measured"] - table["predicted"]
-    ks = ks_distance(p_ok.to_numpy(), m_ok.to_numpy())
+    ks = ks_distance(predicted.loc[predicted["ok"].astype(bool), "time_s"].to_numpy(),
+                     measured.loc[measured["ok"].astype(bool), "time_s"].to_numpy())
     table.loc["ks_distance"] = [math.nan, math.nan, ks]
     return Comparison(table, ks, predicted, measured)

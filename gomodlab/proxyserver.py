@@ -44,7 +44,6 @@ fault         ``""``, ``error`` (injected status), ``stall``, ``missing``, ``ref
 
 from __future__ import annotations
 
-import errno
 import http.server
 import json
 import os
@@ -144,7 +143,7 @@ class LabProxy:
         if self._server is None:
             raise SourceError("lab proxy is not running")
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host!s}:{port}"
 
     def start(self) -> str:
         """Bind, serve in a background thread, and return the URL."""
@@ -240,7 +239,12 @@ class LabProxy:
             self._respond(h, t0, 404, f"not found: {module}: not on this lab proxy\n".encode(),
                           fault="missing", delay=fault.delay_s)
             return
-        body = self._content(esc_mod, endpoint, esc_ver)
+        try:
+            body = self._content(esc_mod, endpoint, esc_ver)
+        except OSError as e:
+            self._respond(h, t0, 500, f"lab proxy: reading {h.path}: {e.strerror or e}\n".encode(),
+                          delay=fault.delay_s)
+            return
         if body is None:
             self._respond(h, t0, 404, f"not found: {module}: no such {endpoint}\n".encode(), delay=fault.delay_s)
             return
@@ -327,8 +331,18 @@ class LabProxy:
                  delay: float = 0.0, ctype: str = "text/plain; charset=utf-8",
                  extra: dict[str, str] | None = None) -> None:
         sent = 0
+        size = 0
+        if isinstance(body, Path):
+            # Small files are read before answering, so an unreadable one becomes a clean 500.
+            try:
+                size = body.stat().st_size
+                if size < (1 << 20):
+                    body = body.read_bytes()
+            except OSError as e:
+                status, body = 500, f"lab proxy: {e.strerror or e}\n".encode()
+        if isinstance(body, bytes):
+            size = len(body)
         try:
-            size = body.stat().st_size if isinstance(body, Path) else len(body)
             h.send_response(status, _phrase(status))
             h.send_header("Content-Type", ctype)
             h.send_header("Content-Length", str(size))
@@ -344,9 +358,8 @@ class LabProxy:
                 h.wfile.write(body)
                 sent = len(body)
             h.wfile.flush()
-        except OSError as e:
-            if e.errno not in (errno.EPIPE, errno.ECONNRESET, None):
-                raise
+        except OSError:
+            pass  # the client hung up: the log says how many bytes it got
         self._record(h, t0, status, sent, delay=delay, fault=fault)
 
     def _record(self, h: _Handler, t0: float, status: int | None, nbytes: int, *, delay: float,

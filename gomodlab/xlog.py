@@ -68,12 +68,13 @@ import os
 import re
 from collections import deque
 from collections.abc import Iterable, Sequence
-from functools import lru_cache
 from datetime import datetime, timezone
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from . import modpath
+from .errors import SourceError
 
 if TYPE_CHECKING:
     import numpy as np
@@ -89,17 +90,16 @@ COLUMNS = ("kind", "source", "url", "proxy", "module", "version", "endpoint", "m
            "status", "duration_s", "finished", "error", "start_line", "end_line", "time", "directory",
            "argv", "exit_status", "remote", "file", "bytes", "delay_s", "fault")
 
-# Row layout while parsing: a mutable list per row, indices below, transposed once at the end.
+# Layout of the rows other than "# get" requests while parsing: a mutable list per row (indices
+# below), turned into columns once at the end.
 (_KIND, _SOURCE, _URL, _METHOD, _CODE, _STATUS, _DUR, _FIN, _ERR, _START, _END, _TIME, _DIR, _ARGV,
  _EXIT, _REMOTE, _FILE, _BYTES, _DELAY, _FAULT, _BASE) = range(21)
 _NROW = 21
-# A go -x "# get" request while parsing: [url, start line, end line, status code, status, seconds,
-# error], 0 for an unknown line or code.
 
-_STATUS_RE = re.compile(r"(\d{3}) ?(.*?) \((\d+(?:\.\d*)?)s\)$")
 _ECHO_RE = re.compile(r"(\d+\.\d+)s # (.+)$")
-_MKDIR_RE = re.compile(r"mkdir -p (.+) # (\S+) (\S+)$")
-_REUSE_RE = re.compile(r"# (.+) for (\S+) (\S+)$")
+# codehost.WorkDir's work-dir types: "git3" (codehost/git.go) and "vcs1.<hg|svn|bzr|fossil>" (vcs.go).
+_MKDIR_RE = re.compile(r"mkdir -p (.+) # (git3|vcs1\.\w+) (\S+)$")
+_REUSE_RE = re.compile(r"# (.+) for (git3|vcs1\.\w+) (\S+)$")
 _EXIT_RE = re.compile(r": (exit status (\d+)|signal: [\w ]+)")
 # Prefixes CI systems put before each line: GitHub Actions and GitLab timestamps, Jenkins
 # timestamper, BuildKit step/time, a UTF-8 BOM.
@@ -247,12 +247,17 @@ def _split_base(head: str, bases: tuple[str, ...]) -> tuple[str, str]:
 
 
 def _read_text(source: str | bytes | os.PathLike[str]) -> str:
+    """Text of a log given as bytes, text, or a path. A str is a path only when such a file exists,
+    so that any text parses (a Path that does not exist is an error)."""
     if isinstance(source, bytes):
         return source.decode("utf-8", "replace")
-    if isinstance(source, os.PathLike) or ("\n" not in source and source and os.path.isfile(source)):
+    if isinstance(source, str) and ("\n" in source or not os.path.isfile(source)):
+        return source
+    try:
         with open(source, "rb") as f:
             return f.read().decode("utf-8", "replace")
-    return source
+    except OSError as e:
+        raise SourceError(f"{os.fspath(source)}: {e.strerror or e}") from None
 
 
 class _Parser:
@@ -260,8 +265,16 @@ class _Parser:
 
     def __init__(self, base: str) -> None:
         self.rows: list[list[Any]] = []
-        self.gets: list[list[Any]] = []
-        self.pending_get: dict[str, list[list[Any]]] = {}
+        # "# get" requests, as parallel columns: URL, start line, end line (0: not seen) and the
+        # text after "URL: " on the end line (status and time, or a transport error).
+        self.g_url: list[str] = []
+        self.g_start: list[int] = []
+        self.g_end: list[int] = []
+        self.g_tail: list[str] = []
+        # URL → index of its oldest unfinished request; later ones with the same URL wait in
+        # overflow (rare: go fetches a URL once per run, but logs get concatenated).
+        self.pending_get: dict[str, int] = {}
+        self.overflow: dict[str, deque[int]] = {}
         self.pending_cmd: dict[str, deque[list[Any]]] = {}
         self.failures: list[tuple[int, str]] = []
         self.dir_remote: dict[str, str] = {}
@@ -276,53 +289,55 @@ class _Parser:
         lines = self.lines = text.split("\n")
         if lines and lines[-1] == "":
             lines.pop()
-        gets = self.gets
+        g_url, g_start, g_end, g_tail = self.g_url, self.g_start, self.g_end, self.g_tail
         pending = self.pending_get
-        nan = math.nan
-        # The bulk of any -x log is "# get" lines: they are handled inline, with string methods
-        # rather than regular expressions, and kept as small lists (see _GET_* above).
+        overflow = self.overflow
+        # The bulk of any -x log is "# get" lines: handled inline with string methods, stored
+        # in columns; their status and time are parsed in bulk afterwards (_gets_frame).
         for lineno, line in enumerate(lines, 1):
             if line[:6] == "# get ":
                 sp = line.find(" ", 6)
                 if sp < 0:
                     url = line[6:]
-                    rec = [url, lineno, 0, 0, "", nan, ""]
-                    gets.append(rec)
-                    q = pending.get(url)
-                    if q is None:
-                        pending[url] = [rec]
-                    else:
-                        q.append(rec)
+                    i = len(g_url)
+                    g_url.append(url)
+                    g_start.append(lineno)
+                    g_end.append(0)
+                    g_tail.append("")
+                    if pending.setdefault(url, i) != i:
+                        self.overflow.setdefault(url, deque()).append(i)
                     continue
                 if line[sp - 1] == ":":
                     url = line[6:sp - 1]
-                    tail = line[sp + 1:]
-                    q = pending.get(url)
-                    if q:
-                        rec = q.pop(0)
-                        if not q:
-                            del pending[url]
+                    i = pending.pop(url, -1)
+                    if i >= 0 and not overflow:
+                        g_end[i] = lineno
+                        g_tail[i] = line[sp + 1:]
                     else:
-                        rec = [url, 0, 0, 0, "", nan, ""]
-                        gets.append(rec)
-                    rec[2] = lineno
-                    # "200 OK (0.010s)": status line, then %.3f seconds (web/http.go).
-                    k = tail.rfind(" (")
-                    if k >= 3 and tail[-2:] == "s)" and tail[:3].isdigit():
-                        try:
-                            rec[5] = float(tail[k + 2:-2])
-                        except ValueError:
-                            rec[6] = tail
-                        else:
-                            rec[3] = int(tail[:3])
-                            rec[4] = tail[:k]
-                    else:
-                        rec[6] = tail
+                        self.end_get(lineno, url, line[sp + 1:], i)
                     continue
             try:
                 self.slow_line(lineno, line)
             except Exception:  # a line we misread is skipped, never fatal
                 self.skipped += 1
+
+    def end_get(self, lineno: int, url: str, tail: str, i: int) -> None:
+        """Record the end of a request; ``i`` is the index popped from pending_get (-1: none)."""
+        if i < 0:
+            # The end of a request whose start is not in the log (or go's "insecure" line).
+            i = len(self.g_url)
+            self.g_url.append(url)
+            self.g_start.append(0)
+            self.g_end.append(0)
+            self.g_tail.append("")
+        elif self.overflow:
+            q = self.overflow.get(url)
+            if q:
+                self.pending_get[url] = q.popleft()
+                if not q:
+                    del self.overflow[url]
+        self.g_end[i] = lineno
+        self.g_tail[i] = tail
 
     def slow_line(self, lineno: int, line: str, stripped: bool = False) -> None:
         if not line:
@@ -336,15 +351,13 @@ class _Parser:
                 row[_FILE] = line[7:]
                 row[_START] = row[_END] = lineno
                 self.rows.append(row)
-            elif " for " in line:
-                m = _REUSE_RE.match(line)
-                if m:
-                    row = _new_row("vcs-reuse", "x")
-                    row[_FILE] = m.group(1)
-                    row[_REMOTE] = m.group(3)
-                    row[_START] = row[_END] = lineno
-                    self.dir_remote[m.group(1)] = m.group(3)
-                    self.rows.append(row)
+            elif " for " in line and (m := _REUSE_RE.match(line)):
+                row = _new_row("vcs-reuse", "x")
+                row[_FILE] = m.group(1)
+                row[_REMOTE] = m.group(3)
+                row[_START] = row[_END] = lineno
+                self.dir_remote[m.group(1)] = m.group(3)
+                self.rows.append(row)
             elif not stripped:
                 self.prefixed(lineno, line)
             return
@@ -397,27 +410,16 @@ class _Parser:
     def get_line(self, lineno: int, line: str) -> None:
         body = line[6:].strip()
         url, sep, tail = body.partition(": ")
-        if not sep:
-            rec = [body, lineno, 0, 0, "", math.nan, ""]
-            self.gets.append(rec)
-            self.pending_get.setdefault(body, []).append(rec)
+        if sep:
+            self.end_get(lineno, url, tail, self.pending_get.pop(url, -1))
             return
-        q = self.pending_get.get(url)
-        if q:
-            rec = q.pop(0)
-            if not q:
-                del self.pending_get[url]
-        else:
-            rec = [url, 0, 0, 0, "", math.nan, ""]
-            self.gets.append(rec)
-        rec[2] = lineno
-        m = _STATUS_RE.match(tail)
-        if m:
-            rec[3] = int(m.group(1))
-            rec[4] = tail[:m.start(3) - 2]
-            rec[5] = float(m.group(3))
-        else:
-            rec[6] = tail
+        i = len(self.g_url)
+        self.g_url.append(body)
+        self.g_start.append(lineno)
+        self.g_end.append(0)
+        self.g_tail.append("")
+        if self.pending_get.setdefault(body, i) != i:
+            self.overflow.setdefault(body, deque()).append(i)
 
     def command_start(self, lineno: int, text: str) -> None:
         directory, argv = split_command(text)
@@ -476,7 +478,7 @@ class _Parser:
             return
         if not isinstance(rec, dict):
             return
-        req = rec.get("request") if isinstance(rec.get("request"), dict) else {}
+        req: dict[str, Any] = rec["request"] if isinstance(rec.get("request"), dict) else {}
         url = _first(rec, req, ("url", "uri", "request_uri", "path"))
         method = _first(rec, req, ("method", "request_method"))
         if isinstance(rec.get("request"), str) and not url:
@@ -530,6 +532,8 @@ class _Parser:
                     row[_EXIT] = int(m.group(2)) if m.group(2) else None
                     detail = []
                     for nxt in self.lines[lineno:lineno + 20]:
+                        if not nxt.startswith("\t") and (pre := _PREFIX_RE.match(nxt)):
+                            nxt = nxt[pre.end():]
                         if not nxt.startswith("\t"):
                             break
                         detail.append(nxt[1:])
@@ -587,7 +591,8 @@ def _parse_clf_time(s: str) -> datetime | None:
 
 
 def parse(source: str | bytes | os.PathLike[str], *, base: str = "", proxies: Sequence[str] = ()) -> "pd.DataFrame":
-    """Parse a ``go … -x`` log and/or a GOPROXY access log (a path, or the text itself).
+    """Parse a ``go … -x`` log and/or a GOPROXY access log: a Path, a str naming an existing
+    file, bytes, or the text itself. Never raises on content: unreadable lines are skipped.
 
     ``base`` is the proxy URL an access log's paths are relative to (the lab server's JSON log
     names its own); ``proxies`` are known proxy bases that settle where a module path starts.
@@ -604,7 +609,7 @@ def parse(source: str | bytes | os.PathLike[str], *, base: str = "", proxies: Se
         p.run(_read_text(source))
         p.finish()
         proxies = tuple(proxies)
-        frames = [f for f in (_gets_frame(p.gets, proxies), _rows_frame(p.rows, p.base, proxies)) if len(f)]
+        frames = [f for f in (_gets_frame(p, proxies), _rows_frame(p.rows, p.base, proxies)) if len(f)]
     finally:
         if gc_was_enabled:
             gc.enable()
@@ -634,69 +639,90 @@ def _strs(values: Sequence[str]) -> "pd.api.extensions.ExtensionArray":
     return pd.array(values if isinstance(values, list) else list(values), dtype="str")
 
 
-def _split_columns(urls: Sequence[str], kinds: Sequence[str] | None, proxies: tuple[str, ...]) -> list[list[str]]:
-    """split_url over a column; the common ``…/@v/<version>.<ext>`` shape is inlined with
-    per-head and per-version caches, since a big log has ~a million URLs and few modules."""
-    heads: dict[str, tuple[str, str]] = {}
-    versions: dict[str, str] = {}
-    out: tuple[list[str], ...] = ([], [], [], [])
-    a0, a1, a2, a3 = (o.append for o in out)
-    for i, u in enumerate(urls):
-        if kinds is not None and kinds[i] != "http":
-            a0("")
-            a1("")
-            a2("")
-            a3("")
-            continue
-        k = u.find("/@v/")
-        dot = u.rfind(".")
-        ext = u[dot + 1:]
-        if k > 0 and dot > k + 4 and (ext == "info" or ext == "mod" or ext == "zip") and "?" not in u:
-            head = u[:k]
-            hit = heads.get(head)
-            if hit is None:
-                hit = heads[head] = _split_base(head, proxies)
-            stem = u[k + 4:dot]
-            v = versions.get(stem)
-            if v is None:
-                v = versions[stem] = _unescape_version(unquote(stem) if "%" in stem else stem)
-            a0(hit[0])
-            a1(hit[1])
-            a2(v)
-            a3(ext)
-        else:
-            parts = split_url(u, proxies)
-            a0(parts[0])
-            a1(parts[1])
-            a2(parts[2])
-            a3(parts[3])
-    return list(out)
+def _split_columns(urls: list[str], kinds: list[str] | None, proxies: tuple[str, ...]) -> list[list[str]]:
+    """split_url over a column. ``…/@v/<tail>`` URLs (nearly all) are split once per distinct
+    head (proxy + module) and distinct tail (version + endpoint): a big log has a million URLs
+    but few modules and versions."""
+    parts = [u.partition("/@v/") for u in urls]
+    tails: dict[str, tuple[str, str]] = {}
+    for t in dict.fromkeys(t for _, sep, t in parts if sep):
+        stem, dot, ext = t.rpartition(".")
+        if t == "list":
+            tails[t] = ("", "list")
+        elif dot and ext in ("info", "mod", "zip") and "?" not in t and "/" not in t:
+            tails[t] = (_unescape_version(unquote(stem) if "%" in stem else stem), ext)
+    fast = [bool(sep) and t in tails and (kinds is None or kinds[i] == "http")
+            for i, (h, sep, t) in enumerate(parts)]
+    heads = {h: _split_base(h, proxies) for h in dict.fromkeys(h for (h, _, _), f in zip(parts, fast) if f)}
+    cols = [
+        [heads[h][0] if f else "" for (h, _, _), f in zip(parts, fast)],
+        [heads[h][1] if f else "" for (h, _, _), f in zip(parts, fast)],
+        [tails[t][0] if f else "" for (_, _, t), f in zip(parts, fast)],
+        [tails[t][1] if f else "" for (_, _, t), f in zip(parts, fast)],
+    ]
+    for i, f in enumerate(fast):
+        if not f and (kinds is None or kinds[i] == "http"):
+            cols[0][i], cols[1][i], cols[2][i], cols[3][i] = split_url(urls[i], proxies)
+    return cols
 
 
-def _gets_frame(gets: list[list[Any]], proxies: tuple[str, ...]) -> "pd.DataFrame":
+def _end_columns(tails: list[str]) -> tuple["np.ndarray", list[str], "np.ndarray", list[str]]:
+    """Status code, status, seconds and error of each end-line tail, in bulk.
+
+    web/http.go prints ``<res.Status> (<%.3f>s)`` for a response, anything else is a transport
+    error. A log has few distinct status lines, so codes come from a per-status cache and the
+    seconds are converted by numpy in one go.
+    """
+    import numpy as np
+
+    parts = [t.rpartition(" (") for t in tails]
+    codes_of: dict[str, int] = {}
+    for text in {p[0] for p in parts}:
+        ok = len(text) >= 3 and text[:3].isdigit() and (len(text) == 3 or text[3] == " ")
+        codes_of[text] = int(text[:3]) if ok else 0
+    secs = [p[2][:-2] if codes_of[p[0]] and p[2][-2:] == "s)" else "nan" for p in parts]
+    try:
+        seconds = np.array(secs).astype(np.float64) if secs else np.zeros(0)
+    except ValueError:
+        seconds = np.array([_float_or_nan(x) for x in secs], dtype=np.float64)
+    good = ~np.isnan(seconds)
+    codes = np.fromiter((codes_of[p[0]] for p in parts), dtype=np.int64, count=len(parts))
+    codes[~good] = 0
+    status = [p[0] if g else "" for p, g in zip(parts, good.tolist())]
+    errors = ["" if g else t for t, g in zip(tails, good.tolist())]
+    return codes, status, seconds, errors
+
+
+def _float_or_nan(x: str) -> float:
+    try:
+        return float(x)
+    except ValueError:
+        return math.nan
+
+
+def _gets_frame(p: "_Parser", proxies: tuple[str, ...]) -> "pd.DataFrame":
     import numpy as np
     import pandas as pd
 
-    n = len(gets)
+    n = len(p.g_url)
     if not n:
         return _rows_frame([], "", ())
-    # Column-wise comprehensions: several times faster than zip(*gets) on a million rows.
-    urls, starts, ends, codes, statuses, durs, errs = ([g[k] for g in gets] for k in range(7))
+    urls = p.g_url
     proxy_, module, version, endpoint = _split_columns(urls, None, proxies)
-    end = _ints(ends)
+    codes, statuses, seconds, errors = _end_columns(p.g_tail)
+    end = _ints(p.g_end)
     finished = pd.arrays.BooleanArray(~end.isna(), np.zeros(n, dtype=bool))
     empty = _strs([""] * n)
     na_int = pd.arrays.IntegerArray(np.zeros(n, dtype=np.int64), np.ones(n, dtype=bool))
-    nan = np.full(n, np.nan)
     data = {
         "kind": _strs(["http"] * n), "source": _strs(["x"] * n), "url": _strs(urls), "proxy": _strs(proxy_),
         "module": _strs(module), "version": _strs(version), "endpoint": _strs(endpoint),
-        "method": _strs(["GET"] * n), "status_code": _ints(codes), "status": _strs(statuses),
-        "duration_s": np.array(durs, dtype="float64"), "finished": finished, "error": _strs(errs),
-        "start_line": _ints(starts), "end_line": end,
+        "method": _strs(["GET"] * n), "status_code": pd.arrays.IntegerArray(codes, codes == 0),
+        "status": _strs(statuses), "duration_s": seconds, "finished": finished, "error": _strs(errors),
+        "start_line": _ints(p.g_start), "end_line": end,
         "time": pd.array(np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")).tz_localize("UTC"),
         "directory": empty, "argv": np.full(n, None, dtype=object), "exit_status": na_int, "remote": empty,
-        "file": empty, "bytes": na_int, "delay_s": nan, "fault": empty,
+        "file": empty, "bytes": na_int, "delay_s": np.full(n, np.nan), "fault": empty,
     }
     return pd.DataFrame(data, columns=list(COLUMNS))
 
@@ -908,7 +934,7 @@ def timeline(df: "pd.DataFrame") -> "pd.DataFrame":
         starts = out["start_line"].to_numpy(dtype=float, na_value=np.nan)
         ends = out["end_line"].to_numpy(dtype=float, na_value=np.nan)
         dur = out["duration_s"].to_numpy(dtype=float, na_value=np.nan)
-        for i in np.flatnonzero(x):
+        for i in np.flatnonzero(x).tolist():
             if not math.isnan(starts[i]):
                 events.append((int(starts[i]), 0, i))
             if not math.isnan(ends[i]) and (math.isnan(starts[i]) or ends[i] != starts[i]):

@@ -7,11 +7,9 @@ import itertools
 import json
 import math
 import random
-import textwrap
 from contextlib import redirect_stdout
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from gomodlab import netmodel, proxy, xlog

@@ -9,8 +9,6 @@ under ``GOPROXY=primary|secondary`` (any error falls through) and ``primary,seco
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
-
 import pandas as pd
 import pytest
 

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from gomodlab import xlog
 from gomodlab.cli import main as cli_main
+from gomodlab.errors import SourceError
 
 P = "http://127.0.0.1:8081"
 S = "http://127.0.0.1:8082/slow"
@@ -207,16 +208,20 @@ def test_ci_prefixes_crlf_and_noise_are_handled():
     text = (f"2024-05-01T12:00:00.1234567Z # get {u}\r\n"
             "2024-05-01T12:00:00.2Z go: downloading example.com/a v1.0.0\r\n"
             f"#12 3.456 # get {u}: 200 OK (0.033s)\r\n"
+            "#12 3.457 # ignoring directory /src/testdata for now\r\n"
             "cat >$WORK/b001/importcfg << 'EOF' # internal\r\n"
             "# import config\r\n"
             "packagefile fmt=/x/fmt.a\r\n"
             "EOF\r\n"
             f"[2024-05-01T12:00:01Z] cd {VCS}; git tag -l\r\n"
-            f"12:00:01.5 0.002s # cd {VCS}; git tag -l\r\n")
+            f"12:00:01.5 0.002s # cd {VCS}; git tag -l\r\n"
+            f"2024-05-01T12:00:02Z go: example.com/r@v1.0.0: git tag -l in {VCS}: exit status 128:\r\n"
+            "2024-05-01T12:00:02Z \tfatal: bad object\r\n")
     df = xlog.parse(text)
     assert df["kind"].tolist() == ["http", "git"]
     assert (df.loc[0, "url"], df.loc[0, "status_code"], df.loc[0, "duration_s"]) == (u, 200, 0.033)
     assert df.loc[1, "duration_s"] == 0.002 and df.loc[1, "argv"] == ("git", "tag", "-l")
+    assert df.loc[1, "exit_status"] == 128 and df.loc[1, "error"] == "exit status 128\nfatal: bad object"
 
 
 ACCESS_CLF = log("""
@@ -382,3 +387,15 @@ def test_cli_logs_formats(tmp_path):
 def test_cli_logs_missing_file_is_a_clean_error(tmp_path, capsys):
     assert cli_main(["logs", str(tmp_path / "nope.log")]) == 2
     assert "nope.log" in capsys.readouterr().err
+
+
+def test_parse_reads_paths_bytes_and_text(tmp_path):
+    f = tmp_path / "go-x.log"
+    f.write_text(INTERLEAVED)
+    for source in (f, str(f), INTERLEAVED, INTERLEAVED.encode()):
+        assert len(xlog.parse(source)) == 7
+    assert len(xlog.parse(f"# get {P}/example.com/a/@v/list")) == 1
+    # A str names a file only if it exists (any text parses); a Path must exist.
+    assert len(xlog.parse(str(tmp_path / "no-such.log"))) == 0
+    with pytest.raises(SourceError, match="no-such.log"):
+        xlog.parse(tmp_path / "no-such.log")

@@ -112,7 +112,7 @@ def run_simulate(args: argparse.Namespace) -> int:
     else:
         table = None
     if args.format == "json":
-        out = {"predicted": netmodel.summarize(pred)}
+        out: dict[str, object] = {"predicted": netmodel.summarize(pred, ok_only=True)}
         if table is not None:
             out = {"table": {k: {c: (None if math.isnan(v) else v) for c, v in row.items()}
                              for k, row in table.to_dict("index").items()}, "ks": cmp.ks}
@@ -121,7 +121,7 @@ def run_simulate(args: argparse.Namespace) -> int:
         return 0
     if table is None:
         print(f"{'statistic':<16} {'predicted':>12}")
-        for k, v in netmodel.summarize(pred).items():
+        for k, v in netmodel.summarize(pred, ok_only=True).items():
             print(f"{k:<16} {v:>12.4g}")
     else:
         print(f"{'statistic':<16} {'predicted':>12} {'measured':>12} {'difference':>12}")
