@@ -20,7 +20,7 @@ from ..errors import GomodlabError
 __all__ = ["main"]
 
 #: Command-group modules, in the order ``gomodlab --help`` lists them.
-COMMAND_MODULES = ("doctor", "hashcmd", "modgraph")
+COMMAND_MODULES = ("doctor", "hashcmd", "modgraph", "tidyexplain")
 
 
 def build_parser() -> argparse.ArgumentParser:
