@@ -16,8 +16,8 @@ import re
 from bisect import bisect_left
 from functools import cached_property
 
-from . import _gounicode
 from ._gostr import quote_rune
+from ._modfile_text import is_print_rune, trim_space
 
 __all__ = ["Comment", "CommentBlock", "Line", "LineBlock", "LParen", "RParen", "FileSyntax",
            "Source", "SyntaxFailure", "parse_syntax", "format_syntax", "cleanup_syntax"]
@@ -172,28 +172,25 @@ class FileSyntax(_Node):
 _EOF, _EOLCOMMENT, _IDENT, _STRING, _COMMENT = "EOF", "EOLCOMMENT", "IDENT", "STRING", "COMMENT"
 _EOL_KINDS = frozenset((_EOF, _EOLCOMMENT, "\n"))
 _PUNCT = frozenset("\n()[]{},")
-_NOT_IDENT = frozenset(" ()[]{},")
 
 
-def _ident_class() -> str:
-    """A regex character class of read.go's isIdent runes (printable, not space, not punctuation)."""
-    parts: list[tuple[int, int]] = []
-    for lo, hi in _gounicode.PRINT_RANGES:
-        if hi >= 0x80:
-            parts.append((lo, hi))
-            continue
-        for cp in range(lo, hi + 1):  # ASCII: leave out space and the punctuation tokens
-            if chr(cp) in _NOT_IDENT:
-                continue
-            if parts and parts[-1][1] == cp - 1:
-                parts[-1] = (parts[-1][0], cp)
-            else:
-                parts.append((cp, cp))
-    parts.append((0xDC80, 0xDCFF))  # non-UTF-8 bytes decode to U+FFFD, which is printable
-    return "".join(f"\\U{lo:08x}" if lo == hi else f"\\U{lo:08x}-\\U{hi:08x}" for lo, hi in parts)
+# read.go's isIdent: printable, not a space, not one of " ()[]{},". This class is the ASCII part
+# plus every non-ASCII character; a run with non-ASCII characters is then cut at the first one
+# that is not printable (or is a space, like U+00A0) — rare enough to check one by one.
+_IDENT_RUN = re.compile(r"[\x21-\x27\x2a\x2b\x2d-\x5a\x5c\x5e-\x7a\x7c\x7e\x80-\U0010ffff]+")
 
 
-_IDENT_RUN = re.compile(f"[{_ident_class()}]+")
+def _ident_end(text: str, i: int, e: int) -> int:
+    """Where the identifier run text[i:e] really ends, once non-printable characters count."""
+    run = text[i:e]
+    if run.isascii():
+        return e
+    for k, ch in enumerate(run):
+        if ch > "\x7f" and not is_print_rune(ch):  # every non-ASCII space is also non-printable
+            return i + k
+    return e
+
+
 _SPACES = re.compile("[ \t\r]*")
 _DQ_BODY = re.compile(r'"(?:[^"\\\n]|\\[\s\S])*')
 _BQ_BODY = re.compile(r"`[^`\n]*")
@@ -234,7 +231,7 @@ class _Parser:
             # A comment alone on its line is a token the grammar handles; one after other
             # tokens is an end-of-line comment, attached to the syntax later.
             nl = text.rfind("\n", 0, i)
-            suffix = _gounicode.trim_space(text[nl + 1:i]) != ""
+            suffix = trim_space(text[nl + 1:i]) != ""
             j = text.find("\n", i)
             end = j + 1 if j >= 0 else len(text)
             body = text[i:end]
@@ -266,9 +263,9 @@ class _Parser:
             self.off = e + 1
             return _Token(_STRING, i, e + 1, text[i:e + 1])
         m = _IDENT_RUN.match(text, i)
-        if m is None:
+        e = _ident_end(text, i, m.end()) if m else i
+        if e == i:
             raise SyntaxFailure(i, f"unexpected input character {quote_rune(c)}")
-        e = m.end()
         # An identifier stops before "//"; "/*" inside one is an error.
         k = text.find("/", i + 1, e)
         while k >= 0 and k + 1 < len(text):
@@ -403,7 +400,7 @@ class _Parser:
 
         Whole-line comments were placed by the parser; read.go's preorder pass never sees any.
         """
-        post: list[_Node] = []
+        post: list[LParen | Line | LineBlock | CommentBlock] = []
         for stmt in self.file.stmt:
             if isinstance(stmt, LineBlock):
                 post.append(stmt.lparen)
@@ -494,7 +491,7 @@ class _Printer:
                 if i > 0:
                     self.trim()
                     self.write("\n" + "\t" * self.margin)
-                self.write(_gounicode.trim_space(com.token))
+                self.write(trim_space(com.token))
             self.comment = []
         self.trim()
         b = self.buf
@@ -505,14 +502,14 @@ class _Printer:
 
     def file(self, f: FileSyntax) -> None:
         for com in f.before:
-            self.write(_gounicode.trim_space(com.token))
+            self.write(trim_space(com.token))
             self.newline()
         for i, stmt in enumerate(f.stmt):
             self.expr(stmt)
             if not isinstance(stmt, CommentBlock):
                 self.newline()
             for com in stmt.after:
-                self.write(_gounicode.trim_space(com.token))
+                self.write(trim_space(com.token))
                 self.newline()
             if i + 1 < len(f.stmt):
                 self.newline()
@@ -526,7 +523,7 @@ class _Printer:
                 self.write("\n")
             self.write("\t" * self.margin)
             for com in x.before:
-                self.write(_gounicode.trim_space(com.token))
+                self.write(trim_space(com.token))
                 self.newline()
         if isinstance(x, RParen):
             self.write(")")

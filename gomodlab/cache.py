@@ -36,13 +36,21 @@ def extracted_dir(root: str | os.PathLike[str], path: str, version: str) -> Path
 
 
 def module_of_extracted_dir(directory: str | os.PathLike[str]) -> tuple[str, str]:
-    """(module path, version) of an extracted directory, read from its place in the cache."""
+    """(module path, version) of an extracted directory, read from its place in the cache.
+
+    ``<root>/github.com/!azure/sdk@v1.0.0-!r!c1`` → ``("github.com/Azure/sdk", "v1.0.0-RC1")``.
+    CacheError when the directory is not inside a cache or not a module's top directory.
+    """
     d = Path(directory).resolve()
     root = find_cache_root(d)
     if root is None or root == d:
         raise CacheError(f"{directory}: not inside a module cache (no cache/download above it)")
     rel = d.relative_to(root).as_posix()
     escaped, at, ev = rel.rpartition("@")
-    if not at:
-        raise CacheError(f"{directory}: not a module directory <escaped path>@<escaped version>")
-    return modpath.unescape_path(escaped), modpath.unescape_version(ev)
+    if not at or rel.startswith("cache/") or "/" in ev:
+        raise CacheError(f"{directory}: not the top directory of an extracted module "
+                         f"(<escaped path>@<escaped version> below {root})")
+    try:
+        return modpath.unescape_path(escaped), modpath.unescape_version(ev)
+    except modpath.InvalidPath as e:
+        raise CacheError(f"{directory}: not a module directory: {e}") from e

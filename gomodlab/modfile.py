@@ -33,8 +33,9 @@ from dataclasses import dataclass
 from functools import cmp_to_key
 from typing import Literal
 
-from . import _gounicode, semver
+from . import semver
 from ._gostr import quote
+from ._modfile_text import fields, is_print_rune, trim_space
 from ._modfile_syntax import (FileSyntax, Line, LineBlock, Source, SyntaxFailure,
                               cleanup_syntax, format_syntax, parse_syntax)
 from .errors import ParseError
@@ -62,7 +63,8 @@ class LocatedError(ParseError):
     def located(self) -> str:
         where = ""
         if self.line:
-            where = f"{self.file}:{self.line}:{self.col}: " if self.col and self.col > 1 else f"{self.file}:{self.line}: "
+            col = f"{self.col}:" if self.col and self.col > 1 else ""
+            where = f"{self.file}:{self.line}:{col} "
         elif self.file:
             where = f"{self.file}: "
         return where + self.message
@@ -258,15 +260,21 @@ def is_directory_path(ns: str) -> bool:
             or (len(ns) >= 2 and ns[1] == ":" and ("A" <= ns[0] <= "Z" or "a" <= ns[0] <= "z")))
 
 
+# Printable ASCII that never needs quotes (the common case, checked without a loop).
+_PLAIN = re.compile(r"[\x21\x23-\x26\x2a\x2b\x2d-\x5a\x5c\x5e-\x5f\x61-\x7a\x7c\x7e]+")
+
+
 def must_quote(s: str) -> bool:
     """modfile.MustQuote: ``s`` cannot appear as one bare token in a go.mod line."""
+    if _PLAIN.fullmatch(s):
+        return "//" in s or "/*" in s
     for ch in s:
         if ch in " \"'`":
             return True
         if ch in "()[]{},":
             if len(s) > 1:
                 return True
-        elif not _gounicode.is_print(ch):
+        elif not is_print_rune(ch):
             return True
     return s == "" or "//" in s or "/*" in s
 
@@ -499,7 +507,7 @@ def _directive_comment(block: LineBlock | None, line: Line) -> str:
     node: Line | LineBlock = line
     if block is not None and not line.before and not line.suffix:
         node = block
-    texts = [_gounicode.trim_space(c.token[2:]) for c in (*node.before, *node.suffix) if c.token.startswith("//")]
+    texts = [trim_space(c.token[2:]) for c in (*node.before, *node.suffix) if c.token.startswith("//")]
     return "\n".join(texts)
 
 
@@ -508,7 +516,7 @@ def _is_indirect(line: Line) -> bool:
     if not line.suffix:
         return False
     tok = line.suffix[0].token
-    f = _gounicode.fields(tok[2:] if tok.startswith("//") else tok)
+    f = fields(tok[2:] if tok.startswith("//") else tok)
     return (len(f) == 1 and f[0] == "indirect") or (len(f) > 1 and f[0] == "indirect;")
 
 
@@ -619,7 +627,8 @@ class _Reader:
             if len(args) != 1:
                 raise _DirectiveError("toolchain directive expects exactly one argument")
             if not toolchain_ok(args[0]):
-                raise _DirectiveError(f"invalid toolchain version '{args[0]}': must match format go1.23.0 or default")
+                raise _DirectiveError(f"invalid toolchain version '{args[0]}': "
+                                      "must match format go1.23.0 or default")
             f.toolchain = (args[0], line)
         elif verb == "godebug":
             if len(args) != 1 or any(c in args[0] for c in "\"`',"):
@@ -740,7 +749,7 @@ def parse_gosum(data: bytes | str, file: str = "go.sum", *, lax: bool = False) -
             # bytes.split() splits on the six ASCII spaces, exactly Go's unicode.IsSpace in ASCII.
             f = [field.decode("ascii") for field in raw.split()]
         else:
-            f = _gounicode.fields(raw.decode("utf-8", "surrogateescape"))
+            f = fields(raw.decode("utf-8", "surrogateescape"))
         if not f:
             continue
         if len(f) != 3:
@@ -871,7 +880,7 @@ def _json_char(m: re.Match[str]) -> str:
     if c in _JSON_SHORT:
         return _JSON_SHORT[c]
     if "\udc80" <= c <= "\udcff":
-        return "\\ufffd"  # a byte that is not UTF-8
+        return "\ufffd"  # a byte that is not UTF-8 becomes U+FFFD itself, not an escape
     return f"\\u{ord(c):04x}"  # controls, HTML-sensitive <>&, U+2028/U+2029
 
 

@@ -11,19 +11,19 @@ every upper-case ASCII letter ``X`` becomes ``!x`` (``github.com/Azure/sdk`` →
 
 from __future__ import annotations
 
-import fnmatch
 from dataclasses import dataclass
 from functools import lru_cache
 
 from . import semver
 from ._gostr import quote, quote_rune
+from ._gounicode import is_letter
 from .errors import ParseError
 
 __all__ = [
     "InvalidPath", "ModuleVersion", "check_path", "check_import_path", "check_file_path",
     "check", "split_path_version", "check_path_major", "path_major_prefix", "canonical_version",
     "escape_path", "escape_version", "unescape_path", "unescape_version", "module_sort_key",
-    "match_prefix_patterns",
+    "match_prefix_patterns", "path_match",
 ]
 
 
@@ -62,7 +62,7 @@ def _char_ok(r: str, kind: str) -> bool:
         return _mod_ok(r) or r == "+"
     if r < "\x80":
         return _alnum(r) or r in _FILE_ALLOWED
-    return r.isalpha()  # unicode.IsLetter
+    return is_letter(r)
 
 
 def _check_elem(elem: str, kind: str) -> str | None:
@@ -194,11 +194,12 @@ def _path_major_error(v: str, path_major: str) -> str | None:
     if v.startswith("v0.0.0-") and path_major == ".v1":
         return None
     m = semver.major(v)
+    want = path_major
     if path_major == "":
         if m in ("v0", "v1") or semver.build(v) == "+incompatible":
             return None
         want = "v0 or v1"
-    else:
+    elif path_major[0] in "/.":
         if m == path_major[1:]:
             return None
         want = path_major[1:]
@@ -257,9 +258,13 @@ def escape_path(path: str) -> str:
 
 @lru_cache(maxsize=16384)
 def escape_version(v: str) -> str:
-    """Escape a version for file names; any file-path element without ``!`` is accepted."""
+    """Escape a version for file names; any ASCII file-path element without ``!`` is accepted."""
     if _check_elem(v, _FILE) is not None or "!" in v:
         raise InvalidPath(f"version {quote(v)} invalid: disallowed version string")
+    if not v.isascii():
+        # A letter outside ASCII passes the file-name check but not the escaper (module.go's
+        # escapeString), which reports it in these words.
+        raise InvalidPath("internal error: inconsistency in EscapePath")
     return _escape(v)
 
 
@@ -319,22 +324,159 @@ def module_sort_key(path: str, version: str) -> tuple:
 
 
 def match_prefix_patterns(globs: str, target: str) -> bool:
-    """module.MatchPrefixPatterns: does a GOPRIVATE-style glob list match a prefix of ``target``?"""
+    """module.MatchPrefixPatterns: does a GOPRIVATE-style glob list match a prefix of ``target``?
+
+    Each glob is matched (path.Match) against the leading path elements of ``target``, as many
+    as the glob has; a malformed glob matches nothing.
+    """
     for glob in globs.split(","):
-        glob = glob[:-1] if glob.endswith("/") else glob
+        glob = glob.removesuffix("/")
         if glob == "":
             continue
         n = glob.count("/")
         parts = target.split("/")
         if len(parts) - 1 < n:
             continue
-        if _path_match(glob, "/".join(parts[: n + 1])):
+        if path_match(glob, "/".join(parts[: n + 1])):
             return True
     return False
 
 
-def _path_match(pattern: str, name: str) -> bool:
-    # path.Match: '*' never crosses '/', which fnmatch's translation would allow; segments
-    # counts are equal here, so matching element by element is the same thing.
-    pp, nn = pattern.split("/"), name.split("/")
-    return len(pp) == len(nn) and all(fnmatch.fnmatchcase(n, p) for p, n in zip(pp, nn))
+def path_match(pattern: str, name: str) -> bool:
+    """path.Match: shell patterns where ``*`` and ``?`` never match ``/``; False for a bad pattern.
+
+    Not fnmatch: go negates a class with ``^`` (fnmatch uses ``!``), honours ``\\`` escapes,
+    rejects malformed classes instead of reading them literally, and compares bytes (``?`` and
+    classes take one UTF-8 sequence). Works on the UTF-8 bytes for that reason.
+    """
+    try:
+        return _match(pattern.encode("utf-8", "surrogateescape"), name.encode("utf-8", "surrogateescape"))
+    except _BadPattern:
+        return False
+
+
+class _BadPattern(Exception):
+    """path.ErrBadPattern."""
+
+
+def _match(pattern: bytes, name: bytes) -> bool:
+    # path/match.go: the pattern is a series of chunks, each a run of stars then literal text,
+    # '?' and classes; a star tries each non-slash prefix of the name.
+    while pattern:
+        star, chunk, pattern = _scan_chunk(pattern)
+        if star and not chunk:
+            return b"/" not in name
+        rest = _match_chunk(chunk, name)
+        if rest is not None and (not rest or pattern):
+            name = rest
+            continue
+        if star and (rest := _star_advance(chunk, name, pattern)) is not None:
+            name = rest
+            continue
+        # No match; go still reports a malformed remainder of the pattern.
+        while pattern:
+            _star, chunk, pattern = _scan_chunk(pattern)
+            _match_chunk(chunk, b"")
+        return False
+    return not name
+
+
+def _star_advance(chunk: bytes, name: bytes, pattern: bytes) -> bytes | None:
+    i = 0
+    while i < len(name) and name[i] != 0x2F:
+        rest = _match_chunk(chunk, name[i + 1:])
+        if rest is not None and not (not pattern and rest):
+            return rest
+        i += 1
+    return None
+
+
+def _scan_chunk(pattern: bytes) -> tuple[bool, bytes, bytes]:
+    star = False
+    while pattern[:1] == b"*":
+        pattern = pattern[1:]
+        star = True
+    in_range = False
+    i = 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == 0x5C:  # backslash: the next byte belongs to the chunk
+            if i + 1 < len(pattern):
+                i += 1
+        elif c == 0x5B:
+            in_range = True
+        elif c == 0x5D:
+            in_range = False
+        elif c == 0x2A and not in_range:
+            return star, pattern[:i], pattern[i:]
+        i += 1
+    return star, pattern, b""
+
+
+def _decode_rune(b: bytes) -> tuple[int, int]:
+    """utf8.DecodeRune: (code point, width); (U+FFFD, 1) for a byte that starts no valid sequence."""
+    c = b[0]
+    n = 1 if c < 0x80 else 2 if 0xC2 <= c <= 0xDF else 3 if 0xE0 <= c <= 0xEF else 4 if 0xF0 <= c <= 0xF4 else 0
+    try:
+        return ord(b[:n].decode("utf-8")), n
+    except (UnicodeDecodeError, TypeError):
+        return 0xFFFD, 1
+
+
+def _match_chunk(chunk: bytes, s: bytes) -> bytes | None:
+    """What is left of ``s`` after ``chunk``, None if it does not match; _BadPattern if malformed."""
+    failed = False
+    while chunk:
+        failed = failed or not s
+        c = chunk[0]
+        if c == 0x5B:  # [class]
+            r = 0
+            if not failed:
+                r, n = _decode_rune(s)
+                s = s[n:]
+            chunk = chunk[1:]
+            negated = chunk[:1] == b"^"
+            if negated:
+                chunk = chunk[1:]
+            matched = False
+            count = 0
+            while True:
+                if chunk[:1] == b"]" and count > 0:
+                    chunk = chunk[1:]
+                    break
+                lo, chunk = _class_char(chunk)
+                hi = lo
+                if chunk[:1] == b"-":
+                    hi, chunk = _class_char(chunk[1:])
+                matched = matched or lo <= r <= hi
+                count += 1
+            failed = failed or matched == negated
+        elif c == 0x3F:  # ?
+            if not failed:
+                failed = s[0] == 0x2F
+                s = s[_decode_rune(s)[1]:]
+            chunk = chunk[1:]
+        else:
+            if c == 0x5C:
+                chunk = chunk[1:]
+                if not chunk:
+                    raise _BadPattern
+            if not failed:
+                failed = chunk[0] != s[0]
+                s = s[1:]
+            chunk = chunk[1:]
+    return None if failed else s
+
+
+def _class_char(chunk: bytes) -> tuple[int, bytes]:
+    """getEsc: one (possibly escaped) character of a class and the rest of the chunk."""
+    if not chunk or chunk[0] in b"-]":
+        raise _BadPattern
+    if chunk[0] == 0x5C:
+        chunk = chunk[1:]
+        if not chunk:
+            raise _BadPattern
+    r, n = _decode_rune(chunk)
+    if (r == 0xFFFD and n == 1) or len(chunk) == n:
+        raise _BadPattern
+    return r, chunk[n:]

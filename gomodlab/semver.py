@@ -17,6 +17,7 @@ Pseudo-versions (module/pseudo.go) come in three forms::
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -27,7 +28,7 @@ __all__ = [
     "InvalidVersion", "Version", "parse", "is_valid", "canonical", "major", "major_minor",
     "prerelease", "build", "compare", "max_version", "sort_key", "sort_versions",
     "is_pseudo", "PseudoVersion", "parse_pseudo", "pseudo_version", "pseudo_version_base",
-    "zero_pseudo_version", "is_zero_pseudo",
+    "pseudo_version_time", "pseudo_version_rev", "zero_pseudo_version", "is_zero_pseudo",
 ]
 
 
@@ -179,9 +180,16 @@ def max_version(v: str, w: str) -> str:
     return v if compare(v, w) > 0 else w
 
 
-def sort_versions(versions: list[str] | tuple[str, ...] | set[str]) -> list[str]:
+def _sort_versions_key(v: str) -> tuple:
+    k = sort_key(v)
+    # Ties go to strings.Compare, a byte order; code-point order is the same except for the
+    # surrogate escapes of bytes that are not UTF-8, which only invalid versions can contain.
+    return (k, v) if k[0] else (k, v.encode("utf-8", "surrogateescape"))
+
+
+def sort_versions(versions: Iterable[str]) -> list[str]:
     """semver.Sort: by precedence, ties broken by plain string order (the order go lists)."""
-    return sorted(versions, key=lambda s: (sort_key(s), s))
+    return sorted(versions, key=_sort_versions_key)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -191,7 +199,6 @@ _PSEUDO_RE = re.compile(
     r"^v[0-9]+\.(0\.0-|\d+\.\d+-([^+]*\.)?0\.)\d{14}-[A-Za-z0-9]+(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$",
     re.ASCII,
 )
-_TIME_FORMAT = "%Y%m%d%H%M%S"
 
 
 def is_pseudo(v: str) -> bool:
@@ -204,21 +211,27 @@ class PseudoVersion:
     """The parts of a pseudo-version.
 
     ``form`` is 1, 2 or 3 as in the module docstring; ``base`` is the tag the pseudo-version
-    was derived from (``""`` for form 1), ``build`` keeps ``+incompatible``.
+    was derived from (``""`` for form 1), ``build`` keeps ``+incompatible``. ``time`` is the UTC
+    timestamp, ``None`` only for year 0000, which go accepts and Python's datetime cannot hold.
     """
 
     version: str
     form: int
     base: str
     timestamp: str
-    time: datetime
+    time: datetime | None
     revision: str
     build: str
 
 
+def _pseudo_error(v: str, why: str) -> InvalidVersion:
+    # module.InvalidVersionError with Pseudo set.
+    return InvalidVersion(f"pseudo-version {_q(v)} invalid: {why}")
+
+
 def _split_pseudo(v: str) -> tuple[str, str, str, str]:
     if not is_pseudo(v):
-        raise InvalidVersion(f'invalid pseudo-version {_q(v)}: syntax error')
+        raise _pseudo_error(v, "syntax error")
     bld = build(v)
     rest = v[: len(v) - len(bld)]
     j = rest.rfind("-")
@@ -270,27 +283,54 @@ def pseudo_version_base(v: str) -> str:
     pre = prerelease(base)
     if pre == "":
         if bld:
-            raise InvalidVersion(
-                f"invalid pseudo-version {_q(v)}: lacks base version, but has build metadata {_q(bld)}")
+            raise _pseudo_error(v, f"lacks base version, but has build metadata {_q(bld)}")
         return ""
     if pre == "-0":
         base = base[: -len(pre)]
         i = base.rfind(".")
         patch = _dec_decimal(base[i + 1:])
         if patch == "":
-            raise InvalidVersion(
-                f"invalid pseudo-version {_q(v)}: version before {base} would have negative patch number")
+            raise _pseudo_error(v, f"version before {base} would have negative patch number")
         return base[: i + 1] + patch + bld
     return base[: -len(".0")] + bld
+
+
+_DAYS_IN_MONTH = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _timestamp(ts: str) -> tuple[int, int, int, int, int, int] | None:
+    """time.Parse("20060102150405", ts) as (Y, M, D, h, m, s), or None where go fails.
+
+    Not strptime: that refuses year 0000, which go accepts (time/format.go checks only that the
+    month, the day in that month, the hour, minute and second are in range).
+    """
+    y, mo, d, h, mi, s = (int(ts[i:j]) for i, j in ((0, 4), (4, 6), (6, 8), (8, 10), (10, 12), (12, 14)))
+    leap = y % 4 == 0 and (y % 100 != 0 or y % 400 == 0)
+    if not 1 <= mo <= 12 or not 1 <= d <= _DAYS_IN_MONTH[mo] + (mo == 2 and leap):
+        return None
+    if h > 23 or mi > 59 or s > 59:
+        return None
+    return y, mo, d, h, mi, s
+
+
+def pseudo_version_time(v: str) -> datetime | None:
+    """module.PseudoVersionTime: the commit time in UTC (``None`` for year 0000, see PseudoVersion)."""
+    _base, ts, _rev, _bld = _split_pseudo(v)
+    parts = _timestamp(ts)
+    if parts is None:
+        raise _pseudo_error(v, f"malformed time {_q(ts)}")
+    return datetime(*parts, tzinfo=timezone.utc) if parts[0] else None
+
+
+def pseudo_version_rev(v: str) -> str:
+    """module.PseudoVersionRev: the revision (commit hash prefix) of a pseudo-version."""
+    return _split_pseudo(v)[2]
 
 
 def parse_pseudo(v: str) -> PseudoVersion:
     """Split a pseudo-version into form, base tag, time and revision; InvalidVersion otherwise."""
     base_part, ts, rev, bld = _split_pseudo(v)
-    try:
-        t = datetime.strptime(ts, _TIME_FORMAT).replace(tzinfo=timezone.utc)
-    except ValueError:
-        raise InvalidVersion(f"invalid pseudo-version {_q(v)}: malformed time {_q(ts)}") from None
+    t = pseudo_version_time(v)
     base = pseudo_version_base(v)
     if base == "":
         form = 1

@@ -8,6 +8,7 @@ and built offline with the real go command.
 
 from __future__ import annotations
 
+import base64
 import json
 import shutil
 import subprocess
@@ -44,9 +45,15 @@ class Oracle:
     def __init__(self, exe: Path) -> None:
         self._proc = subprocess.Popen([str(exe)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
 
-    def ask(self, op: str, inputs: list[str], arg: str = ""):
+    def ask(self, op: str, inputs: list[str], arg: str = "", *, raw: bool = False):
+        """One request; ``raw=True`` sends each input's UTF-8 bytes exactly (surrogate escapes
+        included), for strings that are not valid UTF-8."""
         assert self._proc.stdin and self._proc.stdout
-        self._proc.stdin.write(json.dumps({"op": op, "inputs": inputs, "arg": arg}) + "\n")
+        req: dict = {"op": op, "inputs": inputs, "arg": arg}
+        if raw:
+            req["inputs"] = [base64.b64encode(s.encode("utf-8", "surrogateescape")).decode() for s in inputs]
+            req["b64"] = True
+        self._proc.stdin.write(json.dumps(req) + "\n")
         self._proc.stdin.flush()
         return json.loads(self._proc.stdout.readline())
 

@@ -20,7 +20,7 @@ from ..errors import GomodlabError
 __all__ = ["main"]
 
 #: Command-group modules, in the order ``gomodlab --help`` lists them.
-COMMAND_MODULES = ("doctor", "hashcmd", "modgraph", "tidyexplain")
+COMMAND_MODULES = ("doctor", "hashcmd", "parse", "explain", "logs", "proxycmd", "modgraph", "tidyexplain")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -27,10 +27,17 @@ def run(args: argparse.Namespace) -> int:
             prefix = args.module
         else:
             from ..cache import module_of_extracted_dir
+            from ..errors import CacheError
 
-            prefix = "@".join(module_of_extracted_dir(path))
+            try:
+                prefix = "@".join(module_of_extracted_dir(path))
+            except CacheError as e:
+                raise GomodlabError(f"{e}; give the hash prefix with --module MODULE@VERSION") from e
         print(dirhash.hash_dir(path, prefix))
-    elif path.endswith(".zip"):
+        return 0
+    if args.module:
+        raise GomodlabError(f"{path}: --module applies to a directory only (a zip names its own files)")
+    if path.endswith(".zip"):
         print(dirhash.hash_zip(path))
     elif os.path.isfile(path):
         with open(path, "rb") as f:

@@ -5,9 +5,13 @@ package main
 
 import (
 	"bufio"
+	"encoding/base64"
 	"encoding/json"
 	"os"
+	"path"
+	"strconv"
 	"time"
+	"unicode"
 
 	"golang.org/x/mod/module"
 	"golang.org/x/mod/semver"
@@ -19,6 +23,8 @@ type request struct {
 	Op     string   `json:"op"`
 	Inputs []string `json:"inputs"`
 	Arg    string   `json:"arg"`
+	// B64 says Inputs are base64: the only way to send bytes that are not UTF-8 through JSON.
+	B64 bool `json:"b64"`
 }
 
 func errString(err error) string {
@@ -58,7 +64,23 @@ func pseudoInfo(v string) map[string]any {
 	out["time"], out["time_err"] = t.UTC().Format(time.RFC3339), errString(err)
 	rev, err := module.PseudoVersionRev(v)
 	out["rev"], out["rev_err"] = rev, errString(err)
+	out["zero"] = module.IsZeroPseudoVersion(v)
 	return out
+}
+
+func runeRanges(in func(rune) bool) [][2]rune {
+	r := [][2]rune{}
+	for c := rune(0); c <= unicode.MaxRune; c++ {
+		if !in(c) {
+			continue
+		}
+		if n := len(r); n > 0 && r[n-1][1] == c-1 {
+			r[n-1][1] = c
+		} else {
+			r = append(r, [2]rune{c, c})
+		}
+	}
+	return r
 }
 
 func main() {
@@ -70,6 +92,15 @@ func main() {
 		if err := json.Unmarshal(in.Bytes(), &req); err != nil {
 			out.Encode(map[string]string{"error": err.Error()})
 			continue
+		}
+		if req.B64 {
+			for i, s := range req.Inputs {
+				b, err := base64.StdEncoding.DecodeString(s)
+				if err != nil {
+					panic(err)
+				}
+				req.Inputs[i] = string(b)
+			}
 		}
 		var res any
 		switch req.Op {
@@ -147,6 +178,59 @@ func main() {
 				r = append(r, module.MatchPrefixPatterns(req.Arg, t))
 			}
 			res = r
+		case "max": // all pairs, row-major
+			r := []string{}
+			for _, a := range req.Inputs {
+				for _, b := range req.Inputs {
+					r = append(r, semver.Max(a, b))
+				}
+			}
+			res = r
+		case "check": // Inputs are path, version, path, version, ...
+			r := []string{}
+			for i := 0; i+1 < len(req.Inputs); i += 2 {
+				r = append(r, errString(module.Check(req.Inputs[i], req.Inputs[i+1])))
+			}
+			res = r
+		case "pseudoversion": // Inputs are major, older, RFC 3339 time, rev, ...
+			r := []string{}
+			for i := 0; i+3 < len(req.Inputs); i += 4 {
+				t, err := time.Parse(time.RFC3339, req.Inputs[i+2])
+				if err != nil {
+					panic(err)
+				}
+				r = append(r, module.PseudoVersion(req.Inputs[i], req.Inputs[i+1], t, req.Inputs[i+3]))
+			}
+			res = r
+		case "sortmodules": // Inputs are path, version, ...; answer the same, in module.Sort order
+			l := []module.Version{}
+			for i := 0; i+1 < len(req.Inputs); i += 2 {
+				l = append(l, module.Version{Path: req.Inputs[i], Version: req.Inputs[i+1]})
+			}
+			module.Sort(l)
+			r := []string{}
+			for _, m := range l {
+				r = append(r, m.Path, m.Version)
+			}
+			res = r
+		case "pathmatch": // Arg is the pattern: path.Match of each input, "error" for a bad pattern
+			r := []string{}
+			for _, name := range req.Inputs {
+				ok, err := path.Match(req.Arg, name)
+				r = append(r, map[bool]string{true: "true", false: "false"}[ok])
+				if err != nil {
+					r[len(r)-1] = "error"
+				}
+			}
+			res = r
+		case "quote": // strconv.Quote of each input, as the %q in go's messages prints it
+			r := []string{}
+			for _, s := range req.Inputs {
+				r = append(r, strconv.Quote(s))
+			}
+			res = r
+		case "unicode": // code point ranges [lo, hi] of unicode.IsLetter and strconv.IsPrint
+			res = map[string][][2]rune{"letter": runeRanges(unicode.IsLetter), "print": runeRanges(strconv.IsPrint)}
 		default:
 			res = map[string]string{"error": "unknown op " + req.Op}
 		}

@@ -1,0 +1,35 @@
+"""gomodlab: investigate Go module problems the way the go command sees them.
+
+The building blocks mirror golang.org/x/mod (``semver``, ``modpath``, ``dirhash``) and the go
+command's module cache and proxy protocol (``cache``, ``proxy``); ``gotool`` runs the real go
+command. Submodules load on first use (``gomodlab.semver`` or ``from gomodlab import semver``),
+so ``import gomodlab`` costs almost nothing and never pulls in pandas, NetworkX or matplotlib.
+Errors share one base class, :class:`gomodlab.GomodlabError` (see ``gomodlab.errors``).
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from typing import Any
+
+__version__ = "0.1.0"
+
+#: The foundation modules; every other public submodule loads the same lazy way.
+_SUBMODULES = ("cache", "dirhash", "errors", "gotool", "modpath", "proxy", "semver", "universe")
+_ERRORS = ("GomodlabError", "ParseError", "SourceError", "CacheError", "GoCommandError")
+
+__all__ = ["__version__", *_ERRORS, *_SUBMODULES]
+
+
+def __getattr__(name: str) -> Any:
+    # PEP 562: load a submodule (or an error class) when it is first asked for.
+    if name in _ERRORS:
+        return getattr(importlib.import_module(f"{__name__}.errors"), name)
+    if not name.startswith("_") and importlib.util.find_spec(f"{__name__}.{name}") is not None:
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({name for name in globals() if name.startswith("__")} | set(__all__))
