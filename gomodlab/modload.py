@@ -26,6 +26,8 @@ not modelled.
 
 from __future__ import annotations
 
+import hashlib
+import marshal
 import os
 import re
 from collections import deque
@@ -40,7 +42,7 @@ from .mvs import NONE, BuildListError, Graph, Module, ModuleError, Reporter, req
 from .sources import GoModSource, GraphTextSource
 
 __all__ = [
-    "PRUNED", "UNPRUNED", "Summary", "MainModFile", "ModGraph", "Loader", "load", "graph_from_text",
+    "PRUNED", "UNPRUNED", "Summary", "SummaryCache", "MainModFile", "ModGraph", "Loader", "load", "graph_from_text",
     "parse_summary", "cmp_version", "find_main_gomod", "pruning_for",
 ]
 
@@ -402,13 +404,83 @@ class _LoaderReqs:
         return cmp_version(path, v1, v2)
 
 
-class Loader:
-    """Loads module graphs for one main module, caching every go.mod summary it reads."""
+class SummaryCache:
+    """Parsed go.mod summaries of one module cache, kept on disk between runs.
 
-    def __init__(self, main_file: MainModFile, source: GoModSource) -> None:
+    A module cache's ``.mod`` files never change for a given version, so ``gomodlab buildlist``
+    need not re-read and re-parse thousands of them on every run. Each entry is keyed by
+    ``path@version`` and checked against the file's size and modification time, so a file that
+    was rewritten (or damaged) is read again. The file lives in ``$GOMODLAB_CACHE`` (default
+    ``$XDG_CACHE_HOME/gomodlab`` or ``~/.cache/gomodlab``); ``GOMODLAB_CACHE=off`` disables it.
+    """
+
+    _FORMAT = 1
+
+    def __init__(self, file: Path) -> None:
+        self.file = file
+        self._entries: dict[str, tuple] = {}
+        self._dirty = False
+        try:
+            data = marshal.loads(file.read_bytes())
+            if isinstance(data, tuple) and len(data) == 2 and data[0] == self._FORMAT:
+                self._entries = data[1]
+        except (OSError, ValueError, EOFError, TypeError):
+            self._entries = {}
+
+    @classmethod
+    def for_modcache(cls, root: str | os.PathLike[str]) -> SummaryCache | None:
+        """The cache file for the module cache at ``root``, or None when disabled."""
+        base = os.environ.get("GOMODLAB_CACHE", "")
+        if base == "off":
+            return None
+        if not base:
+            xdg = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+            base = os.path.join(xdg, "gomodlab")
+        key = hashlib.sha256(os.path.realpath(os.fspath(root)).encode()).hexdigest()[:16]
+        return cls(Path(base) / f"gomod-summaries-{key}.marshal")
+
+    def get(self, m: Module, stamp: tuple[int, int]) -> Summary | None:
+        """The cached summary of ``m`` if its go.mod file still has this (size, mtime)."""
+        e = self._entries.get(f"{m.path}@{m.version}")
+        if e is None or (e[0], e[1]) != stamp:
+            return None
+        flat = e[4]
+        reqs = tuple(Module(flat[i], flat[i + 1]) for i in range(0, len(flat), 2))
+        return Summary(e[2], e[3] or None, reqs, e[5])
+
+    def put(self, m: Module, stamp: tuple[int, int], s: Summary) -> None:
+        """Remember the summary of ``m`` read from a file with this (size, mtime)."""
+        flat = tuple(x for r in s.require for x in r)
+        self._entries[f"{m.path}@{m.version}"] = (stamp[0], stamp[1], s.module, s.go or "", flat, s.pruning)
+        self._dirty = True
+
+    def save(self) -> None:
+        """Write the cache file if anything was added (atomically; errors are ignored)."""
+        if not self._dirty:
+            return
+        try:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.file.with_name(f"{self.file.name}.{os.getpid()}.tmp")
+            tmp.write_bytes(marshal.dumps((self._FORMAT, self._entries)))
+            os.replace(tmp, self.file)
+            self._dirty = False
+        except OSError:
+            pass
+
+
+class Loader:
+    """Loads module graphs for one main module, caching every go.mod summary it reads.
+
+    ``summary_cache`` (optional) keeps parsed summaries on disk; it is used only with a source
+    that can ``stamp`` its files (a module cache).
+    """
+
+    def __init__(self, main_file: MainModFile, source: GoModSource,
+                 summary_cache: SummaryCache | None = None) -> None:
         self.main_file = main_file
         self.main = Module(main_file.path, "")
         self.source = source
+        self.summary_cache = summary_cache if hasattr(source, "stamp") else None
         self._raw: dict[Module, Summary | GomodlabError] = {}
         self._summaries: dict[Module, Summary] = {}
         self._versions: dict[str, list[str]] = {}
@@ -442,8 +514,21 @@ class Loader:
                 raise ModuleError(m, f"reading {name}: {e.strerror or e}") from None
             shown = os.path.join(m.path, "go.mod")
         else:
+            cache = self.summary_cache
+            stamp = self.source.stamp(m) if cache is not None else None  # type: ignore[attr-defined]
+            if stamp is not None:
+                hit = cache.get(m, stamp)  # type: ignore[union-attr]
+                if hit is not None:
+                    return hit
             data = self.source.gomod(m)
             shown = "go.mod"
+            if stamp is not None:
+                try:
+                    s = parse_summary(data, shown)
+                except ParseError as e:
+                    raise ModuleError(m, f"parsing {shown}: {e}") from None
+                cache.put(m, stamp, s)  # type: ignore[union-attr]
+                return s
         try:
             return parse_summary(data, shown)
         except ParseError as e:
@@ -507,7 +592,6 @@ class Loader:
         force = set(unprune)
         errors = mg.errors
         enqueued: set[tuple[Module, str]] = set()
-        pruned_seen: set[tuple[Module, Module]] = set()
         queue: deque[tuple[Module, str, int]] = deque()
         if reporter:
             reporter.started([main], pruning)
@@ -519,6 +603,9 @@ class Loader:
                 queue.append((r, pruning, 1))
         summaries = mg.summaries
         excl = self.main_file.exclude
+        has_replace = bool(self.main_file.replace)
+        pruned_edges = mg.pruned_edges
+        push, seen = queue.append, enqueued.add
         while queue:
             m, mode, depth = queue.popleft()
             s = summaries.get(m)
@@ -535,7 +622,7 @@ class Loader:
                         reporter.error(m, e)
                     continue
                 summaries[m] = s
-                actual = self.main_file.replacement(m)
+                actual = self.main_file.replacement(m) if has_replace else None
                 if actual is not None:
                     mg.replaced[m] = actual
                 if excl and not gover.is_toolchain(m.path):
@@ -544,21 +631,28 @@ class Loader:
                 if reporter:
                     self._report_requirements(reporter, g, m, s.require)
                 g.require(m, s.require)
-            follow = mode != PRUNED or s.pruning == UNPRUNED
-            nxt = UNPRUNED if mode == UNPRUNED else s.pruning
+            if mode != PRUNED or s.pruning == UNPRUNED:
+                nxt = UNPRUNED if mode == UNPRUNED else s.pruning
+                d1 = depth + 1
+                for r in s.require:
+                    key = (r, nxt)
+                    if key not in enqueued and r.version != NONE:
+                        seen(key)
+                        push((r, nxt, d1))
+                continue
             for r in s.require:
-                if follow or r in force:
-                    if r.version != NONE and (r, nxt) not in enqueued:
-                        enqueued.add((r, nxt))
-                        queue.append((r, nxt, depth + 1))
-                elif (m, r) not in pruned_seen:
-                    pruned_seen.add((m, r))
-                    mg.pruned_edges.append((m, r))
+                if r in force:
+                    key = (r, s.pruning)
+                    if key not in enqueued and r.version != NONE:
+                        seen(key)
+                        push((r, s.pruning, depth + 1))
+                else:
+                    pruned_edges.append((m, r))
                     if reporter:
                         reporter.skipped(m, r, f"{m} is at go {s.go} (pruned): its requirements' "
                                                "own requirements are not loaded")
         # An edge recorded as pruned may still have been followed from another, unpruned path.
-        mg.pruned_edges = [(m, r) for m, r in mg.pruned_edges if r not in summaries]
+        mg.pruned_edges = [e for e in dict.fromkeys(pruned_edges) if e[1] not in summaries]
         if errors and strict:
             path = g.find_path(lambda x: x in errors)
             raise BuildListError(errors[path[-1]], path)
@@ -600,6 +694,11 @@ class Loader:
             mg = upd if upd is not None and upd.roots == tuple(roots) else self.read_graph(pruning, roots, reporter)
         mg.root_history = history
         return mg
+
+    def save_cache(self) -> None:
+        """Write new entries of the on-disk summary cache, if there is one."""
+        if self.summary_cache is not None:
+            self.summary_cache.save()
 
     def versions(self, path: str) -> list[str]:
         """The versions the source lists for ``path`` (``@v/list``), or [] when it lists none (cached)."""

@@ -177,9 +177,9 @@ class Graph:
             raise ValueError(f"requirements of {m} have already been set")
         self._required[m] = tuple(reqs)
         is_root, selected, compare = self._is_root, self._selected, self.compare
+        mark = is_root.setdefault
         for dep in reqs:
-            if dep not in is_root:
-                is_root[dep] = False
+            mark(dep, False)
             path, v = dep
             cur = selected.get(path, NONE)
             if cur != v and compare(path, cur, v) < 0:

@@ -102,6 +102,14 @@ class ModCacheSource:
         return os.path.join(self._download, modpath.escape_path(m.path), "@v",
                             modpath.escape_version(m.version) + ".mod")
 
+    def stamp(self, m: Module) -> tuple[int, int] | None:
+        """(size, mtime in ns) of ``m``'s ``.mod`` file, or None if it is missing."""
+        try:
+            st = os.stat(self.path_of(m))
+        except OSError:
+            return None
+        return (st.st_size, st.st_mtime_ns)
+
     def gomod(self, m: Module) -> bytes:
         f = self.path_of(m)
         try:

@@ -57,19 +57,20 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run_upgrade)
 
 
-def _source(args: argparse.Namespace):
+def _load(args: argparse.Namespace):
+    from ..modload import Loader, MainModFile, SummaryCache, find_main_gomod
     from ..sources import ModCacheSource, ProxySource
 
+    main_file = MainModFile.read(find_main_gomod(args.dir))
     if args.proxy:
-        return ProxySource(args.proxy)
-    return ModCacheSource(args.modcache)
-
-
-def _load(args: argparse.Namespace):
-    from ..modload import Loader, MainModFile, find_main_gomod
-
-    loader = Loader(MainModFile.read(find_main_gomod(args.dir)), _source(args))
-    mg = loader.load()
+        loader = Loader(main_file, ProxySource(args.proxy))
+    else:
+        src = ModCacheSource(args.modcache)
+        loader = Loader(main_file, src, SummaryCache.for_modcache(src.root))
+    try:
+        mg = loader.load()
+    finally:
+        loader.save_cache()
     for m in loader.excluded_roots:
         print(f"gomodlab: dropping requirement on excluded version {m.path} {m.version}", file=sys.stderr)
     return mg
