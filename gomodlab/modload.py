@@ -26,10 +26,10 @@ not modelled.
 
 from __future__ import annotations
 
-import hashlib
 import marshal
 import os
 import re
+import zlib
 from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -200,6 +200,103 @@ def parse_summary(data: bytes, name: str = "go.mod") -> Summary:
     return Summary(module, go, tuple(requires), pruning_for(go))
 
 
+_TOOLCHAIN_RE = re.compile(r"default\Z|go1(?:\.|\Z)")
+
+
+def _is_directory_path(p: str) -> bool:
+    # modfile.IsDirectoryPath, for the Unix spellings the fast path accepts.
+    return p in (".", "..") or p.startswith(("./", "../", "/"))
+
+
+def _indirect(comment: str) -> bool:
+    # modfile/rule.go isIndirect: "// indirect" alone, or "// indirect; more text".
+    f = comment[2:].split()
+    return (len(f) == 1 and f[0] == "indirect") or (len(f) > 1 and f[0] == "indirect;")
+
+
+def _fast_main(data: bytes) -> tuple | None:
+    """(module, go, toolchain, requires, excludes, replaces) of a plain main go.mod, or None.
+
+    The same restricted grammar as :func:`_fast_summary`, for what the graph needs from a main
+    module: ``module``, ``go``, ``toolchain``, ``require`` (with ``// indirect``), ``exclude``
+    and ``replace`` in their plain forms. Anything else goes to the full strict parser.
+    """
+    try:
+        text = data.decode("ascii")
+    except UnicodeDecodeError:
+        return None
+    for bad in ('"', "`", "'", "[", "]", "{", "}", ",", "/*", "\r", "\\"):
+        if bad in text:
+            return None
+    module: str | None = None
+    go = toolchain = None
+    requires: list[tuple[str, str, bool]] = []
+    excludes: list[Module] = []
+    replaces: list[tuple[str, str, str, str]] = []
+    block: str | None = None
+    for line in text.split("\n"):
+        code, sep, comment = line.partition("//")
+        comment = sep + comment
+        if "(" in code or ")" in code:
+            if block is None:
+                mo = _BLOCK_OPEN_RE.match(code)
+                if mo is None or mo.group(1) not in ("require", "exclude", "replace"):
+                    return None
+                block = mo.group(1)
+            elif code.strip() == ")":
+                block = None
+            else:
+                return None
+            continue
+        toks = code.split()
+        if not toks:
+            continue
+        if block is not None:
+            verb, args = block, toks
+        else:
+            verb, args = toks[0], toks[1:]
+        if verb == "require" or verb == "exclude":
+            if len(args) != 2 or not _plain_require(args[0], args[1]):
+                return None
+            if verb == "require":
+                requires.append((args[0], args[1], _indirect(comment)))
+            else:
+                excludes.append(Module(args[0], args[1]))
+        elif verb == "replace":
+            arrow = 1 if len(args) >= 2 and args[1] == "=>" else 2
+            if len(args) < arrow + 2 or len(args) > arrow + 3 or args[arrow] != "=>":
+                return None
+            old, ov = args[0], args[1] if arrow == 2 else ""
+            if not modpath.split_path_version(old)[2] or (ov and not _plain_require(old, ov)):
+                return None
+            new, nv = args[arrow + 1], args[arrow + 2] if len(args) == arrow + 3 else ""
+            if nv:
+                if _is_directory_path(new) or not _plain_require(new, nv):
+                    return None
+            elif not _is_directory_path(new):
+                return None
+            replaces.append((old, ov, new, nv))
+        elif block is not None:
+            return None
+        elif verb == "module":
+            if module is not None or len(args) != 1:
+                return None
+            module = args[0]
+        elif verb == "go":
+            if go is not None or len(args) != 1 or not _GO_VERSION_RE.match(args[0]):
+                return None
+            go = args[0]
+        elif verb == "toolchain":
+            if toolchain is not None or len(args) != 1 or not _TOOLCHAIN_RE.match(args[0]):
+                return None
+            toolchain = args[0]
+        else:
+            return None
+    if block is not None or module is None:
+        return None
+    return module, go, toolchain, requires, excludes, replaces
+
+
 def _toolchain_summary(m: Module) -> Summary:
     # modfile.go rawGoModSummary: go@V (V >= 1.21) requires toolchain@goV so that go and
     # toolchain move together; other pseudo-module versions require nothing. Their pruning
@@ -238,8 +335,6 @@ class MainModFile:
     @classmethod
     def read(cls, gomod: str | os.PathLike[str]) -> MainModFile:
         """Parse a main module's go.mod (strictly, as go parses the main module)."""
-        from . import modfile
-
         p = Path(gomod)
         try:
             data = p.read_bytes()
@@ -250,27 +345,40 @@ class MainModFile:
     @classmethod
     def from_bytes(cls, data: bytes, gomod: str | os.PathLike[str]) -> MainModFile:
         """Parse main go.mod bytes; ``gomod`` is the file's path (its directory is the module root)."""
-        from . import modfile
-
         p = Path(gomod)
-        f = modfile.parse_gomod(data, str(p))
-        if f.module is None:
-            raise SourceError(f"error reading {p}: missing module declaration. To specify the module path:\n"
-                              "\tgo mod edit -module=example.com/mod")
+        fast = _fast_main(data)
+        if fast is not None:
+            path, go, toolchain, requires, excludes, replaces = fast
+        else:
+            from . import modfile
+
+            f = modfile.parse_gomod(data, str(p))
+            if f.module is None:
+                raise SourceError(f"error reading {p}: missing module declaration. To specify the module path:\n"
+                                  "\tgo mod edit -module=example.com/mod")
+            path, go, toolchain = f.module.path, f.go, f.toolchain
+            requires = [(r.path, r.version, r.indirect) for r in f.require]
+            excludes = [Module(x.path, x.version) for x in f.exclude]
+            replaces = [(r.old_path, r.old_version, r.new_path, r.new_version) for r in f.replace]
+        try:
+            modpath.check_import_path(path)
+        except ParseError as e:
+            # init.go loadModFile reports the main module's path as a "module" path.
+            raise SourceError(str(e).replace("malformed import path", "malformed module path", 1)) from None
         replace: dict[tuple[str, str], Module] = {}
-        for r in f.replace:
-            key, new = (r.old_path, r.old_version), Module(r.new_path, r.new_version)
+        for old_path, old_version, new_path, new_version in replaces:
+            key, new = (old_path, old_version), Module(new_path, new_version)
             prev = replace.get(key)
             if prev is not None and prev != new:
-                old = f"{r.old_path}@{r.old_version}" if r.old_version else r.old_path
+                old = f"{old_path}@{old_version}" if old_version else old_path
                 raise SourceError(f"conflicting replacements for {old}:\n\t{_fmt_repl(prev)}\n\t{_fmt_repl(new)}")
             replace[key] = new
-        exclude = frozenset(Module(x.path, x.version) for x in f.exclude)
+        exclude = frozenset(excludes)
         return cls(
-            path=f.module.path, dir=p.parent, go=f.go, toolchain=f.toolchain,
-            require=tuple(Module(r.path, r.version) for r in f.require),
+            path=path, dir=p.parent, go=go, toolchain=toolchain,
+            require=tuple(Module(rp, rv) for rp, rv, _ in requires),
             # init.go rootsFromModFile: an excluded requirement is dropped before it can count as direct.
-            direct=frozenset(r.path for r in f.require if not r.indirect and Module(r.path, r.version) not in exclude),
+            direct=frozenset(rp for rp, rv, ind in requires if not ind and Module(rp, rv) not in exclude),
             exclude=exclude,
             replace=replace,
         )
@@ -414,7 +522,7 @@ class SummaryCache:
     ``$XDG_CACHE_HOME/gomodlab`` or ``~/.cache/gomodlab``); ``GOMODLAB_CACHE=off`` disables it.
     """
 
-    _FORMAT = 1
+    _FORMAT = 2
 
     def __init__(self, file: Path) -> None:
         self.file = file
@@ -436,7 +544,9 @@ class SummaryCache:
         if not base:
             xdg = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
             base = os.path.join(xdg, "gomodlab")
-        key = hashlib.sha256(os.path.realpath(os.fspath(root)).encode()).hexdigest()[:16]
+        # A short stable name per cache root; entries are checked against the files anyway.
+        real = os.path.realpath(os.fspath(root))
+        key = f"{zlib.crc32(real.encode()):08x}{len(real):04x}"
         return cls(Path(base) / f"gomod-summaries-{key}.marshal")
 
     def get(self, m: Module, stamp: tuple[int, int]) -> Summary | None:
@@ -444,14 +554,13 @@ class SummaryCache:
         e = self._entries.get(f"{m.path}@{m.version}")
         if e is None or (e[0], e[1]) != stamp:
             return None
-        flat = e[4]
-        reqs = tuple(Module(flat[i], flat[i + 1]) for i in range(0, len(flat), 2))
-        return Summary(e[2], e[3] or None, reqs, e[5])
+        new = tuple.__new__
+        return Summary(e[2], e[3] or None, tuple([new(Module, r) for r in e[4]]), e[5])
 
     def put(self, m: Module, stamp: tuple[int, int], s: Summary) -> None:
         """Remember the summary of ``m`` read from a file with this (size, mtime)."""
-        flat = tuple(x for r in s.require for x in r)
-        self._entries[f"{m.path}@{m.version}"] = (stamp[0], stamp[1], s.module, s.go or "", flat, s.pruning)
+        reqs = tuple((r.path, r.version) for r in s.require)
+        self._entries[f"{m.path}@{m.version}"] = (stamp[0], stamp[1], s.module, s.go or "", reqs, s.pruning)
         self._dirty = True
 
     def save(self) -> None:

@@ -211,7 +211,8 @@ def test_cli_upgrade(mg) -> None:
     assert rc == 2 and "MODULE@VERSION" in err
 
 
-def test_bad_input_is_an_error_not_a_traceback(tmp_path: Path) -> None:
+def test_bad_input_is_an_error_not_a_traceback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GOMODLAB_CACHE", "off")
     rc, out, err = _cli("buildlist", str(tmp_path), "--modcache", str(tmp_path))
     assert rc == 2 and "go.mod file not found" in err
     (tmp_path / "go.mod").write_text("module example.com/m\n\nrequire example.com/a\n")
@@ -233,3 +234,35 @@ def test_module_cache_source_versions(tmp_path: Path) -> None:
 
 def test_doctests() -> None:
     assert doctest.testmod(mvs).failed == 0
+
+
+def test_summary_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Parsed go.mod summaries persist between runs and are re-read when a .mod file changes."""
+    cache = tmp_path / "modcache"
+    dl = cache / "cache" / "download"
+    for m in MODULES:
+        d = dl / m.path / "@v"
+        d.mkdir(parents=True, exist_ok=True)
+        (d / f"{m.version}.mod").write_bytes(m.gomod_bytes())
+    main = tmp_path / "m"
+    (main / "f").mkdir(parents=True)
+    (main / "go.mod").write_text(MAIN)
+    (main / "f" / "go.mod").write_text(gomod_text(f"{P}/f", "1.21", [(f"{P}/e", "v1.0.0")]))
+    monkeypatch.setenv("GOMODLAB_CACHE", str(tmp_path / "gl"))
+    rc, first, _ = _cli("buildlist", str(main), "--modcache", str(cache))
+    files = list((tmp_path / "gl").iterdir())
+    assert rc == 0 and len(files) == 1 and files[0].name.startswith("gomod-summaries-")
+    sc = modload.SummaryCache.for_modcache(cache)
+    src = ModCacheSource(cache)
+    hit = sc.get(Module(f"{P}/a", "v1.0.0"), src.stamp(Module(f"{P}/a", "v1.0.0")))
+    assert hit == modload.parse_summary(MODULES[0].gomod_bytes())
+    assert _cli("buildlist", str(main), "--modcache", str(cache))[1] == first
+    # A rewritten .mod file is read again: c v1.1.0 stops requiring e v1.1.0.
+    (dl / f"{P}/c" / "@v" / "v1.1.0.mod").write_text(gomod_text(f"{P}/c", "1.21") + "\n")
+    _, third, _ = _cli("buildlist", str(main), "--modcache", str(cache))
+    assert f"{P}/e v1.0.0" in third and f"{P}/e v1.1.0" not in third
+    monkeypatch.setenv("GOMODLAB_CACHE", "off")
+    assert modload.SummaryCache.for_modcache(cache) is None
+    (files[0]).write_bytes(b"garbage")
+    monkeypatch.setenv("GOMODLAB_CACHE", str(tmp_path / "gl"))
+    assert _cli("buildlist", str(main), "--modcache", str(cache))[1] == third
