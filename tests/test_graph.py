@@ -188,7 +188,10 @@ def test_cli_json_and_why(mg) -> None:
     rc, out, _ = _cli("modgraph", d, "--proxy", url, "--format", "json")
     assert [f"{e['From']} {e['To']}" for e in json.loads(out)] == mg.graph_lines()
     rc, out, _ = _cli("why", f"{P}/e", d, "--proxy", url)
-    assert rc == 0 and out.splitlines()[1:] == [f"{P}/m", f"{P}/c@v1.1.0", f"{P}/e@v1.1.0"]
+    assert rc == 0 and out.splitlines()[1:5] == [f"{P}/m", f"{P}/c@v1.1.0", f"{P}/e@v1.1.0", ""]
+    assert out.splitlines()[5].startswith(f"{P}/e@v1.1.0 is selected: it is the highest version required, by ")
+    rc, out, _ = _cli("why", f"{P}/e@v1.0.0", d, "--proxy", url, "--format", "json")
+    assert json.loads(out)["provenance"]["status"] == "older"
     rc, out, _ = _cli("why", f"{P}/e", d, "--proxy", url, "--all", "--format", "json")
     data = json.loads(out)
     assert data["shortest"] == [[f"{P}/m", f"{P}/c@v1.1.0", f"{P}/e@v1.1.0"]] and len(data["all"]) == 4
@@ -266,3 +269,32 @@ def test_summary_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (files[0]).write_bytes(b"garbage")
     monkeypatch.setenv("GOMODLAB_CACHE", str(tmp_path / "gl"))
     assert _cli("buildlist", str(main), "--modcache", str(cache))[1] == third
+
+
+def test_proxy_list_fallback_rules(mg) -> None:
+    """GOPROXY ',' falls through only on not-found, '|' on any error (here a loopback HTTP 500)."""
+    import http.server
+    import threading
+
+    class Fail(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            self.send_response(500)
+            self.send_header("Content-Type", "text/plain")
+            self.end_headers()
+            self.wfile.write(b"simulated failure")
+
+        def log_message(self, *a) -> None:
+            pass
+
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Fail)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    try:
+        bad = f"http://127.0.0.1:{srv.server_port}/p"
+        good = mg.loader.source.goproxy
+        d = mg.main_file.dir
+        assert modload.load(d, ProxySource(f"{bad}|{good}")).list_lines() == mg.list_lines()
+        with pytest.raises(mvs.BuildListError) as e:
+            modload.load(d, ProxySource(f"{bad},{good}"))
+        assert "500 Internal Server Error" in str(e.value) and "simulated failure" in str(e.value)
+    finally:
+        srv.shutdown()
