@@ -486,7 +486,7 @@ class ModGraph:
 
     def graph_lines(self) -> list[str]:
         """``go mod graph``: breadth first from the main module, one line per loaded requirement."""
-        out = []
+        out: list[str] = []
         for m in self.graph.bfs():
             reqs = self.graph.required_by(m)
             if reqs:
@@ -781,15 +781,13 @@ class Loader:
         pruning = pruning_for(self.main_file.go_version)
         roots = self.initial_roots()
         history = [tuple(roots)]
-        mg: ModGraph | None = None
+        first: ModGraph | None = None
         if self._has_redundant_root(roots):
-            roots, mg = self._update_roots(pruning, roots, None, history, reporter)
-        if mg is None or mg.roots != tuple(roots):
-            mg = self.read_graph(pruning, roots, reporter)
+            roots, first = self._update_roots(pruning, roots, None, history, reporter)
+        mg = first if first is not None and first.roots == tuple(roots) else self.read_graph(pruning, roots, reporter)
         if not all(mg.selected(r.path) == r.version for r in roots):
-            roots, mg = self._update_roots(pruning, roots, mg, history, reporter)
-            if mg.roots != tuple(roots):
-                mg = self.read_graph(pruning, roots, reporter)
+            roots, upd = self._update_roots(pruning, roots, mg, history, reporter)
+            mg = upd if upd is not None and upd.roots == tuple(roots) else self.read_graph(pruning, roots, reporter)
         mg.root_history = history
         return mg
 

@@ -296,12 +296,12 @@ def _collect_evidence(work: Path, env: dict[str, str], modules: Iterable[str]) -
     if mods:
         r = gotool.run_go(["mod", "why", "-m", *mods], cwd=work, env=env)
         cur: str | None = None
-        for line in r.stdout.splitlines():
-            if line.startswith("# "):
-                cur = line[2:].strip()
+        for text_line in r.stdout.splitlines():
+            if text_line.startswith("# "):
+                cur = text_line[2:].strip()
                 why[cur] = []
-            elif cur is not None and line.strip():
-                why[cur].append(line.strip())
+            elif cur is not None and text_line.strip():
+                why[cur].append(text_line.strip())
     return _Evidence(mod_of_pkg, main_pkgs, importers, why)
 
 
@@ -414,6 +414,7 @@ class _Explainer:
             if b == a:
                 continue
             if b is None:
+                assert a is not None
                 self._added(path, a)
             elif a is None:
                 self._removed(path, b)
@@ -432,8 +433,8 @@ class _Explainer:
             elif verb == "go":
                 if self.after is not None:
                     ev = self._witnesses(self.after, "go", self.after.selected("go"))
-                expl = (f"the go line moved from {b} to {a}: " +
-                        ("a dependency requires go " + a + " (its own go line)" if ev else "tidy's go version rules"))
+                expl = (f"the go line moved from {b} to {a}: "
+                        + (f"a dependency requires go {a} (its own go line)" if ev else "tidy's go version rules"))
             else:
                 expl = (f"toolchain line {'added' if b is None else 'removed' if a is None else 'changed'}: "
                         "go records a toolchain when the go line needs a newer one than it implies")
