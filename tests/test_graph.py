@@ -298,3 +298,17 @@ def test_proxy_list_fallback_rules(mg) -> None:
         assert "500 Internal Server Error" in str(e.value) and "simulated failure" in str(e.value)
     finally:
         srv.shutdown()
+
+
+def test_cli_from_captured_graph_text(mg, tmp_path: Path) -> None:
+    f = tmp_path / "graph.txt"
+    f.write_text("".join(line + "\n" for line in mg.graph_lines()))
+    rc, out, _ = _cli("why", f"{P}/e", "--graph", str(f))
+    assert rc == 0 and out.splitlines()[1:4] == [f"{P}/m", f"{P}/c@v1.1.0", f"{P}/e@v1.1.0"]
+    rc, out, _ = _cli("modgraph", "--graph", str(f))
+    assert out == f.read_text()
+    rc, out, _ = _cli("buildlist", "--graph", str(f))
+    assert out.splitlines() == [line.split(" => ")[0] for line in mg.list_lines()]
+    f.write_text("a b c\n")
+    rc, out, err = _cli("buildlist", "--graph", str(f))
+    assert rc == 2 and "graph.txt:1: expected two fields" in err
