@@ -182,9 +182,9 @@ def test_cli_json_and_why(mg) -> None:
     url = mg.loader.source.goproxy
     rc, out, _ = _cli("buildlist", d, "--proxy", url, "--format", "json")
     items = json.loads(out)
-    assert items[0] == {"Path": f"{P}/m", "Main": True, "GoVersion": "1.21"}
+    assert items[0] == {"Path": f"{P}/m", "Main": True, "GoVersion": "1.21", "Dir": d, "GoMod": f"{d}/go.mod"}
     f = next(i for i in items if i["Path"] == f"{P}/f")
-    assert f["Replace"] == {"Path": "./f"} and f["Indirect"] is True
+    assert f["Replace"] == {"Path": "./f", "GoVersion": "1.21"} and f["Indirect"] is True
     rc, out, _ = _cli("modgraph", d, "--proxy", url, "--format", "json")
     assert [f"{e['From']} {e['To']}" for e in json.loads(out)] == mg.graph_lines()
     rc, out, _ = _cli("why", f"{P}/e", d, "--proxy", url)
