@@ -20,7 +20,8 @@ reason              meaning
 ==================  ===========================================================================
 direct-import       a package or test of the main module imports a package of this module
 indirect-import     the module provides a package imported by a dependency (chain in evidence)
-dependency-test     only tests of dependencies import it (the "all" of go < 1.16 includes them)
+dependency-test     only tests of dependencies import it (go >= 1.17 tidy lists those modules;
+                    without pruning they are dropped)
 keeps-version       no package needs it, but without the line MVS would select a lower version
 version-raised      another requirement asks for a higher version (the witness edge)
 version-lowered     the old version was an unneeded upgrade: what remains selects a lower one
@@ -380,6 +381,16 @@ class _Explainer:
                     out.append(f"{pos}: {'test ' if is_test else ''}import \"{pkg}\"")
         return sorted(set(out))
 
+    def _dependency_test_imports(self, path: str) -> list[str]:
+        """'file:line' of test files of dependency packages that import a package of module ``path``."""
+        out = []
+        for imp, users in self.ev.importers.items():
+            if imp == path or imp.startswith(path + "/"):
+                for importer, pos, is_test in users:
+                    if is_test and importer not in self.ev.main_pkgs:
+                        out.append(f"{pos}: test import \"{imp}\"")
+        return sorted(set(out))
+
     def _chain(self, path: str) -> list[str]:
         lines = self.ev.why.get(path, [])
         return [] if not lines or lines[0].startswith("(") else lines
@@ -449,7 +460,9 @@ class _Explainer:
         if chain:
             via_test = any(c.endswith(".test") for c in chain[1:-1])
             if via_test:
-                return ("dependency-test", f"only a test of a dependency imports {path} (chain from go mod why -m)",
+                test = next(c for c in chain[1:-1] if c.endswith(".test"))
+                return ("dependency-test", f"only a test of a dependency ({test}) imports {path}: with graph "
+                                           "pruning tidy lists the modules needed to test the packages in 'all'",
                         [" > ".join(chain)])
             return ("indirect-import", f"{path} provides {chain[-1]}, imported through the dependency chain "
                                        "below; go >= 1.17 lists every module that provides a package in 'all'",
@@ -471,14 +484,28 @@ class _Explainer:
         sel = self.after.selected(path) if self.after is not None else NONE
         if sel != NONE:
             wit = self._witnesses(self.after, path, sel)
-            self._add("go.mod", "removed", path, line, None, "implied",
-                      f"no package of {path} is in 'all', and other requirements already select {sel}", tuple(wit))
+            if self.after is not None and self.after.pruning == "unpruned":
+                expl = (f"other requirements already select {path} {sel}: without graph pruning (go < 1.17) "
+                        "go.mod lists only requirements that nothing else implies (mvs Req)")
+            elif self._pkgs_of(path):
+                expl = (f"{path} stays in the build list at {sel} through the requirements below, which "
+                        "tidy considers enough")
+            else:
+                expl = f"no package of {path} is in 'all', and other requirements already select {sel}"
+            self._add("go.mod", "removed", path, line, None, "implied", expl, tuple(wit))
             return
         if (self.before is not None and self.after is not None and self.before.selected(path) != NONE
                 and self.before.pruning != self.after.pruning):
             self._add("go.mod", "removed", path, line, None, "pruned",
                       f"the module graph is pruned now (go >= 1.17): {path} was only reachable through "
                       "dependencies whose own requirements are no longer loaded, and no package comes from it", ())
+            return
+        dep_tests = self._dependency_test_imports(path)
+        if dep_tests and self.after is not None and self.after.pruning == "unpruned":
+            self._add("go.mod", "removed", path, line, None, "dependency-test",
+                      f"only tests of dependencies import packages of {path}; without graph pruning (go < 1.17) "
+                      "tidy keeps no requirement for them, and since go 1.16 'all' excludes them",
+                      tuple(dep_tests[:3]))
             return
         chain = self.ev.why.get(path, [])
         self._add("go.mod", "removed", path, line, None, "unused",

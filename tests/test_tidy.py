@@ -28,8 +28,10 @@ def _pkg(name: str, *imports: str) -> str:
 
 MODULES = [
     # a imports b/bp and requires d v1.2.0 (raising the main module's d v1.0.0).
+    # a's test imports h, which a's go.mod does not require (tests of dependencies are not in "all").
     ModuleSource(f"{T}/a", "v1.0.0", gomod_text(f"{T}/a", "1.21", [(f"{T}/b", "v1.1.0"), (f"{T}/d", "v1.2.0")]),
-                 {"a.go": _pkg("a", f"{T}/b/bp")}),
+                 {"a.go": _pkg("a", f"{T}/b/bp"), "a_test.go": _pkg("a", f"{T}/h")}),
+    ModuleSource(f"{T}/h", "v1.0.0", gomod_text(f"{T}/h", "1.21"), {"h.go": _pkg("h")}),
     ModuleSource(f"{T}/b", "v1.0.0", gomod_text(f"{T}/b", "1.21"), {"bp/bp.go": _pkg("bp")}),
     ModuleSource(f"{T}/b", "v1.1.0", gomod_text(f"{T}/b", "1.21"), {"bp/bp.go": _pkg("bp")}),
     ModuleSource(f"{T}/c", "v1.0.0", gomod_text(f"{T}/c", "1.21"), {"c.go": _pkg("c")}),
@@ -136,6 +138,10 @@ def test_explain_with_proxy(tidy_world) -> None:
     (g,) = _by(ex, f"{T}/g")
     assert (g.change, g.reason) == ("removed", "unused")
 
+    (h,) = _by(ex, f"{T}/h")
+    assert (h.change, h.reason) == ("added", "dependency-test")
+    assert h.evidence == (f"{T}/m > {T}/a > {T}/a.test > {T}/h",)
+
     sums = [c for c in ex.changes if c.file == "go.sum"]
     assert sums and {c.reason for c in sums} <= {"gomod-hash", "zip-hash"}
     assert any(c.reason == "zip-hash" and c.module == f"{T}/b" for c in sums)
@@ -149,7 +155,8 @@ def test_explain_offline_from_module_cache(tidy_world, monkeypatch: pytest.Monke
     ex = explain_tidy(d, modcache=str(cache))
     assert {(c.module, c.reason) for c in ex.changes if c.file == "go.mod"} == {
         (f"{T}/b", "indirect-import"), (f"{T}/c", "unused"), (f"{T}/d", "version-raised"),
-        (f"{T}/e", "became-direct"), (f"{T}/f", "direct-import"), (f"{T}/g", "unused")}
+        (f"{T}/e", "became-direct"), (f"{T}/f", "direct-import"), (f"{T}/g", "unused"),
+        (f"{T}/h", "dependency-test")}
 
 
 def test_cli(tidy_world) -> None:
@@ -177,3 +184,27 @@ def test_tidy_failure_is_reported(tmp_path: Path, tidy_world) -> None:
         rc = cli_main(["tidy-explain", str(tmp_path), "--proxy", url])
     assert rc == 2 and "go mod tidy failed" in err.getvalue() and "example.com/nowhere" in err.getvalue()
     assert sorted(os.listdir(tmp_path)) == ["go.mod", "x.go"]
+
+
+O = "example.com/o"
+OLD_MODULES = [
+    ModuleSource(f"{O}/a", "v1.0.0", gomod_text(f"{O}/a", "1.16", [(f"{O}/b", "v1.0.0")]),
+                 {"a.go": _pkg("a", f"{O}/b"), "a_test.go": _pkg("a", f"{O}/h")}),
+    ModuleSource(f"{O}/b", "v1.0.0", gomod_text(f"{O}/b", "1.16"), {"b.go": _pkg("b")}),
+    ModuleSource(f"{O}/h", "v1.0.0", gomod_text(f"{O}/h", "1.16"), {"h.go": _pkg("h")}),
+]
+
+
+def test_unpruned_module(tmp_path: Path, go_exe: str) -> None:
+    """A go 1.16 module: tidy drops requirements other requirements imply, and (with -compat 1.15's
+    'all') adds what tests of dependencies import."""
+    proxy = universe.write_proxy(tmp_path / "proxy", OLD_MODULES)
+    d = tmp_path / "m"
+    d.mkdir()
+    (d / "go.mod").write_text(f"module {O}/m\n\ngo 1.16\n\nrequire (\n\t{O}/a v1.0.0\n\t{O}/b v1.0.0 // indirect\n)\n")
+    (d / "m.go").write_text(f'package m\n\nimport _ "{O}/a"\n')
+    ex = explain_tidy(d, proxy=universe.file_proxy_url(proxy))
+    got = {(c.module, c.change, c.reason) for c in ex.changes if c.file == "go.mod"}
+    assert got == {(f"{O}/b", "removed", "implied"), (f"{O}/h", "added", "dependency-test")}
+    (b,) = _by(ex, f"{O}/b")
+    assert "mvs Req" in b.explanation and b.evidence == (f"{O}/a@v1.0.0 requires {O}/b@v1.0.0",)
