@@ -272,6 +272,7 @@ class WhyResult:
     shortest: list[list[Module]] = field(default_factory=list)
     all_paths: list[list[Module]] | None = None
     truncated: bool = False
+    provenance: VersionWhy | None = None
 
     @property
     def found(self) -> bool:
@@ -288,6 +289,9 @@ class WhyResult:
             if i:
                 out.append("")
             out.extend(str(m) for m in p)
+        if self.provenance is not None:
+            out.append("")
+            out.append(self.provenance.text())
         if self.all_paths is not None:
             out.append("")
             out.append(f"# all {len(self.all_paths)} requirement paths{' (truncated)' if self.truncated else ''}:")
@@ -298,6 +302,10 @@ class WhyResult:
         """A JSON-able dict: module, selected, shortest and (if computed) all paths as node lists."""
         d: dict[str, Any] = {"module": self.module, "selected": self.selected if self.found else None,
                              "shortest": [[str(m) for m in p] for p in self.shortest]}
+        if self.provenance is not None:
+            pv = self.provenance
+            d["provenance"] = {"version": pv.version, "status": pv.status, "asked_by": list(pv.asked_by),
+                               "forced_by": list(pv.forced_by), "text": pv.text()}
         if self.all_paths is not None:
             d["all"] = [[{"module": str(m), "asks": m.version} for m in p] for p in self.all_paths]
             d["truncated"] = self.truncated
@@ -313,6 +321,7 @@ def why(mg: ModGraph, module: str, *, all_paths: bool = False, limit: int = 100)
 
     For a bare path the targets are every version of it in the graph, and the shortest paths
     are those of minimal length to any of them (the selected version first when lengths tie).
+    ``provenance`` says why that version (or the selected one) is or is not selected.
     With ``all_paths``, every simple path (up to ``limit``) is listed too; each node in a path
     is the version its predecessor asks for.
     """
@@ -322,6 +331,7 @@ def why(mg: ModGraph, module: str, *, all_paths: bool = False, limit: int = 100)
     res = WhyResult(module, sel)
     if not targets:
         return res
+    res.provenance = why_version(mg, path, version or sel)
     # BFS keeping every shortest predecessor, then enumerate the shortest paths.
     dist = {mg.main: 0}
     preds: dict[Module, list[Module]] = {mg.main: []}

@@ -26,8 +26,10 @@ not modelled.
 
 from __future__ import annotations
 
+import marshal
 import os
 import re
+import zlib
 from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -40,7 +42,7 @@ from .mvs import NONE, BuildListError, Graph, Module, ModuleError, Reporter, req
 from .sources import GoModSource, GraphTextSource
 
 __all__ = [
-    "PRUNED", "UNPRUNED", "Summary", "MainModFile", "ModGraph", "Loader", "load", "graph_from_text",
+    "PRUNED", "UNPRUNED", "Summary", "SummaryCache", "MainModFile", "ModGraph", "Loader", "load", "graph_from_text",
     "parse_summary", "cmp_version", "find_main_gomod", "pruning_for",
 ]
 
@@ -198,6 +200,103 @@ def parse_summary(data: bytes, name: str = "go.mod") -> Summary:
     return Summary(module, go, tuple(requires), pruning_for(go))
 
 
+_TOOLCHAIN_RE = re.compile(r"default\Z|go1(?:\.|\Z)")
+
+
+def _is_directory_path(p: str) -> bool:
+    # modfile.IsDirectoryPath, for the Unix spellings the fast path accepts.
+    return p in (".", "..") or p.startswith(("./", "../", "/"))
+
+
+def _indirect(comment: str) -> bool:
+    # modfile/rule.go isIndirect: "// indirect" alone, or "// indirect; more text".
+    f = comment[2:].split()
+    return (len(f) == 1 and f[0] == "indirect") or (len(f) > 1 and f[0] == "indirect;")
+
+
+def _fast_main(data: bytes) -> tuple | None:
+    """(module, go, toolchain, requires, excludes, replaces) of a plain main go.mod, or None.
+
+    The same restricted grammar as :func:`_fast_summary`, for what the graph needs from a main
+    module: ``module``, ``go``, ``toolchain``, ``require`` (with ``// indirect``), ``exclude``
+    and ``replace`` in their plain forms. Anything else goes to the full strict parser.
+    """
+    try:
+        text = data.decode("ascii")
+    except UnicodeDecodeError:
+        return None
+    for bad in ('"', "`", "'", "[", "]", "{", "}", ",", "/*", "\r", "\\"):
+        if bad in text:
+            return None
+    module: str | None = None
+    go = toolchain = None
+    requires: list[tuple[str, str, bool]] = []
+    excludes: list[Module] = []
+    replaces: list[tuple[str, str, str, str]] = []
+    block: str | None = None
+    for line in text.split("\n"):
+        code, sep, comment = line.partition("//")
+        comment = sep + comment
+        if "(" in code or ")" in code:
+            if block is None:
+                mo = _BLOCK_OPEN_RE.match(code)
+                if mo is None or mo.group(1) not in ("require", "exclude", "replace"):
+                    return None
+                block = mo.group(1)
+            elif code.strip() == ")":
+                block = None
+            else:
+                return None
+            continue
+        toks = code.split()
+        if not toks:
+            continue
+        if block is not None:
+            verb, args = block, toks
+        else:
+            verb, args = toks[0], toks[1:]
+        if verb == "require" or verb == "exclude":
+            if len(args) != 2 or not _plain_require(args[0], args[1]):
+                return None
+            if verb == "require":
+                requires.append((args[0], args[1], _indirect(comment)))
+            else:
+                excludes.append(Module(args[0], args[1]))
+        elif verb == "replace":
+            arrow = 1 if len(args) >= 2 and args[1] == "=>" else 2
+            if len(args) < arrow + 2 or len(args) > arrow + 3 or args[arrow] != "=>":
+                return None
+            old, ov = args[0], args[1] if arrow == 2 else ""
+            if not modpath.split_path_version(old)[2] or (ov and not _plain_require(old, ov)):
+                return None
+            new, nv = args[arrow + 1], args[arrow + 2] if len(args) == arrow + 3 else ""
+            if nv:
+                if _is_directory_path(new) or not _plain_require(new, nv):
+                    return None
+            elif not _is_directory_path(new):
+                return None
+            replaces.append((old, ov, new, nv))
+        elif block is not None:
+            return None
+        elif verb == "module":
+            if module is not None or len(args) != 1:
+                return None
+            module = args[0]
+        elif verb == "go":
+            if go is not None or len(args) != 1 or not _GO_VERSION_RE.match(args[0]):
+                return None
+            go = args[0]
+        elif verb == "toolchain":
+            if toolchain is not None or len(args) != 1 or not _TOOLCHAIN_RE.match(args[0]):
+                return None
+            toolchain = args[0]
+        else:
+            return None
+    if block is not None or module is None:
+        return None
+    return module, go, toolchain, requires, excludes, replaces
+
+
 def _toolchain_summary(m: Module) -> Summary:
     # modfile.go rawGoModSummary: go@V (V >= 1.21) requires toolchain@goV so that go and
     # toolchain move together; other pseudo-module versions require nothing. Their pruning
@@ -236,8 +335,6 @@ class MainModFile:
     @classmethod
     def read(cls, gomod: str | os.PathLike[str]) -> MainModFile:
         """Parse a main module's go.mod (strictly, as go parses the main module)."""
-        from . import modfile
-
         p = Path(gomod)
         try:
             data = p.read_bytes()
@@ -248,27 +345,40 @@ class MainModFile:
     @classmethod
     def from_bytes(cls, data: bytes, gomod: str | os.PathLike[str]) -> MainModFile:
         """Parse main go.mod bytes; ``gomod`` is the file's path (its directory is the module root)."""
-        from . import modfile
-
         p = Path(gomod)
-        f = modfile.parse_gomod(data, str(p))
-        if f.module is None:
-            raise SourceError(f"error reading {p}: missing module declaration. To specify the module path:\n"
-                              "\tgo mod edit -module=example.com/mod")
+        fast = _fast_main(data)
+        if fast is not None:
+            path, go, toolchain, requires, excludes, replaces = fast
+        else:
+            from . import modfile
+
+            f = modfile.parse_gomod(data, str(p))
+            if f.module is None:
+                raise SourceError(f"error reading {p}: missing module declaration. To specify the module path:\n"
+                                  "\tgo mod edit -module=example.com/mod")
+            path, go, toolchain = f.module.path, f.go, f.toolchain
+            requires = [(r.path, r.version, r.indirect) for r in f.require]
+            excludes = [Module(x.path, x.version) for x in f.exclude]
+            replaces = [(r.old_path, r.old_version, r.new_path, r.new_version) for r in f.replace]
+        try:
+            modpath.check_import_path(path)
+        except ParseError as e:
+            # init.go loadModFile reports the main module's path as a "module" path.
+            raise SourceError(str(e).replace("malformed import path", "malformed module path", 1)) from None
         replace: dict[tuple[str, str], Module] = {}
-        for r in f.replace:
-            key, new = (r.old_path, r.old_version), Module(r.new_path, r.new_version)
+        for old_path, old_version, new_path, new_version in replaces:
+            key, new = (old_path, old_version), Module(new_path, new_version)
             prev = replace.get(key)
             if prev is not None and prev != new:
-                old = f"{r.old_path}@{r.old_version}" if r.old_version else r.old_path
+                old = f"{old_path}@{old_version}" if old_version else old_path
                 raise SourceError(f"conflicting replacements for {old}:\n\t{_fmt_repl(prev)}\n\t{_fmt_repl(new)}")
             replace[key] = new
-        exclude = frozenset(Module(x.path, x.version) for x in f.exclude)
+        exclude = frozenset(excludes)
         return cls(
-            path=f.module.path, dir=p.parent, go=f.go, toolchain=f.toolchain,
-            require=tuple(Module(r.path, r.version) for r in f.require),
+            path=path, dir=p.parent, go=go, toolchain=toolchain,
+            require=tuple(Module(rp, rv) for rp, rv, _ in requires),
             # init.go rootsFromModFile: an excluded requirement is dropped before it can count as direct.
-            direct=frozenset(r.path for r in f.require if not r.indirect and Module(r.path, r.version) not in exclude),
+            direct=frozenset(rp for rp, rv, ind in requires if not ind and Module(rp, rv) not in exclude),
             exclude=exclude,
             replace=replace,
         )
@@ -376,7 +486,7 @@ class ModGraph:
 
     def graph_lines(self) -> list[str]:
         """``go mod graph``: breadth first from the main module, one line per loaded requirement."""
-        out = []
+        out: list[str] = []
         for m in self.graph.bfs():
             reqs = self.graph.required_by(m)
             if reqs:
@@ -402,13 +512,84 @@ class _LoaderReqs:
         return cmp_version(path, v1, v2)
 
 
-class Loader:
-    """Loads module graphs for one main module, caching every go.mod summary it reads."""
+class SummaryCache:
+    """Parsed go.mod summaries of one module cache, kept on disk between runs.
 
-    def __init__(self, main_file: MainModFile, source: GoModSource) -> None:
+    A module cache's ``.mod`` files never change for a given version, so ``gomodlab buildlist``
+    need not re-read and re-parse thousands of them on every run. Each entry is keyed by
+    ``path@version`` and checked against the file's size and modification time, so a file that
+    was rewritten (or damaged) is read again. The file lives in ``$GOMODLAB_CACHE`` (default
+    ``$XDG_CACHE_HOME/gomodlab`` or ``~/.cache/gomodlab``); ``GOMODLAB_CACHE=off`` disables it.
+    """
+
+    _FORMAT = 2
+
+    def __init__(self, file: Path) -> None:
+        self.file = file
+        self._entries: dict[str, tuple] = {}
+        self._dirty = False
+        try:
+            data = marshal.loads(file.read_bytes())
+            if isinstance(data, tuple) and len(data) == 2 and data[0] == self._FORMAT:
+                self._entries = data[1]
+        except (OSError, ValueError, EOFError, TypeError):
+            self._entries = {}
+
+    @classmethod
+    def for_modcache(cls, root: str | os.PathLike[str]) -> SummaryCache | None:
+        """The cache file for the module cache at ``root``, or None when disabled."""
+        base = os.environ.get("GOMODLAB_CACHE", "")
+        if base == "off":
+            return None
+        if not base:
+            xdg = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+            base = os.path.join(xdg, "gomodlab")
+        # A short stable name per cache root; entries are checked against the files anyway.
+        real = os.path.realpath(os.fspath(root))
+        key = f"{zlib.crc32(real.encode()):08x}{len(real):04x}"
+        return cls(Path(base) / f"gomod-summaries-{key}.marshal")
+
+    def get(self, m: Module, stamp: tuple[int, int]) -> Summary | None:
+        """The cached summary of ``m`` if its go.mod file still has this (size, mtime)."""
+        e = self._entries.get(f"{m.path}@{m.version}")
+        if e is None or (e[0], e[1]) != stamp:
+            return None
+        new = tuple.__new__
+        return Summary(e[2], e[3] or None, tuple([new(Module, r) for r in e[4]]), e[5])
+
+    def put(self, m: Module, stamp: tuple[int, int], s: Summary) -> None:
+        """Remember the summary of ``m`` read from a file with this (size, mtime)."""
+        reqs = tuple((r.path, r.version) for r in s.require)
+        self._entries[f"{m.path}@{m.version}"] = (stamp[0], stamp[1], s.module, s.go or "", reqs, s.pruning)
+        self._dirty = True
+
+    def save(self) -> None:
+        """Write the cache file if anything was added (atomically; errors are ignored)."""
+        if not self._dirty:
+            return
+        try:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.file.with_name(f"{self.file.name}.{os.getpid()}.tmp")
+            tmp.write_bytes(marshal.dumps((self._FORMAT, self._entries)))
+            os.replace(tmp, self.file)
+            self._dirty = False
+        except OSError:
+            pass
+
+
+class Loader:
+    """Loads module graphs for one main module, caching every go.mod summary it reads.
+
+    ``summary_cache`` (optional) keeps parsed summaries on disk; it is used only with a source
+    that can ``stamp`` its files (a module cache).
+    """
+
+    def __init__(self, main_file: MainModFile, source: GoModSource,
+                 summary_cache: SummaryCache | None = None) -> None:
         self.main_file = main_file
         self.main = Module(main_file.path, "")
         self.source = source
+        self.summary_cache = summary_cache if hasattr(source, "stamp") else None
         self._raw: dict[Module, Summary | GomodlabError] = {}
         self._summaries: dict[Module, Summary] = {}
         self._versions: dict[str, list[str]] = {}
@@ -442,8 +623,21 @@ class Loader:
                 raise ModuleError(m, f"reading {name}: {e.strerror or e}") from None
             shown = os.path.join(m.path, "go.mod")
         else:
+            cache = self.summary_cache
+            stamp = self.source.stamp(m) if cache is not None else None  # type: ignore[attr-defined]
+            if stamp is not None:
+                hit = cache.get(m, stamp)  # type: ignore[union-attr]
+                if hit is not None:
+                    return hit
             data = self.source.gomod(m)
             shown = "go.mod"
+            if stamp is not None:
+                try:
+                    s = parse_summary(data, shown)
+                except ParseError as e:
+                    raise ModuleError(m, f"parsing {shown}: {e}") from None
+                cache.put(m, stamp, s)  # type: ignore[union-attr]
+                return s
         try:
             return parse_summary(data, shown)
         except ParseError as e:
@@ -507,7 +701,6 @@ class Loader:
         force = set(unprune)
         errors = mg.errors
         enqueued: set[tuple[Module, str]] = set()
-        pruned_seen: set[tuple[Module, Module]] = set()
         queue: deque[tuple[Module, str, int]] = deque()
         if reporter:
             reporter.started([main], pruning)
@@ -519,6 +712,9 @@ class Loader:
                 queue.append((r, pruning, 1))
         summaries = mg.summaries
         excl = self.main_file.exclude
+        has_replace = bool(self.main_file.replace)
+        pruned_edges = mg.pruned_edges
+        push, seen = queue.append, enqueued.add
         while queue:
             m, mode, depth = queue.popleft()
             s = summaries.get(m)
@@ -535,7 +731,7 @@ class Loader:
                         reporter.error(m, e)
                     continue
                 summaries[m] = s
-                actual = self.main_file.replacement(m)
+                actual = self.main_file.replacement(m) if has_replace else None
                 if actual is not None:
                     mg.replaced[m] = actual
                 if excl and not gover.is_toolchain(m.path):
@@ -544,21 +740,28 @@ class Loader:
                 if reporter:
                     self._report_requirements(reporter, g, m, s.require)
                 g.require(m, s.require)
-            follow = mode != PRUNED or s.pruning == UNPRUNED
-            nxt = UNPRUNED if mode == UNPRUNED else s.pruning
+            if mode != PRUNED or s.pruning == UNPRUNED:
+                nxt = UNPRUNED if mode == UNPRUNED else s.pruning
+                d1 = depth + 1
+                for r in s.require:
+                    key = (r, nxt)
+                    if key not in enqueued and r.version != NONE:
+                        seen(key)
+                        push((r, nxt, d1))
+                continue
             for r in s.require:
-                if follow or r in force:
-                    if r.version != NONE and (r, nxt) not in enqueued:
-                        enqueued.add((r, nxt))
-                        queue.append((r, nxt, depth + 1))
-                elif (m, r) not in pruned_seen:
-                    pruned_seen.add((m, r))
-                    mg.pruned_edges.append((m, r))
+                if r in force:
+                    key = (r, s.pruning)
+                    if key not in enqueued and r.version != NONE:
+                        seen(key)
+                        push((r, s.pruning, depth + 1))
+                else:
+                    pruned_edges.append((m, r))
                     if reporter:
                         reporter.skipped(m, r, f"{m} is at go {s.go} (pruned): its requirements' "
                                                "own requirements are not loaded")
         # An edge recorded as pruned may still have been followed from another, unpruned path.
-        mg.pruned_edges = [(m, r) for m, r in mg.pruned_edges if r not in summaries]
+        mg.pruned_edges = [e for e in dict.fromkeys(pruned_edges) if e[1] not in summaries]
         if errors and strict:
             path = g.find_path(lambda x: x in errors)
             raise BuildListError(errors[path[-1]], path)
@@ -578,15 +781,13 @@ class Loader:
         pruning = pruning_for(self.main_file.go_version)
         roots = self.initial_roots()
         history = [tuple(roots)]
-        mg: ModGraph | None = None
+        first: ModGraph | None = None
         if self._has_redundant_root(roots):
-            roots, mg = self._update_roots(pruning, roots, None, history, reporter)
-        if mg is None or mg.roots != tuple(roots):
-            mg = self.read_graph(pruning, roots, reporter)
+            roots, first = self._update_roots(pruning, roots, None, history, reporter)
+        mg = first if first is not None and first.roots == tuple(roots) else self.read_graph(pruning, roots, reporter)
         if not all(mg.selected(r.path) == r.version for r in roots):
-            roots, mg = self._update_roots(pruning, roots, mg, history, reporter)
-            if mg.roots != tuple(roots):
-                mg = self.read_graph(pruning, roots, reporter)
+            roots, upd = self._update_roots(pruning, roots, mg, history, reporter)
+            mg = upd if upd is not None and upd.roots == tuple(roots) else self.read_graph(pruning, roots, reporter)
         mg.root_history = history
         return mg
 
@@ -600,6 +801,11 @@ class Loader:
             mg = upd if upd is not None and upd.roots == tuple(roots) else self.read_graph(pruning, roots, reporter)
         mg.root_history = history
         return mg
+
+    def save_cache(self) -> None:
+        """Write new entries of the on-disk summary cache, if there is one."""
+        if self.summary_cache is not None:
+            self.summary_cache.save()
 
     def versions(self, path: str) -> list[str]:
         """The versions the source lists for ``path`` (``@v/list``), or [] when it lists none (cached)."""

@@ -25,8 +25,8 @@ research.swtch.com/vgo-mvs::
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import NamedTuple, Protocol
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, NamedTuple, Protocol
 
 from .errors import GomodlabError, SourceError
 
@@ -177,9 +177,9 @@ class Graph:
             raise ValueError(f"requirements of {m} have already been set")
         self._required[m] = tuple(reqs)
         is_root, selected, compare = self._is_root, self._selected, self.compare
+        mark = is_root.setdefault
         for dep in reqs:
-            if dep not in is_root:
-                is_root[dep] = False
+            mark(dep, False)
             path, v = dep
             cur = selected.get(path, NONE)
             if cur != v and compare(path, cur, v) < 0:
@@ -205,7 +205,7 @@ class Graph:
         """Every module version reachable so far (roots first, then in discovery order)."""
         return list(self._is_root)
 
-    def build_list(self, sort_key: Callable[[Module], object] | None = None) -> list[Module]:
+    def build_list(self, sort_key: Callable[[Module], Any] | None = None) -> list[Module]:
         """Selected versions: one per root path in root order, then the rest sorted.
 
         ``sort_key`` orders the non-root part (go uses gover.ModSort; the default is the
@@ -224,8 +224,10 @@ class Graph:
         if sort_key is None:
             from functools import cmp_to_key
 
-            rest.sort(key=cmp_to_key(lambda a, b: (a.path > b.path) - (a.path < b.path)
-                                     or self.compare(a.path, a.version, b.version)))
+            def order(a: Module, b: Module) -> int:
+                return (a.path > b.path) - (a.path < b.path) or self.compare(a.path, a.version, b.version)
+
+            rest.sort(key=cmp_to_key(order))
         else:
             rest.sort(key=sort_key)
         out.extend(rest)
@@ -530,7 +532,7 @@ class MapReqs:
     ``previous`` the highest such version below the given one.
     """
 
-    def __init__(self, graph: dict[Module, Sequence[Module]]) -> None:
+    def __init__(self, graph: Mapping[Module, Sequence[Module]]) -> None:
         self.graph = {m: tuple(rs) for m, rs in graph.items()}
 
     @staticmethod

@@ -98,11 +98,34 @@ class ModCacheSource:
         self._download = os.path.join(os.fspath(self.root), "cache", "download")
 
     def path_of(self, m: Module) -> str:
-        """The file that holds ``m``'s go.mod in this cache."""
+        """The file that holds ``m``'s go.mod in this cache (InvalidPath for a malformed path)."""
         return os.path.join(self._download, modpath.escape_path(m.path), "@v",
                             modpath.escape_version(m.version) + ".mod")
 
+    def _fast_path_of(self, m: Module) -> str:
+        # Escaping without validating: a file found under this name was stored there by go for a
+        # valid path, and a missing one goes through path_of, which reports a malformed path.
+        p, v = m
+        if not p.islower() and any("A" <= c <= "Z" for c in p):
+            p = "".join("!" + c.lower() if "A" <= c <= "Z" else c for c in p)
+        if not v.islower() and any("A" <= c <= "Z" for c in v):
+            v = "".join("!" + c.lower() if "A" <= c <= "Z" else c for c in v)
+        return f"{self._download}/{p}/@v/{v}.mod"
+
+    def stamp(self, m: Module) -> tuple[int, int] | None:
+        """(size, mtime in ns) of ``m``'s ``.mod`` file, or None if it is missing."""
+        try:
+            st = os.stat(self._fast_path_of(m))
+        except (OSError, ValueError):
+            return None
+        return (st.st_size, st.st_mtime_ns)
+
     def gomod(self, m: Module) -> bytes:
+        try:
+            with open(self._fast_path_of(m), "rb") as fh:
+                return fh.read()
+        except (OSError, ValueError):
+            pass
         f = self.path_of(m)
         try:
             with open(f, "rb") as fh:

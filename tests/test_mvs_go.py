@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import os
 import subprocess
 import sys
@@ -30,6 +31,7 @@ from . import mvs_universes
 
 SEED = int(os.environ.get("GOMODLAB_MVS_SEED", "20261123"))
 COUNT = int(os.environ.get("GOMODLAB_MVS_UNIVERSES", "200"))
+JSON_COUNT = 100  # universes also compared with go list -m -json all
 
 pytestmark = pytest.mark.go
 
@@ -42,6 +44,7 @@ class GoRun:
     list_rc: int
     list: str
     list_err: str
+    list_json: str
 
 
 @dataclass
@@ -61,7 +64,13 @@ def _run_go(u: mvs_universes.Universe, root: Path, env: dict[str, str]) -> GoRun
     # go mod graph never writes go.mod; go list -m all (-mod=mod) may, so it runs second.
     g = gotool.run_go(["mod", "graph"], cwd=d, env=env)
     ls = gotool.run_go(["list", "-m", "all"], cwd=d, env=env)
-    return GoRun(g.returncode, g.stdout, g.stderr, ls.returncode, ls.stdout, ls.stderr)
+    js = ""
+    if int(u.name.rpartition("u")[2]) < JSON_COUNT:
+        # On a pristine copy: the run above may have rewritten go.mod (-mod=mod), and with it
+        # the "// indirect" marks that -json reports.
+        dj = u.write_main(root / u.name / "gojson")
+        js = gotool.run_go(["list", "-m", "-json", "all"], cwd=dj, env=env).stdout
+    return GoRun(g.returncode, g.stdout, g.stderr, ls.returncode, ls.stdout, ls.stderr, js)
 
 
 @pytest.fixture(scope="module")
@@ -116,6 +125,35 @@ def test_universe_matches_go(world: World, no_go: None, index: int) -> None:
         assert (rc, out) == (0, want.graph), f"{u.name} modgraph {opts[0]}\n{u.main_gomod}\n{err}"
         rc, out, err = _cli("buildlist", d, *opts)
         assert (rc, out) == (0, want.list), f"{u.name} buildlist {opts[0]}\n{u.main_gomod}\n{err}"
+
+
+_JSON_FIELDS = ("Path", "Version", "Main", "Indirect", "GoVersion", "Dir", "GoMod")
+
+
+def _go_json_stream(text: str) -> list[dict]:
+    dec, pos, out = json.JSONDecoder(), 0, []
+    while pos < len(text.rstrip()):
+        while text[pos].isspace():
+            pos += 1
+        obj, pos = dec.raw_decode(text, pos)
+        out.append(obj)
+    return out
+
+
+def test_buildlist_json_matches_go_list_json(world: World, no_go: None) -> None:
+    for u in world.universes[:JSON_COUNT]:
+        want = []
+        for o in _go_json_stream(world.go[u.name].list_json):
+            item = {k: o[k] for k in _JSON_FIELDS if k in o and not (k in ("Dir", "GoMod") and not o.get("Main"))}
+            if "Replace" in o:
+                item["Replace"] = {k: o["Replace"][k] for k in ("Path", "Version", "GoVersion") if k in o["Replace"]}
+            if item.get("Main"):
+                item["Dir"] = item["GoMod"] = "(main)"
+            want.append(item)
+        rc, out, err = _cli("buildlist", str(world.ours_dir(u.name)), "--proxy", world.proxy_url, "--format", "json")
+        got = json.loads(out)
+        got[0]["Dir"] = got[0]["GoMod"] = "(main)"
+        assert got == want, f"{u.name}\n{u.main_gomod}"
 
 
 def test_graph_text_roundtrip(world: World) -> None:

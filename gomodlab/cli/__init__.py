@@ -20,7 +20,7 @@ from ..errors import GomodlabError
 __all__ = ["main"]
 
 #: Command-group modules, in the order ``gomodlab --help`` lists them.
-COMMAND_MODULES = ("doctor", "hashcmd", "parse", "modgraph", "scan", "fix", "triage", "hygiene",
+COMMAND_MODULES = ("doctor", "hashcmd", "parse", "modgraph", "tidyexplain", "scan", "fix", "triage", "hygiene",
                    "logs", "proxycmd", "explain", "reportcmd", "democmd")
 
 

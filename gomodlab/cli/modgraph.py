@@ -13,8 +13,10 @@ import json
 import sys
 from typing import Any
 
+from ..errors import GomodlabError
 
-def _add_source_options(p: argparse.ArgumentParser) -> None:
+
+def _add_source_options(p: argparse.ArgumentParser, graph_text: bool = True) -> None:
     p.add_argument("dir", nargs="?", default=".", metavar="DIR",
                    help="directory in the main module (default: the current directory)")
     src = p.add_mutually_exclusive_group()
@@ -22,6 +24,9 @@ def _add_source_options(p: argparse.ArgumentParser) -> None:
                      help="read go.mod files from this module cache (default: go env GOMODCACHE)")
     src.add_argument("--proxy", metavar="URL",
                      help="read go.mod files from this GOPROXY list (file://, http(s)://, ',' and '|')")
+    if graph_text:
+        src.add_argument("--graph", metavar="FILE",
+                         help="use 'go mod graph' output captured elsewhere ('-' for stdin) instead of go.mod files")
     p.add_argument("--format", choices=("text", "json"), default="text")
 
 
@@ -51,25 +56,37 @@ def register(sub: argparse._SubParsersAction) -> None:
                        description="Upgrade (or downgrade) one module with Minimal Version Selection over the "
                                    "loaded graph and show each module whose selected version changes.")
     p.add_argument("target", metavar="MODULE@VERSION")
-    _add_source_options(p)
+    _add_source_options(p, graph_text=False)
     p.add_argument("--dry-run", action="store_true",
                    help="only show the changes (the default: go.mod is never written)")
     p.set_defaults(run=run_upgrade)
 
 
-def _source(args: argparse.Namespace):
+def _load(args: argparse.Namespace):
+    from ..modload import Loader, MainModFile, SummaryCache, find_main_gomod
     from ..sources import ModCacheSource, ProxySource
 
+    if getattr(args, "graph", None):
+        from ..errors import SourceError
+        from ..modload import graph_from_text
+        from ..sources import GraphTextSource
+
+        try:
+            text = sys.stdin.read() if args.graph == "-" else open(args.graph, encoding="utf-8").read()
+        except OSError as e:
+            raise SourceError(f"{args.graph}: {e.strerror or e}") from None
+        return graph_from_text(GraphTextSource(text, "<stdin>" if args.graph == "-" else args.graph))
+
+    main_file = MainModFile.read(find_main_gomod(args.dir))
     if args.proxy:
-        return ProxySource(args.proxy)
-    return ModCacheSource(args.modcache)
-
-
-def _load(args: argparse.Namespace):
-    from ..modload import Loader, MainModFile, find_main_gomod
-
-    loader = Loader(MainModFile.read(find_main_gomod(args.dir)), _source(args))
-    mg = loader.load()
+        loader = Loader(main_file, ProxySource(args.proxy))
+    else:
+        src = ModCacheSource(args.modcache)
+        loader = Loader(main_file, src, SummaryCache.for_modcache(src.root))
+    try:
+        mg = loader.load()
+    finally:
+        loader.save_cache()
     for m in loader.excluded_roots:
         print(f"gomodlab: dropping requirement on excluded version {m.path} {m.version}", file=sys.stderr)
     return mg
@@ -84,11 +101,26 @@ def _write_lines(lines: list[str]) -> None:
     sys.stdout.write("".join(line + "\n" for line in lines))
 
 
+def _go_version(mg, m) -> str:
+    """The go line of the go.mod go reads for ``m`` (its replacement's if replaced), or ""."""
+    s = mg.summaries.get(m)
+    if s is None and mg.loader is not None:
+        try:
+            s = mg.loader.raw_summary(mg.replacement(m) or m)
+        except GomodlabError:
+            return ""
+    return (s.go or "") if s is not None else ""
+
+
 def run_buildlist(args: argparse.Namespace) -> int:
     mg = _load(args)
     if args.format == "text":
         _write_lines(mg.list_lines())
         return 0
+    # go list -m -json all's fields that gomodlab knows (modinfo.ModulePublic): a main module
+    # without a go line shows the go version -mod=mod writes into it (the local toolchain's).
+    from ..modget import LOCAL_GO_VERSION
+
     out = []
     for m in mg.build_list():
         if m.path in ("go", "toolchain"):
@@ -96,17 +128,21 @@ def run_buildlist(args: argparse.Namespace) -> int:
         item: dict[str, Any] = {"Path": m.path}
         if m.version == "":
             item["Main"] = True
+            if mg.main_file is not None:
+                item["Dir"] = str(mg.main_file.dir)
+                item["GoMod"] = str(mg.main_file.dir / "go.mod")
+                item["GoVersion"] = mg.main_file.go or LOCAL_GO_VERSION
         else:
             item["Version"] = m.version
             if not mg.is_direct(m.path):
                 item["Indirect"] = True
             r = mg.replacement(m)
+            go = _go_version(mg, m)
             if r is not None:
-                item["Replace"] = {"Path": r.path, **({"Version": r.version} if r.version else {})}
-        s = mg.summaries.get(m)
-        go = s.go if s is not None else (mg.main_file.go if m.version == "" and mg.main_file else None)
-        if go:
-            item["GoVersion"] = go
+                item["Replace"] = {"Path": r.path, **({"Version": r.version} if r.version else {}),
+                                   **({"GoVersion": go} if go else {})}
+            if go:
+                item["GoVersion"] = go
         out.append(item)
     _dump(out)
     return 0
@@ -139,7 +175,6 @@ def run_why(args: argparse.Namespace) -> int:
 
 
 def run_upgrade(args: argparse.Namespace) -> int:
-    from ..errors import GomodlabError
     from ..modget import plan_get
 
     path, at, version = args.target.partition("@")

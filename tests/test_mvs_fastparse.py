@@ -1,0 +1,105 @@
+"""The go.mod fast paths of modload agree with gomodlab.modfile whenever they accept a file.
+
+modload reads plain go.mod files with a small scanner (speed matters for thousands of module
+cache files) and hands everything else to the full parser. Whenever the scanner accepts a file,
+its reading must be exactly the full parser's (strict for the main module, lax for dependencies);
+whenever the full parser rejects a file, the scanner must not accept it.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gomodlab import modfile
+from gomodlab.errors import ParseError
+from gomodlab.modload import _fast_main, _fast_summary, parse_summary
+from gomodlab.mvs import Module
+
+from . import mvs_universes
+
+
+def _full_main(data: bytes):
+    try:
+        f = modfile.parse_gomod(data, "go.mod")
+    except ParseError:
+        return None
+    if f.module is None:
+        return None
+    return (f.module.path, f.go, f.toolchain, [(r.path, r.version, r.indirect) for r in f.require],
+            [Module(x.path, x.version) for x in f.exclude],
+            [(r.old_path, r.old_version, r.new_path, r.new_version) for r in f.replace])
+
+
+def _full_lax(data: bytes):
+    try:
+        f = modfile.parse_gomod(data, "go.mod", lax=True)
+    except ParseError:
+        return None
+    return (f.module.path if f.module else "", f.go, [Module(r.path, r.version) for r in f.require])
+
+
+def _check(data: bytes) -> tuple[bool, bool]:
+    fm, fl = _fast_main(data), _fast_summary(data)
+    if fm is not None:
+        assert _full_main(data) == fm, data
+    if fl is not None:
+        assert _full_lax(data) == fl, data
+    return fm is not None, fl is not None
+
+
+def _corpus(shared_data: Path) -> list[Path]:
+    manifest = json.loads((shared_data / "gomod-corpus" / "manifest.json").read_text())
+    entries = manifest if isinstance(manifest, list) else manifest.get("files", [])
+    return [shared_data / "gomod-corpus" / "files" / e["file"] for e in entries if e.get("kind") == "gomod"]
+
+
+def test_corpus(shared_data: Path) -> None:
+    files = _corpus(shared_data)
+    assert len(files) >= 50
+    accepted = [(_check(p.read_bytes())) for p in files]
+    assert any(m for m, _ in accepted) and any(d for _, d in accepted)
+
+
+def test_generated_universes() -> None:
+    n_main = n_dep = 0
+    for i in range(60):
+        u = mvs_universes.generate(99, i)
+        m, _ = _check(u.main_gomod.encode())
+        n_main += m
+        for mod in u.modules:
+            _, d = _check(mod.gomod_bytes())
+            n_dep += d
+    assert n_main > 50 and n_dep > 500
+
+
+def test_summary_appends_go_requirement() -> None:
+    s = parse_summary(b"module m\n\ngo 1.21\n\nrequire a.com/x v1.0.0\n")
+    assert s.require == (Module("a.com/x", "v1.0.0"), Module("go", "1.21")) and s.pruning == "pruned"
+    assert parse_summary(b"module m\n").pruning == "unpruned"
+    assert parse_summary(b"module m\ngo 1.16\n").require == ()
+
+
+LINES = [
+    "module example.com/m", "module example.com/m // comment", "module", "module a b", "go 1.21", "go 1.21.0",
+    "go 1.21rc1", "go 1.2.3.4", "go v1.21", "go 1.21-x", "toolchain go1.22.3", "toolchain default",
+    "toolchain 1.22", "require example.com/a v1.0.0", "require example.com/a v1.0.0 // indirect",
+    "require example.com/a v1.0.0 // indirect; why", "require example.com/a v1.0.0 //indirect",
+    "require example.com/a v1.2", "require example.com/a/v2 v1.0.0", "require example.com/a/v2 v2.0.0",
+    "require example.com/a v2.0.0+incompatible", "require example.com/a v1.0.0-pre//indirect",
+    "require example.com/a", "require (", ")", "require(", "exclude example.com/a v1.1.0",
+    "exclude (", "replace example.com/a => ./a", "replace example.com/a v1.0.0 => example.com/b v1.2.0",
+    "replace example.com/a => example.com/b", "replace example.com/a => ../b v1.0.0",
+    "replace example.com/a v1 => ./a", "replace (", "retract v1.0.0", "godebug x=1", "tool example.com/t",
+    "\texample.com/c v1.3.0", "\texample.com/c v1.3.0 // indirect", "\texample.com/c => ./c", "\t", "",
+    "// comment", "unknown directive", "replace example.com/a => /abs/dir", "go 1.21 // c", "ignore ./x",
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(LINES), min_size=1, max_size=12))
+def test_random_line_mixes(lines: list[str]) -> None:
+    _check(("\n".join(lines) + "\n").encode())
