@@ -83,6 +83,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import lockedfile, modpath, semver
+from ._gostr import quote
 from .errors import CacheError, GomodlabError
 
 if TYPE_CHECKING:
@@ -692,14 +693,15 @@ def _go_trim_space(data: bytes) -> str:
 
 
 def _read_ziphash(path: str) -> tuple[str, str | None]:
-    """(state, trimmed content): state ``ok``/``invalid``/``locked``, as checkMod and lockedfile.Read see it."""
+    """(state, text) as checkMod and lockedfile.Read see a .ziphash: ``ok`` (text: the hash),
+    ``invalid`` (text: the trimmed content), ``unreadable`` (text: why), ``locked`` (being written)."""
     try:
         fd = os.open(path, _OPEN_FLAGS)
     except OSError as e:
-        return "invalid", f"cannot open: {e.strerror or e}"
+        return "unreadable", e.strerror or str(e)
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return "invalid", "not a regular file"
+            return "unreadable", "not a regular file"
         try:
             # hashZip rewrites .ziphash under lockedfile.Create (LOCK_EX); lockedfile.Read shares.
             fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
@@ -777,7 +779,7 @@ def _check_locked(root: str, lay: _Layout, facts: dict[str, Any], verify: bool,
                 return facts
             facts["ziphash"] = (state, text)
         else:
-            facts["ziphash"] = ("invalid", "not a regular file (symbolic links are not followed)")
+            facts["ziphash"] = ("unreadable", "not a regular file (symbolic links are not followed)")
 
     rel_base = f"cache/download/{lay.esc}/@v/{lay.ev}"
     if "zip" in files:
@@ -974,8 +976,9 @@ def _derive(f: dict[str, Any], lay: _Layout, gosum: dict[tuple[str, str], list[t
 
     files = f["files"]
     for p, _, _ in f["tmp"]:
-        add("tmp-leftover", p, "temporary file left by an interrupted write (go removes *.zip*.tmp only "
-                               "before its next download of this zip)")
+        final = _TMP_RE.match(os.path.basename(p))
+        add("tmp-leftover", p, f"interrupted write of {lay.ev}.{final.group(2) if final else '?'}: a temporary "
+                               "file go never renamed into place")
     for p, _ in f["legacy"]:
         add("dir-partial", p, "leftover temporary extraction directory (go before 1.16 extracted into "
                               "<dir>.tmp-* and renamed it)")
@@ -992,8 +995,9 @@ def _derive(f: dict[str, Any], lay: _Layout, gosum: dict[tuple[str, str], list[t
     zip_path = files["zip"][4] if "zip" in files else ""
     zh_path = os.path.join(lay.vdir, f"{lay.ev}.ziphash")
     if zh_state == "invalid":
-        add("ziphash-invalid", zh_path, f"unexpected ziphash: {json.dumps(zh)}"
-            if zh is not None and not zh.startswith("cannot") else f"unreadable ziphash: {zh}")
+        add("ziphash-invalid", zh_path, f"unexpected ziphash: {quote(zh or '')} (want h1: and 44 base64 characters)")
+    elif zh_state == "unreadable":
+        add("ziphash-invalid", zh_path, f"unreadable ziphash: {zh}")
     elif zh_state == "missing" and ("zip" in files or (lay.xtype == "d" and not partial)):
         add("ziphash-missing", zh_path, "missing ziphash: " + (
             "the zip" if "zip" in files else "the extracted directory") + " has no recorded hash")

@@ -152,7 +152,7 @@ def _cache_observations(root: str | os.PathLike[str], module: str, version: str,
     zh = vdir / f"{ev}.ziphash"
     if zh.exists():
         state, text = cache._read_ziphash(str(zh))
-        out.append(Observation("cache .ziphash", text if state == "ok" else "",
+        out.append(Observation("cache .ziphash", text or "" if state == "ok" else "",
                                str(zh) if state == "ok" else f"{zh}: {state} ({text!r})"))
     else:
         out.append(Observation("cache .ziphash", "", f"{zh}: missing"))

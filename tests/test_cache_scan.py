@@ -430,6 +430,8 @@ def test_inventory_frame(copy):
     assert len(df) == len(ck.ALL)
     assert str(df["zip_mtime"].dtype) == "datetime64[ns, UTC]"
     assert df["bytes"].dtype == "int64" and df["has_zip"].dtype == bool
+    result = cache.scan(copy, index=False, jobs=1, progress=False)
+    assert not result.clean and list(result.findings_frame().kind) == ["dir-modified"]
     row = df[(df.module == A1[0]) & (df.version == A1[1])].iloc[0]
     assert row.status == "damaged" and row.kinds == "dir-modified" and row.dir_hash != row.ziphash
     assert (df[df.status == "ok"].zip_hash == df[df.status == "ok"].ziphash).all()

@@ -6,9 +6,12 @@ import fcntl
 import json
 import os
 import random
+import shutil
 import signal
+import stat
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -247,4 +250,50 @@ def test_sigkill_mid_apply_then_restore_or_rerun(base, tmp_path):
     proc.wait()
     for session in _sessions(work / "q"):
         assert cli("fix", "--restore", str(session), env=env).returncode == 0
+    assert state(root) == before
+
+
+NOBODY = 65534
+
+
+@pytest.fixture
+def unprivileged(base, tmp_path):
+    """A damaged copy owned by an unprivileged user, where go's read-only modes really bite."""
+    if os.geteuid() != 0 or not shutil.which("setpriv"):
+        pytest.skip("needs root (to drop to an unprivileged user) and setpriv")
+    top = Path(tempfile.mkdtemp(prefix="gomodlab-unpriv-"))
+    os.chmod(top, 0o755)
+    root = ck.copy_cache(base, top / "mod")
+    damage(root)
+    subprocess.run(["chown", "-R", f"{NOBODY}:{NOBODY}", str(top)], check=True)
+    yield top, root
+    subprocess.run(["chmod", "-R", "u+w", str(top)], check=True)
+    shutil.rmtree(top)
+
+
+def as_nobody(*args: str, top: Path) -> subprocess.CompletedProcess[str]:
+    env = {"PATH": os.environ["PATH"], "HOME": str(top), "GOMODLAB_INDEX_DIR": str(top / "index"),
+           "PYTHONPATH": str(Path(__file__).resolve().parent.parent), "PYTHONDONTWRITEBYTECODE": "1"}
+    return subprocess.run(["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups",
+                           sys.executable, "-m", "gomodlab", *args], capture_output=True, text=True, env=env)
+
+
+def test_unprivileged_scan_fix_restore(unprivileged):
+    """As a plain user: scanning go's 0555/0444 trees needs no write access, and a fix can still move
+    them (making only what it moves writable) and restore them with their modes."""
+    top, root = unprivileged
+    before = state(root)
+    scanned = as_nobody("scan", str(root), "--format", "json", top=top)
+    assert scanned.returncode == 1, scanned.stderr
+    assert {(d["module"], d["version"]) for d in json.loads(scanned.stdout)} == DAMAGED
+    assert state(root) == before
+    q = top / "q"
+    applied = as_nobody("fix", str(root), "--apply", "--quarantine", str(q), top=top)
+    assert applied.returncode == 0, applied.stdout + applied.stderr
+    assert as_nobody("scan", str(root), top=top).returncode == 0
+    (session,) = _sessions(q)
+    assert stat.S_IMODE(os.stat(session / "example.com" / "!beta@v1.2.0-!r!c1").st_mode) & 0o200
+    assert stat.S_IMODE(os.stat(xdir(root, *ck.ALL[0])).st_mode) == 0o555
+    restored = as_nobody("fix", "--restore", str(session), top=top)
+    assert restored.returncode == 0, restored.stderr
     assert state(root) == before
