@@ -70,10 +70,10 @@ import errno
 import fcntl
 import hashlib
 import json
-import marshal
 import os
 import re
 import stat
+import struct
 import sys
 import time
 from collections import defaultdict
@@ -560,32 +560,48 @@ def _sha256_file(path: str, size: int) -> tuple[str, int]:
         os.close(fd)
 
 
-def _walk_dir(xdir: str) -> tuple[str, list[tuple[str, str, str, int]], int, str]:
-    """(signature, regular files, total bytes, error) of an extracted module directory.
+# An entry's mode, size, mtime, ctime and inode, packed for digesting (marshal would not do: its
+# output depends on object identity, not only on values).
+_STAT = struct.Struct("<IQqqQ")
 
-    Files are ``(relative dir, name, dir path, size)``. The signature digests every entry's name,
-    mode, size, mtime, ctime and inode (lstat: links are listed, never followed); it is computed
-    with marshal in one go because this walk is most of what a rescan from the index costs.
+
+def _pack(st: os.stat_result) -> bytes:
+    return _STAT.pack(st.st_mode, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
+def _digest(packed: list[bytes]) -> str:
+    return hashlib.blake2b(b"".join(packed), digest_size=16).hexdigest()
+
+
+def _walk_dir(xdir: str) -> tuple[dict[str, str], list[tuple[str, str, str, int]], int, str]:
+    """(tree, regular files, total bytes, error) of an extracted module directory (lstat only).
+
+    ``files`` are ``(relative dir, name, dir path, size)``. ``tree`` is what the scan index keeps
+    to recognise the directory unchanged without listing it again (:func:`_tree_unchanged`): the
+    relative paths of its directories and files (NUL-separated: one JSON string loads faster than
+    thousands) and a digest of each list's stat signatures.
     """
-    recs: list[Any] = []
+    dirs: list[str] = []
+    dstats: list[bytes] = []
+    names: list[str] = []
+    fstats: list[bytes] = []
     files: list[tuple[str, str, str, int]] = []
     total = 0
     error = ""
     try:
         st = os.lstat(xdir)
     except OSError as e:
-        return "", [], 0, f"{xdir}: {e.strerror or e}"
-    recs.append((st.st_mode, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
-    stack = [("", xdir)]
+        return {}, [], 0, f"{xdir}: {e.strerror or e}"
+    stack = [("", xdir, _pack(st))]
     while stack:
-        rel, d = stack.pop()
-        recs.append(rel)
+        rel, d, packed = stack.pop()
+        dirs.append(rel)
+        dstats.append(packed)
         try:
             with os.scandir(d) as it:
                 ents = list(it)
         except OSError as e:
             error = error or f"{d}: {e.strerror or e}"
-            recs.append(None)
             continue
         for e in ents:
             try:
@@ -593,20 +609,43 @@ def _walk_dir(xdir: str) -> tuple[str, list[tuple[str, str, str, int]], int, str
             except OSError as err:
                 error = error or f"{e.path}: {err.strerror or err}"
                 continue
-            mode = st.st_mode
-            recs.append((e.name, mode, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
-            fmt = mode & 0o170000
+            fmt = st.st_mode & 0o170000
             if fmt == stat.S_IFREG:
                 files.append((rel, e.name, d, st.st_size))
+                names.append(f"{rel}/{e.name}" if rel else e.name)
+                fstats.append(_pack(st))
                 total += st.st_size
             elif fmt == stat.S_IFDIR:
-                stack.append((f"{rel}/{e.name}" if rel else e.name, e.path))
+                stack.append((f"{rel}/{e.name}" if rel else e.name, e.path, _pack(st)))
             elif fmt == stat.S_IFLNK:
                 error = error or f"{e.path}: symbolic link (go never writes one; not followed)"
             else:
                 error = error or f"{e.path}: not a regular file"
-    sig = hashlib.blake2b(marshal.dumps(recs), digest_size=16).hexdigest()
-    return sig, files, total, error
+    tree = {"dirs": "\0".join(dirs), "dsig": _digest(dstats), "files": "\0".join(names), "fsig": _digest(fstats)}
+    return tree, files, total, error
+
+
+def _tree_unchanged(xdir: str, tree: Any) -> int | None:
+    """Total bytes of the files if ``xdir`` still matches a tree from :func:`_walk_dir`, else None.
+
+    Creating, removing or renaming an entry changes its directory's mtime and ctime (and ctime
+    cannot be set back), editing a file changes the file's: so when no directory's signature
+    changed, neither did the names, and one ``lstat`` per known file settles it, without listing
+    a single directory.
+    """
+    if not isinstance(tree, dict) or "fsig" not in tree:
+        return None
+    join, lstat = os.path.join, os.lstat
+    try:
+        dstats = [_pack(lstat(join(xdir, rel) if rel else xdir)) for rel in tree["dirs"].split("\0")]
+        if _digest(dstats) != tree["dsig"]:
+            return None
+        sts = [lstat(join(xdir, rel)) for rel in tree["files"].split("\0")] if tree["files"] else []
+    except OSError:
+        return None
+    if _digest([_pack(st) for st in sts]) != tree["fsig"]:
+        return None
+    return sum(st.st_size for st in sts)
 
 
 def _hash_dir(files: list[tuple[str, str, str, int]], prefix: str) -> tuple[str, int, str]:
@@ -805,31 +844,33 @@ def _check_locked(root: str, lay: _Layout, facts: dict[str, Any], verify: bool,
                 facts["new_index"][rel] = [f"{sig}:{int(verify)}", res]
             facts["zip"] = res
 
-    if lay.xtype == "d" and "partial" not in files:
-        sig, dfiles, total, err = _walk_dir(lay.xdir)
-        facts["dir_files"] = len(dfiles)
-        facts["dir_bytes"] = total
+    if lay.xtype == "d":
         try:
-            facts["dir_mtime"] = os.lstat(lay.xdir).st_mtime
+            facts["dir_mtime"] = os.lstat(lay.xdir).st_mtime if "partial" not in files else None
         except OSError:
             facts["dir_mtime"] = None
-        if verify:
-            rel = f"{lay.esc}@{lay.ev}"
-            res = _cached(facts, index, rel, sig) if not err else None
-            if res is None:
+        rel = f"{lay.esc}@{lay.ev}"
+        hit = index.get(rel) if verify and "partial" not in files else None
+        total = _tree_unchanged(lay.xdir, hit[0]) if hit is not None else None
+        if total is not None:
+            facts["hits"] += 1
+            facts["dir_files"] = hit[0]["files"].count("\0") + 1 if hit[0]["files"] else 0
+            facts["dir_bytes"] = total
+            facts["dir"] = hit[1]
+        else:
+            tree, dfiles, total, err = _walk_dir(lay.xdir)
+            facts["dir_files"] = len(dfiles)
+            facts["dir_bytes"] = total
+            if verify and "partial" not in files:
                 if err:
                     res = {"h1": "", "error": err}
                 else:
                     h1, hashed, herr = _hash_dir(dfiles, f"{lay.module}@{lay.version}")
                     facts["hashed"] += hashed
                     res = {"h1": h1, "error": herr}
-                    facts["new_index"][rel] = [sig, res]
-            facts["dir"] = res
-    elif lay.xtype == "d":
-        sig, dfiles, total, err = _walk_dir(lay.xdir)
-        facts["dir_files"] = len(dfiles)
-        facts["dir_bytes"] = total
-        facts["dir_mtime"] = None
+                    if not herr:
+                        facts["new_index"][rel] = [tree, res]
+                facts["dir"] = res
 
     for suffix in ("mod", "info"):
         if suffix not in files:
@@ -899,21 +940,23 @@ def _check_vcs(root: str, name: str, index: dict[str, list[Any]]) -> dict[str, A
             return facts
         if not stat.S_ISDIR(st.st_mode):
             return facts  # go wipes and re-creates it: not in the way
-        sig, _, total, walk_err = _walk_dir(path)
-        facts["bytes"] = total
         if facts["error"] or not have or not os.path.isdir(os.path.join(path, "objects")):
             # Without an info file or an objects dir go starts the checkout from scratch.
+            facts["bytes"] = _walk_dir(path)[2]
             return facts
         rel = f"cache/vcs/{name}"
-        res = index.get(rel)
-        if res is not None and res[0] == sig:
-            facts["error"] = res[1]
+        hit = index.get(rel)
+        total = _tree_unchanged(path, hit[0]) if hit is not None else None
+        if total is not None:
+            facts["bytes"] = total
+            facts["error"] = hit[1]
             return facts
+        tree, _, facts["bytes"], walk_err = _walk_dir(path)
         err = walk_err if walk_err and "symbolic link" not in walk_err else ""
         if not err:
             err = _git_check(path)
         facts["error"] = err
-        facts["new_index"][rel] = [sig, err]
+        facts["new_index"][rel] = [tree, err]
     return facts
 
 
