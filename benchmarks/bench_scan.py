@@ -58,7 +58,8 @@ def _files(i: int, scale: float) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     for j in range(rng.randint(4, 30)):
         sub = "" if j < 3 else f"{rng.choice(_WORDS)}/"
-        files[f"{sub}{pkg}_{j}.go"] = _go_source(rng, pkg if not sub else sub[:-1], int(rng.randint(1500, 9000) * scale))
+        size = int(rng.randint(1500, 9000) * scale)
+        files[f"{sub}{pkg}_{j}.go"] = _go_source(rng, pkg if not sub else sub[:-1], size)
     files["README.md"] = (" ".join(rng.choice(_WORDS) for _ in range(int(rng.randint(200, 1500) * scale)))).encode()
     files["LICENSE"] = b"Permission is hereby granted, free of charge, to any person obtaining a copy.\n" * 20
     if rng.random() < 0.55:

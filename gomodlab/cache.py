@@ -108,7 +108,8 @@ _LEGACY_RE = re.compile(r"^(.+)\.tmp-[^/]*$")
 _VCS_RE = re.compile(r"^[0-9a-f]{64}$")
 _ZIPHASH_LEN = len("h1:") + 44
 # bytes.TrimSpace: ASCII white space and the Unicode White_Space runes.
-_GO_SPACE = " \t\n\v\f\r\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+_GO_SPACE = (" \t\n\v\f\r\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+             "\u2028\u2029\u202f\u205f\u3000")
 _RFC3339 = re.compile(r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
 
 
@@ -1158,7 +1159,8 @@ def _progress(total: int, enabled: bool | None, desc: str) -> Any:
     return tqdm(total=total, desc=desc, unit="mod", leave=False, file=sys.stderr)
 
 
-def scan(path: str | os.PathLike[str] | None = None, gosum: str | os.PathLike[str] | Iterable[str | os.PathLike[str]] | None = None,
+def scan(path: str | os.PathLike[str] | None = None,
+         gosum: str | os.PathLike[str] | Iterable[str | os.PathLike[str]] | None = None,
          jobs: int | None = None, *, index: bool | str | os.PathLike[str] = True, verify: bool = True,
          progress: bool | None = None, vcs: bool = True) -> ScanResult:
     """Scan the module cache at ``path`` (default: ``go env GOMODCACHE``), read-only.
@@ -1167,13 +1169,20 @@ def scan(path: str | os.PathLike[str] | None = None, gosum: str | os.PathLike[st
     (default: the CPUs this process may use). ``index``: True for the default scan index (see
     :mod:`gomodlab.cacheindex`), a path for another one, False to hash everything afresh.
     ``verify=False`` skips hashing (an inventory of what is there; layout findings only).
-    ``progress``: a tqdm bar on stderr (None: only when stderr is a terminal).
+    ``progress``: a tqdm bar on stderr (None: only when stderr is a terminal). ``vcs=False``
+    leaves ``cache/vcs`` alone (checking it runs git).
+
+    Raises CacheError when ``path`` is not a module cache; a directory it cannot list inside the
+    cache is named in :attr:`ScanResult.errors` instead.
     """
     start = time.perf_counter()
     root_path = Path(path) if path is not None else default_cache_root()
     if not root_path.is_dir():
         raise CacheError(f"{root_path}: no such module cache directory")
     root = os.path.realpath(root_path)
+    if not os.path.isdir(os.path.join(root, "cache")) and os.listdir(root):
+        # Walking a home directory by mistake would take ages and report nonsense.
+        raise CacheError(f"{root_path}: not a module cache (no cache/ directory; see go env GOMODCACHE)")
     if jobs is None:
         jobs = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     gosum_files: list[str] = []

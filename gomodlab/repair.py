@@ -717,7 +717,8 @@ def _write_manifest(session: Path) -> None:
                 "cache_bytes_before": head.get("cache_bytes"),
                 "bytes_in_quarantine": sum(m["bytes"] for m in moves if m["seq"] in done and m["seq"] not in back),
                 "entries": entries,
-                "refetch": [{k: r[k] for k in ("module", "version", "ok", "detail")} for r in recs if r["op"] == "refetch"],
+                "refetch": [{k: r[k] for k in ("module", "version", "ok", "detail")}
+                            for r in recs if r["op"] == "refetch"],
                 "displaced": [r["dst"] for r in recs if r["op"] == "displaced"]}
     tmp = session / ".manifest.json.tmp"
     tmp.write_text(json.dumps(manifest, indent=2) + "\n")

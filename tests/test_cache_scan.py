@@ -392,6 +392,11 @@ def test_index_inside_the_cache_is_refused(copy):
 def test_missing_cache_is_an_error(tmp_path):
     with pytest.raises(CacheError):
         cache.scan(tmp_path / "nope", progress=False)
+    (tmp_path / "notes.txt").write_text("not a cache")
+    with pytest.raises(CacheError, match="not a module cache"):
+        cache.scan(tmp_path, progress=False)
+    (tmp_path / "empty").mkdir()
+    assert cache.scan(tmp_path / "empty", index=False, progress=False).entries == ()
 
 
 def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

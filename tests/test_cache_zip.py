@@ -145,7 +145,8 @@ def test_go_path_clean(p, want):
     assert modzip.go_path_clean(p) == want
 
 
-@settings(max_examples=int(os.environ.get("ZIP_EXAMPLES", "80")), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=int(os.environ.get("ZIP_EXAMPLES", "80")), deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(flips=st.lists(st.tuples(st.integers(-400, 10_000), st.integers(0, 255)), max_size=3),
        cut=st.one_of(st.none(), st.integers(0, 10_000)), base=st.sampled_from(["good", "data-descriptors", "stored"]))
 def test_mutated_zips_match_go(oracle, tmp_path, flips, cut, base):
