@@ -77,14 +77,14 @@ import struct
 import sys
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import lockedfile, modpath, semver
 from ._gostr import quote
-from .errors import CacheError, GomodlabError
+from .errors import CacheError
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -23,7 +23,7 @@ from gomodlab.errors import CacheError
 from . import cachekit as ck
 from .cachekit import vfile, xdir
 from .test_cache_scan import (A1, BETA, BIG, EPS, GAMMA, NESTED, ZETA, _edit, _info_wrong_version, _mod_garbage,
-                              _partial_marker, _tmp_files, _truncate, _ziphash_missing)
+                              _partial_marker, _truncate, _ziphash_missing)
 
 pytestmark = pytest.mark.go
 
