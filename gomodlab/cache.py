@@ -758,28 +758,35 @@ def _read_ziphash(path: str) -> tuple[str, str | None]:
 
 
 def _check(root: str, lay: _Layout, *, verify: bool = True, index: dict[str, list[Any]] | None = None,
-           probe_lock: bool = True) -> dict[str, Any]:
+           probe_lock: bool = True, retry: bool = True) -> dict[str, Any]:
     """Everything the cache holds for one module version, checked under go's lock (read-only).
 
     Returns the raw facts that :func:`_derive` turns into findings, plus ``new_index`` entries for
     what it computed. The facts are plain data (marshal-able): they come back from worker processes.
+
+    What is there is looked at afresh here, not taken from the enumeration: a go may have moved on
+    since. While our shared lock is held, go cannot change the version's zip, .ziphash, .partial or
+    directory (it does all that under the exclusive lock). If there was no lock file to hold and one
+    appeared while we looked, a go started on the version: look again, now under its lock.
     """
     facts: dict[str, Any] = {"key": lay.key, "module": lay.module, "version": lay.version,
                              "state": "checked", "files": {}, "tmp": [], "legacy": [],
-                             "xtype": lay.xtype, "new_index": {}, "hits": 0, "hashed": 0,
+                             "xtype": "", "new_index": {}, "hits": 0, "hashed": 0,
                              "inflated": 0, "zip_read": 0}
     index = index or {}
-    lock = None
-    if probe_lock and "lock" in lay.names:
-        lock = lockedfile.probe(os.path.join(lay.vdir, lay.names["lock"]))
-        if lock.state == "held":
-            facts["state"] = "in-progress"
-            return facts
+    lock_path = os.path.join(lay.vdir, f"{lay.ev}.lock")
+    lock = lockedfile.probe(lock_path) if probe_lock else None
+    if lock is not None and lock.state == "held":
+        facts["state"] = "in-progress"
+        return facts
     try:
-        return _check_locked(root, lay, facts, verify, index)
+        _check_locked(root, lay, facts, verify, index)
     finally:
         if lock is not None:
             lock.release()
+    if lock is not None and lock.state == "absent" and retry and os.path.lexists(lock_path):
+        return _check(root, lay, verify=verify, index=index, retry=False)
+    return facts
 
 
 def _cached(facts: dict[str, Any], index: dict[str, list[Any]], rel: str, sig: str) -> Any:
@@ -793,13 +800,17 @@ def _cached(facts: dict[str, Any], index: dict[str, list[Any]], rel: str, sig: s
 def _check_locked(root: str, lay: _Layout, facts: dict[str, Any], verify: bool,
                   index: dict[str, list[Any]]) -> dict[str, Any]:
     files = facts["files"]
-    for suffix, name in lay.names.items():
-        p = os.path.join(lay.vdir, name)
+    for suffix in _SUFFIXES:
+        p = os.path.join(lay.vdir, f"{lay.ev}.{suffix}")
         try:
             st = os.lstat(p)
-        except FileNotFoundError:
+        except OSError:
             continue
         files[suffix] = (_ftype(st.st_mode), st.st_size, st.st_mtime_ns / 1e9, _sig(st), p)
+    try:
+        facts["xtype"] = xtype = _ftype(os.lstat(lay.xdir).st_mode)
+    except OSError:
+        xtype = ""
     for name in lay.tmp:
         p = os.path.join(lay.vdir, name)
         try:
@@ -845,7 +856,7 @@ def _check_locked(root: str, lay: _Layout, facts: dict[str, Any], verify: bool,
                 facts["new_index"][rel] = [f"{sig}:{int(verify)}", res]
             facts["zip"] = res
 
-    if lay.xtype == "d":
+    if xtype == "d":
         try:
             facts["dir_mtime"] = os.lstat(lay.xdir).st_mtime if "partial" not in files else None
         except OSError:
@@ -1030,8 +1041,8 @@ def _derive(f: dict[str, Any], lay: _Layout, gosum: dict[tuple[str, str], list[t
     if partial:
         add("dir-partial", files["partial"][4],
             f"{lay.xdir}: not completely extracted (.partial marker present)")
-    elif lay.xtype in ("l", "f", "o"):
-        what = {"l": "a symbolic link (not followed)", "f": "a file", "o": "not a directory"}[lay.xtype]
+    elif f["xtype"] in ("l", "f", "o"):
+        what = {"l": "a symbolic link (not followed)", "f": "a file", "o": "not a directory"}[f["xtype"]]
         add("dir-partial", lay.xdir, f"{lay.xdir}: not a directory ({what})")
 
     zh_state, zh = f.get("ziphash", ("missing", None))
@@ -1042,7 +1053,7 @@ def _derive(f: dict[str, Any], lay: _Layout, gosum: dict[tuple[str, str], list[t
         add("ziphash-invalid", zh_path, f"unexpected ziphash: {quote(zh or '')} (want h1: and 44 base64 characters)")
     elif zh_state == "unreadable":
         add("ziphash-invalid", zh_path, f"unreadable ziphash: {zh}")
-    elif zh_state == "missing" and ("zip" in files or (lay.xtype == "d" and not partial)):
+    elif zh_state == "missing" and ("zip" in files or (f["xtype"] == "d" and not partial)):
         add("ziphash-missing", zh_path, "missing ziphash: " + (
             "the zip" if "zip" in files else "the extracted directory") + " has no recorded hash")
 
@@ -1120,8 +1131,8 @@ def _entry(f: dict[str, Any], lay: _Layout, kinds: list[str],
     return VersionEntry(
         module=f["module"], version=f["version"], status=status, kinds=",".join(kinds),
         has_info="info" in files, has_mod="mod" in files, has_zip="zip" in files,
-        has_ziphash="ziphash" in files, has_dir=lay.xtype != "", has_partial="partial" in files,
-        has_lock="lock" in files or "lock" in lay.names, tmp_files=len(f["tmp"]),
+        has_ziphash="ziphash" in files, has_dir=f["xtype"] != "", has_partial="partial" in files,
+        has_lock="lock" in files, tmp_files=len(f["tmp"]),
         info_bytes=size("info"), mod_bytes=size("mod"), zip_bytes=size("zip"),
         zip_files=z.get("files", 0), zip_uncompressed=z.get("uncompressed", 0),
         dir_files=f.get("dir_files", 0), dir_bytes=dir_bytes, bytes=total,
