@@ -14,9 +14,7 @@ from __future__ import annotations
 import marshal
 import os
 import selectors
-import signal
 import struct
-import traceback
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -40,6 +38,8 @@ def _child(fn: Callable[[Any], Any], tasks: Sequence[Any], r_tasks: int, w_res: 
             try:
                 payload = marshal.dumps((i, True, fn(tasks[i])))
             except BaseException:  # noqa: BLE001 - reported to the parent, which re-raises
+                import traceback
+
                 payload = marshal.dumps((i, False, traceback.format_exc()))
             view = memoryview(_LEN.pack(len(payload)) + payload)
             while view:
@@ -129,7 +129,7 @@ def fork_map(fn: Callable[[Any], Any], tasks: Sequence[Any], jobs: int) -> Itera
         for pid in pids:
             if done < len(tasks):  # stopped early (an error, or the caller gave up): stop the workers
                 try:
-                    os.kill(pid, signal.SIGKILL)
+                    os.kill(pid, 9)  # SIGKILL
                 except OSError:
                     pass
             try:

@@ -70,20 +70,21 @@ import errno
 import fcntl
 import hashlib
 import json
-import marshal
 import os
 import re
 import stat
+import struct
 import sys
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import lockedfile, modpath, semver
-from .errors import CacheError, GomodlabError
+from ._gostr import quote
+from .errors import CacheError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -107,7 +108,8 @@ _LEGACY_RE = re.compile(r"^(.+)\.tmp-[^/]*$")
 _VCS_RE = re.compile(r"^[0-9a-f]{64}$")
 _ZIPHASH_LEN = len("h1:") + 44
 # bytes.TrimSpace: ASCII white space and the Unicode White_Space runes.
-_GO_SPACE = " \t\n\v\f\r\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+_GO_SPACE = (" \t\n\v\f\r\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+             "\u2028\u2029\u202f\u205f\u3000")
 _RFC3339 = re.compile(r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
 
 
@@ -559,32 +561,48 @@ def _sha256_file(path: str, size: int) -> tuple[str, int]:
         os.close(fd)
 
 
-def _walk_dir(xdir: str) -> tuple[str, list[tuple[str, str, str, int]], int, str]:
-    """(signature, regular files, total bytes, error) of an extracted module directory.
+# An entry's mode, size, mtime, ctime and inode, packed for digesting (marshal would not do: its
+# output depends on object identity, not only on values).
+_STAT = struct.Struct("<IQqqQ")
 
-    Files are ``(relative dir, name, dir path, size)``. The signature digests every entry's name,
-    mode, size, mtime, ctime and inode (lstat: links are listed, never followed); it is computed
-    with marshal in one go because this walk is most of what a rescan from the index costs.
+
+def _pack(st: os.stat_result) -> bytes:
+    return _STAT.pack(st.st_mode, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
+def _digest(packed: list[bytes]) -> str:
+    return hashlib.blake2b(b"".join(packed), digest_size=16).hexdigest()
+
+
+def _walk_dir(xdir: str) -> tuple[dict[str, str], list[tuple[str, str, str, int]], int, str]:
+    """(tree, regular files, total bytes, error) of an extracted module directory (lstat only).
+
+    ``files`` are ``(relative dir, name, dir path, size)``. ``tree`` is what the scan index keeps
+    to recognise the directory unchanged without listing it again (:func:`_tree_unchanged`): the
+    relative paths of its directories and files (NUL-separated: one JSON string loads faster than
+    thousands) and a digest of each list's stat signatures.
     """
-    recs: list[Any] = []
+    dirs: list[str] = []
+    dstats: list[bytes] = []
+    names: list[str] = []
+    fstats: list[bytes] = []
     files: list[tuple[str, str, str, int]] = []
     total = 0
     error = ""
     try:
         st = os.lstat(xdir)
     except OSError as e:
-        return "", [], 0, f"{xdir}: {e.strerror or e}"
-    recs.append((st.st_mode, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
-    stack = [("", xdir)]
+        return {}, [], 0, f"{xdir}: {e.strerror or e}"
+    stack = [("", xdir, _pack(st))]
     while stack:
-        rel, d = stack.pop()
-        recs.append(rel)
+        rel, d, packed = stack.pop()
+        dirs.append(rel)
+        dstats.append(packed)
         try:
             with os.scandir(d) as it:
                 ents = list(it)
         except OSError as e:
             error = error or f"{d}: {e.strerror or e}"
-            recs.append(None)
             continue
         for e in ents:
             try:
@@ -592,20 +610,43 @@ def _walk_dir(xdir: str) -> tuple[str, list[tuple[str, str, str, int]], int, str
             except OSError as err:
                 error = error or f"{e.path}: {err.strerror or err}"
                 continue
-            mode = st.st_mode
-            recs.append((e.name, mode, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
-            fmt = mode & 0o170000
+            fmt = st.st_mode & 0o170000
             if fmt == stat.S_IFREG:
                 files.append((rel, e.name, d, st.st_size))
+                names.append(f"{rel}/{e.name}" if rel else e.name)
+                fstats.append(_pack(st))
                 total += st.st_size
             elif fmt == stat.S_IFDIR:
-                stack.append((f"{rel}/{e.name}" if rel else e.name, e.path))
+                stack.append((f"{rel}/{e.name}" if rel else e.name, e.path, _pack(st)))
             elif fmt == stat.S_IFLNK:
                 error = error or f"{e.path}: symbolic link (go never writes one; not followed)"
             else:
                 error = error or f"{e.path}: not a regular file"
-    sig = hashlib.blake2b(marshal.dumps(recs), digest_size=16).hexdigest()
-    return sig, files, total, error
+    tree = {"dirs": "\0".join(dirs), "dsig": _digest(dstats), "files": "\0".join(names), "fsig": _digest(fstats)}
+    return tree, files, total, error
+
+
+def _tree_unchanged(xdir: str, tree: Any) -> int | None:
+    """Total bytes of the files if ``xdir`` still matches a tree from :func:`_walk_dir`, else None.
+
+    Creating, removing or renaming an entry changes its directory's mtime and ctime (and ctime
+    cannot be set back), editing a file changes the file's: so when no directory's signature
+    changed, neither did the names, and one ``lstat`` per known file settles it, without listing
+    a single directory.
+    """
+    if not isinstance(tree, dict) or "fsig" not in tree:
+        return None
+    join, lstat = os.path.join, os.lstat
+    try:
+        dstats = [_pack(lstat(join(xdir, rel) if rel else xdir)) for rel in tree["dirs"].split("\0")]
+        if _digest(dstats) != tree["dsig"]:
+            return None
+        sts = [lstat(join(xdir, rel)) for rel in tree["files"].split("\0")] if tree["files"] else []
+    except OSError:
+        return None
+    if _digest([_pack(st) for st in sts]) != tree["fsig"]:
+        return None
+    return sum(st.st_size for st in sts)
 
 
 def _hash_dir(files: list[tuple[str, str, str, int]], prefix: str) -> tuple[str, int, str]:
@@ -692,14 +733,15 @@ def _go_trim_space(data: bytes) -> str:
 
 
 def _read_ziphash(path: str) -> tuple[str, str | None]:
-    """(state, trimmed content): state ``ok``/``invalid``/``locked``, as checkMod and lockedfile.Read see it."""
+    """(state, text) as checkMod and lockedfile.Read see a .ziphash: ``ok`` (text: the hash),
+    ``invalid`` (text: the trimmed content), ``unreadable`` (text: why), ``locked`` (being written)."""
     try:
         fd = os.open(path, _OPEN_FLAGS)
     except OSError as e:
-        return "invalid", f"cannot open: {e.strerror or e}"
+        return "unreadable", e.strerror or str(e)
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return "invalid", "not a regular file"
+            return "unreadable", "not a regular file"
         try:
             # hashZip rewrites .ziphash under lockedfile.Create (LOCK_EX); lockedfile.Read shares.
             fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
@@ -716,28 +758,35 @@ def _read_ziphash(path: str) -> tuple[str, str | None]:
 
 
 def _check(root: str, lay: _Layout, *, verify: bool = True, index: dict[str, list[Any]] | None = None,
-           probe_lock: bool = True) -> dict[str, Any]:
+           probe_lock: bool = True, retry: bool = True) -> dict[str, Any]:
     """Everything the cache holds for one module version, checked under go's lock (read-only).
 
     Returns the raw facts that :func:`_derive` turns into findings, plus ``new_index`` entries for
     what it computed. The facts are plain data (marshal-able): they come back from worker processes.
+
+    What is there is looked at afresh here, not taken from the enumeration: a go may have moved on
+    since. While our shared lock is held, go cannot change the version's zip, .ziphash, .partial or
+    directory (it does all that under the exclusive lock). If there was no lock file to hold and one
+    appeared while we looked, a go started on the version: look again, now under its lock.
     """
     facts: dict[str, Any] = {"key": lay.key, "module": lay.module, "version": lay.version,
                              "state": "checked", "files": {}, "tmp": [], "legacy": [],
-                             "xtype": lay.xtype, "new_index": {}, "hits": 0, "hashed": 0,
+                             "xtype": "", "new_index": {}, "hits": 0, "hashed": 0,
                              "inflated": 0, "zip_read": 0}
     index = index or {}
-    lock = None
-    if probe_lock and "lock" in lay.names:
-        lock = lockedfile.probe(os.path.join(lay.vdir, lay.names["lock"]))
-        if lock.state == "held":
-            facts["state"] = "in-progress"
-            return facts
+    lock_path = os.path.join(lay.vdir, f"{lay.ev}.lock")
+    lock = lockedfile.probe(lock_path) if probe_lock else None
+    if lock is not None and lock.state == "held":
+        facts["state"] = "in-progress"
+        return facts
     try:
-        return _check_locked(root, lay, facts, verify, index)
+        _check_locked(root, lay, facts, verify, index)
     finally:
         if lock is not None:
             lock.release()
+    if lock is not None and lock.state == "absent" and retry and os.path.lexists(lock_path):
+        return _check(root, lay, verify=verify, index=index, retry=False)
+    return facts
 
 
 def _cached(facts: dict[str, Any], index: dict[str, list[Any]], rel: str, sig: str) -> Any:
@@ -751,13 +800,17 @@ def _cached(facts: dict[str, Any], index: dict[str, list[Any]], rel: str, sig: s
 def _check_locked(root: str, lay: _Layout, facts: dict[str, Any], verify: bool,
                   index: dict[str, list[Any]]) -> dict[str, Any]:
     files = facts["files"]
-    for suffix, name in lay.names.items():
-        p = os.path.join(lay.vdir, name)
+    for suffix in _SUFFIXES:
+        p = os.path.join(lay.vdir, f"{lay.ev}.{suffix}")
         try:
             st = os.lstat(p)
-        except FileNotFoundError:
+        except OSError:
             continue
         files[suffix] = (_ftype(st.st_mode), st.st_size, st.st_mtime_ns / 1e9, _sig(st), p)
+    try:
+        facts["xtype"] = xtype = _ftype(os.lstat(lay.xdir).st_mode)
+    except OSError:
+        xtype = ""
     for name in lay.tmp:
         p = os.path.join(lay.vdir, name)
         try:
@@ -777,7 +830,7 @@ def _check_locked(root: str, lay: _Layout, facts: dict[str, Any], verify: bool,
                 return facts
             facts["ziphash"] = (state, text)
         else:
-            facts["ziphash"] = ("invalid", "not a regular file (symbolic links are not followed)")
+            facts["ziphash"] = ("unreadable", "not a regular file (symbolic links are not followed)")
 
     rel_base = f"cache/download/{lay.esc}/@v/{lay.ev}"
     if "zip" in files:
@@ -803,31 +856,33 @@ def _check_locked(root: str, lay: _Layout, facts: dict[str, Any], verify: bool,
                 facts["new_index"][rel] = [f"{sig}:{int(verify)}", res]
             facts["zip"] = res
 
-    if lay.xtype == "d" and "partial" not in files:
-        sig, dfiles, total, err = _walk_dir(lay.xdir)
-        facts["dir_files"] = len(dfiles)
-        facts["dir_bytes"] = total
+    if xtype == "d":
         try:
-            facts["dir_mtime"] = os.lstat(lay.xdir).st_mtime
+            facts["dir_mtime"] = os.lstat(lay.xdir).st_mtime if "partial" not in files else None
         except OSError:
             facts["dir_mtime"] = None
-        if verify:
-            rel = f"{lay.esc}@{lay.ev}"
-            res = _cached(facts, index, rel, sig) if not err else None
-            if res is None:
+        rel = f"{lay.esc}@{lay.ev}"
+        hit = index.get(rel) if verify and "partial" not in files else None
+        total = _tree_unchanged(lay.xdir, hit[0]) if hit is not None else None
+        if total is not None:
+            facts["hits"] += 1
+            facts["dir_files"] = hit[0]["files"].count("\0") + 1 if hit[0]["files"] else 0
+            facts["dir_bytes"] = total
+            facts["dir"] = hit[1]
+        else:
+            tree, dfiles, total, err = _walk_dir(lay.xdir)
+            facts["dir_files"] = len(dfiles)
+            facts["dir_bytes"] = total
+            if verify and "partial" not in files:
                 if err:
                     res = {"h1": "", "error": err}
                 else:
                     h1, hashed, herr = _hash_dir(dfiles, f"{lay.module}@{lay.version}")
                     facts["hashed"] += hashed
                     res = {"h1": h1, "error": herr}
-                    facts["new_index"][rel] = [sig, res]
-            facts["dir"] = res
-    elif lay.xtype == "d":
-        sig, dfiles, total, err = _walk_dir(lay.xdir)
-        facts["dir_files"] = len(dfiles)
-        facts["dir_bytes"] = total
-        facts["dir_mtime"] = None
+                    if not herr:
+                        facts["new_index"][rel] = [tree, res]
+                facts["dir"] = res
 
     for suffix in ("mod", "info"):
         if suffix not in files:
@@ -897,21 +952,23 @@ def _check_vcs(root: str, name: str, index: dict[str, list[Any]]) -> dict[str, A
             return facts
         if not stat.S_ISDIR(st.st_mode):
             return facts  # go wipes and re-creates it: not in the way
-        sig, _, total, walk_err = _walk_dir(path)
-        facts["bytes"] = total
         if facts["error"] or not have or not os.path.isdir(os.path.join(path, "objects")):
             # Without an info file or an objects dir go starts the checkout from scratch.
+            facts["bytes"] = _walk_dir(path)[2]
             return facts
         rel = f"cache/vcs/{name}"
-        res = index.get(rel)
-        if res is not None and res[0] == sig:
-            facts["error"] = res[1]
+        hit = index.get(rel)
+        total = _tree_unchanged(path, hit[0]) if hit is not None else None
+        if total is not None:
+            facts["bytes"] = total
+            facts["error"] = hit[1]
             return facts
+        tree, _, facts["bytes"], walk_err = _walk_dir(path)
         err = walk_err if walk_err and "symbolic link" not in walk_err else ""
         if not err:
             err = _git_check(path)
         facts["error"] = err
-        facts["new_index"][rel] = [sig, err]
+        facts["new_index"][rel] = [tree, err]
     return facts
 
 
@@ -974,8 +1031,9 @@ def _derive(f: dict[str, Any], lay: _Layout, gosum: dict[tuple[str, str], list[t
 
     files = f["files"]
     for p, _, _ in f["tmp"]:
-        add("tmp-leftover", p, "temporary file left by an interrupted write (go removes *.zip*.tmp only "
-                               "before its next download of this zip)")
+        final = _TMP_RE.match(os.path.basename(p))
+        add("tmp-leftover", p, f"interrupted write of {lay.ev}.{final.group(2) if final else '?'}: a temporary "
+                               "file go never renamed into place")
     for p, _ in f["legacy"]:
         add("dir-partial", p, "leftover temporary extraction directory (go before 1.16 extracted into "
                               "<dir>.tmp-* and renamed it)")
@@ -983,8 +1041,8 @@ def _derive(f: dict[str, Any], lay: _Layout, gosum: dict[tuple[str, str], list[t
     if partial:
         add("dir-partial", files["partial"][4],
             f"{lay.xdir}: not completely extracted (.partial marker present)")
-    elif lay.xtype in ("l", "f", "o"):
-        what = {"l": "a symbolic link (not followed)", "f": "a file", "o": "not a directory"}[lay.xtype]
+    elif f["xtype"] in ("l", "f", "o"):
+        what = {"l": "a symbolic link (not followed)", "f": "a file", "o": "not a directory"}[f["xtype"]]
         add("dir-partial", lay.xdir, f"{lay.xdir}: not a directory ({what})")
 
     zh_state, zh = f.get("ziphash", ("missing", None))
@@ -992,9 +1050,10 @@ def _derive(f: dict[str, Any], lay: _Layout, gosum: dict[tuple[str, str], list[t
     zip_path = files["zip"][4] if "zip" in files else ""
     zh_path = os.path.join(lay.vdir, f"{lay.ev}.ziphash")
     if zh_state == "invalid":
-        add("ziphash-invalid", zh_path, f"unexpected ziphash: {json.dumps(zh)}"
-            if zh is not None and not zh.startswith("cannot") else f"unreadable ziphash: {zh}")
-    elif zh_state == "missing" and ("zip" in files or (lay.xtype == "d" and not partial)):
+        add("ziphash-invalid", zh_path, f"unexpected ziphash: {quote(zh or '')} (want h1: and 44 base64 characters)")
+    elif zh_state == "unreadable":
+        add("ziphash-invalid", zh_path, f"unreadable ziphash: {zh}")
+    elif zh_state == "missing" and ("zip" in files or (f["xtype"] == "d" and not partial)):
         add("ziphash-missing", zh_path, "missing ziphash: " + (
             "the zip" if "zip" in files else "the extracted directory") + " has no recorded hash")
 
@@ -1072,8 +1131,8 @@ def _entry(f: dict[str, Any], lay: _Layout, kinds: list[str],
     return VersionEntry(
         module=f["module"], version=f["version"], status=status, kinds=",".join(kinds),
         has_info="info" in files, has_mod="mod" in files, has_zip="zip" in files,
-        has_ziphash="ziphash" in files, has_dir=lay.xtype != "", has_partial="partial" in files,
-        has_lock="lock" in files or "lock" in lay.names, tmp_files=len(f["tmp"]),
+        has_ziphash="ziphash" in files, has_dir=f["xtype"] != "", has_partial="partial" in files,
+        has_lock="lock" in files, tmp_files=len(f["tmp"]),
         info_bytes=size("info"), mod_bytes=size("mod"), zip_bytes=size("zip"),
         zip_files=z.get("files", 0), zip_uncompressed=z.get("uncompressed", 0),
         dir_files=f.get("dir_files", 0), dir_bytes=dir_bytes, bytes=total,
@@ -1111,7 +1170,8 @@ def _progress(total: int, enabled: bool | None, desc: str) -> Any:
     return tqdm(total=total, desc=desc, unit="mod", leave=False, file=sys.stderr)
 
 
-def scan(path: str | os.PathLike[str] | None = None, gosum: str | os.PathLike[str] | Iterable[str | os.PathLike[str]] | None = None,
+def scan(path: str | os.PathLike[str] | None = None,
+         gosum: str | os.PathLike[str] | Iterable[str | os.PathLike[str]] | None = None,
          jobs: int | None = None, *, index: bool | str | os.PathLike[str] = True, verify: bool = True,
          progress: bool | None = None, vcs: bool = True) -> ScanResult:
     """Scan the module cache at ``path`` (default: ``go env GOMODCACHE``), read-only.
@@ -1120,13 +1180,20 @@ def scan(path: str | os.PathLike[str] | None = None, gosum: str | os.PathLike[st
     (default: the CPUs this process may use). ``index``: True for the default scan index (see
     :mod:`gomodlab.cacheindex`), a path for another one, False to hash everything afresh.
     ``verify=False`` skips hashing (an inventory of what is there; layout findings only).
-    ``progress``: a tqdm bar on stderr (None: only when stderr is a terminal).
+    ``progress``: a tqdm bar on stderr (None: only when stderr is a terminal). ``vcs=False``
+    leaves ``cache/vcs`` alone (checking it runs git).
+
+    Raises CacheError when ``path`` is not a module cache; a directory it cannot list inside the
+    cache is named in :attr:`ScanResult.errors` instead.
     """
     start = time.perf_counter()
     root_path = Path(path) if path is not None else default_cache_root()
     if not root_path.is_dir():
         raise CacheError(f"{root_path}: no such module cache directory")
     root = os.path.realpath(root_path)
+    if not os.path.isdir(os.path.join(root, "cache")) and os.listdir(root):
+        # Walking a home directory by mistake would take ages and report nonsense.
+        raise CacheError(f"{root_path}: not a module cache (no cache/ directory; see go env GOMODCACHE)")
     if jobs is None:
         jobs = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     gosum_files: list[str] = []

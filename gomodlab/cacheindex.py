@@ -6,8 +6,9 @@ to a signature of what is on disk and the result computed from it:
 
 * a file's signature is ``size:mtime_ns:ctime_ns:inode`` (an edit that restores the mtime still
   moves ctime; a re-download is a new inode);
-* a directory's signature digests the same four values for every entry below it, so an edited,
-  added or removed file anywhere in an extracted module changes it.
+* an extracted directory's is its tree: each directory's stat signature, each file's path, and a
+  digest of the files' signatures, so an edited, added or removed file anywhere below changes it
+  (see :func:`gomodlab.cache._tree_unchanged`: a rescan lstats, it does not list directories).
 
 It lives in ``$GOMODLAB_INDEX_DIR``, else ``$XDG_CACHE_HOME/gomodlab``, else ``~/.cache/gomodlab``,
 one JSON file per cache root; a location inside the cache it describes is refused, because a
@@ -27,7 +28,7 @@ from .errors import CacheError
 __all__ = ["ScanIndex", "default_index_path", "FORMAT"]
 
 #: Bumped whenever what is stored (or how it is computed) changes: older indexes are ignored.
-FORMAT = 1
+FORMAT = 3
 
 
 def default_index_path(root: str | os.PathLike[str]) -> Path:

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING
 
 from . import cache as _cache
 from . import repair, semver
-from .errors import ParseError
+from .errors import ParseError, SourceError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -70,6 +70,13 @@ def parse_build_list(text: str, file: str = "build list") -> set[tuple[str, str]
     return out
 
 
+def _read(path: str | os.PathLike[str]) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError as e:
+        raise SourceError(f"{os.fspath(path)}: {e.strerror or e}") from None
+
+
 def usage_of(gosum: Iterable[str | os.PathLike[str]] = (), build_lists: Iterable[str | os.PathLike[str]] = (),
              ) -> dict[tuple[str, str], str] | None:
     """(path, version) → ``build`` or ``go.mod`` over the given files; None when none was given."""
@@ -80,10 +87,10 @@ def usage_of(gosum: Iterable[str | os.PathLike[str]] = (), build_lists: Iterable
         return None
     use: dict[tuple[str, str], str] = {}
     for f in build_lists:
-        for key in parse_build_list(Path(f).read_text(), os.fspath(f)):
+        for key in parse_build_list(_read(f).decode("utf-8", "replace"), os.fspath(f)):
             use[key] = "build"
     for f in gosum:
-        for line in modfile.parse_gosum(Path(f).read_bytes(), os.fspath(f)):
+        for line in modfile.parse_gosum(_read(f), os.fspath(f)):
             if line.version.endswith("/go.mod"):
                 use.setdefault((line.path, line.version[:-len("/go.mod")]), "go.mod")
             else:

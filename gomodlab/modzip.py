@@ -177,23 +177,28 @@ def _read_directory_end(src: _Source) -> tuple[int, int, int, int]:
     base = end_off - dsize - doff
     if not 0 <= base + doff < size:
         raise _ZipError(ERR_FORMAT)
-    if base > 0 and _parse_header(src, doff) is not None:
+    if base > 0 and not isinstance(_parse_header(src, doff), str):
         base = 0
     return records, dsize, doff, base
 
 
-def _parse_header(src: _Source, off: int) -> tuple[_Entry, int] | None:
-    """One central-directory header at ``off``: (entry, next offset), or None when there is none."""
+def _short(got: int) -> str:
+    # io.ReadFull: nothing read is io.EOF, a part of it io.ErrUnexpectedEOF.
+    return "EOF" if got == 0 else ERR_UNEXPECTED_EOF
+
+
+def _parse_header(src: _Source, off: int) -> tuple[_Entry, int] | str:
+    """One central-directory header at ``off``: (entry, next offset), or readDirectoryHeader's error."""
     head = src.read_at(off, _CDH.size)
     if len(head) < _CDH.size:
-        return None
+        return _short(len(head))
     (sig, _, _, flags, method, _, _, crc, csize, usize, nlen, xlen, clen, _, _, _,
      hoff) = _CDH.unpack_from(head, 0)
     if sig != b"PK\x01\x02":
-        return None
+        return ERR_FORMAT
     var = src.read_at(off + _CDH.size, nlen + xlen + clen)
     if len(var) < nlen + xlen + clen:
-        return None
+        return _short(len(var))
     # Go keeps the name's raw bytes; surrogateescape round-trips bytes that are not UTF-8.
     name = bytes(var[:nlen]).decode("utf-8", "surrogateescape")
     extra = bytes(var[nlen:nlen + xlen])
@@ -214,7 +219,7 @@ def _parse_header(src: _Source, off: int) -> tuple[_Entry, int] | None:
                 if not maxed:
                     continue
                 if not values:
-                    return None  # readDirectoryHeader's ErrFormat ends the directory
+                    return ERR_FORMAT
                 val = values.pop(0)
                 if attr == "u":
                     usize64 = val
@@ -231,16 +236,24 @@ def _read_entries(src: _Source) -> list[_Entry]:
     off = base + doff
     while True:
         parsed = _parse_header(src, off)
-        if parsed is None:
+        if isinstance(parsed, str):
+            # Reader.init reads headers until ErrFormat or ErrUnexpectedEOF ends the directory;
+            # any other error (a bare EOF) is returned as it is.
+            if parsed not in (ERR_FORMAT, ERR_UNEXPECTED_EOF):
+                raise _ZipError(parsed)
             break
         entry, off = parsed
         entry.offset += base
         entries.append(entry)
+    # The record count is only 16 bits wide in a plain zip: go compares it modulo 65536.
     if len(entries) & 0xFFFF != records & 0xFFFF:
-        # readDirectoryHeader's error: ErrFormat for a bad signature, else a short read.
-        head = src.read_at(off, _CDH.size)
-        raise _ZipError(ERR_FORMAT if len(head) == _CDH.size else ERR_UNEXPECTED_EOF)
+        raise _ZipError(parsed)
     return entries
+
+
+def _show(name: str) -> str:
+    """A zip name for a message: bytes that are not UTF-8 (kept as surrogates) shown as U+FFFD."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 @lru_cache(maxsize=65536)
@@ -324,7 +337,7 @@ def _check_names(entries: list[_Entry], mod_path: str, version: str) -> list[str
 
     for e in entries:
         if not e.name.startswith(prefix):
-            invalid.append(f"{e.name}: path does not have prefix {quote(prefix)}")
+            invalid.append(f"{_show(e.name)}: path does not have prefix {quote(prefix)}")
             continue
         name = e.name[len(prefix):]
         if name == "":
@@ -333,35 +346,35 @@ def _check_names(entries: list[_Entry], mod_path: str, version: str) -> list[str
         if is_dir:
             name = name[:-1]
         if go_path_clean(name) != name:
-            invalid.append(f"{e.name}: file path is not clean")
+            invalid.append(f"{_show(e.name)}: file path is not clean")
             continue
         err = _file_path_error(name)
         if err:
-            invalid.append(f"{e.name}: {err}")
+            invalid.append(f"{_show(e.name)}: {err}")
             continue
         err = collide(name, is_dir)
         if err:
-            invalid.append(f"{e.name}: {err}")
+            invalid.append(f"{_show(e.name)}: {err}")
             continue
         if is_dir:
             continue
         base = name.rpartition("/")[2]
         if base.lower() == "go.mod":
             if base != name:
-                invalid.append(f"{e.name}: go.mod file not in module root directory")
+                invalid.append(f"{_show(e.name)}: go.mod file not in module root directory")
                 continue
             if name != "go.mod":
-                invalid.append(f"{e.name}: go.mod files must have lowercase names")
+                invalid.append(f"{_show(e.name)}: go.mod files must have lowercase names")
                 continue
         if MAX_ZIP_FILE - total >= e.usize:
             total += e.usize
         elif not size_error:
             size_error = f"total uncompressed size of module contents too large (max size is {MAX_ZIP_FILE} bytes)"
         if name == "go.mod" and e.usize > MAX_GO_MOD:
-            invalid.append(f"{e.name}: go.mod file too large (max size is {MAX_GO_MOD} bytes)")
+            invalid.append(f"{_show(e.name)}: go.mod file too large (max size is {MAX_GO_MOD} bytes)")
             continue
         if name == "LICENSE" and e.usize > MAX_LICENSE:
-            invalid.append(f"{e.name}: LICENSE file too large (max size is {MAX_LICENSE} bytes)")
+            invalid.append(f"{_show(e.name)}: LICENSE file too large (max size is {MAX_LICENSE} bytes)")
             continue
     if size_error:
         return [size_error]
@@ -509,6 +522,6 @@ def _read(src: _Source, mod_path: str, version: str, hash: bool) -> ZipReport:
         try:
             digests[i], n = _entry_digest(src, entries[i])
         except _ZipError as err:
-            return ZipReport("", check, f"{entries[i].name}: {err}", len(entries), size, uncompressed, inflated)
+            return ZipReport("", check, f"{_show(entries[i].name)}: {err}", len(entries), size, uncompressed, inflated)
         inflated += n
     return ZipReport(_hash1(entries, digests), check, "", len(entries), size, uncompressed, inflated)

@@ -38,10 +38,9 @@ import json
 import os
 import signal
 import stat
-import subprocess
 import tempfile
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -108,10 +107,6 @@ class Action:
     @property
     def bytes(self) -> int:
         return sum(m.bytes for m in self.moves)
-
-    @property
-    def label(self) -> str:
-        return f"{self.module}@{self.version}" if self.version else (self.moves[0].src if self.moves else "")
 
 
 @dataclass(frozen=True)
@@ -226,12 +221,14 @@ def _version_paths(root: str, module: str, version: str) -> dict[str, list[str]]
     except OSError:
         names = []
     for n in names:
-        if n.startswith(ev + "."):
-            rest = n[len(ev) + 1:]
-            if rest in out and rest not in ("tmp", "dir", "legacy"):
-                out[rest].append(os.path.join(vdir, n))
-            elif _cache._TMP_RE.match(n) and _cache._TMP_RE.match(n).group(1) == ev:  # type: ignore[union-attr]
-                out["tmp"].append(os.path.join(vdir, n))
+        if not n.startswith(ev + "."):
+            continue
+        rest = n[len(ev) + 1:]
+        tmp = _cache._TMP_RE.match(n)
+        if rest in ("info", "mod", "zip", "ziphash", "partial"):
+            out[rest].append(os.path.join(vdir, n))
+        elif tmp and tmp.group(1) == ev:
+            out["tmp"].append(os.path.join(vdir, n))
     if os.path.lexists(xdir):
         out["dir"].append(xdir)
     parent, base = os.path.split(xdir)
@@ -378,8 +375,7 @@ def _make_writable(path: str, modes: list[list[Any]]) -> None:
 
 
 def _set_modes(path: str, modes: list[list[Any]]) -> None:
-    # Children before parents: a parent made read-only first would block chmod of its children
-    # only for non-owners, but keeping go's order (makeDirsReadOnly) is harmless and clearer.
+    # Deepest first and the top last, as go's makeDirsReadOnly does it.
     for rel, mode in sorted(modes, key=lambda rm: -rm[0].count("/") - (1 if rm[0] else 0)):
         try:
             os.chmod(os.path.join(path, rel) if rel else path, mode)
@@ -411,46 +407,61 @@ def _same_device(root: str, base: Path) -> None:
 
 
 def _move(journal: _Journal, root: str, session: Path, seq: int, src_rel: str, typ: str, nbytes: int,
-          action_id: int) -> MoveResult:
+          action_id: int) -> tuple[MoveResult, list[list[Any]]]:
+    """Journal, then make, one move; returns its result and the directory modes it journaled."""
     src = os.path.join(root, *src_rel.split("/"))
     dst = session.joinpath(*src_rel.split("/"))
     if not os.path.lexists(src):
-        return MoveResult(src_rel, str(dst), typ, 0, "absent")
+        return MoveResult(src_rel, str(dst), typ, 0, "absent"), []
     is_dir = os.path.isdir(src) and not os.path.islink(src)
     modes = _dir_modes(src) if is_dir else []
     journal.write({"op": "move", "seq": seq, "action": action_id, "src": src_rel, "type": typ,
                    "bytes": nbytes, "modes": modes})
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    if is_dir and not modes[0][1] & stat.S_IWUSR:
-        # Moving a directory to another parent rewrites its "..": it must be writable.
-        os.chmod(src, modes[0][1] | stat.S_IWUSR)
-        journal.step()
-    os.rename(src, dst)
+    try:
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        if is_dir and not modes[0][1] & stat.S_IWUSR:
+            # Moving a directory to another parent rewrites its "..": it must be writable.
+            os.chmod(src, modes[0][1] | stat.S_IWUSR)
+            journal.step()
+        os.rename(src, dst)
+    except OSError:
+        if modes and os.path.lexists(src):
+            _set_modes(src, modes[:1])
+        journal.write({"op": "unmoved", "seq": seq, "never_moved": True})
+        raise
     journal.step()
     if is_dir:
         _make_writable(str(dst), modes)
         journal.step()
     journal.write({"op": "moved", "seq": seq})
-    return MoveResult(src_rel, str(dst), typ, nbytes, "moved")
+    return MoveResult(src_rel, str(dst), typ, nbytes, "moved"), modes
 
 
-def _finish_move(root: str, session: Path, rec: dict[str, Any]) -> str:
-    """Roll one journaled move forward: "moved" when it ends up in the quarantine, "absent" if gone."""
+def _unmove(journal: _Journal, root: str, session: Path, seq: int, src_rel: str, modes: list[list[Any]]) -> None:
+    """Journal, then move back, one move (the cache path must be free); modes as they were."""
+    src = os.path.join(root, *src_rel.split("/"))
+    journal.write({"op": "unmove", "seq": seq})
+    os.makedirs(os.path.dirname(src), exist_ok=True)
+    os.rename(session.joinpath(*src_rel.split("/")), src)
+    journal.step()
+    if modes:
+        _set_modes(src, modes)
+    journal.write({"op": "unmoved", "seq": seq})
+
+
+def _finish_move(root: str, session: Path, rec: dict[str, Any]) -> None:
+    """Roll one journaled move forward, whichever step the crash interrupted."""
     src = os.path.join(root, *rec["src"].split("/"))
     dst = session.joinpath(*rec["src"].split("/"))
-    if os.path.lexists(dst):
-        if rec["modes"]:
-            _make_writable(str(dst), rec["modes"])
-        return "moved"
-    if not os.path.lexists(src):
-        return "absent"
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    if rec["modes"] and not rec["modes"][0][1] & stat.S_IWUSR:
-        os.chmod(src, rec["modes"][0][1] | stat.S_IWUSR)
-    os.rename(src, dst)
+    if not os.path.lexists(dst):
+        if not os.path.lexists(src):
+            return  # gone from both places before the move: nothing was ever taken
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        if rec["modes"] and not rec["modes"][0][1] & stat.S_IWUSR:
+            os.chmod(src, rec["modes"][0][1] | stat.S_IWUSR)
+        os.rename(src, dst)
     if rec["modes"]:
         _make_writable(str(dst), rec["modes"])
-    return "moved"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -495,9 +506,22 @@ def _run_action(journal: _Journal, root: str, session: Path, action: Action, act
         if recheck and action.reason == "damaged" and not _still_damaged(root, action):
             res = ActionResult(action, "already-fixed", "no longer damaged when re-checked under go's lock", ())
         else:
-            results = [_move(journal, root, session, first + j, m.src, m.type, m.bytes, action_id)
-                       for j, m in enumerate(action.moves) if first + j not in done]
-            state = "moved" if any(r.state == "moved" for r in results) else "nothing-to-move"
+            results: list[MoveResult] = []
+            moved: list[tuple[int, str, list[list[Any]]]] = []
+            try:
+                for j, m in enumerate(action.moves):
+                    if first + j in done:
+                        continue
+                    r, modes = _move(journal, root, session, first + j, m.src, m.type, m.bytes, action_id)
+                    results.append(r)
+                    if r.state == "moved":
+                        moved.append((first + j, m.src, modes))
+            except OSError:
+                # Never leave a version half-moved: put back what this action had already moved.
+                for seq, src_rel, modes in reversed(moved):
+                    _unmove(journal, root, session, seq, src_rel, modes)
+                raise
+            state = "moved" if moved else "nothing-to-move"
             res = ActionResult(action, state, "", tuple(results))
     except OSError as e:
         res = ActionResult(action, "error", f"{e.filename or ''}: {e.strerror or e}", ())
@@ -541,10 +565,10 @@ def _resume(session: Path, root: str, lock_timeout: float) -> list[ActionResult]
         if plan is not None:
             actions = [_action_from(a) for a in plan["actions"]]
             moves = {r["seq"]: r for r in recs if r["op"] == "move"}
-            done = {r["seq"] for r in recs if r["op"] == "moved"}
+            done = {r["seq"] for r in recs if r["op"] in ("moved", "unmoved")}
             finished = {r["action"] for r in recs if r["op"] == "action"}
             for seq, rec in sorted(moves.items()):
-                if seq in done:
+                if seq in done or rec["action"] in finished:
                     continue
                 lock_path = os.path.join(root, *actions[rec["action"]].lock.split("/"))
                 with lockedfile.Mutex(lock_path, timeout=lock_timeout):
@@ -692,7 +716,8 @@ def _write_manifest(session: Path) -> None:
                 "cache_bytes_before": head.get("cache_bytes"),
                 "bytes_in_quarantine": sum(m["bytes"] for m in moves if m["seq"] in done and m["seq"] not in back),
                 "entries": entries,
-                "refetch": [{k: r[k] for k in ("module", "version", "ok", "detail")} for r in recs if r["op"] == "refetch"],
+                "refetch": [{k: r[k] for k in ("module", "version", "ok", "detail")}
+                            for r in recs if r["op"] == "refetch"],
                 "displaced": [r["dst"] for r in recs if r["op"] == "displaced"]}
     tmp = session / ".manifest.json.tmp"
     tmp.write_text(json.dumps(manifest, indent=2) + "\n")
@@ -757,7 +782,7 @@ def restore(session: str | os.PathLike[str], *, lock_timeout: float = 30.0) -> R
     skipped: list[str] = []
     try:
         journal.write({"op": "restore-begin", "at": _now()})
-        started = {rec["action"] for rec in moves}
+        started = {rec["action"] for rec in moves if rec["seq"] not in back}
         for i, a in enumerate(plan["actions"]):
             if i not in started:
                 continue
@@ -789,13 +814,7 @@ def restore(session: str | os.PathLike[str], *, lock_timeout: float = 30.0) -> R
                     if os.path.lexists(src):
                         _displace(journal, root, s, rec["src"], rec["seq"])
                         displaced.append(rec["src"])
-                    journal.write({"op": "unmove", "seq": rec["seq"]})
-                    os.makedirs(os.path.dirname(src), exist_ok=True)
-                    os.rename(dst, src)
-                    journal.step()
-                    if rec["modes"]:
-                        _set_modes(src, rec["modes"])
-                    journal.write({"op": "unmoved", "seq": rec["seq"]})
+                    _unmove(journal, root, s, rec["seq"], rec["src"], rec["modes"])
                     restored.append(rec["src"])
                 elif os.path.lexists(src):
                     # Never moved (a crash before the rename): undo the chmod it may have had.

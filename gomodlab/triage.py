@@ -91,7 +91,8 @@ class Mismatch:
 
 _GOSUM_RE = re.compile(r"verifying (\S+?)@(\S+?)(/go\.mod)?: checksum mismatch\s*\n\s*downloaded:\s*(h1:\S+)"
                        r"\s*\n\s*(.+?):\s+(h1:\S+)")
-_SUMDB_RE = re.compile(r"(\S+?)@(\S+?)(?:/go\.mod)?: verifying (module|go\.mod): checksum mismatch\s*\n\s*downloaded:\s*"
+_SUMDB_RE = re.compile(r"(\S+?)@(\S+?)(?:/go\.mod)?: verifying (module|go\.mod): checksum mismatch"
+                       r"\s*\n\s*downloaded:\s*"
                        r"(h1:\S+)\s*\n\s*(.+?):\s+(h1:\S+)")
 
 
@@ -152,7 +153,7 @@ def _cache_observations(root: str | os.PathLike[str], module: str, version: str,
     zh = vdir / f"{ev}.ziphash"
     if zh.exists():
         state, text = cache._read_ziphash(str(zh))
-        out.append(Observation("cache .ziphash", text if state == "ok" else "",
+        out.append(Observation("cache .ziphash", text or "" if state == "ok" else "",
                                str(zh) if state == "ok" else f"{zh}: {state} ({text!r})"))
     else:
         out.append(Observation("cache .ziphash", "", f"{zh}: missing"))
@@ -228,7 +229,8 @@ def _classify(module: str, version: str, subject: str, obs: list[Observation]) -
                     "restore the odd go.sum from version control, or delete its line and run go mod tidy")
     all_agree = all(h == g for h in recorded + zipped + dirs + proxies)
     if all_agree and (recorded or zipped or proxies):
-        return "consistent", "all sources", "go.sum, the cache and the proxies agree", "nothing to fix for this module version"
+        return ("consistent", "all sources", "go.sum, the cache and the proxies agree",
+                "nothing to fix for this module version")
     if proxies:
         if len(set(proxies)) > 1:
             good = [o.source for o in obs if o.source.startswith("proxy") and o.hash == g]
@@ -243,7 +245,8 @@ def _classify(module: str, version: str, subject: str, obs: list[Observation]) -
                     "evict the entry and download it again: gomodlab fix --apply --refetch")
         if not cache_hash or cache_hash == p:
             if not _well_formed(g):
-                return ("gosum-edited", "the cache and the proxies", f"go.sum's {g!r} is not even a well-formed h1: hash",
+                return ("gosum-edited", "the cache and the proxies",
+                        f"go.sum's {g!r} is not even a well-formed h1: hash",
                         "restore go.sum from version control, or delete the line and run go mod tidy")
             if semver.is_pseudo(version):
                 return ("gosum-edited", "the cache and the proxies",

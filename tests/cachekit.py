@@ -157,7 +157,8 @@ def contents(root: Path, skip: tuple[str, ...] = ()) -> dict[str, tuple]:
 # Damage
 
 def vfile(root: Path, path: str, version: str, suffix: str) -> Path:
-    return root / "cache" / "download" / modpath.escape_path(path) / "@v" / f"{modpath.escape_version(version)}.{suffix}"
+    ev = modpath.escape_version(version)
+    return root / "cache" / "download" / modpath.escape_path(path) / "@v" / f"{ev}.{suffix}"
 
 
 def xdir(root: Path, path: str, version: str) -> Path:

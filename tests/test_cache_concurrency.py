@@ -39,13 +39,13 @@ def test_scan_and_fix_during_go_downloads(tmp_path, tmp_path_factory):
     damaged = {A1, BETA}
     proxy = tmp_path / "proxy"
     subprocess.run(["cp", "-a", str(base.proxy), str(proxy)], check=True)
-    fresh = _fresh_modules(24)
+    fresh = _fresh_modules(32)
     universe.write_proxy(proxy, fresh)
     env = ck.go_env_for(tmp_path / "goenv", proxy, root)
     targets = [f"{m.path}@{m.version}" for m in fresh]
     rng = random.Random(7)
     procs = []
-    for _ in range(4):
+    for _ in range(5):
         order = targets[:]
         rng.shuffle(order)
         procs.append(subprocess.Popen([gotool.find_go(), "mod", "download", "-json", *order], cwd=tmp_path,

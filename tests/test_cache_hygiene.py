@@ -46,7 +46,8 @@ def _orphans(root: Path) -> None:
     vcs = root / "cache" / "vcs"
     vcs.mkdir(parents=True)
     (vcs / hashlib.sha256(b"git3:https://x.example.org/a").hexdigest()).mkdir()
-    (vcs / (hashlib.sha256(b"git3:https://x.example.org/b").hexdigest() + ".info")).write_text("git3:https://x.example.org/b")
+    info = vcs / (hashlib.sha256(b"git3:https://x.example.org/b").hexdigest() + ".info")
+    info.write_text("git3:https://x.example.org/b")
 
 
 def test_usage_sizes_and_ages(world):
@@ -124,7 +125,9 @@ def test_cli(world, tmp_path):
     base, root, build_list = world
     env = dict(os.environ, GOMODLAB_INDEX_DIR=str(tmp_path / "idx"),
                PYTHONPATH=str(Path(__file__).resolve().parent.parent))
-    run = lambda *a: subprocess.run([sys.executable, "-m", "gomodlab", *a], capture_output=True, text=True, env=env)  # noqa: E731
+    def run(*a: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "gomodlab", *a], capture_output=True, text=True, env=env)
+
     out = run("hygiene", str(root), "--gosum", str(base.gosum))
     assert out.returncode == 0, out.stderr
     assert "example.com/big" in out.stdout and "1 unused" in out.stdout

@@ -392,6 +392,11 @@ def test_index_inside_the_cache_is_refused(copy):
 def test_missing_cache_is_an_error(tmp_path):
     with pytest.raises(CacheError):
         cache.scan(tmp_path / "nope", progress=False)
+    (tmp_path / "notes.txt").write_text("not a cache")
+    with pytest.raises(CacheError, match="not a module cache"):
+        cache.scan(tmp_path, progress=False)
+    (tmp_path / "empty").mkdir()
+    assert cache.scan(tmp_path / "empty", index=False, progress=False).entries == ()
 
 
 def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -430,6 +435,8 @@ def test_inventory_frame(copy):
     assert len(df) == len(ck.ALL)
     assert str(df["zip_mtime"].dtype) == "datetime64[ns, UTC]"
     assert df["bytes"].dtype == "int64" and df["has_zip"].dtype == bool
+    result = cache.scan(copy, index=False, jobs=1, progress=False)
+    assert not result.clean and list(result.findings_frame().kind) == ["dir-modified"]
     row = df[(df.module == A1[0]) & (df.version == A1[1])].iloc[0]
     assert row.status == "damaged" and row.kinds == "dir-modified" and row.dir_hash != row.ziphash
     assert (df[df.status == "ok"].zip_hash == df[df.status == "ok"].ziphash).all()

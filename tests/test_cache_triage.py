@@ -123,6 +123,7 @@ def test_parse_mismatch_forms():
             "\tdownloaded: h1:AAAA\n\tsum.golang.org: h1:BBBB\n\nSECURITY ERROR\n"
             "verifying example.com/b@v2.0.0+incompatible/go.mod: checksum mismatch\n"
             "\tdownloaded: h1:CCCC\n\tgo.sum:     h1:DDDD\n")
-    got = {(m.module, m.version, m.subject, m.downloaded, m.recorded, m.recorded_in) for m in triage.parse_mismatch(text)}
+    got = {(m.module, m.version, m.subject, m.downloaded, m.recorded, m.recorded_in)
+           for m in triage.parse_mismatch(text)}
     assert got == {("example.com/a", "v1.0.0", "go.mod", "h1:AAAA", "h1:BBBB", "sum.golang.org"),
                    ("example.com/b", "v2.0.0+incompatible", "go.mod", "h1:CCCC", "h1:DDDD", "go.sum")}

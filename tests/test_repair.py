@@ -6,9 +6,12 @@ import fcntl
 import json
 import os
 import random
+import shutil
 import signal
+import stat
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -20,7 +23,7 @@ from gomodlab.errors import CacheError
 from . import cachekit as ck
 from .cachekit import vfile, xdir
 from .test_cache_scan import (A1, BETA, BIG, EPS, GAMMA, NESTED, ZETA, _edit, _info_wrong_version, _mod_garbage,
-                              _partial_marker, _tmp_files, _truncate, _ziphash_missing)
+                              _partial_marker, _truncate, _ziphash_missing)
 
 pytestmark = pytest.mark.go
 
@@ -138,14 +141,14 @@ def test_apply_restore_roundtrip_is_exact(base, tmp_path):
     root = ck.copy_cache(base, tmp_path / "mod")
     damage(root)
     before = state(root)
+    before_files = ck.contents(root)
     res = repair.apply(repair.plan_repair(cache.scan(root, index=False, jobs=1, progress=False)),
                        quarantine=tmp_path / "q")
     assert res.ok and res.bytes_moved > 0 and res.bytes_kept == res.cache_bytes - res.bytes_moved
     moved = payload(Path(res.session))
     left = ck.contents(root)
-    assert set(moved).isdisjoint(left)
-    assert {**moved, **left} == {rel: (rec[1], rec[4]) for rel, rec in ck.snapshot(root).items() if rec[0] == "f"} | moved
-    assert all(before[rel][1] == mode or before[rel][0] == "d" for rel, (mode, _) in moved.items())
+    # Every file is in exactly one place, with its bytes and mode.
+    assert moved and set(moved).isdisjoint(left) and {**moved, **left} == before_files
     r = repair.restore(res.session)
     assert not r.skipped and state(root) == before
 
@@ -247,4 +250,50 @@ def test_sigkill_mid_apply_then_restore_or_rerun(base, tmp_path):
     proc.wait()
     for session in _sessions(work / "q"):
         assert cli("fix", "--restore", str(session), env=env).returncode == 0
+    assert state(root) == before
+
+
+NOBODY = 65534
+
+
+@pytest.fixture
+def unprivileged(base, tmp_path):
+    """A damaged copy owned by an unprivileged user, where go's read-only modes really bite."""
+    if os.geteuid() != 0 or not shutil.which("setpriv"):
+        pytest.skip("needs root (to drop to an unprivileged user) and setpriv")
+    top = Path(tempfile.mkdtemp(prefix="gomodlab-unpriv-"))
+    os.chmod(top, 0o755)
+    root = ck.copy_cache(base, top / "mod")
+    damage(root)
+    subprocess.run(["chown", "-R", f"{NOBODY}:{NOBODY}", str(top)], check=True)
+    yield top, root
+    subprocess.run(["chmod", "-R", "u+w", str(top)], check=True)
+    shutil.rmtree(top)
+
+
+def as_nobody(*args: str, top: Path) -> subprocess.CompletedProcess[str]:
+    env = {"PATH": os.environ["PATH"], "HOME": str(top), "GOMODLAB_INDEX_DIR": str(top / "index"),
+           "PYTHONPATH": str(Path(__file__).resolve().parent.parent), "PYTHONDONTWRITEBYTECODE": "1"}
+    return subprocess.run(["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups",
+                           sys.executable, "-m", "gomodlab", *args], capture_output=True, text=True, env=env)
+
+
+def test_unprivileged_scan_fix_restore(unprivileged):
+    """As a plain user: scanning go's 0555/0444 trees needs no write access, and a fix can still move
+    them (making only what it moves writable) and restore them with their modes."""
+    top, root = unprivileged
+    before = state(root)
+    scanned = as_nobody("scan", str(root), "--format", "json", top=top)
+    assert scanned.returncode == 1, scanned.stderr
+    assert {(d["module"], d["version"]) for d in json.loads(scanned.stdout)} == DAMAGED
+    assert state(root) == before
+    q = top / "q"
+    applied = as_nobody("fix", str(root), "--apply", "--quarantine", str(q), top=top)
+    assert applied.returncode == 0, applied.stdout + applied.stderr
+    assert as_nobody("scan", str(root), top=top).returncode == 0
+    (session,) = _sessions(q)
+    assert stat.S_IMODE(os.stat(session / "example.com" / "!beta@v1.2.0-!r!c1").st_mode) & 0o200
+    assert stat.S_IMODE(os.stat(xdir(root, *ck.ALL[0])).st_mode) == 0o555
+    restored = as_nobody("fix", "--restore", str(session), top=top)
+    assert restored.returncode == 0, restored.stderr
     assert state(root) == before

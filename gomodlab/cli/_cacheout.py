@@ -3,8 +3,6 @@ tables, JSON and CSV without importing pandas, so that ``gomodlab scan`` starts 
 
 from __future__ import annotations
 
-import csv
-import json
 import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
@@ -34,6 +32,9 @@ def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], out: Text
 def print_records(fmt: str, headers: Sequence[str], records: Sequence[dict[str, Any]],
                   out: TextIO | None = None) -> None:
     """``json``: a list of objects; ``csv``: a header line then one row per record."""
+    import csv
+    import json
+
     out = out or sys.stdout
     if fmt == "json":
         json.dump(list(records), out, indent=2)

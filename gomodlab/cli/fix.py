@@ -27,7 +27,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     mode.add_argument("--plan", action="store_true", help="print the actions (default)")
     mode.add_argument("--apply", action="store_true", help="carry the actions out")
     mode.add_argument("--restore", metavar="SESSION", help="put a quarantine session back into the cache")
-    p.add_argument("--refetch", action="store_true", help="after --apply, run 'go mod download' for each evicted version")
+    p.add_argument("--refetch", action="store_true",
+                   help="after --apply, run 'go mod download' for each evicted version")
     p.add_argument("--gosum", action="append", default=[], metavar="FILE",
                    help="a go.sum the cache must agree with (repeatable)")
     p.add_argument("--quarantine", metavar="DIR",
@@ -55,8 +56,9 @@ def print_plan(plan, fmt: str) -> None:  # noqa: ANN001 - repair.Plan
         print_table(("MODULE", "KINDS", "BYTES", "PATH"),
                     [(f"{r['module']}@{r['version']}" if r["version"] else (r["module"] or "(vcs)"),
                       r["kinds"] or r["reason"], human_bytes(r["bytes"]), r["path"]) for r in rows])
-    print(f"plan: move {len(rows)} file(s)/dir(s) of {len(plan.actions)} entr{'y' if len(plan.actions) == 1 else 'ies'} "
-          f"({human_bytes(plan.bytes)}) into quarantine; {human_bytes(plan.cache_bytes - plan.bytes)} stay in the cache "
+    entries = f"{len(plan.actions)} entr{'y' if len(plan.actions) == 1 else 'ies'}"
+    print(f"plan: move {len(rows)} file(s)/dir(s) of {entries} ({human_bytes(plan.bytes)}) into quarantine; "
+          f"{human_bytes(plan.cache_bytes - plan.bytes)} stay in the cache "
           f"(go clean -modcache would throw away all {human_bytes(plan.cache_bytes)})")
 
 

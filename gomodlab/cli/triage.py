@@ -35,7 +35,10 @@ def run(args: argparse.Namespace) -> int:
 
     mismatches: list[triage.Mismatch] = []
     if args.from_error:
-        text = sys.stdin.read() if args.from_error == "-" else open(args.from_error, errors="replace").read()
+        try:
+            text = sys.stdin.read() if args.from_error == "-" else open(args.from_error, errors="replace").read()
+        except OSError as e:
+            raise GomodlabError(f"{args.from_error}: {e.strerror or e}") from None
         mismatches = triage.parse_mismatch(text)
         if not mismatches and not args.modules:
             raise GomodlabError(f"{args.from_error}: no 'checksum mismatch' found in go's output")
@@ -52,8 +55,12 @@ def run(args: argparse.Namespace) -> int:
             root = None
     results = []
     for module, version in targets:
-        results += triage.triage(module, version, cache=root, gosum=args.gosum, goproxy=args.proxy,
-                                 mismatches=mismatches)
+        got = triage.triage(module, version, cache=root, gosum=args.gosum, goproxy=args.proxy,
+                            mismatches=mismatches)
+        if not got:
+            raise GomodlabError(f"nothing to triage for {module}@{version}: no go.sum line and no go error names it "
+                                "(pass --gosum FILE or --from-error FILE)")
+        results += got
     if args.format == "json":
         print(json.dumps([asdict(t) for t in results], indent=2))
     else:
