@@ -498,7 +498,7 @@ def build(directory: str | os.PathLike[str], *, seed: int = DEFAULT_SEED, report
         status, error = res.status, res.error
         t = _step(steps, f"ran the post-mortem notebook ({res.status})", t, on_step)
     p.stamp.write_text(json.dumps({"seed": seed}) + "\n")
-    return DemoResult(p, findings, diagnoses, fix, tuple(a.label for a in plan.actions), plan.bytes, plan.cache_bytes,
+    return DemoResult(p, findings, diagnoses, fix, tuple(postmortem.action_label(a) for a in plan.actions), plan.bytes, plan.cache_bytes,
                       out if report else None, status, error, round(time.perf_counter() - t_start, 1), tuple(steps))
 
 

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from .triage import Triage
 
 __all__ = ["Evidence", "diagnoses_frame", "load_graph", "named_modules", "triage_named", "smallest_fix",
-           "line_ranges", "CACHE_CATEGORIES"]
+           "line_ranges", "action_label", "CACHE_CATEGORIES"]
 
 #: Diagnoses about cached bytes that disagree with a recorded hash: the ones a checksum triage decides.
 CACHE_CATEGORIES = ("checksum-mismatch", "cache-modified")
@@ -178,6 +178,13 @@ def triage_named(diagnoses: Sequence[Diagnosis], ev: Evidence, text: str = "") -
         out.extend(triage.triage(d.module, d.version, cache=ev.modcache, gosum=ev.gosum, goproxy=ev.goproxy,
                                  mismatches=mismatches))
     return out
+
+
+def action_label(action: Any) -> str:
+    """``module@version`` of a :class:`gomodlab.repair.Action`, or the cache/vcs path it moves."""
+    if action.version:
+        return f"{action.module}@{action.version}"
+    return action.moves[0].src if action.moves else action.module
 
 
 def smallest_fix(diagnoses: Sequence[Diagnosis], plan: Plan | None = None, ev: Evidence | None = None) -> list[str]:

@@ -30,6 +30,7 @@ except ImportError as e:  # pragma: no cover - depends on the install
 
 from . import plots
 from .errors import GomodlabError
+from .postmortem import action_label
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -253,7 +254,7 @@ class CacheDoctor(_App):
                                    f"module versions of <code>{html.escape(self.result.root)}</code>")
         cols = ["kind", "module", "version", "detail"]
         self.findings_html.value = _table(self.findings[cols]) if n else "<i>no findings: the cache is intact</i>"
-        labels = [a.label for a in self.full_plan.actions]
+        labels = [action_label(a) for a in self.full_plan.actions]
         self._quiet = True
         try:
             self.entries.options = labels
@@ -269,7 +270,7 @@ class CacheDoctor(_App):
             return
         chosen = set(change["new"])
         p = self.full_plan
-        self.plan = Plan(p.root, tuple(a for a in p.actions if a.label in chosen), p.cache_bytes, p.cache_files)
+        self.plan = Plan(p.root, tuple(a for a in p.actions if action_label(a) in chosen), p.cache_bytes, p.cache_files)
         self.confirm.value = False
         frame = self.plan.frame()
         self.plan_html.value = (
@@ -293,7 +294,7 @@ class CacheDoctor(_App):
         self.applied_html.value = _pre(
             f"moved {plots._human(a.bytes_moved)} into {a.session}\n"
             f"kept {plots._human(a.bytes_kept)} in the cache\n"
-            + "".join(f"{r.action.label}: {r.state}\n" for r in a.actions)
+            + "".join(f"{action_label(r.action)}: {r.state}\n" for r in a.actions)
             + "".join(f"refetch {r.module}@{r.version}: {'ok' if r.ok else r.detail}\n" for r in a.refetched)
             + f"undo with: gomodlab fix --restore {a.session}")
         self.confirm.value = False

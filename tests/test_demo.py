@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from gomodlab import cache, demo, explain, gotool, modload, repair, sources, xlog
+from gomodlab import cache, demo, explain, gotool, modload, postmortem, repair, sources, xlog
 
 pytestmark = pytest.mark.go
 
@@ -71,7 +71,7 @@ def test_the_smallest_fix_repairs_the_cache(demo_scenario, tmp_path):
     env = demo.go_env(p)
     result = cache.scan(p.modcache, gosum=[p.project / "go.sum"], index=False, progress=False)
     plan = repair.plan_repair(result)
-    assert sorted(a.label for a in plan.actions if a.version) == [
+    assert sorted(postmortem.action_label(a) for a in plan.actions if a.version) == [
         "example.com/db@v1.4.0", "example.com/log@v1.1.0", "example.com/web@v1.2.0"]
     applied = repair.apply(plan, refetch_after=True, env=env)
     assert applied.ok

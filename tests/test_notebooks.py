@@ -32,7 +32,7 @@ EXPECT = {
                    "go mod download example.com/private/auth.git@v1.1.0"],
     "cache-doctor": ["zip-unreadable", "cache-damaged", "Trim plan", "Move **4** entries"],
     "mvs-lesson": ["`go list -m all` and gomodlab: **identical**", "real `go get` then `go list -m all`: **identical**",
-                   "example.com/e@v1.2.0 // indirect: A's packages reach it through",
+                   "indirect-import", "example.com/a &gt; example.com/b &gt; example.com/d &gt; example.com/e",
                    "+\texample.com/f v1.1.0 // indirect"],
     "proxy-latency": ["GOPROXY = http://127.0.0.1:", "ks_distance", "request(s) failed", "fallback_rate", "from_proxy"],
 }

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from gomodlab import demo, graph, sources
+from gomodlab import demo, graph, postmortem, sources
 from gomodlab.widgets import CacheDoctor, MVSExplorer, ProxyWhatIf
 
 
@@ -70,7 +70,7 @@ def test_cache_doctor_applies_only_after_confirmation(demo_scenario, tmp_path):
     assert len(app.entries.options) == 4 and set(app.entries.value) == set(app.entries.options)
     assert len(app.plan.actions) == 4 and app.apply_button.disabled
     app.entries.value = ("example.com/db@v1.4.0",)
-    assert [a.label for a in app.plan.actions] == ["example.com/db@v1.4.0"]
+    assert [postmortem.action_label(a) for a in app.plan.actions] == ["example.com/db@v1.4.0"]
     assert "dry run: move 1 entry" in app.plan_html.value
     app.apply_button.click()
     assert app.applied is None, "no move without the confirmation box"
@@ -82,7 +82,7 @@ def test_cache_doctor_applies_only_after_confirmation(demo_scenario, tmp_path):
     app.refetch.value = True
     app.apply_button.click()
     assert app.applied is not None and app.applied.ok
-    assert {r.action.label: r.state for r in app.applied.actions} == {"example.com/db@v1.4.0": "moved",
+    assert {postmortem.action_label(r.action): r.state for r in app.applied.actions} == {"example.com/db@v1.4.0": "moved",
                                                                      "example.com/web@v1.2.0": "moved"}
     # The app rescanned: the two repaired (and refetched) entries are gone from the findings.
     assert set(app.findings["kind"]) == {"dir-partial", "vcs-broken"}
