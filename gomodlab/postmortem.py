@@ -8,6 +8,7 @@ engine's own functions, and displays what they return:
 - :func:`diagnoses_frame` — :func:`gomodlab.explain.explain`'s diagnoses as a table.
 - :func:`load_graph` — the module graph from whatever source the evidence has.
 - :func:`named_modules` — the modules to show requirement paths for.
+- :func:`focus_graph` — the requirement graph to draw: all of it, or around those paths when large.
 - :func:`triage_named` — checksum triage of every cache-related diagnosis.
 - :func:`smallest_fix` — the commands to run, in order.
 
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
     from .triage import Triage
 
 __all__ = ["Evidence", "diagnoses_frame", "load_graph", "named_modules", "triage_named", "smallest_fix",
-           "line_ranges", "action_label", "CACHE_CATEGORIES"]
+           "line_ranges", "action_label", "focus_graph", "CACHE_CATEGORIES"]
 
 #: Diagnoses about cached bytes that disagree with a recorded hash: the ones a checksum triage decides.
 CACHE_CATEGORIES = ("checksum-mismatch", "cache-modified")
@@ -162,6 +163,23 @@ def named_modules(diagnoses: Sequence[Diagnosis], mg: ModGraph | None = None, ex
             continue
         out.append(path)
     return out
+
+
+def focus_graph(mg: ModGraph, modules: Sequence[str], limit: int = 80) -> tuple[Any, set[str]]:
+    """The graph to draw (:func:`gomodlab.graph.to_networkx`, excluded edges included) and the node
+    ids on the shortest requirement paths to ``modules``. Above ``limit`` nodes a drawing is
+    unreadable: it keeps those paths and each of their nodes' direct requirements
+    (``G.graph["total_nodes"]`` says how many the whole graph has)."""
+    from . import graph
+
+    G = graph.to_networkx(mg, include_excluded=True)
+    G.graph["total_nodes"] = G.number_of_nodes()
+    on_path = {str(n) for m in modules for p in graph.why(mg, m).shortest for n in p}
+    if G.number_of_nodes() <= limit:
+        return G, on_path
+    keep = set(on_path) | {str(mg.main)}
+    keep |= {v for u in on_path if u in G for v in G.successors(u)}
+    return G.subgraph(keep).copy(), on_path
 
 
 def triage_named(diagnoses: Sequence[Diagnosis], ev: Evidence, text: str = "") -> list[Triage]:

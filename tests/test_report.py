@@ -188,3 +188,68 @@ def test_demo_report_params_match_the_notebook():
     names = set(re.findall(r"^(\w+) = ", cell.source, re.M))
     assert set(demo.postmortem_params(demo.paths("/x"))) <= names
     assert {name for name, _ in reportcmd.SHORTHANDS.values()} <= names
+
+
+# --- the post-mortem's own analyses ------------------------------------------------------------------
+
+def _diag(category, module, version, fix, lines=(1,)):
+    from gomodlab.explain import Diagnosis, Evidence
+
+    return Diagnosis(category, module, version, tuple(Evidence(n, "x") for n in lines), tuple(fix), "s")
+
+
+def test_smallest_fix_puts_one_repair_first_and_verify_last():
+    from gomodlab import postmortem, repair
+
+    diags = [_diag("cache-modified", "example.com/web", "v1.2.0", ["gomodlab fix --module example.com/web@v1.2.0",
+                                                                   "go mod verify"]),
+             _diag("vcs-command-failed", "example.com/r.git", "v1.0.0", ["mv /c/cache/vcs/ab /c/cache/vcs/ab.q",
+                                                                         "go mod download example.com/r.git@v1.0.0"]),
+             _diag("missing-gosum-entry", "example.com/x", "v1.0.0", ["go mod download example.com/x"])]
+    move = repair.Move("cache/vcs/ab", "dir", 10)
+    plan = repair.Plan("/c", (repair.Action("example.com/web", "v1.2.0", "damaged", ("dir-modified",), "l",
+                                            (move,), True),
+                              repair.Action("example.com/r.git", "", "damaged", ("vcs-broken",), "l", (move,), False)),
+                       100, 3)
+    ev = postmortem.Evidence(gosum=(Path("/p/go.sum"),), goproxy="file:///srv/proxy")
+    assert postmortem.smallest_fix(diags, plan, ev) == [
+        "GOPROXY=file:///srv/proxy gomodlab fix /c --gosum /p/go.sum --apply --refetch",
+        "go mod download example.com/r.git@v1.0.0", "go mod download example.com/x", "go mod verify"]
+    assert postmortem.smallest_fix(diags) == [
+        "gomodlab fix --module example.com/web@v1.2.0", "go mod verify", "mv /c/cache/vcs/ab /c/cache/vcs/ab.q",
+        "go mod download example.com/r.git@v1.0.0", "go mod download example.com/x"]
+    assert [postmortem.action_label(a) for a in plan.actions] == ["example.com/web@v1.2.0", "cache/vcs/ab"]
+
+
+def test_evidence_and_tables():
+    from gomodlab import postmortem
+    from gomodlab.errors import SourceError
+
+    ev = postmortem.Evidence.from_params(modules="a.com/x, b.com/y")
+    assert ev.samples and ev.go_log == demo.sample_dir() / "go-error.txt" and ev.modules == ("a.com/x", "b.com/y")
+    assert "built-in demo's samples" in ev.table()["value"].iloc[-1]
+    with pytest.raises(SourceError, match="go_log: .*no such file"):
+        postmortem.Evidence.from_params(go_log="/no/such/log")
+    mg = postmortem.load_graph(ev)
+    assert mg.main.path == "example.com/shop"
+    diags = [_diag("zip-unreadable", "example.com/db", "v1.4.0", ["a", "b"], lines=(2, 3, 4, 9)),
+             _diag("module-not-found", "example.com/gone", "v9.0.0", [])]
+    frame = postmortem.diagnoses_frame(diags)
+    assert list(frame.columns) == ["category", "module", "version", "lines", "summary", "fix"]
+    assert frame["lines"].tolist() == ["2-4,9", "1"] and frame["fix"].iloc[0] == "a\nb"
+    assert postmortem.named_modules(diags, mg, ["example.com/web@v1.2.0"]) == ["example.com/web", "example.com/db"]
+    assert postmortem.named_modules(diags) == ["example.com/db", "example.com/gone"]
+    with pytest.raises(SourceError, match="no module graph"):
+        postmortem.load_graph(postmortem.Evidence())
+
+
+def test_focus_graph_keeps_the_paths_of_large_graphs():
+    from gomodlab import modload, postmortem
+
+    text = "m a@v1\nm b@v1\n" + "".join(f"a@v1 x{i}@v1\n" for i in range(100)) + "b@v1 c@v1\nc@v1 d@v1\n"
+    mg = modload.graph_from_text(text)
+    G, on_path = postmortem.focus_graph(mg, ["d"], limit=50)
+    assert on_path == {"m", "b@v1", "c@v1", "d@v1"}
+    assert set(G.nodes) == {"m", "a@v1", "b@v1", "c@v1", "d@v1"} and G.graph["total_nodes"] == 105
+    whole, _ = postmortem.focus_graph(mg, ["d"], limit=500)
+    assert whole.number_of_nodes() == 105
