@@ -111,5 +111,6 @@ def test_gomodlab_demo_command(tmp_path):
         body = (samples / name).read_text()
         assert str(tmp_path) not in body, f"{name} keeps a path of this run"
     for name in DETERMINISTIC:
-        assert (samples / name).read_text() == (REPO / "data" / "demo" / name).read_text(), name
+        assert (samples / name).read_text() == (REPO / "data" / "demo" / name).read_text(), \
+            f"data/demo/{name} is stale: regenerate the samples with `gomodlab demo --samples data/demo`"
     assert "http://127.0.0.1:7001" in (samples / "go-x.log").read_text()
