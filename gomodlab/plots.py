@@ -196,8 +196,8 @@ def requirement_graph(G: nx.DiGraph, *, ax: Axes | None = None, engine: str = "a
     half = max((_label_width(label(str(n))) for n in H.nodes), default=1.0) / 2 + 0.1
     own = ax is None
     if ax is None:
-        fig, ax = _figure(min(22.0, max(xs) - min(xs) + 2 * half + (3.2 if legend else 0.2)),
-                          min(14.0, max(ys) - min(ys) + 1.2))
+        fig, ax = _figure(min(22.0, max(max(xs) - min(xs) + 2 * half, 6.5 if legend else 0.0) + 0.2),
+                          min(14.0, max(ys) - min(ys) + (1.8 if legend else 1.2)))
     else:
         fig = ax.figure
     marked = set(highlight)
@@ -238,7 +238,8 @@ def requirement_graph(G: nx.DiGraph, *, ax: Axes | None = None, engine: str = "a
         if any(e.get("excluded") for _, _, e in H.edges(data=True)):
             handles.append(Line2D([], [], color=STYLE["excluded"], ls=":", label="dropped by exclude"))
         if own:
-            fig.legend(handles=handles, loc="outside right upper", fontsize=8, frameon=False)
+            fig.legend(handles=handles, loc="outside lower center", ncols=min(3, len(handles)), fontsize=8,
+                       frameon=False)
         else:
             ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
     if title and own:
