@@ -40,7 +40,7 @@ import signal
 import stat
 import tempfile
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -295,6 +295,31 @@ def plan_repair(result: _cache.ScanResult) -> Plan:
             actions.append(act)
     total, files = _cache.cache_size(root)
     return Plan(root, tuple(actions), total, files)
+
+
+def select_actions(plan: Plan, modules: Iterable[str] = (), paths: Iterable[str | os.PathLike[str]] = ()) -> Plan:
+    """Keep only the actions chosen by module (``PATH`` or ``PATH@VERSION``) or by entry path.
+
+    A broken ``cache/vcs`` checkout is selected by a module path known to use it, or by its
+    directory (what go's ``exit status 128`` message prints and ``gomodlab explain`` passes on).
+    With no selector at all the plan is returned unchanged.
+    """
+    wanted = [sel.partition("@")[::2] for sel in modules]
+    entries = {_rel(plan.root, os.path.realpath(p)) for p in paths}
+    if not wanted and not entries:
+        return plan
+
+    def chosen(a: Action) -> bool:
+        if any(m.src in entries for m in a.moves):
+            return True
+        for path, version in wanted:
+            if a.version == "" and path in a.module.split():
+                return True
+            if a.module == path and version in ("", a.version):
+                return True
+        return False
+
+    return replace(plan, actions=tuple(a for a in plan.actions if chosen(a)))
 
 
 # ---------------------------------------------------------------------------------------------

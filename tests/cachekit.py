@@ -82,14 +82,7 @@ class BaseCache:
 def go_env_for(tmp: Path, proxy: Path, cache: Path) -> dict[str, str]:
     env = gotool.isolated_env(tmp, proxy=universe.file_proxy_url(proxy))
     env["GOMODCACHE"] = str(cache)
-    env["GOCACHE"] = str(_shared_gocache())
     return env
-
-
-def _shared_gocache() -> Path:
-    p = Path(os.environ.get("TMPDIR", "/tmp")) / f"gomodlab-test-gocache-{os.getuid()}"
-    p.mkdir(exist_ok=True)
-    return p
 
 
 def base_cache(tmp_path_factory) -> BaseCache:  # noqa: ANN001 - pytest.TempPathFactory

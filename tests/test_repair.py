@@ -100,6 +100,22 @@ def test_plan_moves_only_what_is_damaged(base, tmp_path):
     assert list(df.columns) == ["module", "version", "reason", "kinds", "path", "type", "bytes", "refetch"]
 
 
+def test_module_selector_limits_the_fix_to_one_version(base, tmp_path):
+    """``--module PATH@VERSION`` (what ``gomodlab explain`` suggests) moves that version only."""
+    root = ck.copy_cache(base, tmp_path / "mod")
+    damage(root)
+    plan = repair.plan_repair(cache.scan(root, index=False, jobs=1, progress=False))
+    assert {(a.module, a.version) for a in repair.select_actions(plan, [f"{BETA[0]}@{BETA[1]}"]).actions} == {BETA}
+    assert {(a.module, a.version) for a in repair.select_actions(plan, [A1[0]]).actions} == {A1}
+    assert repair.select_actions(plan, []) == plan
+    before = state(root)
+    p = cli("fix", str(root), "--module", f"{BETA[0]}@{BETA[1]}", "--apply", "--no-progress",
+            "--quarantine", str(tmp_path / "q"), env=cli_env(base, root, tmp_path))
+    assert p.returncode == 0, p.stdout + p.stderr
+    moved = {rel for rel in before if rel not in state(root)}
+    assert moved and all(rel.startswith(ck.xdir(root, *BETA).relative_to(root).as_posix()) for rel in moved)
+
+
 def test_apply_refetch_then_go_verify_and_build(base, tmp_path):
     root = ck.copy_cache(base, tmp_path / "mod")
     damage(root)

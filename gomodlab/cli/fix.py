@@ -27,6 +27,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     mode.add_argument("--plan", action="store_true", help="print the actions (default)")
     mode.add_argument("--apply", action="store_true", help="carry the actions out")
     mode.add_argument("--restore", metavar="SESSION", help="put a quarantine session back into the cache")
+    p.add_argument("--module", action="append", default=[], metavar="PATH[@VERSION]",
+                   help="act only on this module (every version, or one); repeatable. A broken "
+                        "cache/vcs checkout is selected by a module path that uses it")
+    p.add_argument("--path", action="append", default=[], metavar="DIR",
+                   help="act only on the entry at DIR (an extracted module dir or a cache/vcs checkout); repeatable")
     p.add_argument("--refetch", action="store_true",
                    help="after --apply, run 'go mod download' for each evicted version")
     p.add_argument("--gosum", action="append", default=[], metavar="FILE",
@@ -118,7 +123,7 @@ def run(args: argparse.Namespace) -> int:
         args.cache = root
     result = scan_from_args(args)
     report_in_progress("fix", result)
-    plan = repair.plan_repair(result)
+    plan = repair.select_actions(repair.plan_repair(result), args.module, args.path)
     if not args.apply:
         print_plan(plan, args.format)
         if result.errors:
