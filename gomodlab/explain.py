@@ -918,7 +918,10 @@ def _fix(d: _Draft) -> tuple[list[str], str]:
         local = re.search(r"bad config|not a git repository|bad object|corrupt|loose object|unable to read|index file|"
                           r"does not appear to be a git repository|object file .* is empty|bad revision", text)
         if d.location and local and re.search(r"[/\\]cache[/\\]vcs[/\\]", d.location):
-            fixes = [f"mv {d.location} {d.location}.quarantine", f"go mod download {mv}" if mv else "go mod download"]
+            # Quarantine the checkout (restorable) rather than deleting it; go clones it afresh.
+            root = re.split(r"[/\\]cache[/\\]vcs[/\\]", d.location)[0]
+            fixes = [f"gomodlab fix {root} --path {d.location} --apply",
+                     f"go mod download {mv}" if mv else "go mod download"]
         elif re.search(r"executable file not found|command not found|: not found", text):
             fixes = ["go env -w GOPROXY=https://proxy.golang.org,direct", "apt-get install -y git"]
         elif re.search(r"certificate|SSL|x509", text):

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import http.server
 import os
+import shlex
 import shutil
 import socket
 import stat
 import subprocess
+import sys
 import tempfile
 import threading
 from dataclasses import dataclass
@@ -316,7 +318,13 @@ def test_broken_vcs_checkout_exit_128(lab):
     d = primary(out, "vcs-command-failed", REPO, "v1.0.0")
     assert d.location == str(vcsdir)
     assert d.cause.startswith("fatal: bad config")
-    assert d.fix[0] == f"mv {vcsdir} {vcsdir}.quarantine"
+    assert d.fix[0] == f"gomodlab fix {cache} --path {vcsdir} --apply"
+    # The suggested fix works: the checkout moves to a quarantine and go clones it afresh.
+    fix = subprocess.run([sys.executable, "-m", "gomodlab", *shlex.split(d.fix[0])[1:], "--no-progress"],
+                         capture_output=True, text=True, env={**env, "GOMODLAB_INDEX_DIR": str(lab.home / "idx")})
+    assert fix.returncode == 0, fix.stdout + fix.stderr
+    assert not vcsdir.exists()
+    ok(env, main, "get", f"{REPO}@v1.0.0")
 
 
 # --- the filesystem ------------------------------------------------------------------------------

@@ -355,7 +355,7 @@ def test_x_trace_lines_are_not_errors():
     [d] = explain(failing)
     assert (d.category, d.module, d.location) == ("vcs-command-failed", "example.com/a", "/home/u/go/pkg/mod/cache/vcs/" + H)
     assert d.cause.startswith("fatal: not a git repository")
-    assert d.fix[0] == f"mv {d.location} {d.location}.quarantine"
+    assert d.fix[0] == f"gomodlab fix /home/u/go/pkg/mod --path {d.location} --apply"
 
 
 def test_fixes_are_targeted():

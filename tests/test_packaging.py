@@ -94,8 +94,11 @@ def test_package_surface(pyproject):
 
 def _make_n(target: str, tmp_path: Path) -> str:
     # A fresh VENV path, so make shows the whole set-up even where .venv is already built.
-    res = subprocess.run(["make", "-n", target, f"VENV={tmp_path / 'venv'}"], cwd=REPO, capture_output=True,
-                         text=True)
+    # Under `make test` this runs as a sub-make: drop the parent's make variables so that the
+    # output has no "make[1]: Entering directory" lines.
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKELEVEL", "MAKEFLAGS", "MFLAGS")}
+    res = subprocess.run(["make", "--no-print-directory", "-n", target, f"VENV={tmp_path / 'venv'}"], cwd=REPO,
+                         capture_output=True, text=True, env=env)
     assert res.returncode == 0, res.stderr
     return res.stdout
 
