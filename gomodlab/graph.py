@@ -4,7 +4,8 @@ Build the graph with :func:`to_networkx` from a loaded :class:`~gomodlab.modload
 (:func:`gomodlab.modload.load`), then ask: :func:`witnesses` (which requirement forced each
 selected version — golang/go#27900, #33124), :func:`why_version` ("why not newer / older?"),
 :func:`why` (requirement paths, like ``go mod why -m`` at the module level), :func:`layers`
-(breadth-first depth), and :func:`trace` (each step of the algorithm, to replay in a notebook).
+(breadth-first depth), and :func:`trace` / :func:`trace_reqs` (each step of the algorithm, to
+replay in a notebook).
 
 Graph model (``networkx.DiGraph``)
 ----------------------------------
@@ -61,6 +62,7 @@ this step), ``raised`` and ``detail``. :func:`trace_state` replays it to any ste
 
 from __future__ import annotations
 
+import os
 from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -68,6 +70,7 @@ from typing import TYPE_CHECKING, Any
 
 from .modload import ModGraph, cmp_version
 from .mvs import NONE, Module, Reporter, Reqs, build_list as mvs_build_list
+from .sources import GoModSource
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -75,7 +78,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "node_id", "to_networkx", "build_list_frame", "witnesses", "why_version", "VersionWhy",
-    "why", "WhyResult", "layers", "TraceReporter", "trace", "trace_state", "depths",
+    "why", "WhyResult", "layers", "TraceReporter", "trace", "trace_reqs", "trace_state", "depths",
 ]
 
 
@@ -432,21 +435,25 @@ class TraceReporter(Reporter):
         return pd.DataFrame(self.rows, columns=cols).astype({"depth": "Int64"})
 
 
-def trace(what: Any, source: Any = None, *, targets: Sequence[Module] | None = None) -> pd.DataFrame:
-    """The teaching trace of a graph load, as a DataFrame (columns in the module docstring).
+def trace(directory: str | os.PathLike[str], source: GoModSource) -> pd.DataFrame:
+    """The teaching trace of loading a main module's graph as go does (columns in the module docstring).
 
-    ``trace(directory, source)`` loads a main module's graph as go does (root updates show as
-    new ``load`` numbers); ``trace(reqs, targets=[Module("A", "")])`` traces plain MVS over any
-    :class:`~gomodlab.mvs.Reqs` (e.g. :class:`~gomodlab.mvs.MapReqs` for the blog examples).
+    Root updates show as new ``load`` numbers: go reloads the graph from the updated roots.
     """
-    rec = TraceReporter()
-    if targets is not None:
-        reqs: Reqs = what
-        mvs_build_list(list(targets), reqs, reporter=rec)
-        return rec.frame()
     from .modload import Loader, MainModFile, find_main_gomod
 
-    Loader(MainModFile.read(find_main_gomod(what)), source).load(reporter=rec)
+    rec = TraceReporter()
+    Loader(MainModFile.read(find_main_gomod(directory)), source).load(reporter=rec)
+    return rec.frame()
+
+
+def trace_reqs(reqs: Reqs, targets: Sequence[Module]) -> pd.DataFrame:
+    """The teaching trace of plain MVS (mvs ``BuildList``) over any :class:`~gomodlab.mvs.Reqs`.
+
+    For example the research.swtch.com/vgo-mvs graph as a :class:`~gomodlab.mvs.MapReqs`.
+    """
+    rec = TraceReporter()
+    mvs_build_list(list(targets), reqs, reporter=rec)
     return rec.frame()
 
 

@@ -40,18 +40,29 @@ class Universe:
         return directory
 
 
-def _gomod(path: str, go: str | None, reqs: list[tuple[str, str, bool]], extra: str = "") -> str:
-    lines = [f"module {path}\n"]
+def _gomod(path: str, go: str | None, reqs: list[tuple[str, str, bool]], extra: str = "",
+           style: str = "plain") -> str:
+    """A go.mod; ``style`` varies the spelling go accepts (and gomodlab's fast path does not):
+    ``quoted`` paths, ``single`` require lines with a ``retract``, ``crlf`` line ends, a
+    ``comment``-laden block with a ``godebug`` line."""
+    q = (lambda p: f'"{p}"') if style == "quoted" else (lambda p: p)
+    lines = [f"module {q(path)}\n"]
     if go:
         lines.append(f"\ngo {go}\n")
-    if reqs:
-        lines.append("\nrequire (\n")
+    if style == "comment":
+        lines.append("\n// a comment\ngodebug default=go1.21\n")
+    if reqs and style == "single":
+        lines.extend(f"require {p} {v}{' // indirect' if ind else ''}\n" for p, v, ind in reqs)
+        lines.append("retract [v0.0.1, v0.0.2] // never published\n")
+    elif reqs:
+        lines.append("\nrequire ( // requirements\n")
         for p, v, indirect in reqs:
-            lines.append(f"\t{p} {v}{' // indirect' if indirect else ''}\n")
+            lines.append(f"\t{q(p)} {v}{' // indirect' if indirect else ''}\n")
         lines.append(")\n")
     if extra:
         lines.append("\n" + extra)
-    return "".join(lines)
+    text = "".join(lines)
+    return text.replace("\n", "\r\n") if style == "crlf" else text
 
 
 def generate(seed: int, index: int) -> Universe:
@@ -97,7 +108,8 @@ def generate(seed: int, index: int) -> Universe:
             if rnd.random() < 0.1:
                 # Directives a dependency's go.mod may carry that go ignores for the graph.
                 extra = f"exclude {p} v9.9.9\nreplace {all_paths[0]} => ./nowhere\ntoolchain go1.22.1\n"
-            modules.append(ModuleSource(p, v, _gomod(p, go, reqs, extra)))
+            style = rnd.choice(["quoted", "single", "crlf", "comment"]) if rnd.random() < 0.15 else "plain"
+            modules.append(ModuleSource(p, v, _gomod(p, go, reqs, extra, style)))
 
     # Forks used as replacement targets: they declare their own path.
     forks: list[tuple[str, str]] = []
@@ -153,5 +165,6 @@ def generate(seed: int, index: int) -> Universe:
             uniq.append(r)
     if uniq:
         extra.append("replace (\n" + "".join(f"\t{r}\n" for r in uniq) + ")\n")
-    main_gomod = _gomod(main_path, main_go, main_reqs, "\n".join(extra))
+    style = rnd.choice(["quoted", "crlf", "plain", "plain"]) if rnd.random() < 0.2 else "plain"
+    main_gomod = _gomod(main_path, main_go, main_reqs, "\n".join(extra), style)
     return Universe(f"s{seed}u{index}", main_path, main_gomod, files, modules)

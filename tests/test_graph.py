@@ -140,7 +140,7 @@ def test_layers(mg) -> None:
 
 def test_trace_blog_example() -> None:
     reqs = MapReqs.parse("A: B1 C2; B1: D3; C1: D2; C2: D4; C3: D5; C4: G1; D2: E1; D3: E2; D4: E2 F1; D5: E2; G1: C4")
-    df = gg.trace(reqs, targets=[Module("A", "")])
+    df = gg.trace_reqs(reqs, [Module("A", "")])
     assert list(df.columns) == ["step", "load", "event", "module", "requirement", "depth", "before", "after",
                                 "raised", "detail"]
     assert df.iloc[0]["event"] == "start"
