@@ -26,6 +26,8 @@ Finding kinds (:data:`KINDS`)
 ``ziphash-invalid`` a ``.ziphash`` go would not accept (NUL bytes, wrong length, not ``h1:``)
 ``tmp-leftover``    a ``<ev>.{zip,info,mod}<N>.tmp`` file left by an interrupted write
 ``mod-unreadable``  the cached .mod does not parse, lacks a module line, or names another module
+                    than the version's own extracted go.mod does (a fork keeping its upstream
+                    path is fine: go accepts it through ``replace``)
 ``info-unreadable`` the .info is not the JSON go writes (RevInfo) naming that version
 ``gosum-mismatch``  a hash in the cache differs from every line for it in a given go.sum
 ``vcs-broken``      a ``cache/vcs/<hash>`` repository git cannot read (go's ``exit status 128``),
@@ -712,8 +714,13 @@ def _check_info(data: bytes, version: str) -> tuple[str, str, str]:
     return "", vcs, url
 
 
-def _check_mod(data: bytes, path: str, module: str) -> tuple[str, str]:
-    """(declared module path, error) for a cached .mod, as modload reads a dependency's go.mod."""
+def _check_mod(data: bytes, path: str, module: str, source_gomod: bytes | None = None) -> tuple[str, str]:
+    """(declared module path, error) for a cached .mod, as modload reads a dependency's go.mod.
+
+    A .mod naming another module is not damage by itself: go caches and accepts a fork's go.mod
+    that kept its upstream path (it is used through ``replace``). It is damage when the module's
+    own extracted go.mod (``source_gomod``, what the zip held) says otherwise.
+    """
     from . import modfile
 
     try:
@@ -722,9 +729,14 @@ def _check_mod(data: bytes, path: str, module: str) -> tuple[str, str]:
         return "", f"parsing go.mod: {e}"
     if f.module is None or not f.module.path:
         return "", "parsing go.mod: missing module line"
-    if f.module.path != module:
-        return f.module.path, (f"parsing go.mod:\n\tmodule declares its path as: {f.module.path}\n"
-                               f"\t        but was required as: {module}")
+    if f.module.path != module and source_gomod is not None:
+        try:
+            source = modfile.parse_gomod(source_gomod, "go.mod", lax=True).module
+        except modfile.GoModSyntaxError:
+            source = None
+        if source is not None and source.path != f.module.path:
+            return f.module.path, (f"parsing go.mod:\n\tmodule declares its path as: {f.module.path}\n"
+                                   f"\t        but was required as: {module}")
     return f.module.path, ""
 
 
@@ -902,7 +914,7 @@ def _check_locked(root: str, lay: _Layout, facts: dict[str, Any], verify: bool,
                     if suffix == "mod":
                         from .dirhash import hash_gomod
 
-                        declared, err = _check_mod(data, p, lay.module)
+                        declared, err = _check_mod(data, p, lay.module, _source_gomod(lay.xdir, xtype))
                         res = {"h1": hash_gomod(data), "module": declared, "error": err}
                     else:
                         err, vcs, url = _check_info(data, lay.version)
@@ -910,6 +922,19 @@ def _check_locked(root: str, lay: _Layout, facts: dict[str, Any], verify: bool,
                     facts["new_index"][rel] = [sig, res]
         facts[suffix] = res
     return facts
+
+
+def _source_gomod(xdir: str, xtype: str) -> bytes | None:
+    """The go.mod of an extracted module directory (a regular file only), or None."""
+    if xtype != "d":
+        return None
+    p = os.path.join(xdir, "go.mod")
+    try:
+        if not stat.S_ISREG(os.lstat(p).st_mode):
+            return None
+        return _read_file(p, 16 << 20)
+    except OSError:
+        return None
 
 
 # ---------------------------------------------------------------------------------------------

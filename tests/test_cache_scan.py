@@ -440,3 +440,23 @@ def test_inventory_frame(copy):
     row = df[(df.module == A1[0]) & (df.version == A1[1])].iloc[0]
     assert row.status == "damaged" and row.kinds == "dir-modified" and row.dir_hash != row.ziphash
     assert (df[df.status == "ok"].zip_hash == df[df.status == "ok"].ziphash).all()
+
+
+def test_fork_keeping_upstream_module_path_is_not_damage(tmp_path, go_exe):
+    """A fork used through ``replace`` whose go.mod still says the upstream path: go accepts it."""
+    from gomodlab import universe
+
+    proxy = universe.write_proxy(tmp_path / "proxy", [
+        universe.ModuleSource("example.com/orig", "v1.0.0", "module example.com/orig\n", {"o.go": "package orig\n"}),
+        universe.ModuleSource("example.com/fork", "v1.0.0", "module example.com/orig\n", {"o.go": "package orig\n"}),
+    ])
+    env = gotool.isolated_env(tmp_path / "env", proxy=universe.file_proxy_url(proxy), flags="-mod=mod")
+    main = tmp_path / "main"
+    main.mkdir()
+    (main / "go.mod").write_text("module example.com/main\n\ngo 1.21\n\nrequire example.com/orig v1.0.0\n\n"
+                                 "replace example.com/orig => example.com/fork v1.0.0\n")
+    (main / "main.go").write_text('package main\n\nimport _ "example.com/orig"\n\nfunc main() {}\n')
+    gotool.run_go(["mod", "download", "all"], cwd=main, env=env).check()
+    gotool.run_go(["build", "./..."], cwd=main, env=env).check()
+    result = cache.scan(env["GOMODCACHE"], index=False, jobs=1, progress=False)
+    assert not result.findings
