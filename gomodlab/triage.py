@@ -61,6 +61,8 @@ class Observation:
     source: str
     hash: str
     detail: str
+    #: The file is there but cannot be read as what it should be (a truncated zip, say).
+    unreadable: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,9 +162,12 @@ def _cache_observations(root: str | os.PathLike[str], module: str, version: str,
     z = vdir / f"{ev}.zip"
     try:
         rep = modzip.read_module_zip(z, module, version)
-        out.append(Observation("cache zip", rep.h1, str(z) if rep.h1 else f"{z}: " + "; ".join(rep.errors)))
+        out.append(Observation("cache zip", rep.h1, str(z)) if rep.h1 else
+                   Observation("cache zip", "", f"{z}: " + "; ".join(rep.errors), unreadable=True))
+    except FileNotFoundError:
+        out.append(Observation("cache zip", "", f"{z}: missing"))
     except OSError as e:
-        out.append(Observation("cache zip", "", f"{z}: {e.strerror or e}"))
+        out.append(Observation("cache zip", "", f"{z}: {e.strerror or e}", unreadable=True))
     d = cache.extracted_dir(r, module, version)
     if d.is_dir() and not d.is_symlink():
         _, files, _, err = cache._walk_dir(str(d))
@@ -170,7 +175,7 @@ def _cache_observations(root: str | os.PathLike[str], module: str, version: str,
             out.append(Observation("cache dir", "", f"{d}: {err}"))
         else:
             h1, _, herr = cache._hash_dir(files, f"{module}@{version}")
-            out.append(Observation("cache dir", h1, str(d) if h1 else f"{d}: {herr}"))
+            out.append(Observation("cache dir", h1, str(d) if h1 else f"{d}: {herr}", unreadable=not h1))
     return out
 
 
@@ -214,7 +219,12 @@ def _classify(module: str, version: str, subject: str, obs: list[Observation]) -
     if not g:
         return ("unknown", "", "no go.sum line for this version was given",
                 "pass --gosum FILE (the go.sum go complained about) or --from-error (go's output)")
-    # 2. the cache contradicts itself: damage after download.
+    # 2. the cache contradicts itself: damage after download (an unreadable zip or dir included).
+    broken = [o.detail for o in obs if o.source.startswith("cache ") and o.unreadable]
+    if broken:
+        return ("cache-damaged", "go.sum and the proxies",
+                f"the cached copy cannot be read: {broken[0]}",
+                "evict the entry and download it again: gomodlab fix --apply --refetch")
     if (recorded and zipped and recorded[0] != zipped[0]) or (cache_hash and dirs and dirs[0] != cache_hash):
         trust = "go.sum" if g == (recorded[0] if recorded else "") else "go.sum and the proxies"
         return ("cache-damaged", trust,

@@ -12,7 +12,7 @@ import pytest
 from gomodlab import gotool, triage, universe
 
 from . import cachekit as ck
-from .test_cache_scan import EPS, ZETA, _zip_modified
+from .test_cache_scan import A1, EPS, ZETA, _truncate, _zip_modified
 
 pytestmark = pytest.mark.go
 
@@ -51,6 +51,16 @@ def test_cache_damaged_locally(world, tmp_path):
     _zip_modified(root)
     t = verdict(triage.triage(*EPS, cache=root, gosum=[base.gosum]))
     assert t.cause == "cache-damaged" and t.trust == "go.sum" and "gomodlab fix" in t.advice
+
+
+def test_truncated_cache_zip_is_damage(world, tmp_path):
+    """A zip that no longer reads is cache damage, not "consistent" because the .ziphash agrees."""
+    base, a, _, _ = world
+    root = ck.copy_cache(base, tmp_path / "mod")
+    _truncate(root)
+    t = verdict(triage.triage(*A1, cache=root, gosum=[base.gosum], goproxy=a))
+    assert t.cause == "cache-damaged" and "cannot be read" in t.explanation
+    assert any(o.unreadable for o in t.observations if o.source == "cache zip")
 
 
 def test_cache_filled_from_other_bytes(world):
