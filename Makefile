@@ -12,7 +12,7 @@ STAMP_LAB  := $(VENV)/.stamp-lab
 STAMP_TEST := $(VENV)/.stamp-test
 PYTEST_ARGS ?=
 
-.PHONY: demo test lab bench setup clean
+.PHONY: demo test lab bench setup clean chromium
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -31,8 +31,13 @@ setup: $(STAMP_LAB)
 demo: $(STAMP_LAB)
 	$(VENV)/bin/gomodlab demo
 
-test: $(STAMP_TEST)
+test: $(STAMP_TEST) chromium
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The report tests open pages in Debian's Chromium (Playwright never downloads a browser here):
+# installed with apt when running as root and missing; otherwise those tests say why they skip.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; else echo "chromium is not installed: the browser tests will be skipped (as root: apt-get install chromium)"; fi; }
 
 lab: $(STAMP_LAB)
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root,)

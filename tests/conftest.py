@@ -42,3 +42,14 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.fail(f"shared test data missing: {SHARED_DATA} (CI places shared/ beside the clone)")
     return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def demo_scenario(tmp_path_factory: pytest.TempPathFactory, go_exe: str):
+    """The built-in demo scenario (gomodlab.demo.build, real go, no report), built once per session.
+
+    Shared: tests that change it work on a copy (``cp -a`` of its directory).
+    """
+    from gomodlab import demo
+
+    return demo.build(tmp_path_factory.mktemp("demo") / "scenario", report=False)

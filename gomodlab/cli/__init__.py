@@ -20,8 +20,8 @@ from ..errors import GomodlabError
 __all__ = ["main"]
 
 #: Command-group modules, in the order ``gomodlab --help`` lists them.
-COMMAND_MODULES = ("doctor", "hashcmd", "parse", "explain", "logs", "proxycmd", "scan", "fix", "triage",
-                   "hygiene", "modgraph", "tidyexplain")
+COMMAND_MODULES = ("doctor", "hashcmd", "parse", "modgraph", "tidyexplain", "scan", "fix", "triage", "hygiene",
+                   "logs", "proxycmd", "explain", "reportcmd", "democmd")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,255 @@
+"""``gomodlab report``: the post-mortem page, its command line, and the page opened in headless Chromium."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from gomodlab import demo, report
+from gomodlab.cli import reportcmd
+
+REPO = Path(__file__).resolve().parent.parent
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run"]
+
+
+def _gomodlab(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return subprocess.run([sys.executable, "-m", "gomodlab", *args], cwd=cwd, env=env, capture_output=True,
+                          text=True, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def postmortem_page(demo_scenario, tmp_path_factory) -> Path:
+    """The post-mortem of the demo scenario, made with the command line's shorthand options."""
+    p = demo_scenario.paths
+    out = tmp_path_factory.mktemp("report") / "pm.html"
+    res = _gomodlab("report", "postmortem", "--out", str(out), "--project", str(p.project), "--modcache",
+                    str(p.modcache), "--log", str(p.go_error), "--xlog", str(p.go_x_log), "--access-log",
+                    str(p.access_log), "--proxy", f"file://{p.proxy}", "--param", 'title="demo post-mortem"',
+                    cwd=p.root)
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert res.stdout.startswith(f"{out}: ok")
+    return out
+
+
+@pytest.fixture(scope="module")
+def failing_page(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    d = tmp_path_factory.mktemp("failing")
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("# A notebook that fails"),
+        nbformat.v4.new_code_cell("answer = 41", metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell("print('before the failure')"),
+        nbformat.v4.new_code_cell("raise RuntimeError(f'the answer is not {answer}')"),
+        nbformat.v4.new_code_cell("print('never printed')"),
+    ])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, d / "fails.ipynb")
+    res = _gomodlab("report", "fails.ipynb", "--out", "fails.html", "--param", "answer=40", cwd=d)
+    return d / "fails.html", res
+
+
+def test_postmortem_page_has_every_section(postmortem_page):
+    page = postmortem_page.read_text()
+    assert 'data-status="ok"' in page and "<h1>demo post-mortem</h1>" in page
+    for section in ("1. What go said", "2. The module cache", "3. The module graph", "4. Network evidence",
+                    "5. The smallest fix"):
+        assert section in page
+    for fact in ("vcs-command-failed", "zip-unreadable", "dir-partial", "cache-damaged", "example.com/yamlfork",
+                 "--apply --refetch", "data:image/svg+xml"):
+        assert fact in page, fact
+    assert "Traceback" not in page and "<script src=" not in page and "cdn" not in page.lower()
+    assert "Evidence.from_params" not in page and "%matplotlib" not in page, "code cells' input is left out"
+
+
+def test_failing_notebook_still_writes_its_page(failing_page):
+    page_path, res = failing_page
+    assert res.returncode == 1
+    assert "the notebook failed" in res.stderr and "RuntimeError: the answer is not 40" in res.stderr
+    page = page_path.read_text()
+    assert 'data-status="failed"' in page and "RuntimeError: the answer is not 40" in page
+    assert "before the failure" in page and "never printed" not in page
+
+
+def test_report_command_errors(tmp_path):
+    res = _gomodlab("report", "no-such-notebook", cwd=tmp_path)
+    assert res.returncode == 2 and "no notebook named 'no-such-notebook'" in res.stderr
+    assert "postmortem" in res.stderr
+    res = _gomodlab("report", "--param", "1x=2", cwd=tmp_path)
+    assert res.returncode == 2 and "NAME=VALUE" in res.stderr
+    res = _gomodlab("report", str(tmp_path / "missing.ipynb"), cwd=tmp_path)
+    assert res.returncode == 2 and "no such notebook" in res.stderr
+
+
+@pytest.mark.parametrize("item, want", [
+    ("n=3", ("n", 3)), ("flag=true", ("flag", True)), ("x=null", ("x", None)),
+    ('mods=["a","b"]', ("mods", ["a", "b"])),
+    ("path=/tmp/go.log", ("path", "/tmp/go.log")), ('s="7"', ("s", "7")), ("empty=", ("empty", "")),
+    ("url=http://h:1/a=b", ("url", "http://h:1/a=b")),
+])
+def test_parse_param(item, want):
+    assert reportcmd.parse_param(item) == want
+
+
+def test_parameters_are_injected_after_the_parameters_cell():
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("a = 1"),
+                                         nbformat.v4.new_code_cell("b = 2", metadata={"tags": ["parameters"]}),
+                                         nbformat.v4.new_code_cell("print(a, b)")])
+    report.inject_parameters(nb, {"b": "x", "c": [1]})
+    injected = "# Parameters injected by gomodlab report\nb = 'x'\nc = [1]\n"
+    assert [c.source for c in nb.cells][1:3] == ["b = 2", injected]
+    report.inject_parameters(nb, {"b": 3})
+    assert sum("injected-parameters" in c.metadata.get("tags", []) for c in nb.cells) == 1
+
+
+# --- the page in a real browser --------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def browser():
+    if CHROMIUM is None:
+        pytest.skip("chromium is not installed (make test installs it with apt when run as root)")
+    sync = pytest.importorskip("playwright.sync_api", reason="playwright is a test dependency: pip install -e .[test]")
+    with sync.sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield b
+        b.close()
+
+
+def _open(browser, path: Path):
+    page = browser.new_page()
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(path.as_uri(), wait_until="load")
+    return page, requests
+
+
+@pytest.mark.browser
+def test_postmortem_page_in_chromium(browser, postmortem_page):
+    page, requests = _open(browser, postmortem_page)
+    try:
+        assert requests and all(u.startswith(("file:", "data:")) for u in requests), requests
+        banner = page.locator("#gomodlab-banner")
+        assert banner.get_attribute("data-status") == "ok"
+        assert re.search(r"status\s*ok", banner.inner_text())
+        headings = page.locator("h2").all_inner_texts()
+        assert [h.split("¶")[0].strip() for h in headings][:5] == [
+            "1. What go said", "2. The module cache", "3. The module graph: why these modules, at these versions",
+            "4. Network evidence", "5. The smallest fix"]
+        svgs = page.locator("img[src^='data:image/svg+xml']")
+        assert svgs.count() >= 3
+        assert page.evaluate("[...document.querySelectorAll(\"img[src^='data:image/svg+xml']\")]"
+                             ".every(i => i.complete && i.naturalWidth > 100)")
+        text = page.inner_text("body")
+        assert "Traceback" not in text and "vcs-command-failed" in text
+    finally:
+        page.close()
+
+
+@pytest.mark.browser
+def test_failed_page_in_chromium(browser, failing_page):
+    page, requests = _open(browser, failing_page[0])
+    try:
+        assert all(u.startswith(("file:", "data:")) for u in requests), requests
+        banner = page.locator("#gomodlab-banner.failed")
+        assert banner.count() == 1 and banner.get_attribute("data-status") == "failed"
+        assert "RuntimeError: the answer is not 40" in banner.inner_text()
+        color = page.evaluate("getComputedStyle(document.querySelector('#gomodlab-banner')).borderLeftColor")
+        assert color == "rgb(198, 40, 40)"
+    finally:
+        page.close()
+
+
+def test_make_lab_allows_root_only_as_root(tmp_path):
+    out = subprocess.run(["make", "-n", "lab", f"VENV={tmp_path / 'venv'}"], cwd=REPO, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    lab = [line for line in out.stdout.splitlines() if "jupyter lab" in line]
+    assert lab and ("--allow-root" in lab[-1]) == (os.getuid() == 0)
+    assert "--notebook-dir=notebooks" in lab[-1]
+
+
+def test_make_test_installs_chromium_only_as_root(tmp_path):
+    out = subprocess.run(["make", "-n", "test", f"VENV={tmp_path / 'venv'}"], cwd=REPO, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert re.search(r'command -v chromium .*\$\(id -u\)" = 0 \]; then apt-get update -qq '
+                     r'&& apt-get install -y -qq chromium', out.stdout)
+
+
+def test_demo_report_params_match_the_notebook():
+    nb = nbformat.read(report.NOTEBOOK_DIR / "postmortem.ipynb", as_version=4)
+    [cell] = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    names = set(re.findall(r"^(\w+) = ", cell.source, re.M))
+    assert set(demo.postmortem_params(demo.paths("/x"))) <= names
+    assert {name for name, _ in reportcmd.SHORTHANDS.values()} <= names
+
+
+# --- the post-mortem's own analyses ------------------------------------------------------------------
+
+def _diag(category, module, version, fix, lines=(1,)):
+    from gomodlab.explain import Diagnosis, Evidence
+
+    return Diagnosis(category, module, version, tuple(Evidence(n, "x") for n in lines), tuple(fix), "s")
+
+
+def test_smallest_fix_puts_one_repair_first_and_verify_last():
+    from gomodlab import postmortem, repair
+
+    diags = [_diag("cache-modified", "example.com/web", "v1.2.0", ["gomodlab fix --module example.com/web@v1.2.0",
+                                                                   "go mod verify"]),
+             _diag("vcs-command-failed", "example.com/r.git", "v1.0.0", ["mv /c/cache/vcs/ab /c/cache/vcs/ab.q",
+                                                                         "go mod download example.com/r.git@v1.0.0"]),
+             _diag("missing-gosum-entry", "example.com/x", "v1.0.0", ["go mod download example.com/x"])]
+    move = repair.Move("cache/vcs/ab", "dir", 10)
+    plan = repair.Plan("/c", (repair.Action("example.com/web", "v1.2.0", "damaged", ("dir-modified",), "l",
+                                            (move,), True),
+                              repair.Action("example.com/r.git", "", "damaged", ("vcs-broken",), "l", (move,), False)),
+                       100, 3)
+    ev = postmortem.Evidence(gosum=(Path("/p/go.sum"),), goproxy="file:///srv/proxy")
+    assert postmortem.smallest_fix(diags, plan, ev) == [
+        "GOPROXY=file:///srv/proxy gomodlab fix /c --gosum /p/go.sum --apply --refetch",
+        "go mod download example.com/r.git@v1.0.0", "go mod download example.com/x", "go mod verify"]
+    assert postmortem.smallest_fix(diags) == [
+        "gomodlab fix --module example.com/web@v1.2.0", "go mod verify", "mv /c/cache/vcs/ab /c/cache/vcs/ab.q",
+        "go mod download example.com/r.git@v1.0.0", "go mod download example.com/x"]
+    assert [postmortem.action_label(a) for a in plan.actions] == ["example.com/web@v1.2.0", "cache/vcs/ab"]
+
+
+def test_evidence_and_tables():
+    from gomodlab import postmortem
+    from gomodlab.errors import SourceError
+
+    ev = postmortem.Evidence.from_params(modules="a.com/x, b.com/y")
+    assert ev.samples and ev.go_log == demo.sample_dir() / "go-error.txt" and ev.modules == ("a.com/x", "b.com/y")
+    assert "built-in demo's samples" in ev.table()["value"].iloc[-1]
+    with pytest.raises(SourceError, match="go_log: .*no such file"):
+        postmortem.Evidence.from_params(go_log="/no/such/log")
+    mg = postmortem.load_graph(ev)
+    assert mg.main.path == "example.com/shop"
+    diags = [_diag("zip-unreadable", "example.com/db", "v1.4.0", ["a", "b"], lines=(2, 3, 4, 9)),
+             _diag("module-not-found", "example.com/gone", "v9.0.0", [])]
+    frame = postmortem.diagnoses_frame(diags)
+    assert list(frame.columns) == ["category", "module", "version", "lines", "summary", "fix"]
+    assert frame["lines"].tolist() == ["2-4,9", "1"] and frame["fix"].iloc[0] == "a\nb"
+    assert postmortem.named_modules(diags, mg, ["example.com/web@v1.2.0"]) == ["example.com/web", "example.com/db"]
+    assert postmortem.named_modules(diags) == ["example.com/db", "example.com/gone"]
+    with pytest.raises(SourceError, match="no module graph"):
+        postmortem.load_graph(postmortem.Evidence())
+
+
+def test_focus_graph_keeps_the_paths_of_large_graphs():
+    from gomodlab import modload, postmortem
+
+    text = "m a@v1\nm b@v1\n" + "".join(f"a@v1 x{i}@v1\n" for i in range(100)) + "b@v1 c@v1\nc@v1 d@v1\n"
+    mg = modload.graph_from_text(text)
+    G, on_path = postmortem.focus_graph(mg, ["d"], limit=50)
+    assert on_path == {"m", "b@v1", "c@v1", "d@v1"}
+    assert set(G.nodes) == {"m", "a@v1", "b@v1", "c@v1", "d@v1"} and G.graph["total_nodes"] == 105
+    whole, _ = postmortem.focus_graph(mg, ["d"], limit=500)
+    assert whole.number_of_nodes() == 105
