@@ -9,8 +9,10 @@ module cache from it; then, on that warm cache, for two main go.mod files — th
 - in-process: parse the main go.mod, read and parse every needed go.mod from the cache, load the
   pruned graph (with go's root update) and compute the build list — target under 100 ms; and the
   same with gomodlab's on-disk summary cache warm (what the CLI does from its second run on);
-- wall time of ``gomodlab buildlist --modcache`` (summary cache warm) against ``go list -m all``
-  (GOFLAGS=-mod=mod) — target: gomodlab no slower than go.
+- wall time of ``gomodlab buildlist --modcache`` against ``go list -m all`` (GOFLAGS=-mod=mod,
+  median of 9) — target: gomodlab no slower than go — twice: loading the graph (the go.mod
+  summaries from the warm summary cache), and answering from the output memo (nothing changed
+  since the last run: the usual case when a notebook or script asks again).
 """
 
 from __future__ import annotations
@@ -76,16 +78,28 @@ def _measure(work: Path, gomod: str, cache: Path, env: dict[str, str]) -> dict[s
         r = gotool.run_go(["list", "-m", "all"], cwd=work, env=env).check()
         go_times.append(r.seconds)
         go_out = r.stdout
-    (work / "go.mod").write_text(gomod)
     cli_env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
     argv = [sys.executable, "-m", "gomodlab", "buildlist", str(work), "--modcache", str(cache)]
-    ours, our_out = [], ""
-    for _ in range(RUNS):
-        t = time.perf_counter()
-        our_out = subprocess.run(argv, capture_output=True, text=True, env=cli_env).stdout
-        ours.append(time.perf_counter() - t)
-    return {"n": n, "cold": cold, "warm": warm, "go": statistics.median(go_times), "ours": statistics.median(ours),
-            "same": "same output" if our_out == go_out else "OUTPUT DIFFERS"}
+
+    def cli(edit: bool) -> tuple[float, str]:
+        # edit=True changes the main go.mod (a comment line) so the output memo cannot be used:
+        # every go.mod summary comes from the warm summary cache, the graph is loaded again.
+        times, out = [], ""
+        for i in range(RUNS):
+            (work / "go.mod").write_text(gomod + (f"// run {i}\n" if edit else ""))
+            t = time.perf_counter()
+            out = subprocess.run(argv, capture_output=True, text=True, env=cli_env).stdout
+            times.append(time.perf_counter() - t)
+        return statistics.median(times), out
+
+    (work / "go.mod").write_text(gomod)
+    subprocess.run(argv, capture_output=True, env=cli_env)  # fill the output memo
+    memo, memo_out = cli(False)
+    load, load_out = cli(True)
+    (work / "go.mod").write_text(gomod)
+    same = "same output" if memo_out == load_out == go_out else "OUTPUT DIFFERS"
+    return {"n": n, "cold": cold, "warm": warm, "go": statistics.median(go_times), "memo": memo, "load": load,
+            "same": same}
 
 
 def main() -> None:
@@ -109,8 +123,9 @@ def main() -> None:
             print(f"{'  in-process load + build list, parsing every go.mod':<58}{r['cold'] * 1000:>8.1f}ms"
                   f"{'':>10}{'':>7}  < 100 ms")
             print(f"{'  in-process load + build list, summary cache warm':<58}{r['warm'] * 1000:>8.1f}ms")
-            print(f"{'  gomodlab buildlist vs go list -m all (median of 9)':<58}{r['ours'] * 1000:>8.1f}ms"
-                  f"{r['go'] * 1000:>8.1f}ms{r['ours'] / r['go']:>7.2f}  ratio <= 1")
+            for key, what in (("load", "graph loaded (summary cache warm)"), ("memo", "inputs unchanged (output memo)")):
+                print(f"{'  gomodlab buildlist, ' + what:<58}{r[key] * 1000:>8.1f}ms"
+                      f"{r['go'] * 1000:>8.1f}ms{r[key] / r['go']:>7.2f}  ratio <= 1")
 
 
 if __name__ == "__main__":

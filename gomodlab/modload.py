@@ -38,6 +38,7 @@ from pathlib import Path
 
 from . import gover, modpath, semver
 from .errors import GomodlabError, ParseError, SourceError
+from ._locate import cache_dir, find_main_gomod
 from .mvs import NONE, BuildListError, Graph, Module, ModuleError, Reporter, req
 from .sources import GoModSource, GraphTextSource
 
@@ -397,32 +398,6 @@ def _fmt_repl(m: Module) -> str:
     return f"{m.path}@{m.version}" if m.version else m.path
 
 
-def find_main_gomod(directory: str | os.PathLike[str]) -> Path:
-    """The go.mod go would use for ``directory``: the nearest one in it or a parent (findModuleRoot).
-
-    go.work files are not followed (workspace mode is not modelled): with ``GOWORK`` unset or
-    ``auto`` a go.work above the module is reported as an error rather than ignored.
-    """
-    d = Path(directory).resolve()
-    if not d.is_dir():
-        raise SourceError(f"{directory}: no such directory")
-    gowork = os.environ.get("GOWORK", "")
-    if gowork not in ("", "auto", "off"):
-        raise SourceError(f"GOWORK={gowork}: workspace mode is not modelled by gomodlab; set GOWORK=off")
-    found: Path | None = None
-    for c in (d, *d.parents):
-        if found is None and (c / "go.mod").is_file():
-            found = c / "go.mod"
-        if gowork != "off" and (c / "go.work").is_file():
-            raise SourceError(f"{c / 'go.work'}: workspace mode is not modelled by gomodlab; "
-                              "run with GOWORK=off to use the module alone")
-        if found is not None and gowork == "off":
-            break
-    if found is None:
-        raise SourceError(f"go.mod file not found in current directory or any parent directory ({d})")
-    return found
-
-
 # -------------------------------------------------------------------------------------------
 # The graph.
 
@@ -538,16 +513,13 @@ class SummaryCache:
     @classmethod
     def for_modcache(cls, root: str | os.PathLike[str]) -> SummaryCache | None:
         """The cache file for the module cache at ``root``, or None when disabled."""
-        base = os.environ.get("GOMODLAB_CACHE", "")
-        if base == "off":
+        base = cache_dir()
+        if base is None:
             return None
-        if not base:
-            xdg = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-            base = os.path.join(xdg, "gomodlab")
         # A short stable name per cache root; entries are checked against the files anyway.
         real = os.path.realpath(os.fspath(root))
         key = f"{zlib.crc32(real.encode()):08x}{len(real):04x}"
-        return cls(Path(base) / f"gomod-summaries-{key}.marshal")
+        return cls(base / f"gomod-summaries-{key}.marshal")
 
     def get(self, m: Module, stamp: tuple[int, int]) -> Summary | None:
         """The cached summary of ``m`` if its go.mod file still has this (size, mtime)."""
@@ -590,6 +562,8 @@ class Loader:
         self.main = Module(main_file.path, "")
         self.source = source
         self.summary_cache = summary_cache if hasattr(source, "stamp") else None
+        #: File → (size, mtime) of every go.mod read from a stamping source or a directory (for memos).
+        self.inputs: dict[str, tuple[int, int]] = {}
         self._raw: dict[Module, Summary | GomodlabError] = {}
         self._summaries: dict[Module, Summary] = {}
         self._versions: dict[str, list[str]] = {}
@@ -619,13 +593,16 @@ class Loader:
             name = d / "go.mod"
             try:
                 data = name.read_bytes()
+                st = os.stat(name)
             except OSError as e:
                 raise ModuleError(m, f"reading {name}: {e.strerror or e}") from None
+            self.inputs[os.fspath(name)] = (st.st_size, st.st_mtime_ns)
             shown = os.path.join(m.path, "go.mod")
         else:
             cache = self.summary_cache
             stamp = self.source.stamp(m) if cache is not None else None  # type: ignore[attr-defined]
             if stamp is not None:
+                self.inputs[self.source.file_of(m)] = stamp  # type: ignore[attr-defined]
                 hit = cache.get(m, stamp)  # type: ignore[union-attr]
                 if hit is not None:
                     return hit

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from . import modpath, semver
+from ._locate import default_modcache, go_env_value
 from .errors import ParseError, SourceError
 from .mvs import Module, ModuleError
 
@@ -54,42 +55,6 @@ class GoModSource(Protocol):
         ...
 
 
-def go_env_value(name: str) -> str:
-    """A go environment setting without running go: the process environment, then go's env file.
-
-    go reads ``$GOENV`` (default ``<user config dir>/go/env``) for values not in the environment
-    (cmd/go/internal/cfg); ``GOENV=off`` disables the file.
-    """
-    v = os.environ.get(name)
-    if v:
-        return v
-    envfile = os.environ.get("GOENV")
-    if envfile == "off":
-        return ""
-    if not envfile:
-        config = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
-        envfile = os.path.join(config, "go", "env")
-    try:
-        text = Path(envfile).read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return ""
-    for line in text.splitlines():
-        key, eq, val = line.partition("=")
-        if eq and key.strip() == name:
-            return val.strip()
-    return ""
-
-
-def default_modcache() -> Path:
-    """GOMODCACHE as ``go env GOMODCACHE`` would report it: $GOMODCACHE, else $GOPATH[0]/pkg/mod."""
-    cache = go_env_value("GOMODCACHE")
-    if cache:
-        return Path(cache)
-    gopath = go_env_value("GOPATH")
-    first = gopath.split(os.pathsep)[0] if gopath else os.path.join(os.path.expanduser("~"), "go")
-    return Path(first) / "pkg" / "mod"
-
-
 class ModCacheSource:
     """go.mod files from a module cache (``<root>/cache/download/<esc>/@v/<ev>.mod``)."""
 
@@ -111,6 +76,10 @@ class ModCacheSource:
         if not v.islower() and any("A" <= c <= "Z" for c in v):
             v = "".join("!" + c.lower() if "A" <= c <= "Z" else c for c in v)
         return f"{self._download}/{p}/@v/{v}.mod"
+
+    def file_of(self, m: Module) -> str:
+        """The ``.mod`` file :meth:`stamp` and :meth:`gomod` look at first."""
+        return self._fast_path_of(m)
 
     def stamp(self, m: Module) -> tuple[int, int] | None:
         """(size, mtime in ns) of ``m``'s ``.mod`` file, or None if it is missing."""

@@ -253,8 +253,8 @@ def test_summary_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (main / "f" / "go.mod").write_text(gomod_text(f"{P}/f", "1.21", [(f"{P}/e", "v1.0.0")]))
     monkeypatch.setenv("GOMODLAB_CACHE", str(tmp_path / "gl"))
     rc, first, _ = _cli("buildlist", str(main), "--modcache", str(cache))
-    files = list((tmp_path / "gl").iterdir())
-    assert rc == 0 and len(files) == 1 and files[0].name.startswith("gomod-summaries-")
+    files = sorted((tmp_path / "gl").iterdir())
+    assert rc == 0 and [f.name[:14] for f in files] == ["gomod-summarie", "out-buildlist-"]
     sc = modload.SummaryCache.for_modcache(cache)
     src = ModCacheSource(cache)
     hit = sc.get(Module(f"{P}/a", "v1.0.0"), src.stamp(Module(f"{P}/a", "v1.0.0")))
@@ -312,3 +312,38 @@ def test_cli_from_captured_graph_text(mg, tmp_path: Path) -> None:
     f.write_text("a b c\n")
     rc, out, err = _cli("buildlist", "--graph", str(f))
     assert rc == 2 and "graph.txt:1: expected two fields" in err
+
+
+def test_output_memo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """buildlist/modgraph on a module cache reuse their output while no file they read changed."""
+    cache = tmp_path / "modcache"
+    for m in MODULES:
+        d = cache / "cache" / "download" / m.path / "@v"
+        d.mkdir(parents=True, exist_ok=True)
+        (d / f"{m.version}.mod").write_bytes(m.gomod_bytes())
+    main = tmp_path / "m"
+    (main / "f").mkdir(parents=True)
+    (main / "go.mod").write_text(MAIN.replace(f"\t{P}/d v1.0.0 // indirect\n", f"\t{P}/d v1.0.0 // indirect\n\t{P}/x v1.0.0\n"))
+    (main / "f" / "go.mod").write_text(gomod_text(f"{P}/f", "1.21", [(f"{P}/e", "v1.0.0")]))
+    monkeypatch.setenv("GOMODLAB_CACHE", str(tmp_path / "gl"))
+    args = ("buildlist", str(main), "--modcache", str(cache))
+    rc, first, err1 = _cli(*args)
+    assert rc == 0 and "dropping requirement on excluded version" in err1
+    rc, graph1, _ = _cli("modgraph", str(main), "--modcache", str(cache))
+
+    def no_loading(*a, **k):
+        raise AssertionError("the graph was loaded although nothing changed")
+
+    monkeypatch.setattr(modload.Loader, "load", no_loading)
+    assert _cli(*args) == (0, first, err1)
+    assert _cli("modgraph", str(main), "--modcache", str(cache))[1] == graph1
+    monkeypatch.undo()
+    monkeypatch.setenv("GOMODLAB_CACHE", str(tmp_path / "gl"))
+    # A changed dependency go.mod, a changed directory replacement, a changed main go.mod: recomputed.
+    (cache / "cache" / "download" / f"{P}/c" / "@v" / "v1.1.0.mod").write_text(gomod_text(f"{P}/c", "1.21") + "\n")
+    second = _cli(*args)[1]
+    assert second != first and f"{P}/e v1.0.0" in second
+    (main / "f" / "go.mod").write_text(gomod_text(f"{P}/f", "1.21", [(f"{P}/e", "v1.1.0")]))
+    assert f"{P}/e v1.1.0" in _cli(*args)[1]
+    (main / "go.mod").write_text(MAIN + f"\nrequire {P}/e v1.1.0\n")
+    assert f"{P}/e v1.1.0" in _cli(*args)[1]

@@ -280,3 +280,67 @@ def test_direct_is_refused_with_advice(tmp_path: Path) -> None:
     assert "example.com/e/a@v1.0.0" in str(e.value) and "--modcache" in str(e.value)
     rc, out, err = _cli("buildlist", str(d), "--proxy", "off")
     assert rc == 2 and "GOPROXY=off" in err
+
+
+# ---------------------------------------------------------------------------------------------
+# The worked example of research.swtch.com/vgo-mvs (mvs_test.go's "blog" scenario) as real
+# modules: letters are module paths, N the version v1.N.0; no go lines, as in 2018.
+
+BLOG = "A: B1 C2; B1: D3; C1: D2; C2: D4; C3: D5; C4: G1; D2: E1; D3: E2; D4: E2 F1; D5: E2; G1: C4; A2: B1 C4 D4; E1:; F1:"
+
+
+def _blog_path(letter: str) -> str:
+    return f"example.com/blog/{letter.lower()}"
+
+
+def _blog_modules() -> tuple[list[ModuleSource], dict[str, list[tuple[str, str]]]]:
+    from gomodlab.mvs import MapReqs
+
+    reqs = MapReqs.parse(BLOG)
+    mods, mains = [], {}
+    for m, rs in reqs.graph.items():
+        deps = [(_blog_path(r.path), f"v1.{r.version}.0") for r in rs]
+        if m.path == "A":
+            mains[m.version] = deps
+        else:
+            mods.append(ModuleSource(_blog_path(m.path), f"v1.{m.version}.0", gomod_text(_blog_path(m.path), None, deps)))
+    return mods, mains
+
+
+def _blog_list(tokens: str) -> str:
+    out = ["example.com/blog/a"]
+    out += [f"{_blog_path(t[0])} v1.{t[1:]}.0" for t in tokens.split()[1:]]
+    return "".join(line + "\n" for line in out)
+
+
+def test_blog_article_with_go(tmp_path: Path, go_exe: str) -> None:
+    from gomodlab.modget import plan_get
+
+    mods, mains = _blog_modules()
+    url = universe.file_proxy_url(universe.write_proxy(tmp_path / "proxy", mods))
+    env = gotool.isolated_env(tmp_path / "goenv", proxy=url, flags="-mod=mod")
+
+    def main_dir(name: str, deps: list[tuple[str, str]]) -> Path:
+        d = tmp_path / name
+        d.mkdir()
+        (d / "go.mod").write_text(gomod_text("example.com/blog/a", None, deps))
+        return d
+
+    def go_list(d: Path) -> str:
+        return gotool.run_go(["list", "-m", "all"], cwd=d, env=env).check().stdout
+
+    # Algorithm 1, the build list of A1: A B1 C2 D4 E2 F1.
+    d = main_dir("build", mains[""])
+    assert go_list(d) == _blog_list("A B1 C2 D4 E2 F1") == "".join(
+        line + "\n" for line in load(d, ProxySource(url)).list_lines())
+    # Algorithm 3, upgrade one module: go get c@v1.4.0 gives A B1 C4 D4 E2 F1 G1.
+    d = main_dir("upgrade", mains[""])
+    plan = plan_get(load(d, ProxySource(url)), _blog_path("C"), "v1.4.0")
+    gotool.run_go(["get", f"{_blog_path('C')}@v1.4.0"], cwd=d, env=env).check()
+    assert go_list(d) == _blog_list("A B1 C4 D4 E2 F1 G1") == "".join(line + "\n" for line in plan.after.list_lines())
+    # Algorithm 4, downgrade: from A2 (B1 C4 D4), go get d@v1.2.0 drops B (B1 needs D3): A C4 D2 E2 F1 G1.
+    d = main_dir("downgrade", mains["2"])
+    plan = plan_get(load(d, ProxySource(url)), _blog_path("D"), "v1.2.0")
+    gotool.run_go(["get", f"{_blog_path('D')}@v1.2.0"], cwd=d, env=env).check()
+    assert go_list(d) == "".join(line + "\n" for line in plan.after.list_lines())
+    assert go_list(d) == _blog_list("A C4 D2 E2 F1 G1")

@@ -63,7 +63,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _load(args: argparse.Namespace):
-    from ..modload import Loader, MainModFile, SummaryCache, find_main_gomod
+    from .._locate import find_main_gomod
+    from ..modload import Loader, MainModFile, SummaryCache
     from ..sources import ModCacheSource, ProxySource
 
     if getattr(args, "graph", None):
@@ -87,18 +88,13 @@ def _load(args: argparse.Namespace):
         mg = loader.load()
     finally:
         loader.save_cache()
-    for m in loader.excluded_roots:
-        print(f"gomodlab: dropping requirement on excluded version {m.path} {m.version}", file=sys.stderr)
+    sys.stderr.write("".join(_excluded_messages(loader)))
     return mg
 
 
 def _dump(obj: Any) -> None:
     json.dump(obj, sys.stdout, indent=2)
     sys.stdout.write("\n")
-
-
-def _write_lines(lines: list[str]) -> None:
-    sys.stdout.write("".join(line + "\n" for line in lines))
 
 
 def _go_version(mg, m) -> str:
@@ -112,11 +108,43 @@ def _go_version(mg, m) -> str:
     return (s.go or "") if s is not None else ""
 
 
-def run_buildlist(args: argparse.Namespace) -> int:
+def _text_with_memo(args: argparse.Namespace, kind: str, render) -> int:
+    """Print ``render(graph)`` (text lines), reusing the stored output while no input changed.
+
+    Only for a module cache: the output is a function of the main go.mod and the go.mod files
+    read, all of which the memo checks (gomodlab._memo). The memo module needs no heavy imports,
+    so a hit answers before the graph machinery is even imported.
+    """
+    from .._locate import default_modcache, find_main_gomod
+    from .._memo import OutputMemo
+
+    memo = None
+    if not args.proxy and not getattr(args, "graph", None):
+        gomod = find_main_gomod(args.dir)
+        memo = OutputMemo.open(kind, gomod, args.modcache or default_modcache())
+        hit = memo.lookup() if memo is not None else None
+        if hit is not None:
+            sys.stderr.write(hit[1])
+            sys.stdout.write(hit[0])
+            return 0
     mg = _load(args)
+    out = "".join(line + "\n" for line in render(mg))
+    sys.stdout.write(out)
+    if memo is not None and mg.loader is not None:
+        err = "".join(_excluded_messages(mg.loader))
+        memo.store(memo.gomod.read_bytes(), mg.loader.inputs, out, err)
+    return 0
+
+
+def _excluded_messages(loader) -> list[str]:
+    return [f"gomodlab: dropping requirement on excluded version {m.path} {m.version}\n"
+            for m in loader.excluded_roots]
+
+
+def run_buildlist(args: argparse.Namespace) -> int:
     if args.format == "text":
-        _write_lines(mg.list_lines())
-        return 0
+        return _text_with_memo(args, "buildlist", lambda mg: mg.list_lines())
+    mg = _load(args)
     # go list -m -json all's fields that gomodlab knows (modinfo.ModulePublic): a main module
     # without a go line shows the go version -mod=mod writes into it (the local toolchain's).
     from ..modget import LOCAL_GO_VERSION
@@ -149,10 +177,9 @@ def run_buildlist(args: argparse.Namespace) -> int:
 
 
 def run_modgraph(args: argparse.Namespace) -> int:
-    mg = _load(args)
     if args.format == "text":
-        _write_lines(mg.graph_lines())
-        return 0
+        return _text_with_memo(args, "modgraph", lambda mg: mg.graph_lines())
+    mg = _load(args)
     edges = []
     for m in mg.graph.bfs():
         for r in mg.graph.required_by(m) or ():

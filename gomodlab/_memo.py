@@ -1,0 +1,63 @@
+"""A memo of a command's output, reused while every file it read is unchanged.
+
+``gomodlab buildlist`` and ``modgraph`` on a module cache are pure functions of the main go.mod,
+the go.mod files of directory replacements and the ``.mod`` files read from the cache. The memo
+stores the output with the main go.mod's bytes and the (size, mtime) of every other file read;
+a later run that finds all of them unchanged prints the stored output without loading the
+graph again. Any difference — or ``GOMODLAB_CACHE=off`` — means a full computation.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import zlib
+from collections.abc import Mapping
+from pathlib import Path
+
+from ._locate import cache_dir
+
+__all__ = ["OutputMemo"]
+
+
+class OutputMemo:
+    """The memo of one command (``kind``) for one main go.mod and one module cache."""
+
+    _FORMAT = 1
+
+    def __init__(self, directory: Path, kind: str, gomod: Path, modcache: Path) -> None:
+        self.key = f"{kind}\0{os.path.realpath(gomod)}\0{os.path.realpath(modcache)}"
+        self.gomod = gomod
+        self.file = directory / f"out-{kind}-{zlib.crc32(self.key.encode()):08x}.marshal"
+
+    @classmethod
+    def open(cls, kind: str, gomod: Path, modcache: Path) -> OutputMemo | None:
+        """The memo for this command, or None when gomodlab's cache is off."""
+        d = cache_dir()
+        return None if d is None else cls(d, kind, gomod, modcache)
+
+    def lookup(self) -> tuple[str, str] | None:
+        """(stdout, stderr) of the stored run if no input changed since, else None."""
+        try:
+            data = marshal.loads(self.file.read_bytes())
+            if data[0] != self._FORMAT or data[1] != self.key or data[2] != self.gomod.read_bytes():
+                return None
+            for path, size, mtime in data[3]:
+                st = os.stat(path)
+                if st.st_size != size or st.st_mtime_ns != mtime:
+                    return None
+            return data[4], data[5]
+        except (OSError, ValueError, EOFError, TypeError, IndexError):
+            return None
+
+    def store(self, gomod_bytes: bytes, inputs: Mapping[str, tuple[int, int]], stdout: str, stderr: str) -> None:
+        """Remember a run's output and the inputs it read (atomically; errors are ignored)."""
+        data = (self._FORMAT, self.key, gomod_bytes,
+                tuple((p, s, m) for p, (s, m) in inputs.items()), stdout, stderr)
+        try:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.file.with_name(f"{self.file.name}.{os.getpid()}.tmp")
+            tmp.write_bytes(marshal.dumps(data))
+            os.replace(tmp, self.file)
+        except OSError:
+            pass
