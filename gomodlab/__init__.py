@@ -10,8 +10,6 @@ Errors share one base class, :class:`gomodlab.GomodlabError` (see ``gomodlab.err
 from __future__ import annotations
 
 import importlib
-import importlib.util
-from typing import Any
 
 __version__ = "0.1.0"
 
@@ -22,12 +20,17 @@ _ERRORS = ("GomodlabError", "ParseError", "SourceError", "CacheError", "GoComman
 __all__ = ["__version__", *_ERRORS, *_SUBMODULES]
 
 
-def __getattr__(name: str) -> Any:
-    # PEP 562: load a submodule (or an error class) when it is first asked for.
+def __getattr__(name: str) -> object:
+    # PEP 562: load a submodule (or an error class) when it is first asked for. No typing or
+    # importlib.util here: every command pays for what this module imports.
     if name in _ERRORS:
         return getattr(importlib.import_module(f"{__name__}.errors"), name)
-    if not name.startswith("_") and importlib.util.find_spec(f"{__name__}.{name}") is not None:
-        return importlib.import_module(f"{__name__}.{name}")
+    if not name.startswith("_"):
+        try:
+            return importlib.import_module(f"{__name__}.{name}")
+        except ModuleNotFoundError as e:
+            if e.name != f"{__name__}.{name}":
+                raise
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

@@ -1,17 +1,22 @@
 """Where things are, found without heavy imports: the main go.mod, GOMODCACHE, gomodlab's cache dir.
 
-Kept apart (os and pathlib only) so that the command line can answer from a memo before it
-imports the module-graph machinery.
+Kept apart (os only; pathlib is imported where a Path is built) so that the command line can
+answer from a memo before it imports the module-graph machinery.
 """
 
 from __future__ import annotations
 
 import os
-from pathlib import Path
+
+# Not typing.TYPE_CHECKING: importing typing costs more than this whole module (type checkers
+# treat any name TYPE_CHECKING the same way).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pathlib import Path
 
 from .errors import SourceError
 
-__all__ = ["find_main_gomod", "go_env_value", "default_modcache", "cache_dir"]
+__all__ = ["find_main_gomod", "go_env_value", "default_modcache", "cache_dir", "index_dir"]
 
 
 def find_main_gomod(directory: str | os.PathLike[str]) -> Path:
@@ -20,6 +25,8 @@ def find_main_gomod(directory: str | os.PathLike[str]) -> Path:
     go.work files are not followed (workspace mode is not modelled): with ``GOWORK`` unset or
     ``auto`` a go.work above the module is reported as an error rather than ignored.
     """
+    from pathlib import Path
+
     d = Path(directory).resolve()
     if not d.is_dir():
         raise SourceError(f"{directory}: no such directory")
@@ -56,7 +63,8 @@ def go_env_value(name: str) -> str:
         config = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
         envfile = os.path.join(config, "go", "env")
     try:
-        text = Path(envfile).read_text(encoding="utf-8", errors="replace")
+        with open(envfile, encoding="utf-8", errors="replace") as f:
+            text = f.read()
     except OSError:
         return ""
     for line in text.splitlines():
@@ -68,6 +76,8 @@ def go_env_value(name: str) -> str:
 
 def default_modcache() -> Path:
     """GOMODCACHE as ``go env GOMODCACHE`` would report it: $GOMODCACHE, else $GOPATH[0]/pkg/mod."""
+    from pathlib import Path
+
     cache = go_env_value("GOMODCACHE")
     if cache:
         return Path(cache)
@@ -79,6 +89,8 @@ def default_modcache() -> Path:
 def cache_dir() -> Path | None:
     """gomodlab's own cache directory: $GOMODLAB_CACHE, else $XDG_CACHE_HOME/gomodlab or
     ~/.cache/gomodlab; None when ``GOMODLAB_CACHE=off``."""
+    from pathlib import Path
+
     base = os.environ.get("GOMODLAB_CACHE", "")
     if base == "off":
         return None
@@ -86,3 +98,13 @@ def cache_dir() -> Path | None:
         xdg = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
         base = os.path.join(xdg, "gomodlab")
     return Path(base)
+
+
+def index_dir() -> str:
+    """Where the cache scan keeps its index and memo: $GOMODLAB_INDEX_DIR, else
+    $XDG_CACHE_HOME/gomodlab or ~/.cache/gomodlab (never inside a module cache)."""
+    base = os.environ.get("GOMODLAB_INDEX_DIR")
+    if base:
+        return base
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return os.path.join(xdg if xdg and os.path.isabs(xdg) else os.path.expanduser("~/.cache"), "gomodlab")

@@ -75,7 +75,6 @@ import json
 import os
 import re
 import stat
-import struct
 import sys
 import time
 from collections import defaultdict
@@ -86,6 +85,8 @@ from typing import TYPE_CHECKING, Any
 
 from . import lockedfile, modpath, semver
 from ._gostr import quote
+from ._locate import default_modcache
+from ._treesig import tree_unchanged, walk_tree
 from .errors import CacheError
 
 if TYPE_CHECKING:
@@ -159,16 +160,8 @@ def module_of_extracted_dir(directory: str | os.PathLike[str]) -> tuple[str, str
 
 
 def default_cache_root() -> Path:
-    """``$GOMODCACHE`` when set (and absolute), else what ``go env GOMODCACHE`` says."""
-    env = os.environ.get("GOMODCACHE")
-    if env and os.path.isabs(env):
-        return Path(env)
-    from . import gotool
-
-    value = gotool.go_env(["GOMODCACHE"]).get("GOMODCACHE", "")
-    if not value:
-        raise CacheError("go env GOMODCACHE is empty: neither GOMODCACHE nor GOPATH is set")
-    return Path(value)
+    """GOMODCACHE as ``go env GOMODCACHE`` reports it, worked out without running go."""
+    return default_modcache()
 
 
 def cache_size(root: str | os.PathLike[str]) -> tuple[int, int]:
@@ -563,94 +556,6 @@ def _sha256_file(path: str, size: int) -> tuple[str, int]:
         os.close(fd)
 
 
-# An entry's mode, size, mtime, ctime and inode, packed for digesting (marshal would not do: its
-# output depends on object identity, not only on values).
-_STAT = struct.Struct("<IQqqQ")
-
-
-def _pack(st: os.stat_result) -> bytes:
-    return _STAT.pack(st.st_mode, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
-
-
-def _digest(packed: list[bytes]) -> str:
-    return hashlib.blake2b(b"".join(packed), digest_size=16).hexdigest()
-
-
-def _walk_dir(xdir: str) -> tuple[dict[str, str], list[tuple[str, str, str, int]], int, str]:
-    """(tree, regular files, total bytes, error) of an extracted module directory (lstat only).
-
-    ``files`` are ``(relative dir, name, dir path, size)``. ``tree`` is what the scan index keeps
-    to recognise the directory unchanged without listing it again (:func:`_tree_unchanged`): the
-    relative paths of its directories and files (NUL-separated: one JSON string loads faster than
-    thousands) and a digest of each list's stat signatures.
-    """
-    dirs: list[str] = []
-    dstats: list[bytes] = []
-    names: list[str] = []
-    fstats: list[bytes] = []
-    files: list[tuple[str, str, str, int]] = []
-    total = 0
-    error = ""
-    try:
-        st = os.lstat(xdir)
-    except OSError as e:
-        return {}, [], 0, f"{xdir}: {e.strerror or e}"
-    stack = [("", xdir, _pack(st))]
-    while stack:
-        rel, d, packed = stack.pop()
-        dirs.append(rel)
-        dstats.append(packed)
-        try:
-            with os.scandir(d) as it:
-                ents = list(it)
-        except OSError as e:
-            error = error or f"{d}: {e.strerror or e}"
-            continue
-        for e in ents:
-            try:
-                st = e.stat(follow_symlinks=False)
-            except OSError as err:
-                error = error or f"{e.path}: {err.strerror or err}"
-                continue
-            fmt = st.st_mode & 0o170000
-            if fmt == stat.S_IFREG:
-                files.append((rel, e.name, d, st.st_size))
-                names.append(f"{rel}/{e.name}" if rel else e.name)
-                fstats.append(_pack(st))
-                total += st.st_size
-            elif fmt == stat.S_IFDIR:
-                stack.append((f"{rel}/{e.name}" if rel else e.name, e.path, _pack(st)))
-            elif fmt == stat.S_IFLNK:
-                error = error or f"{e.path}: symbolic link (go never writes one; not followed)"
-            else:
-                error = error or f"{e.path}: not a regular file"
-    tree = {"dirs": "\0".join(dirs), "dsig": _digest(dstats), "files": "\0".join(names), "fsig": _digest(fstats)}
-    return tree, files, total, error
-
-
-def _tree_unchanged(xdir: str, tree: Any) -> int | None:
-    """Total bytes of the files if ``xdir`` still matches a tree from :func:`_walk_dir`, else None.
-
-    Creating, removing or renaming an entry changes its directory's mtime and ctime (and ctime
-    cannot be set back), editing a file changes the file's: so when no directory's signature
-    changed, neither did the names, and one ``lstat`` per known file settles it, without listing
-    a single directory.
-    """
-    if not isinstance(tree, dict) or "fsig" not in tree:
-        return None
-    join, lstat = os.path.join, os.lstat
-    try:
-        dstats = [_pack(lstat(join(xdir, rel) if rel else xdir)) for rel in tree["dirs"].split("\0")]
-        if _digest(dstats) != tree["dsig"]:
-            return None
-        sts = [lstat(join(xdir, rel)) for rel in tree["files"].split("\0")] if tree["files"] else []
-    except OSError:
-        return None
-    if _digest([_pack(st) for st in sts]) != tree["fsig"]:
-        return None
-    return sum(st.st_size for st in sts)
-
-
 def _hash_dir(files: list[tuple[str, str, str, int]], prefix: str) -> tuple[str, int, str]:
     """dirhash.HashDir over the walked files: (h1, bytes hashed, error)."""
     import base64
@@ -832,7 +737,7 @@ def _check_locked(root: str, lay: _Layout, facts: dict[str, Any], verify: bool,
         facts["tmp"].append((p, st.st_size, st.st_mtime))
     for p in lay.legacy:
         if os.path.lexists(p):
-            facts["legacy"].append((p, _walk_dir(p)[2] if os.path.isdir(p) and not os.path.islink(p) else 0))
+            facts["legacy"].append((p, walk_tree(p)[2] if os.path.isdir(p) and not os.path.islink(p) else 0))
 
     if "ziphash" in files:
         if files["ziphash"][0] == "f":
@@ -875,14 +780,14 @@ def _check_locked(root: str, lay: _Layout, facts: dict[str, Any], verify: bool,
             facts["dir_mtime"] = None
         rel = f"{lay.esc}@{lay.ev}"
         hit = index.get(rel) if verify and "partial" not in files else None
-        total = _tree_unchanged(lay.xdir, hit[0]) if hit is not None else None
+        total = tree_unchanged(lay.xdir, hit[0]) if hit is not None else None
         if total is not None:
             facts["hits"] += 1
             facts["dir_files"] = hit[0]["files"].count("\0") + 1 if hit[0]["files"] else 0
             facts["dir_bytes"] = total
             facts["dir"] = hit[1]
         else:
-            tree, dfiles, total, err = _walk_dir(lay.xdir)
+            tree, dfiles, total, err = walk_tree(lay.xdir)
             facts["dir_files"] = len(dfiles)
             facts["dir_bytes"] = total
             if verify and "partial" not in files:
@@ -979,16 +884,16 @@ def _check_vcs(root: str, name: str, index: dict[str, list[Any]]) -> dict[str, A
             return facts  # go wipes and re-creates it: not in the way
         if facts["error"] or not have or not os.path.isdir(os.path.join(path, "objects")):
             # Without an info file or an objects dir go starts the checkout from scratch.
-            facts["bytes"] = _walk_dir(path)[2]
+            facts["bytes"] = walk_tree(path)[2]
             return facts
         rel = f"cache/vcs/{name}"
         hit = index.get(rel)
-        total = _tree_unchanged(path, hit[0]) if hit is not None else None
+        total = tree_unchanged(path, hit[0]) if hit is not None else None
         if total is not None:
             facts["bytes"] = total
             facts["error"] = hit[1]
             return facts
-        tree, _, facts["bytes"], walk_err = _walk_dir(path)
+        tree, _, facts["bytes"], walk_err = walk_tree(path)
         err = walk_err if walk_err and "symbolic link" not in walk_err else ""
         if not err:
             err = _git_check(path)

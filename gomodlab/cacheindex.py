@@ -8,7 +8,7 @@ to a signature of what is on disk and the result computed from it:
   moves ctime; a re-download is a new inode);
 * an extracted directory's is its tree: each directory's stat signature, each file's path, and a
   digest of the files' signatures, so an edited, added or removed file anywhere below changes it
-  (see :func:`gomodlab.cache._tree_unchanged`: a rescan lstats, it does not list directories).
+  (see :func:`gomodlab._treesig.tree_unchanged`: a rescan lstats, it does not list directories).
 
 It lives in ``$GOMODLAB_INDEX_DIR``, else ``$XDG_CACHE_HOME/gomodlab``, else ``~/.cache/gomodlab``,
 one JSON file per cache root; a location inside the cache it describes is refused, because a
@@ -23,6 +23,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from ._locate import index_dir
 from .errors import CacheError
 
 __all__ = ["ScanIndex", "default_index_path", "FORMAT"]
@@ -33,12 +34,8 @@ FORMAT = 3
 
 def default_index_path(root: str | os.PathLike[str]) -> Path:
     """Where the index for the cache at ``root`` lives unless told otherwise."""
-    base = os.environ.get("GOMODLAB_INDEX_DIR")
-    if not base:
-        xdg = os.environ.get("XDG_CACHE_HOME")
-        base = os.path.join(xdg if xdg and os.path.isabs(xdg) else os.path.expanduser("~/.cache"), "gomodlab")
     key = hashlib.sha256(os.fsencode(os.path.realpath(root))).hexdigest()[:20]
-    return Path(base) / f"scan-index-{key}.json"
+    return Path(index_dir()) / f"scan-index-{key}.json"
 
 
 def _inside(path: str, root: str) -> bool:

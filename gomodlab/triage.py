@@ -140,6 +140,7 @@ def _gosum_observations(files: Iterable[str | os.PathLike[str]], module: str, ve
 def _cache_observations(root: str | os.PathLike[str], module: str, version: str,
                         subject: str) -> list[Observation]:
     from . import cache, dirhash, modzip
+    from ._treesig import walk_tree
 
     r = os.path.realpath(root)
     vdir = cache.download_dir(r, module)
@@ -170,7 +171,7 @@ def _cache_observations(root: str | os.PathLike[str], module: str, version: str,
         out.append(Observation("cache zip", "", f"{z}: {e.strerror or e}", unreadable=True))
     d = cache.extracted_dir(r, module, version)
     if d.is_dir() and not d.is_symlink():
-        _, files, _, err = cache._walk_dir(str(d))
+        _, files, _, err = walk_tree(str(d))
         if err:
             out.append(Observation("cache dir", "", f"{d}: {err}"))
         else:

@@ -74,7 +74,7 @@ def test_package_surface(pyproject):
 
     assert re.fullmatch(r"\d+\.\d+\.\d+\S*", gomodlab.__version__)
     assert pyproject["project"]["dynamic"] == ["version"]
-    assert pyproject["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "gomodlab.__version__"}
+    assert pyproject["tool"]["hatch"]["version"]["path"] == "gomodlab/__init__.py"
     assert set(gomodlab.__all__) == {"__version__", "GomodlabError", "ParseError", "SourceError", "CacheError",
                                      "GoCommandError", "cache", "dirhash", "errors", "gotool", "modpath", "proxy",
                                      "semver", "universe"}

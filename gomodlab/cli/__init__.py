@@ -19,22 +19,32 @@ from ..errors import GomodlabError
 
 __all__ = ["main"]
 
-#: Command-group modules, in the order ``gomodlab --help`` lists them.
-COMMAND_MODULES = ("doctor", "hashcmd", "parse", "modgraph", "tidyexplain", "scan", "fix", "triage", "hygiene",
-                   "logs", "proxycmd", "explain", "reportcmd", "democmd")
+#: Command name → the module under ``gomodlab/cli/`` that registers it, in ``--help`` order.
+#: A run imports only its own command's module: argparse set-up of every group would cost more
+#: than some commands take to run (``buildlist`` races ``go list -m all``).
+COMMANDS = {
+    "doctor": "doctor", "hash": "hashcmd", "parse": "parse",
+    "buildlist": "modgraph", "modgraph": "modgraph", "why": "modgraph", "upgrade": "modgraph",
+    "tidy-explain": "tidyexplain",
+    "scan": "scan", "fix": "fix", "triage": "triage", "hygiene": "hygiene", "trim": "hygiene",
+    "logs": "logs", "proxy": "proxycmd", "explain": "explain", "report": "reportcmd", "demo": "democmd",
+}
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser; with ``command`` a known name, only that command's group is set up."""
     parser = argparse.ArgumentParser(prog="gomodlab",
                                      description="Investigate Go module problems the way the go command sees them.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for name in COMMAND_MODULES:
+    modules = [COMMANDS[command]] if command in COMMANDS else list(dict.fromkeys(COMMANDS.values()))
+    for name in modules:
         importlib.import_module(f"{__name__}.{name}").register(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(argv[0] if argv else None)
     args = parser.parse_args(argv)
     try:
         return int(args.run(args) or 0)

@@ -51,37 +51,84 @@ def report_in_progress(command: str, result) -> None:  # noqa: ANN001
         note(command, err)
 
 
-def run(args: argparse.Namespace) -> int:
-    from ._cacheout import human_bytes, print_records, print_table
+def _memo(args: argparse.Namespace):  # noqa: ANN202 - _scanmemo.ScanMemo | None
+    """The output memo for this scan, or None when the answer must be computed afresh."""
+    if args.no_index or args.inventory:
+        return None
+    from .._locate import default_modcache
+    from .._scanmemo import ScanMemo
 
+    root = os.path.realpath(args.cache or default_modcache())
+    if not os.path.isdir(root):
+        return None
+    try:
+        return ScanMemo.beside_index(args.index, root, (args.format,), args.gosum)
+    except OSError:
+        return None  # a go.sum that cannot be read: the scan reports it
+
+
+def run(args: argparse.Namespace) -> int:
+    import time
+
+    start = time.perf_counter()
+    memo = _memo(args)
+    hit = memo.lookup() if memo is not None else None
+    if hit is not None:
+        answer, summary, code = hit
+        sys.stdout.write(answer)
+        if summary:
+            print(f"{summary} checked in {time.perf_counter() - start:.2f}s: unchanged since the last scan "
+                  "(scan index)")
+        return code
+    snapshot = memo.snapshot() if memo is not None else None
     result = scan_from_args(args)
     report_in_progress("scan", result)
     if args.inventory:
-        df = result.inventory()
-        if args.format == "table":
-            cols = ["module", "version", "status", "kinds", "bytes", "zip_bytes", "dir_files", "ziphash"]
-            print(df[cols].to_string(index=False) if len(df) else "(empty cache)")
-        elif args.format == "json":
-            print(df.to_json(orient="records", date_format="iso", indent=2))
-        else:
-            df.to_csv(sys.stdout, index=False)
-    elif args.format == "table":
-        root = result.root
-        rows = [(f.kind, f"{f.module}@{f.version}" if f.version else (f.module or "-"),
-                 os.path.relpath(f.path, root) if f.path.startswith(root) else f.path, f.detail)
-                for f in result.findings]
-        if rows:
-            print_table(("KIND", "MODULE", "PATH", "DETAIL"), rows)
-        versions = {(f.module, f.version) for f in result.findings}
-        held = sum(e.bytes for e in result.entries) + sum(v.bytes for v in result.vcs)
+        _print_inventory(result, args.format)
+        return 2 if result.errors else (1 if result.findings else 0)
+    answer, summary = _render(result, args.format)
+    code = 2 if result.errors else (1 if result.findings else 0)
+    sys.stdout.write(answer)
+    if summary:
         s = result.stats
-        print(f"{len(result.findings)} finding(s) in {len(versions)} entr{'y' if len(versions) == 1 else 'ies'}; "
-              f"{s.versions} module versions and {len(result.vcs)} vcs checkouts ({human_bytes(held)}) "
-              f"scanned in {s.seconds:.2f}s" + (f", {s.index_hits} results from the scan index" if s.index_hits else "")
+        print(f"{summary} scanned in {s.seconds:.2f}s"
+              + (f", {s.index_hits} results from the scan index" if s.index_hits else "")
               + (f", {len(result.in_progress)} in progress" if result.in_progress else ""))
+    if memo is not None and not result.in_progress and not result.errors:
+        memo.store(snapshot, answer, summary, code)
+    return code
+
+
+def _print_inventory(result, fmt: str) -> None:  # noqa: ANN001 - cache.ScanResult
+    df = result.inventory()
+    if fmt == "table":
+        cols = ["module", "version", "status", "kinds", "bytes", "zip_bytes", "dir_files", "ziphash"]
+        print(df[cols].to_string(index=False) if len(df) else "(empty cache)")
+    elif fmt == "json":
+        print(df.to_json(orient="records", date_format="iso", indent=2))
     else:
+        df.to_csv(sys.stdout, index=False)
+
+
+def _render(result, fmt: str) -> tuple[str, str]:  # noqa: ANN001 - cache.ScanResult
+    """(the findings as printed, the table's summary line without its timing)."""
+    import io
+
+    from ._cacheout import human_bytes, print_records, print_table
+
+    out = io.StringIO()
+    if fmt != "table":
         headers = ["kind", "module", "version", "path", "detail", "want", "got", "remote", "modules"]
-        print_records(args.format, headers, [f.to_dict() for f in result.findings])
-    if result.errors:
-        return 2
-    return 1 if result.findings else 0
+        print_records(fmt, headers, [f.to_dict() for f in result.findings], out=out)
+        return out.getvalue(), ""
+    root = result.root
+    rows = [(f.kind, f"{f.module}@{f.version}" if f.version else (f.module or "-"),
+             os.path.relpath(f.path, root) if f.path.startswith(root) else f.path, f.detail)
+            for f in result.findings]
+    if rows:
+        print_table(("KIND", "MODULE", "PATH", "DETAIL"), rows, out=out)
+    versions = {(f.module, f.version) for f in result.findings}
+    held = sum(e.bytes for e in result.entries) + sum(v.bytes for v in result.vcs)
+    summary = (f"{len(result.findings)} finding(s) in {len(versions)} entr{'y' if len(versions) == 1 else 'ies'}; "
+               f"{result.stats.versions} module versions and {len(result.vcs)} vcs checkouts ({human_bytes(held)})")
+    return out.getvalue(), summary
