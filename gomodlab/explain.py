@@ -99,6 +99,22 @@ class Diagnosis:
     def lines(self) -> tuple[int, ...]:
         return tuple(e.line for e in self.evidence)
 
+    @property
+    def line_ranges(self) -> str:
+        """The evidence lines as ranges: ``(3, 4, 5, 9)`` → ``3-5,9``."""
+        out: list[str] = []
+        start = prev = None
+        for n in self.lines:
+            if prev is not None and n == prev + 1:
+                prev = n
+                continue
+            if start is not None:
+                out.append(str(start) if start == prev else f"{start}-{prev}")
+            start = prev = n
+        if start is not None:
+            out.append(str(start) if start == prev else f"{start}-{prev}")
+        return ",".join(out)
+
     def to_dict(self) -> dict[str, object]:
         """JSON-ready form (the ``gomodlab explain --format json`` objects)."""
         return {

@@ -30,6 +30,8 @@ import os
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from ._units import human_bytes
+
 if TYPE_CHECKING:
     import networkx as nx
     import pandas as pd
@@ -295,14 +297,6 @@ def trace_frame(G: nx.DiGraph, trace: pd.DataFrame, step: int, state: Mapping[st
 # ---------------------------------------------------------------------------------------------
 # Module cache
 
-def _human(n: float) -> str:
-    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
-        if abs(n) < 1024 or unit == "TiB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1024
-    return f"{n} B"
-
-
 def cache_findings(result: Any, inventory: pd.DataFrame | None = None) -> Figure:
     """Findings by kind, and the bytes on disk of each damaged entry.
 
@@ -339,7 +333,7 @@ def cache_findings(result: Any, inventory: pd.DataFrame | None = None) -> Figure
     a2.barh(labels, sizes, color=STYLE["not_found"])
     a2.set_title("bytes of each damaged entry")
     for i, size in enumerate(sizes):
-        a2.text(size, i, " " + _human(size), va="center", fontsize=8)
+        a2.text(size, i, " " + human_bytes(size), va="center", fontsize=8)
     a2.set_xlabel("bytes on disk")
     if not len(findings):
         for a in (a1, a2):

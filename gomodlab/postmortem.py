@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from .triage import Triage
 
 __all__ = ["Evidence", "diagnoses_frame", "load_graph", "named_modules", "triage_named", "smallest_fix",
-           "line_ranges", "action_label", "focus_graph", "CACHE_CATEGORIES"]
+           "action_label", "focus_graph", "CACHE_CATEGORIES"]
 
 #: Diagnoses about cached bytes that disagree with a recorded hash: the ones a checksum triage decides.
 CACHE_CATEGORIES = ("checksum-mismatch", "cache-modified")
@@ -108,27 +108,11 @@ class Evidence:
         return pd.DataFrame(rows, columns=["evidence", "value"])
 
 
-def line_ranges(lines: Sequence[int]) -> str:
-    """``(3, 4, 5, 9)`` → ``3-5,9``."""
-    out: list[str] = []
-    start = prev = None
-    for n in lines:
-        if prev is not None and n == prev + 1:
-            prev = n
-            continue
-        if start is not None:
-            out.append(str(start) if start == prev else f"{start}-{prev}")
-        start = prev = n
-    if start is not None:
-        out.append(str(start) if start == prev else f"{start}-{prev}")
-    return ",".join(out)
-
-
 def diagnoses_frame(diagnoses: Sequence[Diagnosis]) -> pd.DataFrame:
     """Diagnoses as a table (columns in the module docstring), the primary one first."""
     import pandas as pd
 
-    rows = [(d.category, d.module or "", d.version or "", line_ranges(d.lines), d.summary, "\n".join(d.fix))
+    rows = [(d.category, d.module or "", d.version or "", d.line_ranges, d.summary, "\n".join(d.fix))
             for d in diagnoses]
     return pd.DataFrame(rows, columns=["category", "module", "version", "lines", "summary", "fix"])
 

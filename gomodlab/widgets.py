@@ -15,10 +15,10 @@ for Lab and tests). Needs the ``lab`` extra (ipywidgets).
 
 from __future__ import annotations
 
+import functools
 import html
 import math
 import os
-import functools
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +29,7 @@ except ImportError as e:  # pragma: no cover - depends on the install
                       f"(ipywidgets is missing: {e})") from None
 
 from . import plots
+from ._units import human_bytes
 from .errors import GomodlabError
 from .postmortem import action_label
 
@@ -276,8 +277,8 @@ class CacheDoctor(_App):
         self.plan_html.value = (
             (_table(frame) if len(frame) else "<i>nothing selected</i>")
             + f"<p>dry run: move {len(self.plan.actions)} entr{'y' if len(self.plan.actions) == 1 else 'ies'} "
-              f"({plots._human(self.plan.bytes)}) into quarantine; go clean -modcache would throw away all "
-              f"{plots._human(self.plan.cache_bytes)}.</p>")
+              f"({human_bytes(self.plan.bytes)}) into quarantine; go clean -modcache would throw away all "
+              f"{human_bytes(self.plan.cache_bytes)}.</p>")
         self._on_confirm({"new": False})
 
     def _on_confirm(self, change: dict[str, Any]) -> None:
@@ -292,8 +293,8 @@ class CacheDoctor(_App):
                                     env=self.env)
         a = self.applied
         self.applied_html.value = _pre(
-            f"moved {plots._human(a.bytes_moved)} into {a.session}\n"
-            f"kept {plots._human(a.bytes_kept)} in the cache\n"
+            f"moved {human_bytes(a.bytes_moved)} into {a.session}\n"
+            f"kept {human_bytes(a.bytes_kept)} in the cache\n"
             + "".join(f"{action_label(r.action)}: {r.state}\n" for r in a.actions)
             + "".join(f"refetch {r.module}@{r.version}: {'ok' if r.ok else r.detail}\n" for r in a.refetched)
             + f"undo with: gomodlab fix --restore {a.session}")

@@ -7,16 +7,9 @@ import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
 
+from .._units import human_bytes
+
 __all__ = ["human_bytes", "print_table", "print_records", "note"]
-
-
-def human_bytes(n: float) -> str:
-    """1536 → ``1.5 KiB``."""
-    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
-        if abs(n) < 1024 or unit == "TiB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1024
-    return f"{n:.1f} TiB"
 
 
 def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], out: TextIO | None = None) -> None:

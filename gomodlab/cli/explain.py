@@ -32,21 +32,6 @@ def _read(name: str) -> str:
     return data.decode("utf-8", errors="replace")
 
 
-def _ranges(lines: tuple[int, ...]) -> str:
-    out: list[str] = []
-    start = prev = None
-    for n in lines:
-        if prev is not None and n == prev + 1:
-            prev = n
-            continue
-        if start is not None:
-            out.append(str(start) if start == prev else f"{start}-{prev}")
-        start = prev = n
-    if start is not None:
-        out.append(str(start) if start == prev else f"{start}-{prev}")
-    return ",".join(out)
-
-
 def _table(diagnoses: list) -> str:
     rows = [("#", "CATEGORY", "MODULE@VERSION", "LINES", "FIX")]
     for i, d in enumerate(diagnoses, 1):
@@ -55,7 +40,7 @@ def _table(diagnoses: list) -> str:
         else:
             mv = f"go {d.version}" if d.category == "toolchain" and d.version else d.version or "-"
         fixes = list(d.fix) or ["-"]
-        rows.append((str(i), d.category, mv, _ranges(d.lines), fixes[0]))
+        rows.append((str(i), d.category, mv, d.line_ranges, fixes[0]))
         rows.extend(("", "", "", "", f) for f in fixes[1:])
     widths = [max(len(r[k]) for r in rows) for k in range(4)]
     text = ["  ".join(r[k].ljust(widths[k]) for k in range(4)) + "  " + r[4] for r in rows]
