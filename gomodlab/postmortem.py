@@ -207,7 +207,7 @@ def smallest_fix(diagnoses: Sequence[Diagnosis], plan: Plan | None = None, ev: E
             continue
         for c in d.fix:
             # The repair quarantines broken cache/vcs checkouts itself (go clones them again).
-            if vcs and c.startswith("mv ") and "/cache/vcs/" in c:
+            if vcs and c.startswith("gomodlab fix ") and "/cache/vcs/" in c:
                 continue
             if c not in cmds:
                 cmds.append(c)

@@ -203,7 +203,7 @@ def test_smallest_fix_puts_one_repair_first_and_verify_last():
 
     diags = [_diag("cache-modified", "example.com/web", "v1.2.0", ["gomodlab fix --module example.com/web@v1.2.0",
                                                                    "go mod verify"]),
-             _diag("vcs-command-failed", "example.com/r.git", "v1.0.0", ["mv /c/cache/vcs/ab /c/cache/vcs/ab.q",
+             _diag("vcs-command-failed", "example.com/r.git", "v1.0.0", ["gomodlab fix /c --path /c/cache/vcs/ab --apply",
                                                                          "go mod download example.com/r.git@v1.0.0"]),
              _diag("missing-gosum-entry", "example.com/x", "v1.0.0", ["go mod download example.com/x"])]
     move = repair.Move("cache/vcs/ab", "dir", 10)
@@ -216,7 +216,7 @@ def test_smallest_fix_puts_one_repair_first_and_verify_last():
         "GOPROXY=file:///srv/proxy gomodlab fix /c --gosum /p/go.sum --apply --refetch",
         "go mod download example.com/r.git@v1.0.0", "go mod download example.com/x", "go mod verify"]
     assert postmortem.smallest_fix(diags) == [
-        "gomodlab fix --module example.com/web@v1.2.0", "go mod verify", "mv /c/cache/vcs/ab /c/cache/vcs/ab.q",
+        "gomodlab fix --module example.com/web@v1.2.0", "go mod verify", "gomodlab fix /c --path /c/cache/vcs/ab --apply",
         "go mod download example.com/r.git@v1.0.0", "go mod download example.com/x"]
     assert [postmortem.action_label(a) for a in plan.actions] == ["example.com/web@v1.2.0", "cache/vcs/ab"]
 
