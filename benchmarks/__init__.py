@@ -4,3 +4,13 @@
 has a ``main()`` that builds its own inputs in a scratch directory, times both sides and prints
 a small table with the figures and their ratio. These are measurements, not pass/fail tests.
 """
+
+
+def gomodlab_command() -> list[str]:
+    """How a user runs gomodlab: the installed ``gomodlab`` script beside this Python, so the
+    timings include no ``python -m`` (runpy) overhead that a user would not pay either."""
+    import os
+    import sys
+
+    script = os.path.join(os.path.dirname(sys.executable), "gomodlab")
+    return [script] if os.access(script, os.X_OK) else [sys.executable, "-m", "gomodlab"]

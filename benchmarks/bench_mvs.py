@@ -29,6 +29,8 @@ from pathlib import Path
 from gomodlab import gotool, universe
 from gomodlab.universe import ModuleSource
 
+from benchmarks import gomodlab_command
+
 N_MODULES = 500
 VERSIONS = ("v1.0.0", "v1.1.0", "v1.2.0", "v1.3.0")
 PREFIX = "example.com/bench"
@@ -79,7 +81,7 @@ def _measure(work: Path, gomod: str, cache: Path, env: dict[str, str]) -> dict[s
         go_times.append(r.seconds)
         go_out = r.stdout
     cli_env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
-    argv = [sys.executable, "-m", "gomodlab", "buildlist", str(work), "--modcache", str(cache)]
+    argv = [*gomodlab_command(), "buildlist", str(work), "--modcache", str(cache)]
 
     def cli(edit: bool) -> tuple[float, str]:
         # edit=True changes the main go.mod (a comment line) so the output memo cannot be used:

@@ -18,11 +18,13 @@ import zlib
 from collections.abc import Sequence
 
 from ._locate import index_dir
-from ._treesig import tree_matches, walk_tree
+from ._treesig import snapshot, tree_matches
 
 __all__ = ["ScanMemo"]
 
 _FORMAT = 1
+#: Changes this recent (before the scan began) may not show in coarse ctimes: no memo then.
+_SETTLED_NS = 1_000_000_000
 
 
 def _signature(path: str) -> tuple[int, int, int, int]:
@@ -59,24 +61,22 @@ class ScanMemo:
         except (OSError, ValueError, EOFError, TypeError, IndexError):
             return None
 
-    def snapshot(self) -> dict[str, str] | None:
-        """The cache's tree signature now: take it *before* scanning (None if there is none)."""
-        tree, _, _, error = walk_tree(self.root, raw=True)
-        return None if error else tree  # a symlink or unreadable directory: nothing to trust
+    def store(self, started_ns: int, answer: str, summary: str, code: int) -> None:
+        """Remember an answer from a scan that started at ``started_ns`` (``time.time_ns()``).
 
-    def store(self, snapshot: dict[str, str] | None, answer: str, summary: str, code: int) -> None:
-        """Remember an answer computed on the cache as it was at ``snapshot``.
-
-        Stored only if the cache still matches the snapshot: a go download that landed during the
-        scan must not be hidden behind an answer that predates it. Failures are ignored.
+        The cache is walked now; the answer is kept only if nothing in it changed since a second
+        before the scan began (every ctime is older: a ctime cannot be set back), so a download
+        that landed during the scan is never hidden behind an answer that predates it.
+        Failures are ignored.
         """
-        if snapshot is None or not tree_matches(self.root, snapshot, parallel=True):
+        tree, newest = snapshot(self.root, parallel=True)
+        if tree is None or newest >= started_ns - _SETTLED_NS:
             return
         tmp = f"{self.file}.{os.getpid()}.tmp"
         try:
             os.makedirs(os.path.dirname(self.file), exist_ok=True)
             with open(tmp, "wb") as f:
-                marshal.dump((self.key, snapshot, answer, summary, code), f)
+                marshal.dump((self.key, tree, answer, summary, code), f)
             os.replace(tmp, self.file)
         except OSError:
             try:

@@ -14,6 +14,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -433,6 +434,7 @@ def test_cli_memo_answers_an_unchanged_cache_and_sees_every_change(copy, base, t
     """The scan's output memo: the same answer while nothing changed; any change, a real scan."""
     env = {"GOMODLAB_INDEX_DIR": str(tmp_path / "idx")}
     _tmp_files(copy)
+    time.sleep(1.1)  # a cache changed within a second of a scan's start is not memoised (coarse ctimes)
     first = _cli("scan", str(copy), env=env)
     again = _cli("scan", str(copy), env=env)
     assert "unchanged since the last scan" in again.stdout and "unchanged" not in first.stdout
@@ -445,6 +447,7 @@ def test_cli_memo_answers_an_unchanged_cache_and_sees_every_change(copy, base, t
     os.utime(f, ns=(st.st_atime_ns, st.st_mtime_ns))
     edited = _cli("scan", str(copy), env=env)
     assert "unchanged" not in edited.stdout and "dir-modified" in edited.stdout
+    time.sleep(1.1)
     # Another format, or a go.sum, is another question: not answered from the table's memo.
     js = _cli("scan", str(copy), "--format", "json", env=env)
     assert js.stdout.lstrip().startswith("[") and "unchanged" not in js.stdout
@@ -454,6 +457,15 @@ def test_cli_memo_answers_an_unchanged_cache_and_sees_every_change(copy, base, t
     assert "unchanged" in _cli("scan", str(copy), "--gosum", str(gosum), env=env).stdout
     gosum.write_text("example.com/alpha v1.1.0/go.mod h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n")
     assert "unchanged" not in _cli("scan", str(copy), "--gosum", str(gosum), env=env).stdout
+    # A change within a second of the scan's start: answered, but not memoised.
+    marker = vfile(copy, *A1, "zip").parent / "marker"
+    marker.write_text("")
+    marker.unlink()
+    fresh = _cli("scan", str(copy), env=env)
+    assert "unchanged" not in fresh.stdout and "unchanged" not in _cli("scan", str(copy), env=env).stdout
+    time.sleep(1.1)
+    _cli("scan", str(copy), env=env)
+    assert "unchanged" in _cli("scan", str(copy), env=env).stdout
     # A new file anywhere (a download landing) changes a directory's signature.
     (vfile(copy, *A1, "zip").parent / "v9.9.9.info").write_text("{}")
     assert "unchanged" not in _cli("scan", str(copy), env=env).stdout

@@ -80,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"{summary} checked in {time.perf_counter() - start:.2f}s: unchanged since the last scan "
                   "(scan index)")
         return code
-    snapshot = memo.snapshot() if memo is not None else None
+    started_ns = time.time_ns()
     result = scan_from_args(args)
     report_in_progress("scan", result)
     if args.inventory:
@@ -95,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
               + (f", {s.index_hits} results from the scan index" if s.index_hits else "")
               + (f", {len(result.in_progress)} in progress" if result.in_progress else ""))
     if memo is not None and not result.in_progress and not result.errors:
-        memo.store(snapshot, answer, summary, code)
+        memo.store(started_ns, answer, summary, code)
     return code
 
 
