@@ -17,12 +17,12 @@ import os
 import random
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 from gomodlab import dirhash, gotool, universe
 from gomodlab.cache import download_dir, extracted_dir
+
+from benchmarks import best_of
 
 __all__ = ["main"]
 
@@ -46,15 +46,6 @@ def _modules() -> list[universe.ModuleSource]:
                 files[f"pkg{j % 4}/f{j}.go"] = (source_line * (FILE_SIZE // len(source_line) + 1))[:FILE_SIZE]
         mods.append(universe.ModuleSource(path, "v1.0.0", universe.gomod_text(path, "1.21"), files))
     return mods
-
-
-def _best(fn: Callable[[], object]) -> float:
-    best = float("inf")
-    for _ in range(RUNS):
-        start = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 def _raw_sha256(dirs: list[Path]) -> None:
@@ -89,11 +80,11 @@ def main() -> None:
                 dirhash.hash_zip(z)
                 dirhash.hash_dir(d, p)
 
-        raw = _best(lambda: _raw_sha256(dirs))
-        t_zip = _best(lambda: [dirhash.hash_zip(z) for z in zips])
-        t_dir = _best(lambda: [dirhash.hash_dir(d, p) for d, p in zip(dirs, prefixes)])
-        t_both = _best(zips_and_dirs)
-        t_go = _best(lambda: gotool.run_go(["mod", "verify"], cwd=main_dir, env=env).check())
+        raw = best_of(lambda: _raw_sha256(dirs), RUNS)
+        t_zip = best_of(lambda: [dirhash.hash_zip(z) for z in zips], RUNS)
+        t_dir = best_of(lambda: [dirhash.hash_dir(d, p) for d, p in zip(dirs, prefixes)], RUNS)
+        t_both = best_of(zips_and_dirs, RUNS)
+        t_go = best_of(lambda: gotool.run_go(["mod", "verify"], cwd=main_dir, env=env).check(), RUNS)
         gotool.run_go(["clean", "-modcache"], cwd=main_dir, env=env)
 
     print(f"{len(mods)} modules, {megabytes:.1f} MB of file content; best of {RUNS} runs")

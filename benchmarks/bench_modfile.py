@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 from gomodlab import gotool, modfile
+
+from benchmarks import best_of
 
 __all__ = ["main"]
 
@@ -28,15 +28,6 @@ def _files() -> list[Path]:
         return sorted(p for p in CORPUS.iterdir() if p.suffix not in (".json", ".fmt", ".err"))
     goroot = Path(gotool.go_env(["GOROOT"], env=None)["GOROOT"])
     return sorted(p for p in goroot.rglob("*") if p.name in ("go.mod", "go.work", "go.sum") and p.is_file())
-
-
-def _best(fn: Callable[[], object]) -> float:
-    best = float("inf")
-    for _ in range(RUNS):
-        start = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 def _ours(files: list[tuple[Path, bytes]], fmt: bool) -> None:
@@ -67,10 +58,10 @@ def main() -> None:
         env = gotool.isolated_env(tmp)
         rows = []
         for label, fmt in (("-json", False), ("-fmt -print", True)):
-            ours = _best(lambda: _ours(readable, fmt))
-            theirs = _best(lambda: _go(readable, fmt, env))
+            ours = best_of(lambda: _ours(readable, fmt), RUNS)
+            theirs = best_of(lambda: _go(readable, fmt, env), RUNS)
             rows.append((f"read + print {label}", ours, theirs))
-    t_sum = _best(lambda: [modfile.parse_gosum(d) for d in sums])
+    t_sum = best_of(lambda: [modfile.parse_gosum(d) for d in sums], RUNS)
     n_sum = sum(len(modfile.parse_gosum(d)) for d in sums)
 
     print(f"{'what':<30} {'gomodlab s':>11} {'go s':>9} {'per file (ms)':>16}  gomodlab/go")

@@ -29,7 +29,7 @@ from pathlib import Path
 from gomodlab import gotool, universe
 from gomodlab.universe import ModuleSource
 
-from benchmarks import gomodlab_command
+from benchmarks import best_of, gomodlab_command
 
 N_MODULES = 500
 VERSIONS = ("v1.0.0", "v1.1.0", "v1.2.0", "v1.3.0")
@@ -51,15 +51,6 @@ def make_universe(seed: int = 1) -> tuple[list[ModuleSource], str]:
     return mods, universe.gomod_text(f"{PREFIX}/main", "1.22", main_reqs)
 
 
-def _best(f, n: int) -> float:
-    times = []
-    for _ in range(n):
-        t = time.perf_counter()
-        f()
-        times.append(time.perf_counter() - t)
-    return min(times)
-
-
 def _measure(work: Path, gomod: str, cache: Path, env: dict[str, str]) -> dict[str, float | str | int]:
     from gomodlab.modload import Loader, MainModFile, SummaryCache
     from gomodlab.sources import ModCacheSource
@@ -73,7 +64,7 @@ def _measure(work: Path, gomod: str, cache: Path, env: dict[str, str]) -> dict[s
 
     (work / "go.mod").write_text(gomod)
     n = in_process(True)
-    cold, warm = _best(lambda: in_process(False), RUNS), _best(lambda: in_process(True), RUNS)
+    cold, warm = best_of(lambda: in_process(False), RUNS), best_of(lambda: in_process(True), RUNS)
     go_times, go_out = [], ""
     for _ in range(RUNS):
         (work / "go.mod").write_text(gomod)

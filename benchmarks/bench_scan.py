@@ -29,7 +29,7 @@ import time
 import zlib
 from pathlib import Path
 
-from benchmarks import gomodlab_command
+from benchmarks import best_of, gomodlab_command
 
 VERSIONS = 520
 TARGET_BYTES = 130 * 10**6
@@ -103,15 +103,6 @@ def build(top: Path, versions: int = VERSIONS, target: int = TARGET_BYTES) -> tu
     return cache, main, env
 
 
-def _best(fn, runs: int) -> float:  # noqa: ANN001
-    best = float("inf")
-    for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t)
-    return best
-
-
 def _rates() -> tuple[float, float]:
     data = random.Random(1).randbytes(32 << 20)
     t = time.perf_counter()
@@ -151,12 +142,12 @@ def main(runs: int = 3) -> None:
 
         go_verify()  # warm the page cache (and Python's bytecode cache) for both
         scan("--no-index")
-        t_go = _best(go_verify, runs)
-        t_full = _best(lambda: scan("--no-index"), runs)
+        t_go = best_of(go_verify, runs)
+        t_full = best_of(lambda: scan("--no-index"), runs)
         t = time.perf_counter()
         scan()  # builds the index
         t_first = time.perf_counter() - t
-        t_index = _best(scan, max(runs, 5))  # a few ms of noise matter at this size
+        t_index = best_of(scan, max(runs, 5))  # a few ms of noise matter at this size
 
         def scan_after_a_change() -> None:
             # A file created and removed in one @v directory: the memo no longer applies (that
@@ -166,7 +157,7 @@ def main(runs: int = 3) -> None:
             marker.unlink()
             scan()
 
-        t_changed = _best(scan_after_a_change, runs)
+        t_changed = best_of(scan_after_a_change, runs)
         result = gcache.scan(root, index=False, progress=False)
         assert result.findings == () and len(result.entries) == VERSIONS
 
