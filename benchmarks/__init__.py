@@ -26,3 +26,14 @@ def best_of(fn, runs: int) -> float:  # noqa: ANN001 - any callable
         fn()
         best = min(best, time.perf_counter() - start)
     return best
+
+
+def gomodlab_env(**extra: str) -> dict[str, str]:
+    """The environment to time gomodlab in, as installed: this checkout first on the path, and
+    compiled bytecode kept (a PYTHONDONTWRITEBYTECODE in the caller's shell would make every run
+    recompile what changed, which no installed gomodlab does)."""
+    import os
+
+    env = dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(os.path.abspath(__file__))), **extra)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env

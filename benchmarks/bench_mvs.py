@@ -21,7 +21,6 @@ import os
 import random
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -29,7 +28,7 @@ from pathlib import Path
 from gomodlab import gotool, universe
 from gomodlab.universe import ModuleSource
 
-from benchmarks import best_of, gomodlab_command
+from benchmarks import best_of, gomodlab_command, gomodlab_env
 
 N_MODULES = 500
 VERSIONS = ("v1.0.0", "v1.1.0", "v1.2.0", "v1.3.0")
@@ -71,7 +70,7 @@ def _measure(work: Path, gomod: str, cache: Path, env: dict[str, str]) -> dict[s
         r = gotool.run_go(["list", "-m", "all"], cwd=work, env=env).check()
         go_times.append(r.seconds)
         go_out = r.stdout
-    cli_env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+    cli_env = gomodlab_env()
     argv = [*gomodlab_command(), "buildlist", str(work), "--modcache", str(cache)]
 
     def cli(edit: bool) -> tuple[float, str]:

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import random
 import subprocess
 import tempfile
@@ -29,7 +28,7 @@ import time
 import zlib
 from pathlib import Path
 
-from benchmarks import best_of, gomodlab_command
+from benchmarks import best_of, gomodlab_command, gomodlab_env
 
 VERSIONS = 520
 TARGET_BYTES = 130 * 10**6
@@ -126,10 +125,7 @@ def main(runs: int = 3) -> None:
         disk = gcache.cache_size(root)[0]
         print(f"generated {VERSIONS} module versions, {disk / 1e6:.0f} MB on disk, in {time.perf_counter() - t:.0f}s")
         go = gotool.find_go()
-        cli_env = dict(os.environ, GOMODLAB_INDEX_DIR=str(top / "index"),
-                       PYTHONPATH=str(Path(__file__).resolve().parent.parent))
-        # As installed: Python keeps compiled bytecode (a first run below writes it).
-        cli_env.pop("PYTHONDONTWRITEBYTECODE", None)
+        cli_env = gomodlab_env(GOMODLAB_INDEX_DIR=str(top / "index"))
 
         def go_verify() -> None:
             p = subprocess.run([go, "mod", "verify"], cwd=main_dir, env=env, capture_output=True, text=True)

@@ -97,8 +97,15 @@ class Summary:
 # Reading dependencies' go.mod files: a fast path for the plain files that make up nearly all
 # of a module cache, and modfile.parse_gomod(lax=True) (go's ParseLax) for everything else.
 
-_GO_VERSION_RE = re.compile(r"[1-9][0-9]*\.(?:0|[1-9][0-9]*)(?:\.(?:0|[1-9][0-9]*))?(?:[a-z]+[0-9]+)?\Z")
-_BLOCK_OPEN_RE = re.compile(r"\s*([a-z]+)\s*\(\s*\Z")
+@lru_cache(maxsize=None)
+def _regex(pattern: str) -> re.Pattern[str]:
+    # Compiled on first use, not at import: with the summary cache warm, a build list parses no
+    # go.mod at all, and start-up time is what `gomodlab buildlist` races `go list -m all` on.
+    return re.compile(pattern)
+
+
+_GO_VERSION = r"[1-9][0-9]*\.(?:0|[1-9][0-9]*)(?:\.(?:0|[1-9][0-9]*))?(?:[a-z]+[0-9]+)?\Z"
+_BLOCK_OPEN = r"\s*([a-z]+)\s*\(\s*\Z"
 #: Directives ParseLax drops without looking at their arguments (modfile/rule.go ``add``).
 _LAX_IGNORED = frozenset({"toolchain", "exclude", "replace", "godebug", "tool"})
 
@@ -141,7 +148,7 @@ def _fast_summary(data: bytes) -> tuple[str, str | None, list[Module]] | None:
             code = code.split("//", 1)[0]
         if "(" in code or ")" in code:
             if block is None:
-                mo = _BLOCK_OPEN_RE.match(code)
+                mo = _regex(_BLOCK_OPEN).match(code)
                 if mo is None:
                     return None
                 block = mo.group(1)
@@ -171,7 +178,7 @@ def _fast_summary(data: bytes) -> tuple[str, str | None, list[Module]] | None:
                 return None
             module, seen_module = toks[1], True
         elif verb == "go":
-            if go is not None or len(toks) != 2 or not _GO_VERSION_RE.match(toks[1]):
+            if go is not None or len(toks) != 2 or not _regex(_GO_VERSION).match(toks[1]):
                 return None
             go = toks[1]
         elif verb not in _LAX_IGNORED:
@@ -201,7 +208,7 @@ def parse_summary(data: bytes, name: str = "go.mod") -> Summary:
     return Summary(module, go, tuple(requires), pruning_for(go))
 
 
-_TOOLCHAIN_RE = re.compile(r"default\Z|go1(?:\.|\Z)")
+_TOOLCHAIN = r"default\Z|go1(?:\.|\Z)"
 
 
 def _is_directory_path(p: str) -> bool:
@@ -240,7 +247,7 @@ def _fast_main(data: bytes) -> tuple | None:
         comment = sep + comment
         if "(" in code or ")" in code:
             if block is None:
-                mo = _BLOCK_OPEN_RE.match(code)
+                mo = _regex(_BLOCK_OPEN).match(code)
                 if mo is None or mo.group(1) not in ("require", "exclude", "replace"):
                     return None
                 block = mo.group(1)
@@ -284,11 +291,11 @@ def _fast_main(data: bytes) -> tuple | None:
                 return None
             module = args[0]
         elif verb == "go":
-            if go is not None or len(args) != 1 or not _GO_VERSION_RE.match(args[0]):
+            if go is not None or len(args) != 1 or not _regex(_GO_VERSION).match(args[0]):
                 return None
             go = args[0]
         elif verb == "toolchain":
-            if toolchain is not None or len(args) != 1 or not _TOOLCHAIN_RE.match(args[0]):
+            if toolchain is not None or len(args) != 1 or not _regex(_TOOLCHAIN).match(args[0]):
                 return None
             toolchain = args[0]
         else:

@@ -19,10 +19,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from functools import lru_cache
 
 from .errors import ParseError
+
+# datetime is imported where a time is built: comparing versions (the hot path of MVS and of
+# every command's start-up) never needs it. Type checkers read any TYPE_CHECKING name as True.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from datetime import datetime
 
 __all__ = [
     "InvalidVersion", "Version", "parse", "is_valid", "canonical", "major", "major_minor",
@@ -319,6 +324,8 @@ def pseudo_version_time(v: str) -> datetime | None:
     parts = _timestamp(ts)
     if parts is None:
         raise _pseudo_error(v, f"malformed time {_q(ts)}")
+    from datetime import datetime, timezone
+
     return datetime(*parts, tzinfo=timezone.utc) if parts[0] else None
 
 
@@ -343,6 +350,8 @@ def parse_pseudo(v: str) -> PseudoVersion:
 
 def pseudo_version(major_: str, older: str, t: datetime, rev: str) -> str:
     """module.PseudoVersion: the pseudo-version for commit ``rev`` at ``t`` after tag ``older``."""
+    from datetime import timezone
+
     major_ = major_ or "v0"
     u = t.astimezone(timezone.utc) if t.tzinfo else t
     # Not strftime: glibc prints year 1 as "1", Go as "0001".
@@ -359,6 +368,8 @@ def pseudo_version(major_: str, older: str, t: datetime, rev: str) -> str:
 
 def zero_pseudo_version(major_: str) -> str:
     """``vN.0.0-00010101000000-000000000000`` (module.ZeroPseudoVersion)."""
+    from datetime import datetime, timezone
+
     return pseudo_version(major_, "", datetime(1, 1, 1, tzinfo=timezone.utc), "000000000000")
 
 

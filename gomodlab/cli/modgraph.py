@@ -9,7 +9,6 @@ pandas and networkx stay unimported on the buildlist/modgraph path (start-up tim
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import Any
 
@@ -93,6 +92,8 @@ def _load(args: argparse.Namespace):
 
 
 def _dump(obj: Any) -> None:
+    import json
+
     json.dump(obj, sys.stdout, indent=2)
     sys.stdout.write("\n")
 
