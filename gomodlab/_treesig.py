@@ -163,19 +163,8 @@ def tree_unchanged(xdir: str, tree: object) -> int | None:
     changed, neither did the names, and one ``lstat`` per known file settles it, without listing
     a single directory.
     """
-    if not isinstance(tree, dict) or "fsig" not in tree:
-        return None
-    join, lstat = os.path.join, os.lstat
-    try:
-        dstats = [_pack(lstat(join(xdir, rel) if rel else xdir)) for rel in tree["dirs"].split("\0")]
-        if _digest(dstats) != tree["dsig"]:
-            return None
-        sts = [lstat(join(xdir, rel)) for rel in tree["files"].split("\0")] if tree["files"] else []
-    except OSError:
-        return None
-    if _digest([_pack(st) for st in sts]) != tree["fsig"]:
-        return None
-    return sum(st.st_size for st in sts)
+    files = _files_if_unchanged(xdir, tree, parallel=False)
+    return None if files is None else sum(rec[1] for rec in _STAT.iter_unpack(files))
 
 
 def _packed(top: str, rels: list[bytes]) -> bytes | None:
@@ -248,23 +237,33 @@ def tree_matches(top: str, tree: object, *, parallel: bool = False) -> bool:
     ``parallel`` splits the lstat calls with one forked child when the tree is large: for the
     command line only (a process that may hold threads, such as a notebook kernel, must not fork).
     """
+    return _files_if_unchanged(top, tree, parallel=parallel) is not None
+
+
+def _same(tree: dict, kind: str, now: bytes) -> bool:
+    """``now`` equals the tree's ``d``/``f`` signatures, kept raw or as a digest."""
+    raw = tree.get(f"{kind}packed")
+    return now == raw if raw is not None else _digest(now) == tree[f"{kind}sig"]
+
+
+def _files_if_unchanged(top: str, tree: object, *, parallel: bool) -> bytes | None:
+    """The files' packed signatures if every directory and file of ``tree`` is as it was, else None.
+
+    Directories first: a file added, removed or renamed anywhere shows there, for a fraction of
+    the lstat calls. With ``parallel``, a forked child meanwhile takes the last files, as many as
+    leaves this process with half of all the lstat calls.
+    """
     if not isinstance(tree, dict) or not ("fsig" in tree or "fpacked" in tree):
-        return False
-    # Directories first: a file added, removed or renamed anywhere shows there, for a fraction
-    # of the lstat calls. With ``parallel``, a forked child meanwhile takes the last files, as
-    # many as leaves this process with half of all the lstat calls.
+        return None
     dirs = os.fsencode(tree["dirs"]).split(b"\0")
     files = os.fsencode(tree["files"]).split(b"\0") if tree["files"] else []
     fork = parallel and len(files) >= _FORK_MIN and hasattr(os, "fork") and (os.cpu_count() or 1) > 1
     mine = len(files) - min(len(files), (len(dirs) + len(files)) // 2) if fork else len(files)
     child = _in_child(lambda: _packed_or_fail(top, files[mine:])) if fork else None
     dnow = _packed(top, dirs)
-    fnow = _packed(top, files[:mine]) if dnow is not None else None
+    same_dirs = dnow is not None and _same(tree, "d", dnow)
+    fnow = _packed(top, files[:mine]) if same_dirs else None
     if child is not None:
-        rest = child()
+        rest = child()  # always reaped, even when the directories already told
         fnow = None if fnow is None or rest is None else fnow + rest
-    if dnow is None or fnow is None:
-        return False
-    if "fpacked" in tree:
-        return dnow == tree["dpacked"] and fnow == tree["fpacked"]
-    return _digest(dnow) == tree["dsig"] and _digest(fnow) == tree["fsig"]
+    return fnow if fnow is not None and _same(tree, "f", fnow) else None
