@@ -97,13 +97,9 @@ class Summary:
 # Reading dependencies' go.mod files: a fast path for the plain files that make up nearly all
 # of a module cache, and modfile.parse_gomod(lax=True) (go's ParseLax) for everything else.
 
-@lru_cache(maxsize=None)
-def _regex(pattern: str) -> re.Pattern[str]:
-    # Compiled on first use, not at import: with the summary cache warm, a build list parses no
-    # go.mod at all, and start-up time is what `gomodlab buildlist` races `go list -m all` on.
-    return re.compile(pattern)
-
-
+# Patterns, not compiled at import: re compiles (and caches) them on first use. With the summary
+# cache warm a build list parses no go.mod at all, and start-up is what `gomodlab buildlist`
+# races `go list -m all` on.
 _GO_VERSION = r"[1-9][0-9]*\.(?:0|[1-9][0-9]*)(?:\.(?:0|[1-9][0-9]*))?(?:[a-z]+[0-9]+)?\Z"
 _BLOCK_OPEN = r"\s*([a-z]+)\s*\(\s*\Z"
 #: Directives ParseLax drops without looking at their arguments (modfile/rule.go ``add``).
@@ -148,7 +144,7 @@ def _fast_summary(data: bytes) -> tuple[str, str | None, list[Module]] | None:
             code = code.split("//", 1)[0]
         if "(" in code or ")" in code:
             if block is None:
-                mo = _regex(_BLOCK_OPEN).match(code)
+                mo = re.match(_BLOCK_OPEN, code)
                 if mo is None:
                     return None
                 block = mo.group(1)
@@ -178,7 +174,7 @@ def _fast_summary(data: bytes) -> tuple[str, str | None, list[Module]] | None:
                 return None
             module, seen_module = toks[1], True
         elif verb == "go":
-            if go is not None or len(toks) != 2 or not _regex(_GO_VERSION).match(toks[1]):
+            if go is not None or len(toks) != 2 or not re.match(_GO_VERSION, toks[1]):
                 return None
             go = toks[1]
         elif verb not in _LAX_IGNORED:
@@ -247,7 +243,7 @@ def _fast_main(data: bytes) -> tuple | None:
         comment = sep + comment
         if "(" in code or ")" in code:
             if block is None:
-                mo = _regex(_BLOCK_OPEN).match(code)
+                mo = re.match(_BLOCK_OPEN, code)
                 if mo is None or mo.group(1) not in ("require", "exclude", "replace"):
                     return None
                 block = mo.group(1)
@@ -291,11 +287,11 @@ def _fast_main(data: bytes) -> tuple | None:
                 return None
             module = args[0]
         elif verb == "go":
-            if go is not None or len(args) != 1 or not _regex(_GO_VERSION).match(args[0]):
+            if go is not None or len(args) != 1 or not re.match(_GO_VERSION, args[0]):
                 return None
             go = args[0]
         elif verb == "toolchain":
-            if toolchain is not None or len(args) != 1 or not _regex(_TOOLCHAIN).match(args[0]):
+            if toolchain is not None or len(args) != 1 or not re.match(_TOOLCHAIN, args[0]):
                 return None
             toolchain = args[0]
         else:

@@ -117,6 +117,13 @@ _VCS_TOOLS = frozenset(("git", "hg", "svn", "bzr", "fossil", "git.exe", "hg.exe"
                         "fossil.exe"))
 
 
+def _command_row(argv: list[str]) -> list[Any]:
+    """A row for a command of a -x log: kind ``git`` for git (``git.exe`` on Windows), else ``command``."""
+    row = _new_row("git" if os.path.basename(argv[0]).removesuffix(".exe") == "git" else "command", "x")
+    row[_ARGV] = argv
+    return row
+
+
 def _new_row(kind: str, source: str) -> list[Any]:
     row: list[Any] = [None] * _NROW
     row[_KIND] = kind
@@ -425,8 +432,7 @@ class _Parser:
         directory, argv = split_command(text)
         if not argv:
             return
-        row = _new_row("git" if os.path.basename(argv[0]).removesuffix(".exe") == "git" else "command", "x")
-        row[_ARGV] = argv
+        row = _command_row(argv)
         row[_START] = lineno
         if text.startswith("cd "):
             row[_DIR] = directory
@@ -448,8 +454,7 @@ class _Parser:
             directory, argv = split_command(text)
             if not argv:
                 return
-            row = _new_row("git" if os.path.basename(argv[0]).removesuffix(".exe") == "git" else "command", "x")
-            row[_ARGV] = argv
+            row = _command_row(argv)
             row[_DIR] = directory
             self.rows.append(row)
         row[_DUR] = seconds

@@ -83,11 +83,11 @@ def run(args: argparse.Namespace) -> int:
     started_ns = time.time_ns()
     result = scan_from_args(args)
     report_in_progress("scan", result)
+    code = 2 if result.errors else (1 if result.findings else 0)
     if args.inventory:
         _print_inventory(result, args.format)
-        return 2 if result.errors else (1 if result.findings else 0)
+        return code
     answer, summary = _render(result, args.format)
-    code = 2 if result.errors else (1 if result.findings else 0)
     sys.stdout.write(answer)
     if summary:
         s = result.stats
