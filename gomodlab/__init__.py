@@ -9,8 +9,6 @@ Errors share one base class, :class:`gomodlab.GomodlabError` (see ``gomodlab.err
 
 from __future__ import annotations
 
-import importlib
-
 __version__ = "0.1.0"
 
 #: The foundation modules; every other public submodule loads the same lazy way.
@@ -21,16 +19,22 @@ __all__ = ["__version__", *_ERRORS, *_SUBMODULES]
 
 
 def __getattr__(name: str) -> object:
-    # PEP 562: load a submodule (or an error class) when it is first asked for. No typing or
-    # importlib.util here: every command pays for what this module imports.
+    # PEP 562: load a submodule (or an error class) when it is first asked for. This also runs
+    # for every `from . import x` inside the package, so it uses the bare __import__ rather than
+    # importlib (whose import costs more than most submodules).
+    import sys
+
     if name in _ERRORS:
-        return getattr(importlib.import_module(f"{__name__}.errors"), name)
+        __import__(f"{__name__}.errors")
+        return getattr(sys.modules[f"{__name__}.errors"], name)
     if not name.startswith("_"):
         try:
-            return importlib.import_module(f"{__name__}.{name}")
+            __import__(f"{__name__}.{name}")
         except ModuleNotFoundError as e:
             if e.name != f"{__name__}.{name}":
                 raise
+        else:
+            return sys.modules[f"{__name__}.{name}"]
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

@@ -1,47 +1,44 @@
 """Where things are, found without heavy imports: the main go.mod, GOMODCACHE, gomodlab's cache dir.
 
-Kept apart (os only; pathlib is imported where a Path is built) so that the command line can
-answer from a memo before it imports the module-graph machinery.
+Kept apart, with os only and plain string paths (importing pathlib costs more than a memo hit
+takes), so that the command line can answer from a memo before it imports the module-graph
+machinery.
 """
 
 from __future__ import annotations
 
 import os
 
-# Not typing.TYPE_CHECKING: importing typing costs more than this whole module (type checkers
-# treat any name TYPE_CHECKING the same way).
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from pathlib import Path
-
 from .errors import SourceError
 
 __all__ = ["find_main_gomod", "go_env_value", "default_modcache", "cache_dir", "index_dir"]
 
 
-def find_main_gomod(directory: str | os.PathLike[str]) -> Path:
-    """The go.mod go would use for ``directory``: the nearest one in it or a parent (findModuleRoot).
+def find_main_gomod(directory: str | os.PathLike[str]) -> str:
+    """The go.mod go would use for ``directory``: the nearest one in it or a parent (findModuleRoot),
+    as an absolute path with symbolic links resolved.
 
     go.work files are not followed (workspace mode is not modelled): with ``GOWORK`` unset or
     ``auto`` a go.work above the module is reported as an error rather than ignored.
     """
-    from pathlib import Path
-
-    d = Path(directory).resolve()
-    if not d.is_dir():
-        raise SourceError(f"{directory}: no such directory")
+    d = os.path.realpath(directory)
+    if not os.path.isdir(d):
+        raise SourceError(f"{os.fspath(directory)}: no such directory")
     gowork = os.environ.get("GOWORK", "")
     if gowork not in ("", "auto", "off"):
         raise SourceError(f"GOWORK={gowork}: workspace mode is not modelled by gomodlab; set GOWORK=off")
-    found: Path | None = None
-    for c in (d, *d.parents):
-        if found is None and (c / "go.mod").is_file():
-            found = c / "go.mod"
-        if gowork != "off" and (c / "go.work").is_file():
-            raise SourceError(f"{c / 'go.work'}: workspace mode is not modelled by gomodlab; "
+    found: str | None = None
+    c = d
+    while True:
+        if found is None and os.path.isfile(os.path.join(c, "go.mod")):
+            found = os.path.join(c, "go.mod")
+        if gowork != "off" and os.path.isfile(os.path.join(c, "go.work")):
+            raise SourceError(f"{os.path.join(c, 'go.work')}: workspace mode is not modelled by gomodlab; "
                               "run with GOWORK=off to use the module alone")
-        if found is not None and gowork == "off":
+        parent = os.path.dirname(c)
+        if (found is not None and gowork == "off") or parent == c:
             break
+        c = parent
     if found is None:
         raise SourceError(f"go.mod file not found in current directory or any parent directory ({d})")
     return found
@@ -74,30 +71,26 @@ def go_env_value(name: str) -> str:
     return ""
 
 
-def default_modcache() -> Path:
+def default_modcache() -> str:
     """GOMODCACHE as ``go env GOMODCACHE`` would report it: $GOMODCACHE, else $GOPATH[0]/pkg/mod."""
-    from pathlib import Path
-
     cache = go_env_value("GOMODCACHE")
     if cache:
-        return Path(cache)
+        return os.path.normpath(cache)
     gopath = go_env_value("GOPATH")
     first = gopath.split(os.pathsep)[0] if gopath else os.path.join(os.path.expanduser("~"), "go")
-    return Path(first) / "pkg" / "mod"
+    return os.path.join(os.path.normpath(first), "pkg", "mod")
 
 
-def cache_dir() -> Path | None:
+def cache_dir() -> str | None:
     """gomodlab's own cache directory: $GOMODLAB_CACHE, else $XDG_CACHE_HOME/gomodlab or
     ~/.cache/gomodlab; None when ``GOMODLAB_CACHE=off``."""
-    from pathlib import Path
-
     base = os.environ.get("GOMODLAB_CACHE", "")
     if base == "off":
         return None
     if not base:
         xdg = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
         base = os.path.join(xdg, "gomodlab")
-    return Path(base)
+    return base
 
 
 def index_dir() -> str:

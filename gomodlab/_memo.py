@@ -12,12 +12,14 @@ from __future__ import annotations
 import marshal
 import os
 import zlib
-from collections.abc import Mapping
-from pathlib import Path
 
 from ._locate import cache_dir
 
-__all__ = ["OutputMemo"]
+TYPE_CHECKING = False  # type checkers read any TYPE_CHECKING name as True
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+__all__ = ["OutputMemo", "read_bytes", "write_atomic"]
 
 
 class OutputMemo:
@@ -25,13 +27,13 @@ class OutputMemo:
 
     _FORMAT = 1
 
-    def __init__(self, directory: Path, kind: str, gomod: Path, modcache: Path) -> None:
+    def __init__(self, directory: str, kind: str, gomod: str, modcache: str) -> None:
         self.key = f"{kind}\0{os.path.realpath(gomod)}\0{os.path.realpath(modcache)}"
         self.gomod = gomod
-        self.file = directory / f"out-{kind}-{zlib.crc32(self.key.encode()):08x}.marshal"
+        self.file = os.path.join(directory, f"out-{kind}-{zlib.crc32(self.key.encode()):08x}.marshal")
 
     @classmethod
-    def open(cls, kind: str, gomod: Path, modcache: Path) -> OutputMemo | None:
+    def open(cls, kind: str, gomod: str, modcache: str) -> OutputMemo | None:
         """The memo for this command, or None when gomodlab's cache is off."""
         d = cache_dir()
         return None if d is None else cls(d, kind, gomod, modcache)
@@ -39,8 +41,8 @@ class OutputMemo:
     def lookup(self) -> tuple[str, str] | None:
         """(stdout, stderr) of the stored run if no input changed since, else None."""
         try:
-            data = marshal.loads(self.file.read_bytes())
-            if data[0] != self._FORMAT or data[1] != self.key or data[2] != self.gomod.read_bytes():
+            data = marshal.loads(read_bytes(self.file))
+            if data[0] != self._FORMAT or data[1] != self.key or data[2] != read_bytes(self.gomod):
                 return None
             for path, size, mtime in data[3]:
                 st = os.stat(path)
@@ -54,10 +56,26 @@ class OutputMemo:
         """Remember a run's output and the inputs it read (atomically; errors are ignored)."""
         data = (self._FORMAT, self.key, gomod_bytes,
                 tuple((p, s, m) for p, (s, m) in inputs.items()), stdout, stderr)
+        write_atomic(self.file, marshal.dumps(data))
+
+
+def read_bytes(file: str) -> bytes:
+    """The bytes of ``file`` (pathlib's read_bytes, without importing pathlib)."""
+    with open(file, "rb") as f:
+        return f.read()
+
+
+def write_atomic(file: str, data: bytes) -> None:
+    """Write ``data`` to ``file`` through a temporary file and a rename, creating its directory;
+    errors are ignored (a memo or cache that cannot be written is only a slower next run)."""
+    tmp = f"{file}.{os.getpid()}.tmp"
+    try:
+        os.makedirs(os.path.dirname(file), exist_ok=True)
+        with open(tmp, "wb") as f:
+            f.write(data)
+        os.replace(tmp, file)
+    except OSError:
         try:
-            self.file.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.file.with_name(f"{self.file.name}.{os.getpid()}.tmp")
-            tmp.write_bytes(marshal.dumps(data))
-            os.replace(tmp, self.file)
+            os.unlink(tmp)
         except OSError:
             pass

@@ -161,7 +161,7 @@ def module_of_extracted_dir(directory: str | os.PathLike[str]) -> tuple[str, str
 
 def default_cache_root() -> Path:
     """GOMODCACHE as ``go env GOMODCACHE`` reports it, worked out without running go."""
-    return default_modcache()
+    return Path(default_modcache())
 
 
 def cache_size(root: str | os.PathLike[str]) -> tuple[int, int]:

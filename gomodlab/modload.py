@@ -28,19 +28,22 @@ from __future__ import annotations
 
 import marshal
 import os
-import re
 import zlib
-from collections import deque
+from collections import deque, namedtuple
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 
 from . import gover, modpath, semver
 from .errors import GomodlabError, ParseError, SourceError
 from ._locate import cache_dir, find_main_gomod
+from ._memo import read_bytes, write_atomic
 from .mvs import NONE, BuildListError, Graph, Module, ModuleError, Reporter, req
 from .sources import GoModSource, GraphTextSource
+
+# `gomodlab buildlist` races `go list -m all`, start-up included, so this module and what it
+# imports stay clear of re, dataclasses, typing and pathlib (each costs a good part of the time
+# a warm build list takes): records are named tuples, paths are strings, and the go.mod fast
+# paths below scan text by hand.
 
 __all__ = [
     "PRUNED", "UNPRUNED", "Summary", "SummaryCache", "MainModFile", "ModGraph", "Loader", "load", "graph_from_text",
@@ -79,29 +82,60 @@ def pruning_for(go: str | None) -> str:
     return PRUNED
 
 
-@dataclass(frozen=True, slots=True)
-class Summary:
+class Summary(namedtuple("Summary", "module go require pruning")):
     """What the module graph needs from one go.mod (modfile.go ``modFileSummary``).
 
-    ``require`` is in file order and already includes the trailing ``go@V`` requirement of a
-    go >= 1.21 module; ``module`` is the path the go.mod declares (``""`` if none).
+    ``module`` (str) is the path the go.mod declares (``""`` if none), ``go`` its go line or
+    None; ``require`` (a tuple of :class:`~gomodlab.mvs.Module`) is in file order and already
+    includes the trailing ``go@V`` requirement of a go >= 1.21 module; ``pruning`` is
+    :data:`PRUNED` or :data:`UNPRUNED`.
     """
 
-    module: str
-    go: str | None
-    require: tuple[Module, ...]
-    pruning: str
+    __slots__ = ()
 
 
 # -------------------------------------------------------------------------------------------
 # Reading dependencies' go.mod files: a fast path for the plain files that make up nearly all
 # of a module cache, and modfile.parse_gomod(lax=True) (go's ParseLax) for everything else.
 
-# Patterns, not compiled at import: re compiles (and caches) them on first use. With the summary
-# cache warm a build list parses no go.mod at all, and start-up is what `gomodlab buildlist`
-# races `go list -m all` on.
-_GO_VERSION = r"[1-9][0-9]*\.(?:0|[1-9][0-9]*)(?:\.(?:0|[1-9][0-9]*))?(?:[a-z]+[0-9]+)?\Z"
-_BLOCK_OPEN = r"\s*([a-z]+)\s*\(\s*\Z"
+_DIGITS = "0123456789"
+
+
+def _number_end(s: str, i: int) -> int:
+    """Index after ``0|[1-9][0-9]*`` at s[i:], or -1."""
+    if i >= len(s) or s[i] not in _DIGITS:
+        return -1
+    if s[i] == "0":
+        return i + 1
+    i += 1
+    while i < len(s) and s[i] in _DIGITS:
+        i += 1
+    return i
+
+
+def _is_go_version(v: str) -> bool:
+    """modfile.GoVersionRE: ``[1-9][0-9]*\\.(0|[1-9][0-9]*)(\\.(0|[1-9][0-9]*))?([a-z]+[0-9]+)?``."""
+    i = _number_end(v, 0)
+    if i < 0 or v[0] == "0" or i == len(v) or v[i] != ".":
+        return False
+    i = _number_end(v, i + 1)
+    if i > 0 and i < len(v) and v[i] == ".":
+        i = _number_end(v, i + 1)
+    if i < 0:
+        return False
+    letters = v[i:].rstrip(_DIGITS)
+    if len(letters) == len(v) - i:  # no trailing digits: nothing may follow the numbers
+        return i == len(v)
+    return letters != "" and all("a" <= c <= "z" for c in letters)
+
+
+def _block_verb(code: str) -> str | None:
+    """The verb of a block-opening line (``\\s*([a-z]+)\\s*\\(\\s*``), or None."""
+    head, paren, tail = code.partition("(")
+    verb = head.strip()
+    if not paren or tail.strip() or not (verb.isascii() and verb.isalpha() and verb.islower()):
+        return None
+    return verb
 #: Directives ParseLax drops without looking at their arguments (modfile/rule.go ``add``).
 _LAX_IGNORED = frozenset({"toolchain", "exclude", "replace", "godebug", "tool"})
 
@@ -144,10 +178,7 @@ def _fast_summary(data: bytes) -> tuple[str, str | None, list[Module]] | None:
             code = code.split("//", 1)[0]
         if "(" in code or ")" in code:
             if block is None:
-                mo = re.match(_BLOCK_OPEN, code)
-                if mo is None:
-                    return None
-                block = mo.group(1)
+                block = _block_verb(code)
                 if block != "require" and block not in _LAX_IGNORED:
                     return None
                 continue
@@ -174,7 +205,7 @@ def _fast_summary(data: bytes) -> tuple[str, str | None, list[Module]] | None:
                 return None
             module, seen_module = toks[1], True
         elif verb == "go":
-            if go is not None or len(toks) != 2 or not re.match(_GO_VERSION, toks[1]):
+            if go is not None or len(toks) != 2 or not _is_go_version(toks[1]):
                 return None
             go = toks[1]
         elif verb not in _LAX_IGNORED:
@@ -202,9 +233,6 @@ def parse_summary(data: bytes, name: str = "go.mod") -> Summary:
     if go is not None and gover.compare(go, gover.GO_STRICT_VERSION) >= 0:
         requires.append(Module("go", go))
     return Summary(module, go, tuple(requires), pruning_for(go))
-
-
-_TOOLCHAIN = r"default\Z|go1(?:\.|\Z)"
 
 
 def _is_directory_path(p: str) -> bool:
@@ -243,10 +271,9 @@ def _fast_main(data: bytes) -> tuple | None:
         comment = sep + comment
         if "(" in code or ")" in code:
             if block is None:
-                mo = re.match(_BLOCK_OPEN, code)
-                if mo is None or mo.group(1) not in ("require", "exclude", "replace"):
+                block = _block_verb(code)
+                if block not in ("require", "exclude", "replace"):
                     return None
-                block = mo.group(1)
             elif code.strip() == ")":
                 block = None
             else:
@@ -287,11 +314,13 @@ def _fast_main(data: bytes) -> tuple | None:
                 return None
             module = args[0]
         elif verb == "go":
-            if go is not None or len(args) != 1 or not re.match(_GO_VERSION, args[0]):
+            if go is not None or len(args) != 1 or not _is_go_version(args[0]):
                 return None
             go = args[0]
         elif verb == "toolchain":
-            if toolchain is not None or len(args) != 1 or not re.match(_TOOLCHAIN, args[0]):
+            # modfile ToolchainRE: default|go1([.].*)?
+            if toolchain is not None or len(args) != 1 or not (
+                    args[0] in ("default", "go1") or args[0].startswith("go1.")):
                 return None
             toolchain = args[0]
         else:
@@ -313,23 +342,18 @@ def _toolchain_summary(m: Module) -> Summary:
 # -------------------------------------------------------------------------------------------
 # The main module's go.mod.
 
-@dataclass(frozen=True, slots=True)
-class MainModFile:
+class MainModFile(namedtuple("MainModFile", "path dir go toolchain require direct exclude replace")):
     """The parts of the main go.mod the graph depends on.
 
-    ``replace`` maps ``(old path, old version or "")`` to ``(new path, new version or "")``
-    (a new version ``""`` means a directory); ``direct`` holds the paths required without
-    ``// indirect`` (excluded versions left out).
+    ``path`` is the module path, ``dir`` the module's directory (a string), ``go`` and
+    ``toolchain`` the lines of those names or None, ``require`` the required
+    :class:`~gomodlab.mvs.Module`\\ s in file order; ``direct`` (a frozenset) holds the paths
+    required without ``// indirect`` (excluded versions left out), ``exclude`` the excluded
+    versions. ``replace`` maps ``(old path, old version or "")`` to the replacement Module (new
+    version ``""``: a directory).
     """
 
-    path: str
-    dir: Path
-    go: str | None
-    toolchain: str | None
-    require: tuple[Module, ...]
-    direct: frozenset[str]
-    exclude: frozenset[Module]
-    replace: dict[tuple[str, str], Module]
+    __slots__ = ()
 
     @property
     def go_version(self) -> str:
@@ -339,9 +363,9 @@ class MainModFile:
     @classmethod
     def read(cls, gomod: str | os.PathLike[str]) -> MainModFile:
         """Parse a main module's go.mod (strictly, as go parses the main module)."""
-        p = Path(gomod)
+        p = os.fspath(gomod)
         try:
-            data = p.read_bytes()
+            data = read_bytes(p)
         except OSError as e:
             raise SourceError(f"reading {p}: {e.strerror or e}") from None
         return cls.from_bytes(data, p)
@@ -349,14 +373,14 @@ class MainModFile:
     @classmethod
     def from_bytes(cls, data: bytes, gomod: str | os.PathLike[str]) -> MainModFile:
         """Parse main go.mod bytes; ``gomod`` is the file's path (its directory is the module root)."""
-        p = Path(gomod)
+        p = os.fspath(gomod)
         fast = _fast_main(data)
         if fast is not None:
             path, go, toolchain, requires, excludes, replaces = fast
         else:
             from . import modfile
 
-            f = modfile.parse_gomod(data, str(p))
+            f = modfile.parse_gomod(data, p)
             if f.module is None:
                 raise SourceError(f"error reading {p}: missing module declaration. To specify the module path:\n"
                                   "\tgo mod edit -module=example.com/mod")
@@ -379,7 +403,7 @@ class MainModFile:
             replace[key] = new
         exclude = frozenset(excludes)
         return cls(
-            path=path, dir=p.parent, go=go, toolchain=toolchain,
+            path=path, dir=os.path.dirname(p), go=go, toolchain=toolchain,
             require=tuple(Module(rp, rv) for rp, rv, _ in requires),
             # init.go rootsFromModFile: an excluded requirement is dropped before it can count as direct.
             direct=frozenset(rp for rp, rv, ind in requires if not ind and Module(rp, rv) not in exclude),
@@ -404,7 +428,6 @@ def _fmt_repl(m: Module) -> str:
 # -------------------------------------------------------------------------------------------
 # The graph.
 
-@dataclass
 class ModGraph:
     """A loaded module graph: the model behind ``go mod graph`` and ``go list -m all``.
 
@@ -417,18 +440,37 @@ class ModGraph:
     ``root_history`` lists each root set tried, the first being the go.mod's own.
     """
 
-    main: Module
-    pruning: str
-    graph: Graph
-    roots: tuple[Module, ...]
-    root_history: list[tuple[Module, ...]]
-    main_file: MainModFile | None
-    loader: Loader | None = None
-    summaries: dict[Module, Summary] = field(default_factory=dict)
-    replaced: dict[Module, Module] = field(default_factory=dict)
-    pruned_edges: list[tuple[Module, Module]] = field(default_factory=list)
-    excluded_edges: list[tuple[Module, Module]] = field(default_factory=list)
-    errors: dict[Module, Exception] = field(default_factory=dict)
+    def __init__(self, main: Module, pruning: str, graph: Graph, roots: tuple[Module, ...],
+                 root_history: list[tuple[Module, ...]], main_file: MainModFile | None,
+                 loader: Loader | None = None) -> None:
+        self.main, self.pruning, self.graph, self.roots = main, pruning, graph, roots
+        self.root_history, self.main_file, self.loader = root_history, main_file, loader
+        self.summaries: dict[Module, Summary] = {}
+        self.replaced: dict[Module, Module] = {}
+        self.excluded_edges: list[tuple[Module, Module]] = []
+        self.errors: dict[Module, Exception] = {}
+        #: Nodes loaded as pruned (their requirements' requirements not followed), in load order,
+        #: and the modules loaded despite that (``unprune``): pruned_edges derives from them.
+        self._pruned_nodes: list[Module] = []
+        self._unpruned: frozenset[Module] = frozenset()
+        self._pruned_edges: list[tuple[Module, Module]] | None = None
+
+    def __repr__(self) -> str:
+        return (f"<ModGraph {self.main} {self.pruning}: {len(self.roots)} roots, "
+                f"{len(self.summaries)} loaded, {len(self.errors)} errors>")
+
+    @property
+    def pruned_edges(self) -> list[tuple[Module, Module]]:
+        """(m, r) for each requirement of a pruned node whose own requirements were not loaded.
+
+        Worked out on first use rather than during the load: a build list never needs them.
+        """
+        if self._pruned_edges is None:
+            summaries, force = self.summaries, self._unpruned
+            self._pruned_edges = list(dict.fromkeys(
+                (m, r) for m in self._pruned_nodes for r in summaries[m].require
+                if r not in force and r not in summaries))
+        return self._pruned_edges
 
     def selected(self, path: str) -> str:
         """The selected version of ``path`` (``""`` for the main module, ``"none"`` if absent)."""
@@ -495,23 +537,31 @@ class SummaryCache:
 
     A module cache's ``.mod`` files never change for a given version, so ``gomodlab buildlist``
     need not re-read and re-parse thousands of them on every run. Each entry is keyed by
-    ``path@version`` and checked against the file's size and modification time, so a file that
-    was rewritten (or damaged) is read again. The file lives in ``$GOMODLAB_CACHE`` (default
+    ``(path, version)`` and checked against the file's size and modification time, so a file
+    that was rewritten (or damaged) is read again. The file lives in ``$GOMODLAB_CACHE`` (default
     ``$XDG_CACHE_HOME/gomodlab`` or ``~/.cache/gomodlab``); ``GOMODLAB_CACHE=off`` disables it.
+
+    On disk (marshal): ``(format, modules, entries)`` — ``modules`` lists every required
+    ``(path, version)`` once, and each entry ``(size, mtime, module, go or "", requirement
+    indexes into modules, pruning)``. Sharing the requirement tuples makes the file a third
+    smaller and a hit one tuple lookup per requirement instead of a new Module each.
     """
 
-    _FORMAT = 2
+    _FORMAT = 3
 
-    def __init__(self, file: Path) -> None:
+    def __init__(self, file: str) -> None:
         self.file = file
-        self._entries: dict[str, tuple] = {}
+        self._modules: list[Module] = []
+        self._entries: dict[tuple[str, str], tuple] = {}
         self._dirty = False
         try:
-            data = marshal.loads(file.read_bytes())
-            if isinstance(data, tuple) and len(data) == 2 and data[0] == self._FORMAT:
-                self._entries = data[1]
+            data = marshal.loads(read_bytes(file))
+            if isinstance(data, tuple) and len(data) == 3 and data[0] == self._FORMAT:
+                new = tuple.__new__
+                self._modules = [new(Module, t) for t in data[1]]
+                self._entries = data[2]
         except (OSError, ValueError, EOFError, TypeError):
-            self._entries = {}
+            self._modules, self._entries = [], {}
 
     @classmethod
     def for_modcache(cls, root: str | os.PathLike[str]) -> SummaryCache | None:
@@ -522,34 +572,39 @@ class SummaryCache:
         # A short stable name per cache root; entries are checked against the files anyway.
         real = os.path.realpath(os.fspath(root))
         key = f"{zlib.crc32(real.encode()):08x}{len(real):04x}"
-        return cls(base / f"gomod-summaries-{key}.marshal")
+        return cls(os.path.join(base, f"gomod-summaries-{key}.marshal"))
 
-    def get(self, m: Module, stamp: tuple[int, int]) -> Summary | None:
-        """The cached summary of ``m`` if its go.mod file still has this (size, mtime)."""
-        e = self._entries.get(f"{m.path}@{m.version}")
-        if e is None or (e[0], e[1]) != stamp:
+    def get(self, m: Module, size: int, mtime: int) -> Summary | None:
+        """The cached summary of ``m`` if its go.mod file still has this size and mtime (ns)."""
+        e = self._entries.get(m)
+        if e is None or e[0] != size or e[1] != mtime:
             return None
-        new = tuple.__new__
-        return Summary(e[2], e[3] or None, tuple([new(Module, r) for r in e[4]]), e[5])
+        try:
+            reqs = tuple(map(self._modules.__getitem__, e[4]))
+        except (IndexError, TypeError):  # a damaged cache file: read the go.mod instead
+            return None
+        return tuple.__new__(Summary, (e[2], e[3] or None, reqs, e[5]))
 
-    def put(self, m: Module, stamp: tuple[int, int], s: Summary) -> None:
-        """Remember the summary of ``m`` read from a file with this (size, mtime)."""
-        reqs = tuple((r.path, r.version) for r in s.require)
-        self._entries[f"{m.path}@{m.version}"] = (stamp[0], stamp[1], s.module, s.go or "", reqs, s.pruning)
+    def put(self, m: Module, size: int, mtime: int, s: Summary) -> None:
+        """Remember the summary of ``m`` read from a file with this size and mtime (ns)."""
+        self._entries[(m.path, m.version)] = (size, mtime, s.module, s.go or "", s.require, s.pruning)
         self._dirty = True
 
     def save(self) -> None:
         """Write the cache file if anything was added (atomically; errors are ignored)."""
         if not self._dirty:
             return
-        try:
-            self.file.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.file.with_name(f"{self.file.name}.{os.getpid()}.tmp")
-            tmp.write_bytes(marshal.dumps((self._FORMAT, self._entries)))
-            os.replace(tmp, self.file)
-            self._dirty = False
-        except OSError:
-            pass
+        index: dict[Module, int] = {}
+        entries = {}
+        for key, e in self._entries.items():
+            # Entries loaded from the file hold indexes into the old module list, new ones Modules.
+            reqs = [self._modules[i] for i in e[4]] if e[4] and type(e[4][0]) is int else e[4]
+            entries[key] = (*e[:4], tuple(index.setdefault(r, len(index)) for r in reqs), e[5])
+        modules = tuple((m.path, m.version) for m in index)
+        write_atomic(self.file, marshal.dumps((self._FORMAT, modules, entries)))
+        self._modules = list(index)
+        self._entries = entries
+        self._dirty = False
 
 
 class Loader:
@@ -592,21 +647,22 @@ class Loader:
             return _toolchain_summary(m)
         if m.version == "":
             # A directory replacement: <dir>/go.mod, relative to the main module's directory.
-            d = Path(m.path) if os.path.isabs(m.path) else self.main_file.dir / m.path
-            name = d / "go.mod"
+            # go's filepath.Join: an absolute m.path stays itself, and the result is cleaned.
+            name = os.path.normpath(os.path.join(self.main_file.dir, m.path, "go.mod"))
             try:
-                data = name.read_bytes()
+                data = read_bytes(name)
                 st = os.stat(name)
             except OSError as e:
                 raise ModuleError(m, f"reading {name}: {e.strerror or e}") from None
-            self.inputs[os.fspath(name)] = (st.st_size, st.st_mtime_ns)
+            self.inputs[name] = (st.st_size, st.st_mtime_ns)
             shown = os.path.join(m.path, "go.mod")
         else:
             cache = self.summary_cache
             stamp = self.source.stamp(m) if cache is not None else None  # type: ignore[attr-defined]
             if stamp is not None:
-                self.inputs[self.source.file_of(m)] = stamp  # type: ignore[attr-defined]
-                hit = cache.get(m, stamp)  # type: ignore[union-attr]
+                file, size, mtime = stamp
+                self.inputs[file] = (size, mtime)
+                hit = cache.get(m, size, mtime)  # type: ignore[union-attr]
                 if hit is not None:
                     return hit
             data = self.source.gomod(m)
@@ -616,7 +672,7 @@ class Loader:
                     s = parse_summary(data, shown)
                 except ParseError as e:
                     raise ModuleError(m, f"parsing {shown}: {e}") from None
-                cache.put(m, stamp, s)  # type: ignore[union-attr]
+                cache.put(m, size, mtime, s)  # type: ignore[union-attr]
                 return s
         try:
             return parse_summary(data, shown)
@@ -678,7 +734,7 @@ class Loader:
         g = Graph(cmp_version, [main])
         g.require(main, roots)
         mg = ModGraph(main, pruning, g, tuple(roots), [], self.main_file, self)
-        force = set(unprune)
+        force = mg._unpruned = frozenset(unprune)
         errors = mg.errors
         enqueued: set[tuple[Module, str]] = set()
         queue: deque[tuple[Module, str, int]] = deque()
@@ -693,7 +749,7 @@ class Loader:
         summaries = mg.summaries
         excl = self.main_file.exclude
         has_replace = bool(self.main_file.replace)
-        pruned_edges = mg.pruned_edges
+        pruned_nodes = mg._pruned_nodes
         push, seen = queue.append, enqueued.add
         while queue:
             m, mode, depth = queue.popleft()
@@ -729,19 +785,16 @@ class Loader:
                         seen(key)
                         push((r, nxt, d1))
                 continue
-            for r in s.require:
+            pruned_nodes.append(m)
+            for r in s.require if force or reporter else ():
                 if r in force:
                     key = (r, s.pruning)
                     if key not in enqueued and r.version != NONE:
                         seen(key)
                         push((r, s.pruning, depth + 1))
-                else:
-                    pruned_edges.append((m, r))
-                    if reporter:
-                        reporter.skipped(m, r, f"{m} is at go {s.go} (pruned): its requirements' "
-                                               "own requirements are not loaded")
-        # An edge recorded as pruned may still have been followed from another, unpruned path.
-        mg.pruned_edges = [e for e in dict.fromkeys(pruned_edges) if e[1] not in summaries]
+                elif reporter:
+                    reporter.skipped(m, r, f"{m} is at go {s.go} (pruned): its requirements' "
+                                           "own requirements are not loaded")
         if errors and strict:
             path = g.find_path(lambda x: x in errors)
             raise BuildListError(errors[path[-1]], path)

@@ -11,7 +11,6 @@ every upper-case ASCII letter ``X`` becomes ``!x`` (``github.com/Azure/sdk`` →
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 
 from . import semver
@@ -20,7 +19,7 @@ from ._gounicode import is_letter
 from .errors import ParseError
 
 __all__ = [
-    "InvalidPath", "ModuleVersion", "check_path", "check_import_path", "check_file_path",
+    "InvalidPath", "check_path", "check_import_path", "check_file_path",
     "check", "split_path_version", "check_path_major", "path_major_prefix", "canonical_version",
     "escape_path", "escape_version", "unescape_path", "unescape_version", "module_sort_key",
     "match_prefix_patterns", "path_match",
@@ -29,17 +28,6 @@ __all__ = [
 
 class InvalidPath(ParseError):
     """A module, import or file path, or a version, that go would reject."""
-
-
-@dataclass(frozen=True, slots=True, order=False)
-class ModuleVersion:
-    """A module at a version; ``version == ""`` is a main module, ``"none"`` means not required."""
-
-    path: str
-    version: str = ""
-
-    def __str__(self) -> str:
-        return f"{self.path}@{self.version}" if self.version else self.path
 
 
 _MODULE, _IMPORT, _FILE = "module", "import", "file"

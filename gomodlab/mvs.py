@@ -24,11 +24,18 @@ research.swtch.com/vgo-mvs::
 
 from __future__ import annotations
 
-from collections import deque
+from collections import deque, namedtuple
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Any, NamedTuple, Protocol
 
 from .errors import GomodlabError, SourceError
+
+# typing is not imported at run time: it costs more than `gomodlab buildlist` spends loading
+# a graph. Type checkers read any TYPE_CHECKING name as True and see real Protocols.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Protocol
+else:
+    Protocol = object
 
 __all__ = [
     "NONE", "Module", "Reqs", "UpgradeReqs", "DowngradeReqs", "Reporter", "Graph",
@@ -40,14 +47,14 @@ __all__ = [
 NONE = "none"
 
 
-class Module(NamedTuple):
-    """A module version (Go's ``module.Version``). ``version == ""`` is a main module.
+class Module(namedtuple("Module", "path version")):
+    """A module version (Go's ``module.Version``): ``path`` and ``version`` (str); ``version == ""``
+    is a main module.
 
-    A tuple so that the graph algorithms hash and compare it at C speed.
+    A named tuple so that the graph algorithms hash and compare it at C speed.
     """
 
-    path: str
-    version: str
+    __slots__ = ()
 
     def __str__(self) -> str:
         return f"{self.path}@{self.version}" if self.version else self.path

@@ -16,9 +16,8 @@ Pseudo-versions (module/pseudo.go) come in three forms::
 
 from __future__ import annotations
 
-import re
+from collections import namedtuple
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import lru_cache
 
 from .errors import ParseError
@@ -41,16 +40,12 @@ class InvalidVersion(ParseError):
     """A string that is not a Go module version (or not a pseudo-version where one is needed)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Version:
-    """The parts of a valid version string, as written (``short`` is what a shorthand omits)."""
+# The records here are named tuples, not dataclasses: semver is imported by every command that
+# compares versions, and the dataclasses module alone costs more to import than this one.
+class Version(namedtuple("Version", "major minor patch short prerelease build")):
+    """The parts of a valid version string, as written (str each; ``short`` is what a shorthand omits)."""
 
-    major: str
-    minor: str
-    patch: str
-    short: str
-    prerelease: str
-    build: str
+    __slots__ = ()
 
 
 def _parse_int(v: str, i: int) -> int:
@@ -63,7 +58,13 @@ def _parse_int(v: str, i: int) -> int:
     return j
 
 
-_IDENT_RE = re.compile(r"[0-9A-Za-z-]+")
+_IDENT_CHARS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-"
+
+
+def _ident_ok(x: str) -> bool:
+    # [0-9A-Za-z-]+ : strip removes every allowed character from both ends, so nothing is left
+    # exactly when all of them are allowed.
+    return x != "" and not x.strip(_IDENT_CHARS)
 
 
 def _bad_num(ident: str) -> bool:
@@ -101,12 +102,12 @@ def parse(v: str) -> Version | None:
         end = rest.find("+")
         pre = rest if end < 0 else rest[:end]
         idents = pre[1:].split(".")
-        if any(not _IDENT_RE.fullmatch(x) or _bad_num(x) for x in idents):
+        if any(not _ident_ok(x) or _bad_num(x) for x in idents):
             return None
         rest = rest[len(pre):]
     if rest.startswith("+"):
         bld = rest
-        if any(not _IDENT_RE.fullmatch(x) for x in bld[1:].split(".")):
+        if any(not _ident_ok(x) for x in bld[1:].split(".")):
             return None
         rest = ""
     if rest:
@@ -200,33 +201,30 @@ def sort_versions(versions: Iterable[str]) -> list[str]:
 # ---------------------------------------------------------------------------------------------
 # Pseudo-versions (module/pseudo.go)
 
-_PSEUDO_RE = re.compile(
-    r"^v[0-9]+\.(0\.0-|\d+\.\d+-([^+]*\.)?0\.)\d{14}-[A-Za-z0-9]+(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$",
-    re.ASCII,
-)
+# module/pseudo.go pseudoVersionRE; compiled by re on first use (and cached there), so that
+# comparing versions never imports re.
+_PSEUDO = r"v[0-9]+\.(0\.0-|\d+\.\d+-([^+]*\.)?0\.)\d{14}-[A-Za-z0-9]+(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?\Z"
 
 
 def is_pseudo(v: str) -> bool:
     """Whether ``v`` is a pseudo-version (module.IsPseudoVersion)."""
-    return v.count("-") >= 2 and is_valid(v) and _PSEUDO_RE.match(v) is not None
+    if v.count("-") < 2 or not is_valid(v):
+        return False
+    import re
+
+    return re.match(_PSEUDO, v, re.ASCII) is not None
 
 
-@dataclass(frozen=True, slots=True)
-class PseudoVersion:
+class PseudoVersion(namedtuple("PseudoVersion", "version form base timestamp time revision build")):
     """The parts of a pseudo-version.
 
-    ``form`` is 1, 2 or 3 as in the module docstring; ``base`` is the tag the pseudo-version
+    ``form`` (int) is 1, 2 or 3 as in the module docstring; ``base`` is the tag the pseudo-version
     was derived from (``""`` for form 1), ``build`` keeps ``+incompatible``. ``time`` is the UTC
-    timestamp, ``None`` only for year 0000, which go accepts and Python's datetime cannot hold.
+    timestamp (a datetime), ``None`` only for year 0000, which go accepts and Python's datetime
+    cannot hold. ``version``, ``timestamp`` and ``revision`` are the strings as written.
     """
 
-    version: str
-    form: int
-    base: str
-    timestamp: str
-    time: datetime | None
-    revision: str
-    build: str
+    __slots__ = ()
 
 
 def _pseudo_error(v: str, why: str) -> InvalidVersion:

@@ -19,13 +19,18 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from pathlib import Path
-from typing import Protocol, runtime_checkable
 
 from . import modpath, semver
 from ._locate import default_modcache, go_env_value
 from .errors import ParseError, SourceError
 from .mvs import Module, ModuleError
+
+# Not typing.Protocol at run time: typing costs more to import than a build list takes to load.
+TYPE_CHECKING = False  # type checkers read any TYPE_CHECKING name as True
+if TYPE_CHECKING:
+    from typing import Protocol
+else:
+    Protocol = object
 
 __all__ = [
     "GoModSource", "GoModNotFound", "ModCacheSource", "ProxySource", "ChainSource",
@@ -42,9 +47,9 @@ class GoModNotFound(ModuleError):
         super().__init__(m, f"go.mod not found; looked in:{looked}")
 
 
-@runtime_checkable
 class GoModSource(Protocol):
-    """Anything that can produce the go.mod bytes of a module version."""
+    """Anything that can produce the go.mod bytes of a module version (a structural type: sources
+    need not derive from it)."""
 
     def gomod(self, m: Module) -> bytes:
         """The go.mod bytes of ``m``; :class:`GoModNotFound` (naming every place looked) if absent."""
@@ -56,11 +61,12 @@ class GoModSource(Protocol):
 
 
 class ModCacheSource:
-    """go.mod files from a module cache (``<root>/cache/download/<esc>/@v/<ev>.mod``)."""
+    """go.mod files from a module cache (``<root>/cache/download/<esc>/@v/<ev>.mod``); ``root`` is
+    kept as a string path."""
 
     def __init__(self, root: str | os.PathLike[str] | None = None) -> None:
-        self.root = Path(root) if root is not None else default_modcache()
-        self._download = os.path.join(os.fspath(self.root), "cache", "download")
+        self.root = os.fspath(root) if root is not None else default_modcache()
+        self._download = os.path.join(self.root, "cache", "download")
 
     def path_of(self, m: Module) -> str:
         """The file that holds ``m``'s go.mod in this cache (InvalidPath for a malformed path)."""
@@ -77,17 +83,17 @@ class ModCacheSource:
             v = "".join("!" + c.lower() if "A" <= c <= "Z" else c for c in v)
         return f"{self._download}/{p}/@v/{v}.mod"
 
-    def file_of(self, m: Module) -> str:
-        """The ``.mod`` file :meth:`stamp` and :meth:`gomod` look at first."""
-        return self._fast_path_of(m)
+    def stamp(self, m: Module) -> tuple[str, int, int] | None:
+        """(file, size, mtime in ns) of ``m``'s ``.mod`` file, or None if it is missing.
 
-    def stamp(self, m: Module) -> tuple[int, int] | None:
-        """(size, mtime in ns) of ``m``'s ``.mod`` file, or None if it is missing."""
+        What a summary cache checks its entry against, and a memo records as an input.
+        """
+        f = self._fast_path_of(m)
         try:
-            st = os.stat(self._fast_path_of(m))
+            st = os.stat(f)
         except (OSError, ValueError):
             return None
-        return (st.st_size, st.st_mtime_ns)
+        return f, st.st_size, st.st_mtime_ns
 
     def gomod(self, m: Module) -> bytes:
         try:

@@ -326,7 +326,7 @@ def explain_tidy(directory: str | os.PathLike[str], *, modcache: str | None = No
     go's GOMODCACHE) served as ``file://<cache>/cache/download``; GOSUMDB is off, GOFLAGS=-mod=mod.
     Raises :class:`~gomodlab.errors.GoCommandError` with go's message if tidy itself fails.
     """
-    gomod_path = find_main_gomod(directory)
+    gomod_path = Path(find_main_gomod(directory))
     root = gomod_path.parent
     main_file = MainModFile.read(gomod_path)
     gomod_before = gomod_path.read_text(encoding="utf-8", errors="replace")

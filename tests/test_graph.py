@@ -257,7 +257,8 @@ def test_summary_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert rc == 0 and [f.name[:14] for f in files] == ["gomod-summarie", "out-buildlist-"]
     sc = modload.SummaryCache.for_modcache(cache)
     src = ModCacheSource(cache)
-    hit = sc.get(Module(f"{P}/a", "v1.0.0"), src.stamp(Module(f"{P}/a", "v1.0.0")))
+    _, size, mtime = src.stamp(Module(f"{P}/a", "v1.0.0"))
+    hit = sc.get(Module(f"{P}/a", "v1.0.0"), size, mtime)
     assert hit == modload.parse_summary(MODULES[0].gomod_bytes())
     assert _cli("buildlist", str(main), "--modcache", str(cache))[1] == first
     # A rewritten .mod file is read again: c v1.1.0 stops requiring e v1.1.0.
@@ -269,6 +270,30 @@ def test_summary_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (files[0]).write_bytes(b"garbage")
     monkeypatch.setenv("GOMODLAB_CACHE", str(tmp_path / "gl"))
     assert _cli("buildlist", str(main), "--modcache", str(cache))[1] == third
+
+
+def test_summary_cache_file_round_trip(tmp_path: Path) -> None:
+    """Entries read from the file and entries added since are written back together, their
+    requirement tables merged; a file whose indexes point nowhere gives misses, not errors."""
+    f = str(tmp_path / "c.marshal")
+    a, b, go = Module("x.com/a", "v1.0.0"), Module("x.com/b", "v1.1.0"), Module("go", "1.21")
+    sa = modload.Summary("x.com/a", "1.21", (b, go), "pruned")
+    sc = modload.SummaryCache(f)
+    sc.put(a, 10, 20, sa)
+    sc.save()
+    sc = modload.SummaryCache(f)
+    assert sc.get(a, 10, 20) == sa and sc.get(a, 10, 21) is None and sc.get(b, 1, 1) is None
+    sb = modload.Summary("x.com/b", None, (Module("x.com/c", "v2.0.0+incompatible"), a), "unpruned")
+    sc.put(b, 5, 6, sb)
+    sc.save()
+    again = modload.SummaryCache(f)
+    assert again.get(a, 10, 20) == sa and again.get(b, 5, 6) == sb
+    assert type(again.get(b, 5, 6).require[0]) is Module
+    import marshal
+
+    fmt, mods, entries = marshal.loads((tmp_path / "c.marshal").read_bytes())
+    (tmp_path / "c.marshal").write_bytes(marshal.dumps((fmt, mods[:1], entries)))
+    assert modload.SummaryCache(f).get(a, 10, 20) is None
 
 
 def test_proxy_list_fallback_rules(mg) -> None:

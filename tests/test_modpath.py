@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from gomodlab import _gounicode, modpath
 from gomodlab._gostr import quote, quote_rune
-from gomodlab.modpath import InvalidPath, ModuleVersion
+from gomodlab.modpath import InvalidPath
 
 ORACLE_SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -205,8 +205,6 @@ def test_check_and_canonical_version():
     assert modpath.canonical_version("v2.0.0+meta") == "v2.0.0"
     assert modpath.path_major_prefix(".v1-unstable") == "v1"
     assert modpath.path_major_prefix("/v3") == "v3"
-    assert str(ModuleVersion("example.com/m", "v1.0.0")) == "example.com/m@v1.0.0"
-    assert str(ModuleVersion("example.com/main")) == "example.com/main"
 
 
 @pytest.mark.parametrize("globs, target, want", [

@@ -65,6 +65,12 @@ def test_every_go_scenario_is_here() -> None:
     assert len(names) == 39 and {"blog", "downhiddenartifact", "cycle3", "reqcross"} <= names
 
 
+def test_module_prints_as_go_does() -> None:
+    assert str(Module("example.com/m", "v1.0.0")) == "example.com/m@v1.0.0"
+    assert str(Module("example.com/main", "")) == "example.com/main"
+    assert Module("a", "v1") == ("a", "v1") and Module("a", "v1").version == "v1"
+
+
 def test_blog_article_examples() -> None:
     """research.swtch.com/vgo-mvs: build list, upgrade all, upgrade one, downgrade (algorithms 1–4)."""
     reqs = MapReqs.parse("A: B1 C2; B1: D3; C1: D2; C2: D4; C3: D5; C4: G1; D2: E1; D3: E2; "

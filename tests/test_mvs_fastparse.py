@@ -11,12 +11,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gomodlab import modfile
 from gomodlab.errors import ParseError
-from gomodlab.modload import _fast_main, _fast_summary, parse_summary
+from gomodlab.modload import _block_verb, _fast_main, _fast_summary, _is_go_version, parse_summary
 from gomodlab.mvs import Module
 
 from . import mvs_universes
@@ -103,3 +104,36 @@ LINES = [
 @given(st.lists(st.sampled_from(LINES), min_size=1, max_size=12))
 def test_random_line_mixes(lines: list[str]) -> None:
     _check(("\n".join(lines) + "\n").encode())
+
+
+# The scanner's hand-written checks stand in for modfile's regular expressions (modload stays
+# clear of re for start-up time); they must accept exactly what the expressions accept.
+GO_VERSION_RE = r"[1-9][0-9]*\.(?:0|[1-9][0-9]*)(?:\.(?:0|[1-9][0-9]*))?(?:[a-z]+[0-9]+)?\Z"
+BLOCK_OPEN_RE = r"\s*([a-z]+)\s*\(\s*\Z"
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet="0123456789.rcabzA-_ \u0663", max_size=12))
+def test_go_version_check_is_the_regexp(v: str) -> None:
+    import re
+
+    assert _is_go_version(v) == (re.match(GO_VERSION_RE, v) is not None), v
+
+
+@pytest.mark.parametrize("v", ["1.21", "1.21.0", "1.21rc1", "1.0", "10.100.1000beta22", "1.21.3rc1"])
+def test_go_versions_accepted(v: str) -> None:
+    assert _is_go_version(v)
+
+
+@pytest.mark.parametrize("v", ["", "1", "01.2", "1.01", "1.2.", "1.2.3.4", "1.21rc", "1.21-rc1", "1.21RC1", "v1.21"])
+def test_go_versions_rejected(v: str) -> None:
+    assert not _is_go_version(v)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet="requiXE( )\t\x1c\u3000", max_size=14))
+def test_block_opening_check_is_the_regexp(code: str) -> None:
+    import re
+
+    mo = re.match(BLOCK_OPEN_RE, code)
+    assert _block_verb(code) == (mo.group(1) if mo else None), code

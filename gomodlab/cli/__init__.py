@@ -10,12 +10,14 @@ Exit codes: 0 success, 1 the answer is "problems found" (or go would reject the 
 
 from __future__ import annotations
 
-import argparse
-import importlib
 import sys
-from collections.abc import Sequence
 
 from ..errors import GomodlabError
+
+TYPE_CHECKING = False  # type checkers read any TYPE_CHECKING name as True
+if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Sequence
 
 __all__ = ["main"]
 
@@ -33,6 +35,9 @@ COMMANDS = {
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The argument parser; with ``command`` a known name, only that command's group is set up."""
+    import argparse
+    import importlib
+
     parser = argparse.ArgumentParser(prog="gomodlab",
                                      description="Investigate Go module problems the way the go command sees them.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
@@ -44,8 +49,14 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser(argv[0] if argv else None)
-    args = parser.parse_args(argv)
+    args = None
+    if argv and COMMANDS.get(argv[0]) == "modgraph":
+        # buildlist/modgraph race `go list -m all`: their plain command lines skip argparse.
+        from .modgraph import quick_args
+
+        args = quick_args(argv)
+    if args is None:
+        args = build_parser(argv[0] if argv else None).parse_args(argv)
     try:
         return int(args.run(args) or 0)
     except GomodlabError as e:
