@@ -136,6 +136,8 @@ def _block_verb(code: str) -> str | None:
     if not paren or tail.strip() or not (verb.isascii() and verb.isalpha() and verb.islower()):
         return None
     return verb
+
+
 #: Directives ParseLax drops without looking at their arguments (modfile/rule.go ``add``).
 _LAX_IGNORED = frozenset({"toolchain", "exclude", "replace", "godebug", "tool"})
 
@@ -466,6 +468,8 @@ class ModGraph:
         Worked out on first use rather than during the load: a build list never needs them.
         """
         if self._pruned_edges is None:
+            # An edge from a pruned node may still have been followed from another, unpruned
+            # path: its target then has a summary and the edge is not pruned.
             summaries, force = self.summaries, self._unpruned
             self._pruned_edges = list(dict.fromkeys(
                 (m, r) for m in self._pruned_nodes for r in summaries[m].require
@@ -556,7 +560,8 @@ class SummaryCache:
         self._dirty = False
         try:
             data = marshal.loads(read_bytes(file))
-            if isinstance(data, tuple) and len(data) == 3 and data[0] == self._FORMAT:
+            if (isinstance(data, tuple) and len(data) == 3 and data[0] == self._FORMAT
+                    and isinstance(data[2], dict)):
                 new = tuple.__new__
                 self._modules = [new(Module, t) for t in data[1]]
                 self._entries = data[2]
@@ -597,8 +602,12 @@ class SummaryCache:
         index: dict[Module, int] = {}
         entries = {}
         for key, e in self._entries.items():
-            # Entries loaded from the file hold indexes into the old module list, new ones Modules.
-            reqs = [self._modules[i] for i in e[4]] if e[4] and type(e[4][0]) is int else e[4]
+            # Entries loaded from the file hold indexes into the old module list, new ones Modules;
+            # a loaded entry whose indexes point nowhere (a damaged file) is dropped.
+            try:
+                reqs = [self._modules[i] for i in e[4]] if e[4] and type(e[4][0]) is int else e[4]
+            except (IndexError, TypeError):
+                continue
             entries[key] = (*e[:4], tuple(index.setdefault(r, len(index)) for r in reqs), e[5])
         modules = tuple((m.path, m.version) for m in index)
         write_atomic(self.file, marshal.dumps((self._FORMAT, modules, entries)))
@@ -785,8 +794,10 @@ class Loader:
                         seen(key)
                         push((r, nxt, d1))
                 continue
-            pruned_nodes.append(m)
-            for r in s.require if force or reporter else ():
+            pruned_nodes.append(m)  # its pruned edges are derived when asked for (ModGraph.pruned_edges)
+            if not (force or reporter):
+                continue
+            for r in s.require:
                 if r in force:
                     key = (r, s.pruning)
                     if key not in enqueued and r.version != NONE:

@@ -293,6 +293,12 @@ def test_summary_cache_file_round_trip(tmp_path: Path) -> None:
 
     fmt, mods, entries = marshal.loads((tmp_path / "c.marshal").read_bytes())
     (tmp_path / "c.marshal").write_bytes(marshal.dumps((fmt, mods[:1], entries)))
+    damaged = modload.SummaryCache(f)
+    assert damaged.get(a, 10, 20) is None
+    damaged.put(Module("x.com/d", "v1.0.0"), 1, 2, sa)
+    damaged.save()  # a's entry is dropped, the rest kept
+    assert modload.SummaryCache(f).get(Module("x.com/d", "v1.0.0"), 1, 2) == sa
+    (tmp_path / "c.marshal").write_bytes(marshal.dumps((fmt, mods, [1, 2])))
     assert modload.SummaryCache(f).get(a, 10, 20) is None
 
 
