@@ -13,13 +13,14 @@ import marshal
 import os
 import zlib
 
+from ._fileio import read_bytes, write_atomic
 from ._locate import cache_dir
 
 TYPE_CHECKING = False  # type checkers read any TYPE_CHECKING name as True
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-__all__ = ["OutputMemo", "read_bytes", "write_atomic"]
+__all__ = ["OutputMemo"]
 
 
 class OutputMemo:
@@ -58,24 +59,3 @@ class OutputMemo:
                 tuple((p, s, m) for p, (s, m) in inputs.items()), stdout, stderr)
         write_atomic(self.file, marshal.dumps(data))
 
-
-def read_bytes(file: str) -> bytes:
-    """The bytes of ``file`` (pathlib's read_bytes, without importing pathlib)."""
-    with open(file, "rb") as f:
-        return f.read()
-
-
-def write_atomic(file: str, data: bytes) -> None:
-    """Write ``data`` to ``file`` through a temporary file and a rename, creating its directory;
-    errors are ignored (a memo or cache that cannot be written is only a slower next run)."""
-    tmp = f"{file}.{os.getpid()}.tmp"
-    try:
-        os.makedirs(os.path.dirname(file), exist_ok=True)
-        with open(tmp, "wb") as f:
-            f.write(data)
-        os.replace(tmp, file)
-    except OSError:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass

@@ -35,8 +35,8 @@ from functools import lru_cache
 
 from . import gover, modpath, semver
 from .errors import GomodlabError, ParseError, SourceError
+from ._fileio import read_bytes, write_atomic
 from ._locate import cache_dir, find_main_gomod
-from ._memo import read_bytes, write_atomic
 from .mvs import NONE, BuildListError, Graph, Module, ModuleError, Reporter, req
 from .sources import GoModSource, GraphTextSource
 

@@ -21,6 +21,7 @@ import os
 from collections.abc import Sequence
 
 from . import modpath, semver
+from ._fileio import read_bytes
 from ._locate import default_modcache, go_env_value
 from .errors import ParseError, SourceError
 from .mvs import Module, ModuleError
@@ -97,14 +98,12 @@ class ModCacheSource:
 
     def gomod(self, m: Module) -> bytes:
         try:
-            with open(self._fast_path_of(m), "rb") as fh:
-                return fh.read()
+            return read_bytes(self._fast_path_of(m))
         except (OSError, ValueError):
             pass
         f = self.path_of(m)
         try:
-            with open(f, "rb") as fh:
-                return fh.read()
+            return read_bytes(f)
         except FileNotFoundError:
             raise GoModNotFound(m, [f]) from None
         except OSError as e:

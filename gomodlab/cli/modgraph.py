@@ -160,7 +160,8 @@ def _text_with_memo(args: argparse.Namespace, kind: str, render) -> int:
     so a hit answers before the graph machinery is even imported.
     """
     from .._locate import default_modcache, find_main_gomod
-    from .._memo import OutputMemo, read_bytes
+    from .._fileio import read_bytes
+    from .._memo import OutputMemo
 
     memo = None
     if not args.proxy and not getattr(args, "graph", None):
