@@ -253,7 +253,7 @@ def _go_env(scratch: Path, modcache: str | None, proxy: str | None) -> dict[str,
     if proxy:
         goproxy = proxy
     else:
-        cache = Path(modcache) if modcache else default_modcache()
+        cache = Path(modcache or default_modcache())
         goproxy = (cache / "cache" / "download").resolve().as_uri()
     return gotool.isolated_env(scratch / "goenv", proxy=goproxy, flags="-mod=mod", GOWORK="off")
 

@@ -208,3 +208,13 @@ def test_unpruned_module(tmp_path: Path, go_exe: str) -> None:
     assert got == {(f"{O}/b", "removed", "implied"), (f"{O}/h", "added", "dependency-test")}
     (b,) = _by(ex, f"{O}/b")
     assert "mvs Req" in b.explanation and b.evidence == (f"{O}/a@v1.0.0 requires {O}/b@v1.0.0",)
+
+
+def test_scratch_env_defaults_to_gos_module_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without --modcache or --proxy, tidy-explain serves go's own GOMODCACHE as a file:// proxy."""
+    from gomodlab.tidy import _go_env
+
+    monkeypatch.setenv("GOMODCACHE", str(tmp_path / "gomodcache"))
+    env = _go_env(tmp_path / "scratch", None, None)
+    assert env["GOPROXY"] == (tmp_path / "gomodcache" / "cache" / "download").resolve().as_uri()
+    assert _go_env(tmp_path / "scratch", None, "off")["GOPROXY"] == "off"
