@@ -162,17 +162,19 @@ def _fast_summary(data: bytes) -> tuple[str, str | None, list[Module]] | None:
 
     Accepted: ASCII, no quotes/brackets/commas, ``module``/``go``/``require`` lines and
     ``require (…)`` blocks with canonical versions, and the directives ParseLax ignores.
+    A first run reads every go.mod of the graph through here, so the loop is kept tight.
     """
     try:
         text = data.decode("ascii")
     except UnicodeDecodeError:
         return None
-    for bad in ('"', "`", "'", "[", "]", "{", "}", ",", "/*", "\r"):
+    for bad in _NOT_PLAIN:
         if bad in text:
             return None
     module = ""
     go: str | None = None
     requires: list[Module] = []
+    add, plain, new = requires.append, _plain_require, tuple.__new__
     block: str | None = None
     seen_module = False
     for code in text.split("\n"):
@@ -193,15 +195,15 @@ def _fast_summary(data: bytes) -> tuple[str, str | None, list[Module]] | None:
             continue
         if block is not None:
             if block == "require":
-                if len(toks) != 2 or not _plain_require(toks[0], toks[1]):
+                if len(toks) != 2 or not plain(toks[0], toks[1]):
                     return None
-                requires.append(Module(toks[0], toks[1]))
+                add(new(Module, toks))
             continue
         verb = toks[0]
         if verb == "require":
-            if len(toks) != 3 or not _plain_require(toks[1], toks[2]):
+            if len(toks) != 3 or not plain(toks[1], toks[2]):
                 return None
-            requires.append(Module(toks[1], toks[2]))
+            add(new(Module, toks[1:]))
         elif verb == "module":
             if seen_module or len(toks) != 2:
                 return None
@@ -215,6 +217,18 @@ def _fast_summary(data: bytes) -> tuple[str, str | None, list[Module]] | None:
     if block is not None:
         return None
     return module, go, requires
+
+
+#: What the fast paths leave to the full parser: quoting, non-Unix line ends, block comments
+#: (and, in a main go.mod, backslashes).
+_NOT_PLAIN = ('"', "`", "'", "[", "]", "{", "}", ",", "/*", "\r")
+_NOT_PLAIN_MAIN = (*_NOT_PLAIN, "\\")
+
+
+@lru_cache(maxsize=1024)
+def _go_line(go: str | None) -> tuple[bool, str]:
+    """(whether a go line this high requires go@V, its pruning): the same few go lines recur."""
+    return go is not None and gover.compare(go, gover.GO_STRICT_VERSION) >= 0, pruning_for(go)
 
 
 def parse_summary(data: bytes, name: str = "go.mod") -> Summary:
@@ -232,9 +246,10 @@ def parse_summary(data: bytes, name: str = "go.mod") -> Summary:
         module = f.module.path if f.module is not None else ""
         go = f.go
         requires = [Module(r.path, r.version) for r in f.require]
-    if go is not None and gover.compare(go, gover.GO_STRICT_VERSION) >= 0:
+    strict, pruning = _go_line(go)
+    if strict:
         requires.append(Module("go", go))
-    return Summary(module, go, tuple(requires), pruning_for(go))
+    return tuple.__new__(Summary, (module, go, tuple(requires), pruning))
 
 
 def _is_directory_path(p: str) -> bool:
@@ -259,7 +274,7 @@ def _fast_main(data: bytes) -> tuple | None:
         text = data.decode("ascii")
     except UnicodeDecodeError:
         return None
-    for bad in ('"', "`", "'", "[", "]", "{", "}", ",", "/*", "\r", "\\"):
+    for bad in _NOT_PLAIN_MAIN:
         if bad in text:
             return None
     module: str | None = None
