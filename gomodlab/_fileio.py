@@ -2,7 +2,7 @@
 
 ``open(path, "rb").read()`` builds a buffered file object for every call; reading a few thousand
 small go.mod files that way costs three times what the system calls do. pathlib is not used
-either: importing it costs more than `gomodlab buildlist` spends answering from its memo.
+either: importing it (about 10 ms, re included) costs more than the output memo's lookup.
 """
 
 from __future__ import annotations

@@ -26,7 +26,7 @@ from ._locate import default_modcache, go_env_value
 from .errors import ParseError, SourceError
 from .mvs import Module, ModuleError
 
-# Not typing.Protocol at run time: typing costs more to import than a build list takes to load.
+# Not typing.Protocol at run time: importing typing costs half of what loading a warm graph takes.
 TYPE_CHECKING = False  # type checkers read any TYPE_CHECKING name as True
 if TYPE_CHECKING:
     from typing import Protocol
