@@ -35,7 +35,7 @@ from typing import Literal
 
 from . import semver
 from ._gostr import quote
-from ._modfile_text import fields, is_print_rune, trim_space
+from ._modfile_text import fields, go_version_ok, is_print_rune, toolchain_ok, trim_space
 from ._modfile_syntax import (FileSyntax, Line, LineBlock, Source, SyntaxFailure,
                               cleanup_syntax, format_syntax, parse_syntax)
 from .errors import ParseError
@@ -284,20 +284,9 @@ def auto_quote(s: str) -> str:
     return quote(s) if must_quote(s) else s
 
 
-_GO_VERSION_RE = re.compile(r"([1-9][0-9]*)\.(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))?([a-z]+[0-9]+)?")
 _LAX_GO_VERSION_RE = re.compile(r"v?(([1-9][0-9]*)\.(0|[1-9][0-9]*))([^0-9].*)")
 # Go's regexp "." never matches "\n"; Python's fullmatch would not let "$" match before one.
 _DEPRECATED_RE = re.compile(r"(?:^|\n\n)Deprecated: *(.*?)(?:\Z|\n\n)", re.S)
-
-
-def go_version_ok(v: str) -> bool:
-    """modfile.GoVersionRE: a valid ``go`` line version such as ``1.21``, ``1.22.3``, ``1.23rc1``."""
-    return _GO_VERSION_RE.fullmatch(v) is not None
-
-
-def toolchain_ok(name: str) -> bool:
-    """modfile.ToolchainRE: ``default``, or a name starting ``go1`` followed by the end or ``.``."""
-    return name == "default" or name == "go1" or name.startswith("go1.")
 
 
 class _Unquote(Exception):

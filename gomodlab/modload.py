@@ -37,6 +37,7 @@ from . import gover, modpath, semver
 from .errors import GomodlabError, ParseError, SourceError
 from ._fileio import read_bytes, write_atomic
 from ._locate import cache_dir, find_main_gomod
+from ._modfile_text import go_version_ok, toolchain_ok
 from .mvs import NONE, BuildListError, Graph, Module, ModuleError, Reporter, req
 from .sources import GoModSource, GraphTextSource
 
@@ -97,37 +98,6 @@ class Summary(namedtuple("Summary", "module go require pruning")):
 # -------------------------------------------------------------------------------------------
 # Reading dependencies' go.mod files: a fast path for the plain files that make up nearly all
 # of a module cache, and modfile.parse_gomod(lax=True) (go's ParseLax) for everything else.
-
-_DIGITS = "0123456789"
-
-
-def _number_end(s: str, i: int) -> int:
-    """Index after ``0|[1-9][0-9]*`` at s[i:], or -1."""
-    if i >= len(s) or s[i] not in _DIGITS:
-        return -1
-    if s[i] == "0":
-        return i + 1
-    i += 1
-    while i < len(s) and s[i] in _DIGITS:
-        i += 1
-    return i
-
-
-def _is_go_version(v: str) -> bool:
-    """modfile.GoVersionRE: ``[1-9][0-9]*\\.(0|[1-9][0-9]*)(\\.(0|[1-9][0-9]*))?([a-z]+[0-9]+)?``."""
-    i = _number_end(v, 0)
-    if i < 0 or v[0] == "0" or i == len(v) or v[i] != ".":
-        return False
-    i = _number_end(v, i + 1)
-    if i > 0 and i < len(v) and v[i] == ".":
-        i = _number_end(v, i + 1)
-    if i < 0:
-        return False
-    letters = v[i:].rstrip(_DIGITS)
-    if len(letters) == len(v) - i:  # no trailing digits: nothing may follow the numbers
-        return i == len(v)
-    return letters != "" and all("a" <= c <= "z" for c in letters)
-
 
 def _block_verb(code: str) -> str | None:
     """The verb of a block-opening line (``\\s*([a-z]+)\\s*\\(\\s*``), or None."""
@@ -209,7 +179,7 @@ def _fast_summary(data: bytes) -> tuple[str, str | None, list[Module]] | None:
                 return None
             module, seen_module = toks[1], True
         elif verb == "go":
-            if go is not None or len(toks) != 2 or not _is_go_version(toks[1]):
+            if go is not None or len(toks) != 2 or not go_version_ok(toks[1]):
                 return None
             go = toks[1]
         elif verb not in _LAX_IGNORED:
@@ -331,13 +301,11 @@ def _fast_main(data: bytes) -> tuple | None:
                 return None
             module = args[0]
         elif verb == "go":
-            if go is not None or len(args) != 1 or not _is_go_version(args[0]):
+            if go is not None or len(args) != 1 or not go_version_ok(args[0]):
                 return None
             go = args[0]
         elif verb == "toolchain":
-            # modfile ToolchainRE: default|go1([.].*)?
-            if toolchain is not None or len(args) != 1 or not (
-                    args[0] in ("default", "go1") or args[0].startswith("go1.")):
+            if toolchain is not None or len(args) != 1 or not toolchain_ok(args[0]):
                 return None
             toolchain = args[0]
         else:

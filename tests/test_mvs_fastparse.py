@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 
 from gomodlab import modfile
 from gomodlab.errors import ParseError
-from gomodlab.modload import _block_verb, _fast_main, _fast_summary, _is_go_version, parse_summary
+from gomodlab.modfile import go_version_ok
+from gomodlab.modload import _block_verb, _fast_main, _fast_summary, parse_summary
 from gomodlab.mvs import Module
 
 from . import mvs_universes
@@ -106,8 +107,9 @@ def test_random_line_mixes(lines: list[str]) -> None:
     _check(("\n".join(lines) + "\n").encode())
 
 
-# The scanner's hand-written checks stand in for modfile's regular expressions (modload stays
-# clear of re for start-up time); they must accept exactly what the expressions accept.
+# modfile's go-line check and the scanner's block-opening check are written by hand instead of
+# with Go's regular expressions (modload stays clear of re for start-up time); they must accept
+# exactly what the expressions accept.
 GO_VERSION_RE = r"[1-9][0-9]*\.(?:0|[1-9][0-9]*)(?:\.(?:0|[1-9][0-9]*))?(?:[a-z]+[0-9]+)?\Z"
 BLOCK_OPEN_RE = r"\s*([a-z]+)\s*\(\s*\Z"
 
@@ -117,17 +119,17 @@ BLOCK_OPEN_RE = r"\s*([a-z]+)\s*\(\s*\Z"
 def test_go_version_check_is_the_regexp(v: str) -> None:
     import re
 
-    assert _is_go_version(v) == (re.match(GO_VERSION_RE, v) is not None), v
+    assert go_version_ok(v) == (re.match(GO_VERSION_RE, v) is not None), v
 
 
 @pytest.mark.parametrize("v", ["1.21", "1.21.0", "1.21rc1", "1.0", "10.100.1000beta22", "1.21.3rc1"])
 def test_go_versions_accepted(v: str) -> None:
-    assert _is_go_version(v)
+    assert go_version_ok(v)
 
 
 @pytest.mark.parametrize("v", ["", "1", "01.2", "1.01", "1.2.", "1.2.3.4", "1.21rc", "1.21-rc1", "1.21RC1", "v1.21"])
 def test_go_versions_rejected(v: str) -> None:
-    assert not _is_go_version(v)
+    assert not go_version_ok(v)
 
 
 @settings(max_examples=3000, deadline=None)
