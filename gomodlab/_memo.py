@@ -31,6 +31,9 @@ class OutputMemo:
     def __init__(self, directory: str, kind: str, gomod: str, modcache: str) -> None:
         self.key = f"{kind}\0{os.path.realpath(gomod)}\0{os.path.realpath(modcache)}"
         self.gomod = gomod
+        #: The main go.mod as :meth:`lookup` read it: what a later :meth:`store` records, so that a
+        #: go.mod edited while the graph loads is never stored beside output computed before the edit.
+        self.gomod_bytes: bytes | None = None
         self.file = os.path.join(directory, f"out-{kind}-{zlib.crc32(self.key.encode()):08x}.marshal")
 
     @classmethod
@@ -42,8 +45,9 @@ class OutputMemo:
     def lookup(self) -> tuple[str, str] | None:
         """(stdout, stderr) of the stored run if no input changed since, else None."""
         try:
+            self.gomod_bytes = read_bytes(self.gomod)
             data = marshal.loads(read_bytes(self.file))
-            if data[0] != self._FORMAT or data[1] != self.key or data[2] != read_bytes(self.gomod):
+            if data[0] != self._FORMAT or data[1] != self.key or data[2] != self.gomod_bytes:
                 return None
             for path, size, mtime in data[3]:
                 st = os.stat(path)
@@ -53,9 +57,11 @@ class OutputMemo:
         except (OSError, ValueError, EOFError, TypeError, IndexError):
             return None
 
-    def store(self, gomod_bytes: bytes, inputs: Mapping[str, tuple[int, int]], stdout: str, stderr: str) -> None:
-        """Remember a run's output and the inputs it read (atomically; errors are ignored)."""
-        data = (self._FORMAT, self.key, gomod_bytes,
+    def store(self, inputs: Mapping[str, tuple[int, int]], stdout: str, stderr: str) -> None:
+        """Remember a run's output and the inputs it read (atomically; errors are ignored), keyed
+        on the main go.mod :meth:`lookup` read (nothing is stored if it could not read it)."""
+        if self.gomod_bytes is None:
+            return
+        data = (self._FORMAT, self.key, self.gomod_bytes,
                 tuple((p, s, m) for p, (s, m) in inputs.items()), stdout, stderr)
         write_atomic(self.file, marshal.dumps(data))
-

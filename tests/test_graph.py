@@ -302,6 +302,25 @@ def test_summary_cache_file_round_trip(tmp_path: Path) -> None:
     assert modload.SummaryCache(f).get(a, 10, 20) is None
 
 
+def test_output_memo_keeps_the_go_mod_it_was_computed_from(tmp_path: Path) -> None:
+    """A go.mod edited while the graph loads is not stored beside output computed before the edit."""
+    from gomodlab._memo import OutputMemo
+
+    gomod = tmp_path / "go.mod"
+    gomod.write_text("module example.com/m\n")
+    memo = OutputMemo(str(tmp_path / "memo"), "buildlist", str(gomod), str(tmp_path))
+    assert memo.lookup() is None
+    gomod.write_text("module example.com/m\n\nrequire example.com/a v1.0.0\n")
+    memo.store({}, "example.com/m\n", "")
+    assert OutputMemo(str(tmp_path / "memo"), "buildlist", str(gomod), str(tmp_path)).lookup() is None
+    gomod.write_text("module example.com/m\n")
+    assert OutputMemo(str(tmp_path / "memo"), "buildlist", str(gomod), str(tmp_path)).lookup() == ("example.com/m\n", "")
+    missing = OutputMemo(str(tmp_path / "memo2"), "buildlist", str(tmp_path / "none" / "go.mod"), str(tmp_path))
+    assert missing.lookup() is None
+    missing.store({}, "x\n", "")
+    assert not (tmp_path / "memo2").exists()
+
+
 def test_proxy_list_fallback_rules(mg) -> None:
     """GOPROXY ',' falls through only on not-found, '|' on any error (here a loopback HTTP 500)."""
     import http.server

@@ -104,7 +104,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run_upgrade)
 
 
-def _load(args: argparse.Namespace):
+def _load(args: argparse.Namespace, gomod: str | None = None):
+    """The graph the arguments name; ``gomod`` is the main go.mod when the caller found it already."""
     from .._locate import find_main_gomod
     from ..modload import Loader, MainModFile, SummaryCache
     from ..sources import ModCacheSource, ProxySource
@@ -120,7 +121,7 @@ def _load(args: argparse.Namespace):
             raise SourceError(f"{args.graph}: {e.strerror or e}") from None
         return graph_from_text(GraphTextSource(text, "<stdin>" if args.graph == "-" else args.graph))
 
-    main_file = MainModFile.read(find_main_gomod(args.dir))
+    main_file = MainModFile.read(gomod or find_main_gomod(args.dir))
     if args.proxy:
         loader = Loader(main_file, ProxySource(args.proxy))
     else:
@@ -160,10 +161,9 @@ def _text_with_memo(args: argparse.Namespace, kind: str, render) -> int:
     so a hit answers before the graph machinery is even imported.
     """
     from .._locate import default_modcache, find_main_gomod
-    from .._fileio import read_bytes
     from .._memo import OutputMemo
 
-    memo = None
+    memo = gomod = None
     if not args.proxy and not getattr(args, "graph", None):
         gomod = find_main_gomod(args.dir)
         memo = OutputMemo.open(kind, gomod, args.modcache or default_modcache())
@@ -172,12 +172,11 @@ def _text_with_memo(args: argparse.Namespace, kind: str, render) -> int:
             sys.stderr.write(hit[1])
             sys.stdout.write(hit[0])
             return 0
-    mg = _load(args)
+    mg = _load(args, gomod)
     out = "".join(line + "\n" for line in render(mg))
     sys.stdout.write(out)
     if memo is not None and mg.loader is not None:
-        err = "".join(_excluded_messages(mg.loader))
-        memo.store(read_bytes(memo.gomod), mg.loader.inputs, out, err)
+        memo.store(mg.loader.inputs, out, "".join(_excluded_messages(mg.loader)))
     return 0
 
 
