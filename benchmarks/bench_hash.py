@@ -1,4 +1,4 @@
-"""h1: hashing throughput: gomodlab.dirhash vs plain sha256 and vs ``go mod verify``.
+"""h1: hashing throughput: gomodlab.mod.dirhash vs plain sha256 and vs ``go mod verify``.
 
 Builds a module universe (source-like text and incompressible binary files), lets the real go
 command download it into an isolated cache and write go.sum, then times:
@@ -19,8 +19,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-from gomodlab import dirhash, gotool, universe
-from gomodlab.cache import download_dir, extracted_dir
+from gomodlab.mod import dirhash
+from gomodlab.load import gotool
+from gomodlab.lab import universe
+from gomodlab.cache.scan import download_dir, extracted_dir
 
 from benchmarks import best_of
 

@@ -1,4 +1,4 @@
-"""Reading go.mod/go.work files: gomodlab.modfile vs ``go mod edit -json`` / ``-fmt -print``.
+"""Reading go.mod/go.work files: gomodlab.mod.modfile vs ``go mod edit -json`` / ``-fmt -print``.
 
 The files are the shared corpus of real go.mod and go.work files (beside the clone in
 ``shared/data/gomod-corpus``, else the go toolchain's own GOROOT files). Both sides read every
@@ -13,7 +13,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from gomodlab import gotool, modfile
+from gomodlab.load import gotool
+from gomodlab.mod import modfile
 
 from benchmarks import best_of
 

@@ -27,8 +27,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from gomodlab import gotool, universe
-from gomodlab.universe import ModuleSource
+from gomodlab.load import gotool
+from gomodlab.lab import universe
+from gomodlab.lab.universe import ModuleSource
 
 from benchmarks import best_of, gomodlab_command, gomodlab_env
 
@@ -53,8 +54,8 @@ def make_universe(seed: int = 1) -> tuple[list[ModuleSource], str]:
 
 
 def _measure(work: Path, gomod: str, cache: Path, env: dict[str, str]) -> dict[str, float | str | int]:
-    from gomodlab.modload import Loader, MainModFile, SummaryCache
-    from gomodlab.sources import ModCacheSource
+    from gomodlab.load.modload import Loader, MainModFile, SummaryCache
+    from gomodlab.load.sources import ModCacheSource
 
     def in_process(summary_cache: bool) -> int:
         loader = Loader(MainModFile.read(work / "go.mod"), ModCacheSource(cache),

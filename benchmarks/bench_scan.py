@@ -74,7 +74,8 @@ def _files(i: int, scale: float) -> dict[str, bytes]:
 
 def build(top: Path, versions: int = VERSIONS, target: int = TARGET_BYTES) -> tuple[Path, Path, dict[str, str]]:
     """(cache root, main module dir, go env): a proxy, ``go mod download`` into the cache, a main module."""
-    from gomodlab import gotool, universe
+    from gomodlab.load import gotool
+    from gomodlab.lab import universe
 
     mods = []
     # Scaled so that zips + extracted dirs come to about ``target`` bytes for this mix.
@@ -115,8 +116,8 @@ def _rates() -> tuple[float, float]:
 
 
 def main(runs: int = 3) -> None:
-    from gomodlab import cache as gcache
-    from gomodlab import gotool
+    from gomodlab.cache import scan as gcache
+    from gomodlab.load import gotool
 
     with tempfile.TemporaryDirectory(prefix="gomodlab-bench-scan-") as tmp:
         top = Path(tmp)

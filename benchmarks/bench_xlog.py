@@ -15,8 +15,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from gomodlab import gotool, universe, xlog
-from gomodlab.proxyserver import LabProxy
+from gomodlab.load import gotool
+from gomodlab.lab import universe
+from gomodlab.net import xlog
+from gomodlab.net.labproxy import LabProxy
 
 TARGET_LINES = 1_000_000
 TARGET_SECONDS = 5.0

@@ -2,7 +2,7 @@
 
 The building blocks mirror golang.org/x/mod (``semver``, ``modpath``, ``dirhash``) and the go
 command's module cache and proxy protocol (``cache``, ``proxy``); ``gotool`` runs the real go
-command. Submodules load on first use (``gomodlab.semver`` or ``from gomodlab import semver``),
+command. Subpackages load on first use (``gomodlab.mod.semver`` or ``from gomodlab.mod import semver``),
 so ``import gomodlab`` costs almost nothing and never pulls in pandas, NetworkX or matplotlib.
 Errors share one base class, :class:`gomodlab.GomodlabError` (see ``gomodlab.errors``).
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 #: The foundation modules; every other public submodule loads the same lazy way.
-_SUBMODULES = ("cache", "dirhash", "errors", "gotool", "modpath", "proxy", "semver", "universe")
+_SUBMODULES = ("cache", "cli", "diagnose", "errors", "lab", "load", "mod", "net")
 _ERRORS = ("GomodlabError", "ParseError", "SourceError", "CacheError", "GoCommandError")
 
 __all__ = ["__version__", *_ERRORS, *_SUBMODULES]

@@ -14,7 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from gomodlab import gotool, modfile
+from gomodlab.load import gotool
+from gomodlab.mod import modfile
 
 #: Which go command reads which kind of file.
 _EDIT = {"gomod": ("mod", "edit"), "gowork": ("work", "edit")}

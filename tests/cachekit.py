@@ -19,7 +19,9 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from gomodlab import gotool, modpath, universe
+from gomodlab.load import gotool
+from gomodlab.mod import modpath
+from gomodlab.lab import universe
 
 _BUILT: dict[str, "BaseCache"] = {}
 

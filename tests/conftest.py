@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from gomodlab import gotool
+from gomodlab.load import gotool
 
 from . import goracle
 
@@ -46,10 +46,10 @@ def shared_data() -> Path:
 
 @pytest.fixture(scope="session")
 def demo_scenario(tmp_path_factory: pytest.TempPathFactory, go_exe: str):
-    """The built-in demo scenario (gomodlab.demo.build, real go, no report), built once per session.
+    """The built-in demo scenario (gomodlab.lab.demo.build, real go, no report), built once per session.
 
     Shared: tests that change it work on a copy (``cp -a`` of its directory).
     """
-    from gomodlab import demo
+    from gomodlab.lab import demo
 
     return demo.build(tmp_path_factory.mktemp("demo") / "scenario", report=False)

@@ -14,7 +14,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from gomodlab import gotool
+from gomodlab.load import gotool
 
 _XMOD_PACKAGES = ("semver", "module", "internal/lazyregexp", "sumdb/dirhash", "zip", "modfile")
 

@@ -14,7 +14,7 @@ import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gomodlab.universe import ModuleSource
+from gomodlab.lab.universe import ModuleSource
 
 GO_LINES = [None, "1.16", "1.17", "1.18", "1.19", "1.20", "1.21", "1.21.0", "1.22", "1.22.3"]
 V1_VERSIONS = ["v0.9.0", "v1.0.0", "v1.1.0", "v1.2.0-rc.1", "v1.2.0", "v1.10.0", "v1.10.1-0.20240101000000-abcdefabcdef"]

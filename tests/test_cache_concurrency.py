@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from gomodlab import cache, gotool, repair, universe
+from gomodlab.cache import scan as cache, repair
+from gomodlab.load import gotool
+from gomodlab.lab import universe
 
 from . import cachekit as ck
 from .test_cache_scan import A1, BETA, _add, _truncate

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from gomodlab import cache, gotool, hygiene, repair
+from gomodlab.cache import scan as cache, hygiene, repair
+from gomodlab.load import gotool
 
 from . import cachekit as ck
 from .cachekit import vfile, xdir

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gomodlab import cache, hygiene, triage
+from gomodlab.cache import scan as cache, hygiene, triage
 from gomodlab.errors import ParseError
 
 

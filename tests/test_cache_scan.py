@@ -1,4 +1,4 @@
-"""gomodlab.cache.scan on caches filled by the real go command, then damaged in every way go can trip on.
+"""gomodlab.cache.scan.scan on caches filled by the real go command, then damaged in every way go can trip on.
 
 Each scenario damages a copy of the base cache and must produce exactly the expected findings
 (kind, module, version) and none on intact entries; a scan must leave the cache unchanged, byte for
@@ -21,7 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from gomodlab import cache, gotool
+from gomodlab.cache import scan as cache
+from gomodlab.load import gotool
 from gomodlab.errors import CacheError
 
 from . import cachekit as ck
@@ -500,7 +501,7 @@ def test_inventory_frame(copy):
 
 def test_fork_keeping_upstream_module_path_is_not_damage(tmp_path, go_exe):
     """A fork used through ``replace`` whose go.mod still says the upstream path: go accepts it."""
-    from gomodlab import universe
+    from gomodlab.lab import universe
 
     proxy = universe.write_proxy(tmp_path / "proxy", [
         universe.ModuleSource("example.com/orig", "v1.0.0", "module example.com/orig\n", {"o.go": "package orig\n"}),

@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from gomodlab import gotool, triage, universe
+from gomodlab.load import gotool
+from gomodlab.cache import triage
+from gomodlab.lab import universe
 
 from . import cachekit as ck
 from .test_cache_scan import A1, EPS, ZETA, _truncate, _zip_modified

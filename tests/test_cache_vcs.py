@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from gomodlab import cache, repair
+from gomodlab.cache import scan as cache, repair
 
 from . import cachekit as ck
 

@@ -1,4 +1,4 @@
-"""gomodlab.modzip against x/mod/zip.CheckZip and dirhash.HashZip (the oracle), on good and hostile zips."""
+"""gomodlab.mod.modzip against x/mod/zip.CheckZip and dirhash.HashZip (the oracle), on good and hostile zips."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gomodlab import dirhash, modzip, universe
+from gomodlab.mod import dirhash, modzip
+from gomodlab.lab import universe
 
 pytestmark = pytest.mark.go
 

@@ -10,7 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from gomodlab import cache, demo, explain, gotool, modload, postmortem, repair, sources, xlog
+from gomodlab.cache import scan as cache, repair
+from gomodlab.lab import demo, postmortem
+from gomodlab.diagnose import explain
+from gomodlab.load import gotool, modload, sources
+from gomodlab.net import xlog
 
 pytestmark = pytest.mark.go
 

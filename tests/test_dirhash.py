@@ -1,6 +1,6 @@
-"""gomodlab.dirhash against the real go command and against x/mod/sumdb/dirhash (the oracle).
+"""gomodlab.mod.dirhash against the real go command and against x/mod/sumdb/dirhash (the oracle).
 
-The go side: a file:// GOPROXY built with gomodlab.universe, ``go mod download -json`` into an
+The go side: a file:// GOPROXY built with gomodlab.lab.universe, ``go mod download -json`` into an
 isolated module cache, ``go get`` in scratch modules for go.sum. Every h1: we compute for the
 cached zips, the (read-only) extracted directories and the .mod files must equal go's.
 """
@@ -17,9 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from gomodlab import dirhash, gotool, modpath, universe
-from gomodlab.dirhash import HashError
-from gomodlab.universe import ModuleSource, gomod_text
+from gomodlab.mod import dirhash, modpath
+from gomodlab.load import gotool
+from gomodlab.lab import universe
+from gomodlab.mod.dirhash import HashError
+from gomodlab.lab.universe import ModuleSource, gomod_text
 
 # ---------------------------------------------------------------------------------------------
 # Hand-written vectors (go-module-system.md §7, verified with go there)
@@ -135,8 +137,8 @@ def test_download_records_cover_every_module(go_cache):
 def test_hashes_match_go(go_cache, i):
     m, rec = MODULES[i], go_cache["records"][i]
     zip_path, dir_path = Path(rec["Zip"]), Path(rec["Dir"])
-    # The cache layout is the escaped one, and gomodlab.cache agrees with go on where things are.
-    from gomodlab import cache
+    # The cache layout is the escaped one, and gomodlab.cache.scan agrees with go on where things are.
+    from gomodlab.cache import scan as cache
 
     root = go_cache["root"]
     assert zip_path.parent == cache.download_dir(root, m.path)

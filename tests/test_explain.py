@@ -1,4 +1,4 @@
-"""gomodlab.explain on 57 outputs users pasted in public issues (shared/data/go-errors), the CLI,
+"""gomodlab.diagnose.explain on 57 outputs users pasted in public issues (shared/data/go-errors), the CLI,
 and robustness on arbitrary text."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gomodlab.explain import CATEGORIES, Diagnosis, explain
+from gomodlab.diagnose.explain import CATEGORIES, Diagnosis, explain
 
 from .conftest import SHARED_DATA
 

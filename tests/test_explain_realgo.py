@@ -1,7 +1,7 @@
 """Real failures of the real go command, each diagnosed with the right category and module@version.
 
 Every scenario runs go in an isolated environment against a module universe written as a local
-GOPROXY directory (gomodlab.universe), served as file:// or from a loopback http.server when the
+GOPROXY directory (gomodlab.lab.universe), served as file:// or from a loopback http.server when the
 failure is an HTTP one (404, 403, 502, TLS, a closed port). The VCS scenario needs no network
 either: the module path ends in ``.git`` (vcs/vcs.go then knows the repository without a
 ``?go-get=1`` lookup), GOPROXY=direct, and a scratch ~/.gitconfig rewrites its https:// URL to a
@@ -25,8 +25,9 @@ from pathlib import Path
 
 import pytest
 
-from gomodlab import gotool, universe
-from gomodlab.explain import Diagnosis, explain
+from gomodlab.load import gotool
+from gomodlab.lab import universe
+from gomodlab.diagnose.explain import Diagnosis, explain
 
 pytestmark = pytest.mark.go
 

@@ -1,4 +1,4 @@
-"""gomodlab.explain on messages written from the go source's templates, not from pasted issues.
+"""gomodlab.diagnose.explain on messages written from the go source's templates, not from pasted issues.
 
 Each case is one message shape the go command (or git, ssh, the OS through it) prints, filled with
 made-up modules; every case is then run through the disguises real logs wear: docker buildkit and
@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from gomodlab.explain import CATEGORIES, TEMPLATES, explain
+from gomodlab.diagnose.explain import CATEGORIES, TEMPLATES, explain
 
 H = "0123456789abcdef" * 4  # a cache/vcs directory name (sha256 hex)
 

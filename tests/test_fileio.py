@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from gomodlab._fileio import read_bytes, write_atomic
+from gomodlab.load._fileio import read_bytes, write_atomic
 
 
 @pytest.mark.parametrize("size", [0, 1, 65535, 65536, 65537, 300_000])

@@ -6,7 +6,7 @@ import json
 import subprocess
 import sys
 
-from gomodlab import gotool
+from gomodlab.load import gotool
 
 
 def test_find_go_resolves_real_binary(go_exe):

@@ -10,12 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from gomodlab import graph as gg
-from gomodlab import modload, mvs, universe
+from gomodlab.load import graph as gg
+from gomodlab.load import modload, mvs
+from gomodlab.lab import universe
 from gomodlab.cli import main as cli_main
-from gomodlab.mvs import MapReqs, Module
-from gomodlab.sources import ModCacheSource, ProxySource
-from gomodlab.universe import ModuleSource, gomod_text
+from gomodlab.load.mvs import MapReqs, Module
+from gomodlab.load.sources import ModCacheSource, ProxySource
+from gomodlab.lab.universe import ModuleSource, gomod_text
 
 P = "example.com/g"
 
@@ -304,7 +305,7 @@ def test_summary_cache_file_round_trip(tmp_path: Path) -> None:
 
 def test_output_memo_keeps_the_go_mod_it_was_computed_from(tmp_path: Path) -> None:
     """A go.mod edited while the graph loads is not stored beside output computed before the edit."""
-    from gomodlab._memo import OutputMemo
+    from gomodlab.load.output_memo import OutputMemo
 
     gomod = tmp_path / "go.mod"
     gomod.write_text("module example.com/m\n")

@@ -10,9 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from gomodlab import dirhash, gotool, universe
+from gomodlab.mod import dirhash
+from gomodlab.load import gotool
+from gomodlab.lab import universe
 from gomodlab.cli import main
-from gomodlab.universe import ModuleSource, gomod_text
+from gomodlab.lab.universe import ModuleSource, gomod_text
 
 REPO = Path(__file__).resolve().parent.parent
 MODULES = [

@@ -1,4 +1,4 @@
-"""gomodlab.modfile: records, errors and go's -fmt quirks, with hand-written expectations.
+"""gomodlab.mod.modfile: records, errors and go's -fmt quirks, with hand-written expectations.
 
 The exhaustive comparisons with the real go command are in test_modfile_corpus.py,
 test_modfile_goroot.py, test_modfile_generated.py, test_modfile_gocmd.py and
@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from gomodlab import modfile
+from gomodlab.mod import modfile
 from gomodlab.errors import GomodlabError, ParseError
-from gomodlab.modfile import (Exclude, GoModSyntaxError, Godebug, Ignore, Module, Replace, Require,
+from gomodlab.mod.modfile import (Exclude, GoModSyntaxError, Godebug, Ignore, Module, Replace, Require,
                               Retract, Tool, Use)
 
 from ._modfile_gorun import go_env, mismatches, run_go_edit

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from gomodlab import modfile
+from gomodlab.mod import modfile
 
 from .conftest import SHARED_DATA
 

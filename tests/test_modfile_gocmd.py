@@ -4,7 +4,7 @@
 with ``modfile.ParseLax`` — visible in ``go mod graph``: its requirement and ``go@`` edges, or
 ``go: dep@v: parsing go.mod: ...`` errors. go.sum is read by any command that checks a sum;
 ``go list -m all`` reports ``malformed go.sum`` for a line without three fields. Both run
-against a local file:// GOPROXY built with gomodlab.universe; no network.
+against a local file:// GOPROXY built with gomodlab.lab.universe; no network.
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from gomodlab import gotool, modfile
-from gomodlab.universe import ModuleSource, file_proxy_url, write_proxy
+from gomodlab.load import gotool
+from gomodlab.mod import modfile
+from gomodlab.lab.universe import ModuleSource, file_proxy_url, write_proxy
 
 DEP = "example.com/dep"
 

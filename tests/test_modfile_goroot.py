@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from gomodlab import modfile
+from gomodlab.mod import modfile
 
 from . import goracle
 from ._modfile_gorun import go_env, mismatches, run_go_edit

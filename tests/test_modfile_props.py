@@ -18,7 +18,7 @@ from datetime import timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gomodlab import modfile
+from gomodlab.mod import modfile
 
 SETTINGS = settings(max_examples=300, deadline=timedelta(seconds=2),
                     suppress_health_check=[HealthCheck.too_slow])

@@ -2,7 +2,7 @@
 
 modfile decides whether a path must be quoted with ``unicode.IsPrint`` and quotes it with
 ``strconv.Quote``; the lexer's identifier characters are the same set. gomodlab extends Python's
-older ``unicodedata`` with go's newer characters (:mod:`gomodlab._gounicode`). One go.mod with a
+older ``unicodedata`` with go's newer characters (:mod:`gomodlab.mod._gounicode`). One go.mod with a
 require line per code point on both sides of every boundary of that set, plus a seeded sample,
 goes through ``go mod edit -fmt -print`` and ``-json``: each path comes out bare or quoted (and
 escaped) exactly as go prints it, and sorted in go's byte order.
@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from gomodlab import modfile
-from gomodlab._gostr import quote
-from gomodlab._modfile_syntax import Source, SyntaxFailure, parse_syntax
-from gomodlab._modfile_text import fields, is_print_rune, trim_space
+from gomodlab.mod import modfile
+from gomodlab.mod._gostr import quote
+from gomodlab.mod._modfile_syntax import Source, SyntaxFailure, parse_syntax
+from gomodlab.mod._modfile_text import fields, is_print_rune, trim_space
 
 from ._modfile_gorun import go_env, mismatches, run_go_edit
 

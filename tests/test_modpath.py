@@ -1,4 +1,4 @@
-"""gomodlab.modpath (and the Go quoting it prints with) against x/mod/module, through the oracle.
+"""gomodlab.mod.modpath (and the Go quoting it prints with) against x/mod/module, through the oracle.
 
 Every message is compared as exact text: ``malformed module path "…": …`` is what users grep for.
 """
@@ -11,9 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gomodlab import _gounicode, modpath
-from gomodlab._gostr import quote, quote_rune
-from gomodlab.modpath import InvalidPath
+from gomodlab.mod import _gounicode, modpath
+from gomodlab.mod._gostr import quote, quote_rune
+from gomodlab.mod.modpath import InvalidPath
 
 ORACLE_SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

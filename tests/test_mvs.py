@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from gomodlab import mvs
-from gomodlab.mvs import MapReqs, Module
+from gomodlab.load import mvs
+from gomodlab.load.mvs import MapReqs, Module
 
 SCENARIOS = Path(__file__).parent / "data" / "mvs_scenarios.txt"
 

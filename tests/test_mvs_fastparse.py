@@ -1,4 +1,4 @@
-"""The go.mod fast paths of modload agree with gomodlab.modfile whenever they accept a file.
+"""The go.mod fast paths of modload agree with gomodlab.mod.modfile whenever they accept a file.
 
 modload reads plain go.mod files with a small scanner (speed matters for thousands of module
 cache files) and hands everything else to the full parser. Whenever the scanner accepts a file,
@@ -15,11 +15,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gomodlab import modfile
+from gomodlab.mod import modfile
 from gomodlab.errors import ParseError
-from gomodlab.modfile import go_version_ok
-from gomodlab.modload import _block_verb, _fast_main, _fast_summary, parse_summary
-from gomodlab.mvs import Module
+from gomodlab.mod.modfile import go_version_ok
+from gomodlab.load.modload import _block_verb, _fast_main, _fast_summary, parse_summary
+from gomodlab.load.mvs import Module
 
 from . import mvs_universes
 

@@ -16,11 +16,12 @@ from pathlib import Path
 
 import pytest
 
-from gomodlab import gotool, universe
+from gomodlab.load import gotool
+from gomodlab.lab import universe
 from gomodlab.errors import GoCommandError, GomodlabError
-from gomodlab.modget import plan_get
-from gomodlab.modload import cmp_version, load
-from gomodlab.sources import ProxySource
+from gomodlab.load.get import plan_get
+from gomodlab.load.modload import cmp_version, load
+from gomodlab.load.sources import ProxySource
 
 from . import mvs_universes
 

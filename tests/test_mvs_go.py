@@ -21,11 +21,12 @@ from pathlib import Path
 
 import pytest
 
-from gomodlab import gotool, universe
+from gomodlab.load import gotool
+from gomodlab.lab import universe
 from gomodlab.cli import main as cli_main
-from gomodlab.modload import graph_from_text, load
-from gomodlab.sources import ModCacheSource, ProxySource
-from gomodlab.universe import ModuleSource, gomod_text
+from gomodlab.load.modload import graph_from_text, load
+from gomodlab.load.sources import ModCacheSource, ProxySource
+from gomodlab.lab.universe import ModuleSource, gomod_text
 
 from . import mvs_universes
 
@@ -294,7 +295,7 @@ def _blog_path(letter: str) -> str:
 
 
 def _blog_modules() -> tuple[list[ModuleSource], dict[str, list[tuple[str, str]]]]:
-    from gomodlab.mvs import MapReqs
+    from gomodlab.load.mvs import MapReqs
 
     reqs = MapReqs.parse(BLOG)
     mods, mains = [], {}
@@ -314,7 +315,7 @@ def _blog_list(tokens: str) -> str:
 
 
 def test_blog_article_with_go(tmp_path: Path, go_exe: str) -> None:
-    from gomodlab.modget import plan_get
+    from gomodlab.load.get import plan_get
 
     mods, mains = _blog_modules()
     url = universe.file_proxy_url(universe.write_proxy(tmp_path / "proxy", mods))

@@ -12,10 +12,11 @@ from contextlib import redirect_stdout
 import numpy as np
 import pytest
 
-from gomodlab import netmodel, proxy, xlog
+from gomodlab.net import faultmodel as netmodel, xlog
+from gomodlab.load import proxy
 from gomodlab.cli import main as cli_main
 from gomodlab.errors import ParseError
-from gomodlab.netmodel import FaultModel, LatencyModel
+from gomodlab.net.faultmodel import FaultModel, LatencyModel
 
 A, B, C = "http://a.test", "http://b.test", "http://c.test"
 
@@ -81,7 +82,7 @@ BEHAVIOURS = {
 
 
 def _client_walk(goproxy: str, behaviour: dict[str, str]):
-    """What gomodlab.proxy's client (go's TryProxies rules) does with proxies behaving so."""
+    """What gomodlab.load.proxy's client (go's TryProxies rules) does with proxies behaving so."""
     def fetcher(url: str) -> bytes:
         kind = behaviour[url.split("/example.com/")[0]]
         if kind == "ok":
@@ -103,7 +104,7 @@ def _client_walk(goproxy: str, behaviour: dict[str, str]):
 
 @pytest.mark.parametrize("seps", ["", ",", "|", ",,", ",|", "|,", "||"])
 def test_simulate_follows_the_same_rules_as_the_go_client(seps):
-    """Every deterministic behaviour combination: the model and gomodlab.proxy (go's rules) agree."""
+    """Every deterministic behaviour combination: the model and gomodlab.load.proxy (go's rules) agree."""
     urls = [A, B, C][:len(seps) + 1]
     for kinds in itertools.product(BEHAVIOURS, repeat=len(urls)):
         for tail in ("", ",off"):

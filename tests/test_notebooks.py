@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from gomodlab import report
+from gomodlab.lab import report
 
 pytestmark = [pytest.mark.go, pytest.mark.slow]
 

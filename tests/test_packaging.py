@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import importlib
 import os
 import re
 import subprocess
@@ -55,8 +56,8 @@ def _imported_after(code: str) -> dict:
 
 def test_light_imports():
     assert _imported_after("import gomodlab")["heavy"] == []
-    assert _imported_after("import gomodlab.semver, gomodlab.modpath, gomodlab.dirhash, gomodlab.cli\n"
-                           "from gomodlab import semver, modpath, dirhash, gotool, cache, universe, errors")["heavy"] == []
+    assert _imported_after("import gomodlab.mod.semver, gomodlab.mod.modpath, gomodlab.mod.dirhash, gomodlab.cli\n"
+                           "from gomodlab.mod import semver, modpath, dirhash\nfrom gomodlab.load import gotool\nfrom gomodlab.cache import scan\nfrom gomodlab.lab import universe\nfrom gomodlab import errors")["heavy"] == []
 
 
 def test_hash_command_stays_light(tmp_path):
@@ -76,19 +77,19 @@ def test_package_surface(pyproject):
     assert pyproject["project"]["dynamic"] == ["version"]
     assert pyproject["tool"]["hatch"]["version"]["path"] == "gomodlab/__init__.py"
     assert set(gomodlab.__all__) == {"__version__", "GomodlabError", "ParseError", "SourceError", "CacheError",
-                                     "GoCommandError", "cache", "dirhash", "errors", "gotool", "modpath", "proxy",
-                                     "semver", "universe"}
+                                     "GoCommandError", "cache", "cli", "diagnose", "errors", "lab", "load", "mod",
+                                     "net"}
     for name in gomodlab.__all__:
         assert getattr(gomodlab, name) is not None
-    from gomodlab import semver
+    from gomodlab.mod import semver
     from gomodlab.errors import GomodlabError
 
-    assert gomodlab.semver is semver and gomodlab.GomodlabError is GomodlabError
+    assert gomodlab.mod.semver is semver and gomodlab.GomodlabError is GomodlabError
     assert set(gomodlab.__all__) <= set(dir(gomodlab))
     with pytest.raises(AttributeError):
         gomodlab.no_such_module  # noqa: B018
     for module in ("semver", "modpath", "dirhash"):
-        mod = getattr(gomodlab, module)
+        mod = importlib.import_module(f"gomodlab.mod.{module}")
         assert all(hasattr(mod, name) for name in mod.__all__), module
 
 

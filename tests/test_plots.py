@@ -1,4 +1,4 @@
-"""Figures of gomodlab.plots: each returns a Figure holding the artists its data calls for."""
+"""Figures of gomodlab.lab.plots: each returns a Figure holding the artists its data calls for."""
 
 from __future__ import annotations
 
@@ -11,7 +11,10 @@ import pytest
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
-from gomodlab import cache, demo, graph, hygiene, modload, netmodel, plots, sources, xlog
+from gomodlab.cache import scan as cache, hygiene
+from gomodlab.lab import demo, plots
+from gomodlab.load import graph, modload, sources
+from gomodlab.net import faultmodel as netmodel, xlog
 
 
 @pytest.fixture(scope="module")

@@ -17,10 +17,12 @@ from pathlib import Path
 
 import pytest
 
-from gomodlab import proxy, universe, xlog
+from gomodlab.load import proxy
+from gomodlab.lab import universe
+from gomodlab.net import xlog
 from gomodlab.errors import SourceError
-from gomodlab.netmodel import FaultModel, LatencyModel
-from gomodlab.proxyserver import LabProxy
+from gomodlab.net.faultmodel import FaultModel, LatencyModel
+from gomodlab.net.labproxy import LabProxy
 
 MODULES = [
     universe.ModuleSource("example.com/a", "v1.0.0", universe.gomod_text("example.com/a"), {"a.go": "package a\n"}),

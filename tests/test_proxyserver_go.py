@@ -12,9 +12,11 @@ from collections import Counter
 import pandas as pd
 import pytest
 
-from gomodlab import gotool, netmodel, universe, xlog
-from gomodlab.netmodel import FaultModel, LatencyModel
-from gomodlab.proxyserver import LabProxy
+from gomodlab.load import gotool
+from gomodlab.net import faultmodel as netmodel, xlog
+from gomodlab.lab import universe
+from gomodlab.net.faultmodel import FaultModel, LatencyModel
+from gomodlab.net.labproxy import LabProxy
 
 pytestmark = [pytest.mark.go, pytest.mark.slow]
 

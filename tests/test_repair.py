@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from gomodlab import cache, gotool, repair
+from gomodlab.cache import scan as cache, repair
+from gomodlab.load import gotool
 from gomodlab.errors import CacheError
 
 from . import cachekit as ck

@@ -1,4 +1,4 @@
-"""gomodlab.semver against x/mod/semver and module/pseudo.go (the oracle) and the real go command.
+"""gomodlab.mod.semver against x/mod/semver and module/pseudo.go (the oracle) and the real go command.
 
 Hand-written tables pin the well-known rules; hypothesis batches (valid-shaped versions and
 garbage) are sent to the oracle, one request per batch; ``go list -m -versions`` over a file://
@@ -15,8 +15,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gomodlab import gotool, semver, universe
-from gomodlab.semver import InvalidVersion
+from gomodlab.load import gotool
+from gomodlab.mod import semver
+from gomodlab.lab import universe
+from gomodlab.mod.semver import InvalidVersion
 
 ORACLE_SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -404,7 +406,7 @@ def _go_list_versions(list_text: str) -> list[str]:
 
 @pytest.mark.go
 def test_go_list_versions_order(tmp_path: Path, go_exe):
-    from gomodlab import modpath
+    from gomodlab.mod import modpath
 
     sources = []
     for path, (served, _) in LIST_MODULES.items():

@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from gomodlab import gotool, universe
+from gomodlab.load import gotool
+from gomodlab.lab import universe
 from gomodlab.cli import main as cli_main
-from gomodlab.tidy import REASONS, explain_tidy, go_imports
-from gomodlab.universe import ModuleSource, gomod_text
+from gomodlab.load.tidy import REASONS, explain_tidy, go_imports
+from gomodlab.lab.universe import ModuleSource, gomod_text
 
 pytestmark = pytest.mark.go
 
@@ -212,7 +213,7 @@ def test_unpruned_module(tmp_path: Path, go_exe: str) -> None:
 
 def test_scratch_env_defaults_to_gos_module_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Without --modcache or --proxy, tidy-explain serves go's own GOMODCACHE as a file:// proxy."""
-    from gomodlab.tidy import _go_env
+    from gomodlab.load.tidy import _go_env
 
     monkeypatch.setenv("GOMODCACHE", str(tmp_path / "gomodcache"))
     env = _go_env(tmp_path / "scratch", None, None)

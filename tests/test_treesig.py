@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from gomodlab import _treesig
-from gomodlab._treesig import tree_matches, tree_unchanged, walk_tree
+from gomodlab.cache import _stat_signature as _treesig
+from gomodlab.cache._stat_signature import tree_matches, tree_unchanged, walk_tree
 
 
 @pytest.fixture
@@ -62,7 +62,7 @@ def test_symlink_is_an_error_not_followed(tmp_path: Path):
 
 
 def test_snapshot_parallel_equals_serial_and_reports_the_newest_ctime(big_tree: Path):
-    from gomodlab._treesig import snapshot
+    from gomodlab.cache._stat_signature import snapshot
 
     serial, newest = snapshot(str(big_tree))
     parallel, newest2 = snapshot(str(big_tree), parallel=True)

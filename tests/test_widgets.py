@@ -8,8 +8,9 @@ import sys
 
 import pytest
 
-from gomodlab import demo, graph, postmortem, sources
-from gomodlab.widgets import CacheDoctor, MVSExplorer, ProxyWhatIf
+from gomodlab.lab import demo, postmortem
+from gomodlab.load import graph, sources
+from gomodlab.lab.widgets import CacheDoctor, MVSExplorer, ProxyWhatIf
 
 
 @pytest.fixture(scope="module")
@@ -108,6 +109,6 @@ def test_proxy_what_if_separator_and_sliders():
 
 def test_widgets_without_ipywidgets_say_which_extra(monkeypatch):
     monkeypatch.setitem(sys.modules, "ipywidgets", None)
-    monkeypatch.delitem(sys.modules, "gomodlab.widgets", raising=False)
+    monkeypatch.delitem(sys.modules, "gomodlab.lab.widgets", raising=False)
     with pytest.raises(ImportError, match=r"pip install 'gomodlab\[lab\]'"):
-        importlib.import_module("gomodlab.widgets")
+        importlib.import_module("gomodlab.lab.widgets")

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gomodlab import xlog
+from gomodlab.net import xlog
 from gomodlab.cli import main as cli_main
 from gomodlab.errors import SourceError
 

@@ -11,7 +11,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from gomodlab import gotool, xlog
+from gomodlab.load import gotool
+from gomodlab.net import xlog
 
 pytestmark = [pytest.mark.go]
 

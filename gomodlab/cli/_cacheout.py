@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
 
-from .._units import human_bytes
+from ..lab.formatting import human_bytes
 
 __all__ = ["human_bytes", "print_table", "print_records", "note"]
 

@@ -1,6 +1,6 @@
 """``gomodlab demo``: build the built-in scenario with the real go command and write its post-mortem.
 
-What ``make demo`` runs. See :mod:`gomodlab.demo` for what is built; this module only prints.
+What ``make demo`` runs. See :mod:`gomodlab.lab.demo` for what is built; this module only prints.
 Exit status: 0 the report was written and its notebook ran, 1 the notebook failed (the page is
 still written, with a red banner), 2 an error (go or git missing, a step of the scenario failed).
 """
@@ -40,7 +40,7 @@ def _rel(path: Path) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .. import demo
+    from ..lab import demo
     from ._cacheout import human_bytes
 
     def step(text: str) -> None:

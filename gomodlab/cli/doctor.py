@@ -13,7 +13,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .. import gotool
+    from ..load import gotool
 
     exe = gotool.find_go()
     version = gotool.go_version()

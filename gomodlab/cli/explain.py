@@ -51,7 +51,7 @@ def _table(diagnoses: list) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .. import explain
+    from ..diagnose import explain
 
     diagnoses = explain.explain(_read(args.file))
     if args.format == "json":

@@ -95,7 +95,7 @@ def print_applied(res, fmt: str) -> None:  # noqa: ANN001 - repair.ApplyResult
 
 
 def run(args: argparse.Namespace) -> int:
-    from .. import repair
+    from ..cache import repair
     from ._cacheout import note
 
     if args.restore:
@@ -108,7 +108,7 @@ def run(args: argparse.Namespace) -> int:
         return 1 if r.skipped else 0
     if args.apply:
         # Finish a crashed apply before looking at the cache, so the scan sees its complete result.
-        from .. import cache
+        from ..cache import scan as cache
 
         root = os.path.realpath(args.cache or cache.default_cache_root())
         base = args.quarantine or repair.default_quarantine_base(root)

@@ -19,14 +19,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .. import dirhash
+    from ..mod import dirhash
 
     path = args.path
     if os.path.isdir(path):
         if args.module:
             prefix = args.module
         else:
-            from ..cache import module_of_extracted_dir
+            from ..cache.scan import module_of_extracted_dir
             from ..errors import CacheError
 
             try:

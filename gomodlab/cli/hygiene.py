@@ -40,7 +40,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _report(args: argparse.Namespace):  # noqa: ANN202
-    from .. import cache, hygiene
+    from ..cache import scan as cache, hygiene
 
     result = cache.scan(args.cache, index=True, verify=False, progress=False if args.no_progress else None)
     return result, hygiene.report(result, gosum=args.gosum, build_lists=args.build_list)
@@ -81,7 +81,7 @@ def run_hygiene(args: argparse.Namespace) -> int:
 
 
 def run_trim(args: argparse.Namespace) -> int:
-    from .. import hygiene, repair
+    from ..cache import hygiene, repair
     from .fix import print_applied, print_plan
 
     result, rep = _report(args)

@@ -42,7 +42,7 @@ def _jsonable(v: Any) -> Any:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .. import xlog
+    from ..net import xlog
 
     if args.file == "-":
         text = sys.stdin.buffer.read()
@@ -90,7 +90,7 @@ def _table(df: Any) -> None:
 
 
 def _summary(df: Any, fmt: str) -> int:
-    from .. import xlog
+    from ..net import xlog
 
     lat = xlog.latency_summary(df).reset_index()
     fb = xlog.fallback_summary(df)

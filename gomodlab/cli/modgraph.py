@@ -106,14 +106,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _load(args: argparse.Namespace, gomod: str | None = None):
     """The graph the arguments name; ``gomod`` is the main go.mod when the caller found it already."""
-    from .._locate import find_main_gomod
-    from ..modload import Loader, MainModFile, SummaryCache
-    from ..sources import ModCacheSource, ProxySource
+    from ..load.locate import find_main_gomod
+    from ..load.modload import Loader, MainModFile, SummaryCache
+    from ..load.sources import ModCacheSource, ProxySource
 
     if getattr(args, "graph", None):
         from ..errors import SourceError
-        from ..modload import graph_from_text
-        from ..sources import GraphTextSource
+        from ..load.modload import graph_from_text
+        from ..load.sources import GraphTextSource
 
         try:
             text = sys.stdin.read() if args.graph == "-" else open(args.graph, encoding="utf-8").read()
@@ -157,11 +157,11 @@ def _text_with_memo(args: argparse.Namespace, kind: str, render) -> int:
     """Print ``render(graph)`` (text lines), reusing the stored output while no input changed.
 
     Only for a module cache: the output is a function of the main go.mod and the go.mod files
-    read, all of which the memo checks (gomodlab._memo). The memo module needs no heavy imports,
+    read, all of which the memo checks (gomodlab.load.output_memo). The memo module needs no heavy imports,
     so a hit answers before the graph machinery is even imported.
     """
-    from .._locate import default_modcache, find_main_gomod
-    from .._memo import OutputMemo
+    from ..load.locate import default_modcache, find_main_gomod
+    from ..load.output_memo import OutputMemo
 
     memo = gomod = None
     if not args.proxy and not getattr(args, "graph", None):
@@ -191,7 +191,7 @@ def run_buildlist(args: argparse.Namespace) -> int:
     mg = _load(args)
     # go list -m -json all's fields that gomodlab knows (modinfo.ModulePublic): a main module
     # without a go line shows the go version -mod=mod writes into it (the local toolchain's).
-    from ..modget import LOCAL_GO_VERSION
+    from ..load.get import LOCAL_GO_VERSION
 
     out = []
     for m in mg.build_list():
@@ -233,7 +233,7 @@ def run_modgraph(args: argparse.Namespace) -> int:
 
 
 def run_why(args: argparse.Namespace) -> int:
-    from .. import graph as gg
+    from ..load import graph as gg
 
     mg = _load(args)
     target = args.module
@@ -246,7 +246,7 @@ def run_why(args: argparse.Namespace) -> int:
 
 
 def run_upgrade(args: argparse.Namespace) -> int:
-    from ..modget import plan_get
+    from ..load.get import plan_get
 
     path, at, version = args.target.partition("@")
     if not at or not version:

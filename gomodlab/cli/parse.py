@@ -61,7 +61,7 @@ def _same_file(a: str, b: str) -> bool:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .. import modfile
+    from ..mod import modfile
 
     path: str = args.file
     kind = args.kind or kind_of(path)

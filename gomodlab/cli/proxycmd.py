@@ -54,7 +54,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _model_from_args(args: argparse.Namespace):
-    from ..netmodel import FaultModel, parse_errors, parse_latency
+    from ..net.faultmodel import FaultModel, parse_errors, parse_latency
 
     try:
         return FaultModel(parse_latency(args.latency), parse_errors(args.errors), args.stall_rate, args.stall_s,
@@ -66,7 +66,7 @@ def _model_from_args(args: argparse.Namespace):
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    from ..proxyserver import LabProxy
+    from ..net.labproxy import LabProxy
 
     model = _model_from_args(args)
     log = sys.stdout if args.access_log == "-" else args.access_log
@@ -84,7 +84,7 @@ def run_serve(args: argparse.Namespace) -> int:
 
 
 def run_simulate(args: argparse.Namespace) -> int:
-    from .. import netmodel, xlog
+    from ..net import faultmodel as netmodel, xlog
 
     models = {}
     for item in args.model:
@@ -134,7 +134,7 @@ def run_simulate(args: argparse.Namespace) -> int:
 
 def _entry_url(name: str) -> str:
     """The model key for an entry as the GOPROXY parser normalises it (``host/x`` → ``https://host/x``)."""
-    from .. import proxy
+    from ..load import proxy
 
     if name in ("direct", "off"):
         return name

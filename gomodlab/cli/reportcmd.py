@@ -60,7 +60,7 @@ def parse_param(item: str) -> tuple[str, object]:
 
 def notebook_path(name: str) -> Path:
     """A kit notebook by name (``postmortem``), or a path to a notebook file."""
-    from ..report import NOTEBOOK_DIR, ReportError
+    from ..lab.report import NOTEBOOK_DIR, ReportError
 
     candidate = Path(name)
     if candidate.suffix == ".ipynb" or os.sep in name:
@@ -75,7 +75,7 @@ def notebook_path(name: str) -> Path:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .. import report
+    from ..lab import report
 
     nb = notebook_path(args.notebook)
     params: dict[str, object] = dict(parse_param(item) for item in args.param)

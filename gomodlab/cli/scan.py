@@ -35,7 +35,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def scan_from_args(args: argparse.Namespace):  # noqa: ANN201 - returns cache.ScanResult
     """Run the scan the shared options describe (also used by ``gomodlab fix``)."""
-    from .. import cache
+    from ..cache import scan as cache
 
     index: bool | str = False if args.no_index else (args.index or True)
     return cache.scan(args.cache, gosum=args.gosum or None, jobs=args.jobs, index=index,
@@ -55,8 +55,8 @@ def _memo(args: argparse.Namespace):  # noqa: ANN202 - _scanmemo.ScanMemo | None
     """The output memo for this scan, or None when the answer must be computed afresh."""
     if args.no_index or args.inventory:
         return None
-    from .._locate import default_modcache
-    from .._scanmemo import ScanMemo
+    from ..load.locate import default_modcache
+    from ..cache.scan_memo import ScanMemo
 
     root = os.path.realpath(args.cache or default_modcache())
     if not os.path.isdir(root):

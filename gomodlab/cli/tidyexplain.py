@@ -23,7 +23,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..tidy import explain_tidy
+    from ..load.tidy import explain_tidy
 
     ex = explain_tidy(args.dir, modcache=args.modcache, proxy=args.proxy)
     changes = [c for c in ex.changes if args.sums or c.file == "go.mod"]

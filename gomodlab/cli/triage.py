@@ -30,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
     import json
     from dataclasses import asdict
 
-    from .. import cache, triage
+    from ..cache import scan as cache, triage
     from ..errors import GomodlabError
 
     mismatches: list[triage.Mismatch] = []

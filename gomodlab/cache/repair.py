@@ -1,0 +1,858 @@
+"""Evict damaged (or unwanted) module cache entries into a quarantine, and put them back.
+
+Instead of ``go clean -modcache`` (everything gone, evidence included), :func:`plan_repair` picks
+exactly the files and directories behind each finding of a :func:`gomodlab.cache.scan.scan`, and
+:func:`apply` moves them into a *quarantine session* outside the cache::
+
+    <quarantine base>/<UTC time>-<pid>/          one session per apply (default base: <cache>.quarantine)
+        journal.jsonl                            every step, written and fsync'ed before it is made
+        manifest.json                            what was moved from where, and why (derived)
+        cache/download/<esc>/@v/<ev>.zip ...     the moved entries, at their cache-relative paths
+        <esc>@<ev>/ ...
+
+Rules that make this safe:
+
+* **go's lock**: each version is handled under ``<ev>.lock`` (``cache/vcs/<hash>.lock`` for a VCS
+  checkout), taken exactly as go takes it (:class:`gomodlab.mod.lockedfile.Mutex`), and re-checked
+  under the lock before anything moves; a version a running go holds past the timeout is skipped.
+* **moves are renames** on one file system (the quarantine must be on the cache's device), so a
+  file is always wholly in the cache or wholly in the quarantine.
+* **journal before move**: the intent (source, destination, the modes of every directory that
+  will be made writable) is fsync'ed before the rename; a completion record follows it. After a
+  crash, :func:`restore` rolls every started move back (exact bytes and modes), and a re-run of
+  :func:`apply` rolls the interrupted session forward to the complete fix.
+* **read-only bits** (go's extracted trees are ``0555``) are cleared only on what is moved, so the
+  quarantine can be deleted with plain ``rm -r``; the original modes are journaled and restored.
+* nothing is ever deleted; lock files stay where they are (go never removes them either: another
+  process may be waiting on one). A lock file that had to be created, as go would create it, is
+  journaled (``lock-created``) and stays after a restore: an empty file, not part of any entry.
+
+The plan is a model (:class:`Plan`, :meth:`Plan.frame` for a DataFrame); apply/restore return
+result records; none of them print.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import signal
+import stat
+import tempfile
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import scan as _cache
+from ..mod import lockedfile, modpath
+from ..errors import CacheError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "Move", "Action", "Plan", "MoveResult", "ActionResult", "RefetchResult", "ApplyResult",
+    "RestoreResult", "plan_repair", "version_action", "apply", "restore", "refetch", "pending_sessions",
+    "resume_session",
+    "default_quarantine_base", "read_journal", "CRASH_ENV",
+]
+
+#: Test hook: SIGKILL this process right after its N-th journaled step (crash-safety tests).
+CRASH_ENV = "GOMODLAB_TEST_CRASH_AT"
+
+_KIND_MOVES: dict[str, tuple[str, ...]] = {
+    # What go would throw away or refuse, per finding kind (suffixes in @v, "dir" = extracted dir).
+    "zip-unreadable": ("zip", "ziphash", "partial", "dir"),
+    "zip-modified": ("zip", "ziphash", "partial", "dir"),
+    "ziphash-missing": ("zip", "ziphash", "partial", "dir"),
+    "ziphash-invalid": ("zip", "ziphash", "partial", "dir"),
+    "dir-modified": ("partial", "dir"),
+    "dir-partial": ("partial", "dir", "legacy"),
+    "tmp-leftover": ("tmp",),
+    "mod-unreadable": ("mod",),
+    "info-unreadable": ("info",),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Move:
+    """One file or directory to move: ``src`` is relative to the cache root (``/``-separated)."""
+
+    src: str
+    type: str   # "file" or "dir"
+    bytes: int
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """Everything to move for one module version (or one VCS checkout), under one lock.
+
+    ``reason``: ``damaged`` (from findings), ``unused`` or ``orphan`` (hygiene trim). ``lock`` is
+    the lock file, relative to the cache root. ``refetch``: whether ``--refetch`` downloads it again.
+    ``absent``: paths of the version that did not exist when planned (a missing ``.ziphash``…);
+    whatever appears there later (a refetch) is set aside by a restore, so it restores exactly.
+    """
+
+    module: str
+    version: str
+    reason: str
+    kinds: tuple[str, ...]
+    lock: str
+    moves: tuple[Move, ...]
+    refetch: bool
+    detail: str = ""
+    absent: tuple[str, ...] = ()
+
+    @property
+    def bytes(self) -> int:
+        return sum(m.bytes for m in self.moves)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Actions for one cache; ``cache_bytes`` is what ``go clean -modcache`` would throw away."""
+
+    root: str
+    actions: tuple[Action, ...]
+    cache_bytes: int
+    cache_files: int
+
+    @property
+    def bytes(self) -> int:
+        return sum(a.bytes for a in self.actions)
+
+    def frame(self) -> "pd.DataFrame":
+        """One row per move: module, version, reason, kinds, path, type, bytes, refetch."""
+        import pandas as pd
+
+        rows = [(a.module, a.version, a.reason, ",".join(a.kinds), m.src, m.type, m.bytes, a.refetch)
+                for a in self.actions for m in a.moves]
+        return pd.DataFrame.from_records(rows, columns=["module", "version", "reason", "kinds", "path",
+                                                        "type", "bytes", "refetch"]).astype(
+            {"bytes": "int64", "refetch": bool})
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"root": self.root, "cache_bytes": self.cache_bytes, "cache_files": self.cache_files,
+                "bytes": self.bytes, "actions": [
+                    {**{k: v for k, v in asdict(a).items() if k != "moves"}, "kinds": list(a.kinds),
+                     "absent": list(a.absent), "moves": [asdict(m) for m in a.moves]} for a in self.actions]}
+
+
+@dataclass(frozen=True, slots=True)
+class MoveResult:
+    src: str
+    dst: str
+    type: str
+    bytes: int
+    state: str   # "moved", "absent" (nothing there any more)
+
+
+@dataclass(frozen=True, slots=True)
+class ActionResult:
+    action: Action
+    state: str        # "moved", "skipped-in-progress", "already-fixed", "nothing-to-move", "error"
+    detail: str
+    moves: tuple[MoveResult, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RefetchResult:
+    module: str
+    version: str
+    ok: bool
+    detail: str
+
+
+@dataclass(frozen=True)
+class ApplyResult:
+    """What :func:`apply` did. ``bytes_kept`` stayed in the cache, ``bytes_moved`` went to quarantine."""
+
+    session: str
+    actions: tuple[ActionResult, ...]
+    refetched: tuple[RefetchResult, ...]
+    resumed: tuple[str, ...]
+    bytes_moved: int
+    bytes_kept: int
+    cache_bytes: int
+
+    @property
+    def ok(self) -> bool:
+        return (all(a.state in ("moved", "already-fixed", "nothing-to-move") for a in self.actions)
+                and all(r.ok for r in self.refetched))
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    """What :func:`restore` put back; ``displaced`` are cache entries (e.g. refetched ones) that had
+    taken the place of a quarantined one and were moved into the session's ``displaced/`` folder."""
+
+    session: str
+    restored: tuple[str, ...]
+    displaced: tuple[str, ...]
+    skipped: tuple[str, ...]
+
+
+# ---------------------------------------------------------------------------------------------
+# Planning
+
+def _rel(root: str, path: str) -> str:
+    return os.path.relpath(path, root).replace(os.sep, "/")
+
+
+def _size(path: str) -> tuple[str, int]:
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return "", 0
+    if stat.S_ISDIR(st.st_mode):
+        return "dir", _cache.cache_size(path)[0]
+    return "file", st.st_size
+
+
+def _version_paths(root: str, module: str, version: str) -> dict[str, list[str]]:
+    """Absolute paths of what exists for a version, by role (zip, ziphash, …, dir, legacy, tmp)."""
+    esc, ev = modpath.escape_path(module), modpath.escape_version(version)
+    vdir = os.path.join(root, "cache", "download", *esc.split("/"), "@v")
+    xdir = os.path.join(root, *esc.split("/")) + "@" + ev
+    out: dict[str, list[str]] = {k: [] for k in ("info", "mod", "zip", "ziphash", "partial", "tmp", "dir", "legacy")}
+    try:
+        names = os.listdir(vdir)
+    except OSError:
+        names = []
+    for n in names:
+        if not n.startswith(ev + "."):
+            continue
+        rest = n[len(ev) + 1:]
+        tmp = _cache._TMP_RE.match(n)
+        if rest in ("info", "mod", "zip", "ziphash", "partial"):
+            out[rest].append(os.path.join(vdir, n))
+        elif tmp and tmp.group(1) == ev:
+            out["tmp"].append(os.path.join(vdir, n))
+    if os.path.lexists(xdir):
+        out["dir"].append(xdir)
+    parent, base = os.path.split(xdir)
+    try:
+        out["legacy"] = [os.path.join(parent, n) for n in sorted(os.listdir(parent)) if n.startswith(base + ".tmp-")]
+    except OSError:
+        pass
+    return out
+
+
+def _lock_rel(module: str, version: str) -> str:
+    esc, ev = modpath.escape_path(module), modpath.escape_version(version)
+    return f"cache/download/{esc}/@v/{ev}.lock"
+
+
+def version_action(root: str, module: str, version: str, roles: Iterable[str], *, reason: str,
+                   kinds: tuple[str, ...] = (), refetch: bool, detail: str = "") -> Action | None:
+    """An action moving the given roles of one version (``zip``, ``dir``, ``tmp``…), or None if none exist."""
+    paths = _version_paths(root, module, version)
+    moves = []
+    for role in ("zip", "ziphash", "partial", "mod", "info", "tmp", "dir", "legacy"):
+        if role not in roles:
+            continue
+        for p in paths[role]:
+            t, n = _size(p)
+            if t:
+                moves.append(Move(_rel(root, p), t, n))
+    if not moves:
+        return None
+    esc, ev = modpath.escape_path(module), modpath.escape_version(version)
+    expected = {r: f"cache/download/{esc}/@v/{ev}.{r}" for r in ("zip", "ziphash", "mod", "info")}
+    expected["dir"] = f"{esc}@{ev}"
+    absent = tuple(rel for r, rel in expected.items() if r in roles and not paths[r])
+    return Action(module, version, reason, kinds, _lock_rel(module, version), tuple(moves), refetch, detail, absent)
+
+
+def plan_repair(result: _cache.ScanResult) -> Plan:
+    """The actions that evict every damaged entry a scan found (a pure function of the scan and disk)."""
+    root = result.root
+    actions: list[Action] = []
+    for (module, key), found in sorted(result.damaged().items(), key=lambda kv: kv[0]):
+        kinds = tuple(sorted({f.kind for f in found}, key=_cache.KINDS.index))
+        detail = "; ".join(f.detail.splitlines()[0] for f in found)[:500]
+        if module == "" and kinds == ("vcs-broken",):
+            moves = []
+            for p in (key, key + ".info"):
+                t, n = _size(p)
+                if t:
+                    moves.append(Move(_rel(root, p), t, n))
+            if moves:
+                actions.append(Action(found[0].module, "", "damaged", kinds, _rel(root, key) + ".lock",
+                                      tuple(moves), False, detail))
+            continue
+        roles: set[str] = set()
+        for f in found:
+            if f.kind == "gosum-mismatch":
+                roles |= {"mod"} if f.path.endswith(".mod") else {"zip", "ziphash", "partial", "dir"}
+            else:
+                roles |= set(_KIND_MOVES[f.kind])
+        refetch = bool(roles - {"tmp", "legacy"})
+        act = version_action(root, module, key, roles, reason="damaged", kinds=kinds, refetch=refetch,
+                             detail=detail)
+        if act is not None:
+            actions.append(act)
+    total, files = _cache.cache_size(root)
+    return Plan(root, tuple(actions), total, files)
+
+
+def select_actions(plan: Plan, modules: Iterable[str] = (), paths: Iterable[str | os.PathLike[str]] = ()) -> Plan:
+    """Keep only the actions chosen by module (``PATH`` or ``PATH@VERSION``) or by entry path.
+
+    A broken ``cache/vcs`` checkout is selected by a module path known to use it, or by its
+    directory (what go's ``exit status 128`` message prints and ``gomodlab explain`` passes on).
+    With no selector at all the plan is returned unchanged.
+    """
+    wanted = [sel.partition("@")[::2] for sel in modules]
+    entries = {_rel(plan.root, os.path.realpath(p)) for p in paths}
+    if not wanted and not entries:
+        return plan
+
+    def chosen(a: Action) -> bool:
+        if any(m.src in entries for m in a.moves):
+            return True
+        for path, version in wanted:
+            if a.version == "" and path in a.module.split():
+                return True
+            if a.module == path and version in ("", a.version):
+                return True
+        return False
+
+    return replace(plan, actions=tuple(a for a in plan.actions if chosen(a)))
+
+
+# ---------------------------------------------------------------------------------------------
+# Journal
+
+def read_journal(session: str | os.PathLike[str]) -> list[dict[str, Any]]:
+    """The journal's records; a torn last line (a crash mid-write) is ignored."""
+    path = Path(session) / "journal.jsonl"
+    out = []
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise CacheError(f"{session}: not a gomodlab quarantine session (no journal.jsonl)") from None
+    for line in data.split(b"\n"):
+        if not line.strip():
+            continue
+        try:
+            out.append(json.loads(line))
+        except ValueError:
+            break
+    return out
+
+
+class _Journal:
+    def __init__(self, session: Path) -> None:
+        self.path = session / "journal.jsonl"
+        self.fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | getattr(os, "O_CLOEXEC", 0), 0o644)
+        self.steps = 0
+        crash = os.environ.get(CRASH_ENV, "")
+        self.crash_at = int(crash) if crash.isdigit() else 0
+
+    def write(self, rec: Mapping[str, Any]) -> None:
+        os.write(self.fd, (json.dumps(rec, separators=(",", ":")) + "\n").encode())
+        os.fsync(self.fd)
+        self.step()
+
+    def step(self) -> None:
+        """Count a step; the crash test hook kills us right after the chosen one."""
+        self.steps += 1
+        if self.crash_at and self.steps == self.crash_at:
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    def close(self) -> None:
+        os.close(self.fd)
+
+
+def _dir_modes(path: str) -> list[list[Any]]:
+    """[relative path, mode] for ``path`` (``""``) and every directory below it."""
+    out = []
+    stack = [""]
+    while stack:
+        rel = stack.pop()
+        p = os.path.join(path, rel) if rel else path
+        try:
+            st = os.lstat(p)
+        except OSError:
+            continue
+        if not stat.S_ISDIR(st.st_mode):
+            continue
+        out.append([rel, stat.S_IMODE(st.st_mode)])
+        try:
+            with os.scandir(p) as it:
+                for e in it:
+                    if e.is_dir(follow_symlinks=False):
+                        stack.append(f"{rel}/{e.name}" if rel else e.name)
+        except OSError:
+            continue
+    return out
+
+
+def _make_writable(path: str, modes: list[list[Any]]) -> None:
+    for rel, mode in modes:
+        if not mode & stat.S_IWUSR:
+            try:
+                os.chmod(os.path.join(path, rel) if rel else path, mode | stat.S_IWUSR)
+            except OSError:
+                pass
+
+
+def _set_modes(path: str, modes: list[list[Any]]) -> None:
+    # Deepest first and the top last, as go's makeDirsReadOnly does it.
+    for rel, mode in sorted(modes, key=lambda rm: -rm[0].count("/") - (1 if rm[0] else 0)):
+        try:
+            os.chmod(os.path.join(path, rel) if rel else path, mode)
+        except OSError:
+            pass
+
+
+def _check_outside(root: str, base: str) -> None:
+    r = os.path.realpath(root)
+    b = os.path.realpath(base)
+    if b == r or b.startswith(r.rstrip(os.sep) + os.sep) or r.startswith(b.rstrip(os.sep) + os.sep):
+        raise CacheError(f"quarantine {base} must be outside the module cache {root} (and not contain it)")
+
+
+def default_quarantine_base(root: str | os.PathLike[str]) -> Path:
+    """``<cache root>.quarantine`` beside the cache: outside it, and on the same file system."""
+    r = os.path.realpath(root)
+    return Path(r.rstrip(os.sep) + ".quarantine")
+
+
+def _same_device(root: str, base: Path) -> None:
+    probe = base
+    while not probe.exists():
+        probe = probe.parent
+    if os.stat(probe).st_dev != os.stat(root).st_dev:
+        raise CacheError(f"quarantine {base} is on another file system than the cache {root}: moves must "
+                         "be renames so that a crash never leaves a half-copied file (choose --quarantine "
+                         "on the cache's file system)")
+
+
+def _move(journal: _Journal, root: str, session: Path, seq: int, src_rel: str, typ: str, nbytes: int,
+          action_id: int) -> tuple[MoveResult, list[list[Any]]]:
+    """Journal, then make, one move; returns its result and the directory modes it journaled."""
+    src = os.path.join(root, *src_rel.split("/"))
+    dst = session.joinpath(*src_rel.split("/"))
+    if not os.path.lexists(src):
+        return MoveResult(src_rel, str(dst), typ, 0, "absent"), []
+    is_dir = os.path.isdir(src) and not os.path.islink(src)
+    modes = _dir_modes(src) if is_dir else []
+    journal.write({"op": "move", "seq": seq, "action": action_id, "src": src_rel, "type": typ,
+                   "bytes": nbytes, "modes": modes})
+    try:
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        if is_dir and not modes[0][1] & stat.S_IWUSR:
+            # Moving a directory to another parent rewrites its "..": it must be writable.
+            os.chmod(src, modes[0][1] | stat.S_IWUSR)
+            journal.step()
+        os.rename(src, dst)
+    except OSError:
+        if modes and os.path.lexists(src):
+            _set_modes(src, modes[:1])
+        journal.write({"op": "unmoved", "seq": seq, "never_moved": True})
+        raise
+    journal.step()
+    if is_dir:
+        _make_writable(str(dst), modes)
+        journal.step()
+    journal.write({"op": "moved", "seq": seq})
+    return MoveResult(src_rel, str(dst), typ, nbytes, "moved"), modes
+
+
+def _unmove(journal: _Journal, root: str, session: Path, seq: int, src_rel: str, modes: list[list[Any]]) -> None:
+    """Journal, then move back, one move (the cache path must be free); modes as they were."""
+    src = os.path.join(root, *src_rel.split("/"))
+    journal.write({"op": "unmove", "seq": seq})
+    os.makedirs(os.path.dirname(src), exist_ok=True)
+    os.rename(session.joinpath(*src_rel.split("/")), src)
+    journal.step()
+    if modes:
+        _set_modes(src, modes)
+    journal.write({"op": "unmoved", "seq": seq})
+
+
+def _finish_move(root: str, session: Path, rec: dict[str, Any]) -> None:
+    """Roll one journaled move forward, whichever step the crash interrupted."""
+    src = os.path.join(root, *rec["src"].split("/"))
+    dst = session.joinpath(*rec["src"].split("/"))
+    if not os.path.lexists(dst):
+        if not os.path.lexists(src):
+            return  # gone from both places before the move: nothing was ever taken
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        if rec["modes"] and not rec["modes"][0][1] & stat.S_IWUSR:
+            os.chmod(src, rec["modes"][0][1] | stat.S_IWUSR)
+        os.rename(src, dst)
+    if rec["modes"]:
+        _make_writable(str(dst), rec["modes"])
+
+
+# ---------------------------------------------------------------------------------------------
+# Apply
+
+def _action_from(d: Mapping[str, Any]) -> Action:
+    return Action(d["module"], d["version"], d["reason"], tuple(d["kinds"]), d["lock"],
+                  tuple(Move(m["src"], m["type"], m["bytes"]) for m in d["moves"]), d["refetch"],
+                  d.get("detail", ""), tuple(d.get("absent", ())))
+
+
+def _still_damaged(root: str, action: Action) -> bool:
+    """Re-check a version under its lock: does any of the planned kinds still apply?"""
+    if not action.version or "gosum-mismatch" in action.kinds:
+        return True  # vcs checkouts and go.sum disagreements are not re-derivable from the disk alone
+    _, found = _cache.check_version(root, action.module, action.version, locked=True)
+    return bool({f.kind for f in found} & set(action.kinds))
+
+
+def _offsets(actions: Iterable[Action]) -> list[int]:
+    """The journal sequence number of each action's first move (moves are numbered from 1)."""
+    out, n = [], 1
+    for a in actions:
+        out.append(n)
+        n += len(a.moves)
+    return out
+
+
+def _run_action(journal: _Journal, root: str, session: Path, action: Action, action_id: int, first: int,
+                done: set[int], lock_timeout: float, recheck: bool) -> ActionResult:
+    lock_path = os.path.join(root, *action.lock.split("/"))
+    os.makedirs(os.path.dirname(lock_path), exist_ok=True)
+    try:
+        mutex = lockedfile.Mutex(lock_path, timeout=lock_timeout).lock()
+    except lockedfile.LockTimeout as e:
+        res = ActionResult(action, "skipped-in-progress", str(e), ())
+        journal.write({"op": "action", "action": action_id, "state": res.state})
+        return res
+    if mutex.created:
+        journal.write({"op": "lock-created", "path": action.lock})
+    try:
+        if recheck and action.reason == "damaged" and not _still_damaged(root, action):
+            res = ActionResult(action, "already-fixed", "no longer damaged when re-checked under go's lock", ())
+        else:
+            results: list[MoveResult] = []
+            moved: list[tuple[int, str, list[list[Any]]]] = []
+            try:
+                for j, m in enumerate(action.moves):
+                    if first + j in done:
+                        continue
+                    r, modes = _move(journal, root, session, first + j, m.src, m.type, m.bytes, action_id)
+                    results.append(r)
+                    if r.state == "moved":
+                        moved.append((first + j, m.src, modes))
+            except OSError:
+                # Never leave a version half-moved: put back what this action had already moved.
+                for seq, src_rel, modes in reversed(moved):
+                    _unmove(journal, root, session, seq, src_rel, modes)
+                raise
+            state = "moved" if moved else "nothing-to-move"
+            res = ActionResult(action, state, "", tuple(results))
+    except OSError as e:
+        res = ActionResult(action, "error", f"{e.filename or ''}: {e.strerror or e}", ())
+    finally:
+        mutex.unlock()
+    journal.write({"op": "action", "action": action_id, "state": res.state})
+    return res
+
+
+def pending_sessions(base: str | os.PathLike[str], root: str | os.PathLike[str]) -> list[Path]:
+    """Sessions under ``base`` for the cache at ``root`` whose apply never finished (a crash)."""
+    out = []
+    b = Path(base)
+    if not b.is_dir():
+        return out
+    r = os.path.realpath(root)
+    for s in sorted(b.iterdir()):
+        if not (s / "journal.jsonl").is_file():
+            continue
+        recs = read_journal(s)
+        if not recs or recs[0].get("root") != r:
+            continue
+        ops = {rec["op"] for rec in recs}
+        if "end" not in ops and "restore-end" not in ops and "restore-begin" not in ops:
+            out.append(s)
+    return out
+
+
+def _resume(session: Path, root: str, lock_timeout: float) -> list[ActionResult]:
+    """Roll an interrupted apply forward to the complete plan it journaled.
+
+    Started moves are finished whatever happened since (the journal is the truth); the action
+    that was running is completed without a re-check (it had passed one); actions never reached
+    run as a fresh apply would run them.
+    """
+    recs = read_journal(session)
+    plan = next((r for r in recs if r["op"] == "plan"), None)
+    journal = _Journal(session)
+    results: list[ActionResult] = []
+    try:
+        if plan is not None:
+            actions = [_action_from(a) for a in plan["actions"]]
+            moves = {r["seq"]: r for r in recs if r["op"] == "move"}
+            done = {r["seq"] for r in recs if r["op"] in ("moved", "unmoved")}
+            finished = {r["action"] for r in recs if r["op"] == "action"}
+            for seq, rec in sorted(moves.items()):
+                if seq in done or rec["action"] in finished:
+                    continue
+                lock_path = os.path.join(root, *actions[rec["action"]].lock.split("/"))
+                with lockedfile.Mutex(lock_path, timeout=lock_timeout):
+                    _finish_move(root, session, rec)
+                journal.write({"op": "moved", "seq": seq})
+                done.add(seq)
+            started = {rec["action"] for rec in moves.values()}
+            for i, (action, first) in enumerate(zip(actions, _offsets(actions))):
+                if i in finished:
+                    continue
+                results.append(_run_action(journal, root, session, action, i, first, done, lock_timeout,
+                                           recheck=i not in started))
+        journal.write({"op": "end", "resumed": True})
+    finally:
+        journal.close()
+    _write_manifest(session)
+    return results
+
+
+def resume_session(session: str | os.PathLike[str], *, lock_timeout: float = 30.0) -> tuple[Action, ...]:
+    """Roll an interrupted apply forward (see :func:`apply`); returns the session's planned actions."""
+    s = _resolve_session(session)
+    recs = read_journal(s)
+    head = next((r for r in recs if r["op"] == "session"), None)
+    if head is None:
+        raise CacheError(f"{s}: journal has no session record")
+    _resume(s, head["root"], lock_timeout)
+    plan = next((r for r in recs if r["op"] == "plan"), {"actions": []})
+    return tuple(_action_from(a) for a in plan["actions"])
+
+
+def _new_session(base: Path) -> Path:
+    stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%S")
+    for n in range(1000):
+        s = base / (f"{stamp}-{os.getpid()}" + (f"-{n}" if n else ""))
+        try:
+            s.mkdir(parents=True)
+            return s
+        except FileExistsError:
+            continue
+    raise CacheError(f"{base}: cannot create a quarantine session directory")
+
+
+def refetch(root: str, module: str, version: str, env: Mapping[str, str] | None = None) -> RefetchResult:
+    """``go mod download -json module@version`` into the cache at ``root`` (outside any module)."""
+    from ..load import gotool
+
+    e = dict(env if env is not None else os.environ)
+    e["GOMODCACHE"] = root
+    e.setdefault("GOWORK", "off")
+    with tempfile.TemporaryDirectory(prefix="gomodlab-refetch-") as cwd:
+        res = gotool.run_go(["mod", "download", "-json", f"{module}@{version}"], cwd=cwd, env=e)
+    detail = ""
+    try:
+        info = json.loads(res.stdout) if res.stdout.strip() else {}
+        detail = info.get("Error", "")
+    except ValueError:
+        detail = res.stdout.strip()
+    if res.returncode != 0 and not detail:
+        detail = res.stderr.strip() or f"exit status {res.returncode}"
+    return RefetchResult(module, version, res.returncode == 0 and not detail, detail)
+
+
+def apply(plan: Plan, *, quarantine: str | os.PathLike[str] | None = None, refetch_after: bool = False,
+          env: Mapping[str, str] | None = None, lock_timeout: float = 30.0,
+          on_action: Callable[[ActionResult], None] | None = None) -> ApplyResult:
+    """Carry out ``plan``: move each action's files into a new quarantine session under go's locks.
+
+    ``quarantine`` is the base directory holding sessions (default :func:`default_quarantine_base`).
+    Sessions there that an earlier apply left unfinished are first rolled forward. With
+    ``refetch_after`` each evicted version is downloaded again with the real ``go mod download``
+    (``env``: the environment for go, default this process's; GOMODCACHE is set to the cache).
+    """
+    root = os.path.realpath(plan.root)
+    base = Path(quarantine) if quarantine is not None else default_quarantine_base(root)
+    _check_outside(root, str(base))
+    _same_device(root, base)
+    resumed = []
+    to_refetch: list[tuple[str, str]] = []
+    for s in pending_sessions(base, root):
+        for a in resume_session(s, lock_timeout=lock_timeout):
+            if a.refetch and a.version:
+                to_refetch.append((a.module, a.version))
+        resumed.append(str(s))
+    results: list[ActionResult] = []
+    session: Path | None = None
+    if plan.actions:
+        session = _new_session(base)
+        (session / "README.txt").write_text(
+            "Module cache entries evicted by gomodlab fix. Nothing here was deleted.\n"
+            f"Cache: {root}\nPut everything back with:  gomodlab fix --restore {session}\n"
+            f"Throw it away with:        rm -r {session}\n")
+        journal = _Journal(session)
+        try:
+            journal.write({"op": "session", "root": root, "created": _now(), "tool": "gomodlab fix",
+                           "cache_bytes": plan.cache_bytes, "cache_files": plan.cache_files})
+            journal.write({"op": "plan", "actions": plan.to_dict()["actions"]})
+            for i, (action, first) in enumerate(zip(plan.actions, _offsets(plan.actions))):
+                r = _run_action(journal, root, session, action, i, first, set(), lock_timeout, recheck=True)
+                results.append(r)
+                if on_action is not None:
+                    on_action(r)
+            journal.write({"op": "end", "steps": journal.steps + 1})
+        finally:
+            journal.close()
+    fetched: list[RefetchResult] = []
+    if refetch_after:
+        to_refetch += [(r.action.module, r.action.version) for r in results
+                       if r.state == "moved" and r.action.refetch and r.action.version]
+        fetched = [refetch(root, module, version, env) for module, version in dict.fromkeys(to_refetch)]
+        if session is not None:
+            with open(session / "journal.jsonl", "a") as f:
+                for fr in fetched:
+                    f.write(json.dumps({"op": "refetch", **asdict(fr)}) + "\n")
+    if session is not None:
+        _write_manifest(session)
+    moved = sum(m.bytes for r in results for m in r.moves if m.state == "moved")
+    return ApplyResult(str(session or ""), tuple(results), tuple(fetched), tuple(resumed), moved,
+                       plan.cache_bytes - moved, plan.cache_bytes)
+
+
+def _now() -> str:
+    return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+
+
+def _write_manifest(session: Path) -> None:
+    """manifest.json: the journal digested (what is where, why, and the session's state)."""
+    recs = read_journal(session)
+    head = next((r for r in recs if r["op"] == "session"), {})
+    plan = next((r for r in recs if r["op"] == "plan"), {"actions": []})
+    done = {r["seq"] for r in recs if r["op"] == "moved"}
+    back = {r["seq"] for r in recs if r["op"] == "unmoved"}
+    moves = [r for r in recs if r["op"] == "move"]
+    ops = {r["op"] for r in recs}
+    state = ("restored" if "restore-end" in ops else "restoring" if "restore-begin" in ops
+             else "applied" if "end" in ops else "incomplete")
+    entries = []
+    for i, a in enumerate(plan["actions"]):
+        items = [{"cache_path": m["src"], "quarantine_path": m["src"], "type": m["type"], "bytes": m["bytes"],
+                  "state": "restored" if m["seq"] in back else "in-quarantine" if m["seq"] in done else "started"}
+                 for m in moves if m["action"] == i]
+        entries.append({"module": a["module"], "version": a["version"], "reason": a["reason"],
+                        "kinds": a["kinds"], "detail": a.get("detail", ""), "items": items})
+    manifest = {"cache": head.get("root"), "created": head.get("created"), "state": state,
+                "cache_bytes_before": head.get("cache_bytes"),
+                "bytes_in_quarantine": sum(m["bytes"] for m in moves if m["seq"] in done and m["seq"] not in back),
+                "entries": entries,
+                "refetch": [{k: r[k] for k in ("module", "version", "ok", "detail")}
+                            for r in recs if r["op"] == "refetch"],
+                "displaced": [r["dst"] for r in recs if r["op"] == "displaced"]}
+    tmp = session / ".manifest.json.tmp"
+    tmp.write_text(json.dumps(manifest, indent=2) + "\n")
+    os.replace(tmp, session / "manifest.json")
+
+
+# ---------------------------------------------------------------------------------------------
+# Restore
+
+def _resolve_session(path: str | os.PathLike[str]) -> Path:
+    p = Path(path)
+    if (p / "journal.jsonl").is_file():
+        return p
+    if p.is_dir():
+        sessions = sorted(s for s in p.iterdir() if (s / "journal.jsonl").is_file())
+        if len(sessions) == 1:
+            return sessions[0]
+        if sessions:
+            raise CacheError(f"{p} holds {len(sessions)} quarantine sessions; name one: "
+                             + ", ".join(s.name for s in sessions))
+    raise CacheError(f"{p}: not a gomodlab quarantine session (no journal.jsonl)")
+
+
+def _displace(journal: _Journal, root: str, session: Path, rel: str, seq: int) -> None:
+    """Move a cache entry that took a quarantined one's place into ``<session>/displaced/``."""
+    src = os.path.join(root, *rel.split("/"))
+    aside = session / "displaced" / rel
+    n = 1
+    while os.path.lexists(aside):
+        aside = session / "displaced" / f"{rel}.{n}"
+        n += 1
+    journal.write({"op": "displace", "seq": seq, "src": rel, "dst": _rel(str(session), str(aside))})
+    aside.parent.mkdir(parents=True, exist_ok=True)
+    modes = _dir_modes(src) if os.path.isdir(src) and not os.path.islink(src) else []
+    if modes:
+        _make_writable(src, modes[:1])
+    os.rename(src, aside)
+    if modes:
+        _make_writable(str(aside), modes)
+    journal.write({"op": "displaced", "seq": seq, "dst": _rel(str(session), str(aside))})
+
+
+def restore(session: str | os.PathLike[str], *, lock_timeout: float = 30.0) -> RestoreResult:
+    """Put everything a session moved back into the cache, exact bytes and modes.
+
+    Works on finished, interrupted (crashed) and partly restored sessions alike. If go has since
+    re-created an entry (e.g. ``--refetch``), that copy is moved into ``<session>/displaced/``
+    first, so nothing is lost either way.
+    """
+    s = _resolve_session(session)
+    recs = read_journal(s)
+    head = next((r for r in recs if r["op"] == "session"), None)
+    if head is None:
+        raise CacheError(f"{s}: journal has no session record")
+    root = head["root"]
+    plan = next((r for r in recs if r["op"] == "plan"), {"actions": []})
+    moves = [r for r in recs if r["op"] == "move"]
+    back = {r["seq"] for r in recs if r["op"] == "unmoved"}
+    journal = _Journal(s)
+    restored: list[str] = []
+    displaced: list[str] = []
+    skipped: list[str] = []
+    try:
+        journal.write({"op": "restore-begin", "at": _now()})
+        started = {rec["action"] for rec in moves if rec["seq"] not in back}
+        for i, a in enumerate(plan["actions"]):
+            if i not in started:
+                continue
+            with lockedfile.Mutex(os.path.join(root, *a["lock"].split("/")), timeout=lock_timeout):
+                for rel in a.get("absent", ()):
+                    if os.path.lexists(os.path.join(root, *rel.split("/"))):
+                        _displace(journal, root, s, rel, -1)
+                        displaced.append(rel)
+        for rec in sorted(moves, key=lambda r: -r["seq"]):
+            if rec["seq"] in back:
+                continue
+            action = plan["actions"][rec["action"]] if rec["action"] < len(plan["actions"]) else None
+            lock_rel = action["lock"] if action else None
+            src = os.path.join(root, *rec["src"].split("/"))
+            dst = s.joinpath(*rec["src"].split("/"))
+            mutex = None
+            if lock_rel:
+                lock_path = os.path.join(root, *lock_rel.split("/"))
+                os.makedirs(os.path.dirname(lock_path), exist_ok=True)
+                try:
+                    mutex = lockedfile.Mutex(lock_path, timeout=lock_timeout).lock()
+                except lockedfile.LockTimeout:
+                    skipped.append(rec["src"])
+                    continue
+                if mutex.created:
+                    journal.write({"op": "lock-created", "path": lock_rel})
+            try:
+                if os.path.lexists(dst):
+                    if os.path.lexists(src):
+                        _displace(journal, root, s, rec["src"], rec["seq"])
+                        displaced.append(rec["src"])
+                    _unmove(journal, root, s, rec["seq"], rec["src"], rec["modes"])
+                    restored.append(rec["src"])
+                elif os.path.lexists(src):
+                    # Never moved (a crash before the rename): undo the chmod it may have had.
+                    if rec["modes"]:
+                        _set_modes(src, rec["modes"][:1])
+                    journal.write({"op": "unmoved", "seq": rec["seq"], "never_moved": True})
+                else:
+                    skipped.append(rec["src"])
+            finally:
+                if mutex is not None:
+                    mutex.unlock()
+        journal.write({"op": "restore-end", "at": _now()})
+    finally:
+        journal.close()
+    _write_manifest(s)
+    return RestoreResult(str(s), tuple(restored), tuple(displaced), tuple(skipped))

@@ -1,0 +1,85 @@
+"""A memo of ``gomodlab scan``'s printed answer, reused while the whole module cache is unchanged.
+
+The scan index already spares re-hashing unchanged entries, but a rescan would still rebuild the
+whole result in Python. The memo keeps, beside the index (outside the cache), the last answer
+together with the cache's tree signature (:mod:`gomodlab.cache._stat_signature`: every directory's and every
+file's mode, size, mtime, ctime and inode) and the options that shaped the answer (format, the
+go.sum files and their signatures, gomodlab's version). When one ``lstat`` per entry finds them
+all as they were, nothing the scan looks at can have changed, so its answer stands. Anything else
+(an edit, a new download, a different go.sum) means a real scan, which then refreshes the memo.
+An answer that depended on a running go (entries in progress) or on errors is never memoised.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import zlib
+from collections.abc import Sequence
+
+from ..load.locate import index_dir
+from ._stat_signature import snapshot, tree_matches
+
+__all__ = ["ScanMemo"]
+
+_FORMAT = 1
+#: Changes this recent (before the scan began) may not show in coarse ctimes: no memo then.
+_SETTLED_NS = 1_000_000_000
+
+
+def _signature(path: str) -> tuple[int, int, int, int]:
+    st = os.stat(path)
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
+class ScanMemo:
+    """The memo for one cache root and one set of options, stored in ``file``."""
+
+    def __init__(self, file: str, root: str, options: Sequence[str], gosums: Sequence[str]) -> None:
+        from .. import __version__
+
+        self.file = file
+        self.root = root
+        self.key = (_FORMAT, __version__, root, tuple(options),
+                    tuple((p, _signature(p)) for p in (os.path.realpath(g) for g in gosums)))
+
+    @classmethod
+    def beside_index(cls, index: str | None, root: str, options: Sequence[str], gosums: Sequence[str]) -> ScanMemo:
+        """The memo kept next to the scan index (``--index PATH`` or the default index directory)."""
+        file = (f"{index}.memo" if index else
+                os.path.join(index_dir(), f"scan-memo-{zlib.crc32(os.fsencode(root)):08x}.marshal"))
+        return cls(file, root, options, gosums)
+
+    def lookup(self) -> tuple[str, str, int] | None:
+        """(answer, summary, exit code) of the memoised scan if the cache is unchanged, else None."""
+        try:
+            with open(self.file, "rb") as f:
+                data = marshal.load(f)
+            if data[0] != self.key or not tree_matches(self.root, data[1], parallel=True):
+                return None
+            return data[2], data[3], data[4]
+        except (OSError, ValueError, EOFError, TypeError, IndexError):
+            return None
+
+    def store(self, started_ns: int, answer: str, summary: str, code: int) -> None:
+        """Remember an answer from a scan that started at ``started_ns`` (``time.time_ns()``).
+
+        The cache is walked now; the answer is kept only if nothing in it changed since a second
+        before the scan began (every ctime is older: a ctime cannot be set back), so a download
+        that landed during the scan is never hidden behind an answer that predates it.
+        Failures are ignored.
+        """
+        tree, newest = snapshot(self.root, parallel=True)
+        if tree is None or newest >= started_ns - _SETTLED_NS:
+            return
+        tmp = f"{self.file}.{os.getpid()}.tmp"
+        try:
+            os.makedirs(os.path.dirname(self.file), exist_ok=True)
+            with open(tmp, "wb") as f:
+                marshal.dump((self.key, tree, answer, summary, code), f)
+            os.replace(tmp, self.file)
+        except OSError:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass

@@ -1,0 +1,216 @@
+"""The analyses behind the post-mortem notebook: gather the evidence, tie it together, name the fix.
+
+The notebook (``notebooks/postmortem.ipynb``, run by ``gomodlab report``) only calls these and the
+engine's own functions, and displays what they return:
+
+- :class:`Evidence` — the parameters (project, module cache, go's output, ``-x`` trace, access log,
+  GOPROXY, saved ``go mod graph``) resolved to paths; with none given, the built-in demo's samples.
+- :func:`diagnoses_frame` — :func:`gomodlab.diagnose.explain.explain`'s diagnoses as a table.
+- :func:`load_graph` — the module graph from whatever source the evidence has.
+- :func:`named_modules` — the modules to show requirement paths for.
+- :func:`focus_graph` — the requirement graph to draw: all of it, or around those paths when large.
+- :func:`triage_named` — checksum triage of every cache-related diagnosis.
+- :func:`smallest_fix` — the commands to run, in order.
+
+Diagnoses table (:func:`diagnoses_frame`): ``category``, ``module``, ``version``, ``lines`` (the
+evidence line numbers, ``3-5,9``), ``summary``, ``fix`` (commands, one per line).
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import SourceError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ..diagnose.explain import Diagnosis
+    from ..load.modload import ModGraph
+    from ..cache.repair import Plan
+    from ..cache.triage import Triage
+
+__all__ = ["Evidence", "diagnoses_frame", "load_graph", "named_modules", "triage_named", "smallest_fix",
+           "action_label", "focus_graph", "CACHE_CATEGORIES"]
+
+#: Diagnoses about cached bytes that disagree with a recorded hash: the ones a checksum triage decides.
+CACHE_CATEGORIES = ("checksum-mismatch", "cache-modified")
+
+
+def _path(value: str | os.PathLike[str] | None) -> Path | None:
+    return None if value in (None, "") else Path(os.path.expanduser(os.fspath(value))).resolve()
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What the post-mortem looks at; every field may be missing (its section is then skipped)."""
+
+    project_dir: Path | None = None
+    modcache: Path | None = None
+    go_log: Path | None = None
+    xlog: Path | None = None
+    access_log: Path | None = None
+    goproxy: str | None = None
+    modgraph: Path | None = None
+    modules: tuple[str, ...] = ()
+    samples: bool = False
+    gosum: tuple[Path, ...] = field(default=())
+
+    @classmethod
+    def from_params(cls, *, project_dir: str | os.PathLike[str] | None = None,
+                    modcache: str | os.PathLike[str] | None = None, go_log: str | os.PathLike[str] | None = None,
+                    xlog: str | os.PathLike[str] | None = None, access_log: str | os.PathLike[str] | None = None,
+                    goproxy: str | None = None, modgraph: str | os.PathLike[str] | None = None,
+                    modules: Iterable[str] | str | None = ()) -> Evidence:
+        """The notebook's parameters as paths. No evidence at all means the demo's samples
+        (``data/demo``: go's output, the ``-x`` trace, the access log, go.mod/go.sum, the graph)."""
+        if isinstance(modules, str):
+            modules = [m for m in modules.replace(",", " ").split() if m]
+        mods = tuple(modules or ())
+        if all(v in (None, "") for v in (project_dir, modcache, go_log, xlog, access_log, modgraph)):
+            from .demo import sample_dir
+
+            s = sample_dir()
+            return cls(project_dir=s, go_log=s / "go-error.txt", xlog=s / "go-x.log",
+                       access_log=s / "proxy-access.jsonl", modgraph=s / "modgraph.txt", modules=mods,
+                       samples=True, gosum=(s / "go.sum",), goproxy=goproxy)
+        proj = _path(project_dir)
+        gosum = (proj / "go.sum",) if proj is not None and (proj / "go.sum").is_file() else ()
+        ev = cls(proj, _path(modcache), _path(go_log), _path(xlog), _path(access_log), goproxy or None,
+                 _path(modgraph), mods, False, gosum)
+        for name in ("project_dir", "modcache", "go_log", "xlog", "access_log", "modgraph"):
+            p = getattr(ev, name)
+            if p is not None and not p.exists():
+                raise SourceError(f"{name}: {p}: no such file or directory")
+        return ev
+
+    def read(self, name: str) -> str:
+        """The text of one evidence file (``go_log``, ``xlog``…), never failing on stray bytes."""
+        p = getattr(self, name)
+        if p is None:
+            raise SourceError(f"no {name} given")
+        return Path(p).read_bytes().decode("utf-8", errors="replace")
+
+    def table(self) -> pd.DataFrame:
+        """What was given, as a two-column table (for the report's first section)."""
+        import pandas as pd
+
+        rows = [(k, str(getattr(self, k)) if getattr(self, k) not in (None, ()) else "—")
+                for k in ("project_dir", "modcache", "go_log", "xlog", "access_log", "goproxy", "modgraph")]
+        rows.append(("modules", " ".join(self.modules) or "— (those go's errors name)"))
+        if self.samples:
+            rows.append(("note", "no evidence given: the built-in demo's samples (data/demo)"))
+        return pd.DataFrame(rows, columns=["evidence", "value"])
+
+
+def diagnoses_frame(diagnoses: Sequence[Diagnosis]) -> pd.DataFrame:
+    """Diagnoses as a table (columns in the module docstring), the primary one first."""
+    import pandas as pd
+
+    rows = [(d.category, d.module or "", d.version or "", d.line_ranges, d.summary, "\n".join(d.fix))
+            for d in diagnoses]
+    return pd.DataFrame(rows, columns=["category", "module", "version", "lines", "summary", "fix"])
+
+
+def load_graph(ev: Evidence) -> ModGraph:
+    """The module graph the evidence allows: the project's go.mod read with go.mod files from the
+    module cache then GOPROXY (as go would look), else a saved ``go mod graph``."""
+    from ..load import modload, sources
+
+    srcs: list[Any] = []
+    if ev.modcache is not None:
+        srcs.append(sources.ModCacheSource(ev.modcache))
+    if ev.goproxy:
+        srcs.append(sources.ProxySource(ev.goproxy))
+    if ev.project_dir is not None and srcs and (ev.project_dir / "go.mod").is_file():
+        return modload.load(ev.project_dir, srcs[0] if len(srcs) == 1 else sources.ChainSource(srcs))
+    if ev.modgraph is not None:
+        return modload.graph_from_text(ev.read("modgraph"))
+    raise SourceError("no module graph: give project_dir with modcache or goproxy, or modgraph "
+                      "(saved `go mod graph` output)")
+
+
+def named_modules(diagnoses: Sequence[Diagnosis], mg: ModGraph | None = None, extra: Iterable[str] = ()) -> list[str]:
+    """Module paths to explain: ``extra`` first, then those the diagnoses name (in their order),
+    keeping only paths in the graph when one is given."""
+    out: list[str] = []
+    for path in [*extra, *(d.module for d in diagnoses if d.module)]:
+        path = path.partition("@")[0]
+        if path in out:
+            continue
+        if mg is not None and mg.selected(path) in ("none", ""):
+            continue
+        out.append(path)
+    return out
+
+
+def focus_graph(mg: ModGraph, modules: Sequence[str], limit: int = 80) -> tuple[Any, set[str]]:
+    """The graph to draw (:func:`gomodlab.load.graph.to_networkx`, excluded edges included) and the node
+    ids on the shortest requirement paths to ``modules``. Above ``limit`` nodes a drawing is
+    unreadable: it keeps those paths and each of their nodes' direct requirements
+    (``G.graph["total_nodes"]`` says how many the whole graph has)."""
+    from ..load import graph
+
+    G = graph.to_networkx(mg, include_excluded=True)
+    G.graph["total_nodes"] = G.number_of_nodes()
+    on_path = {str(n) for m in modules for p in graph.why(mg, m).shortest for n in p}
+    if G.number_of_nodes() <= limit:
+        return G, on_path
+    keep = set(on_path) | {str(mg.main)}
+    keep |= {v for u in on_path if u in G for v in G.successors(u)}
+    return G.subgraph(keep).copy(), on_path
+
+
+def triage_named(diagnoses: Sequence[Diagnosis], ev: Evidence, text: str = "") -> list[Triage]:
+    """:func:`gomodlab.cache.triage.triage` for each diagnosis about cached bytes that names a version."""
+    from ..cache import triage
+
+    mismatches = triage.parse_mismatch(text) if text else []
+    seen: set[tuple[str, str]] = set()
+    out: list[Triage] = []
+    for d in diagnoses:
+        if d.category not in CACHE_CATEGORIES or not d.module or not d.version or (d.module, d.version) in seen:
+            continue
+        seen.add((d.module, d.version))
+        out.extend(triage.triage(d.module, d.version, cache=ev.modcache, gosum=ev.gosum, goproxy=ev.goproxy,
+                                 mismatches=mismatches))
+    return out
+
+
+def action_label(action: Any) -> str:
+    """``module@version`` of a :class:`gomodlab.cache.repair.Action`, or the cache/vcs path it moves."""
+    if action.version:
+        return f"{action.module}@{action.version}"
+    return action.moves[0].src if action.moves else action.module
+
+
+def smallest_fix(diagnoses: Sequence[Diagnosis], plan: Plan | None = None, ev: Evidence | None = None) -> list[str]:
+    """The commands to run, in order: one ``gomodlab fix`` evicting every damaged cache entry (when
+    a scan planned any; with the evidence's GOPROXY for the refetch), each diagnosis's own fix that
+    the repair does not cover, and ``go mod verify`` to check the cache afterwards."""
+    cmds: list[str] = []
+    covered: set[tuple[str, str]] = set()
+    vcs = False
+    if plan is not None and plan.actions:
+        gosum = "".join(f" --gosum {shlex.quote(str(g))}" for g in (ev.gosum if ev else ()))
+        env = f"GOPROXY={shlex.quote(ev.goproxy)} " if ev is not None and ev.goproxy else ""
+        cmds.append(f"{env}gomodlab fix {shlex.quote(plan.root)}{gosum} --apply --refetch")
+        covered = {(a.module, a.version) for a in plan.actions if a.version}
+        vcs = any(not a.version for a in plan.actions)
+    for d in diagnoses:
+        if (d.module, d.version) in covered:
+            continue
+        for c in d.fix:
+            # The repair quarantines broken cache/vcs checkouts itself (go clones them again).
+            if vcs and c.startswith("gomodlab fix ") and "/cache/vcs/" in c:
+                continue
+            if c not in cmds:
+                cmds.append(c)
+    if cmds and plan is not None and plan.actions and "go mod verify" not in cmds:
+        cmds.append("go mod verify")
+    return cmds

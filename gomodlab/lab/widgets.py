@@ -1,0 +1,397 @@
+"""Small ipywidgets apps for JupyterLab: an MVS explorer, a cache doctor and a proxy what-if.
+
+Each app is a controller class that owns its widgets; the callbacks only call pure gomodlab
+functions and keep what they got as public attributes, so a test drives an app without a browser
+or a kernel (set ``.value``, ``Button.click()``, then assert on the attributes)::
+
+    app = MVSExplorer(mg)                 # a loaded gomodlab.load.modload.ModGraph
+    app.module.value = "example.com/log"  # → app.why_result, app.version_why
+    app.target.value = "example.com/log@v1.4.0"; app.preview.click()   # → app.changes
+    app.step.value = 5                    # → app.state (the teaching trace replayed to step 5)
+
+Figures are rendered once per change to SVG and put into an ``HTML`` widget (one rendering path
+for Lab and tests). Needs the ``lab`` extra (ipywidgets).
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import math
+import os
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+try:
+    import ipywidgets as W
+except ImportError as e:  # pragma: no cover - depends on the install
+    raise ImportError("gomodlab.lab.widgets needs the lab extra: pip install 'gomodlab[lab]' "
+                      f"(ipywidgets is missing: {e})") from None
+
+from . import plots
+from .formatting import human_bytes
+from ..errors import GomodlabError
+from .postmortem import action_label
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ..cache.scan import ScanResult
+    from ..load.modload import ModGraph
+    from ..net.faultmodel import FaultModel
+    from ..cache.repair import ApplyResult, Plan
+
+__all__ = ["MVSExplorer", "CacheDoctor", "ProxyWhatIf"]
+
+
+def _svg(fig: Any) -> str:
+    return plots.to_svg(fig)
+
+
+def _pre(text: str) -> str:
+    return f"<pre style='white-space: pre-wrap; margin: 0'>{html.escape(text)}</pre>"
+
+
+def _error(e: Exception) -> str:
+    return f"<div style='color: #c62828'><b>error:</b> {html.escape(str(e))}</div>"
+
+
+def _table(df: pd.DataFrame, max_rows: int = 60) -> str:
+    return df.head(max_rows).to_html(index=False, border=0, classes="dataframe")
+
+
+class _App:
+    widget: W.Widget
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(self.widget)
+
+
+# ---------------------------------------------------------------------------------------------
+
+class MVSExplorer(_App):
+    """Why is a version selected, what would ``go get m@v`` change, and MVS step by step.
+
+    ``mg`` is a loaded module graph (:func:`gomodlab.load.modload.load`); ``trace`` the teaching trace
+    of its load (:func:`gomodlab.load.graph.trace`), optional. State after each interaction:
+    ``why_result`` (:func:`gomodlab.load.graph.why`), ``version_why`` (:func:`gomodlab.load.graph.why_version`),
+    ``plan`` and ``changes`` (:func:`gomodlab.load.get.plan_get`, as a DataFrame: path, old, new,
+    kind), ``state`` (:func:`gomodlab.load.graph.trace_state` at ``step``), ``error`` (the last error
+    message, or None).
+    """
+
+    def __init__(self, mg: ModGraph, trace: pd.DataFrame | None = None, *, engine: str = "auto") -> None:
+        from ..load import graph
+
+        self.mg = mg
+        self.engine = engine
+        self.G = graph.to_networkx(mg, include_excluded=True)
+        self.trace = trace
+        self.why_result: Any = None
+        self.version_why: Any = None
+        self.plan: Any = None
+        self.changes: pd.DataFrame | None = None
+        self.state: dict[str, str] = {}
+        self.error: str | None = None
+        self._quiet = False
+        paths = sorted({m.path for m in mg.build_list() if m.version and m.path not in ("go", "toolchain")})
+        self.module = W.Dropdown(options=paths, value=paths[0] if paths else None, description="module")
+        self.version = W.Dropdown(options=[], description="version")
+        self.why_html = W.HTML()
+        self.graph_html = W.HTML()
+        self.target = W.Text(placeholder="example.com/m@v1.2.3", description="go get")
+        self.preview = W.Button(description="preview", tooltip="the new build list, as go get would make it")
+        self.changes_html = W.HTML()
+        self.step = W.IntSlider(min=0, max=max(len(trace) - 1, 0) if trace is not None else 0, value=0,
+                                description="step", continuous_update=False)
+        self.frame_html = W.HTML()
+        self.module.observe(self._on_module, names="value")
+        self.version.observe(self._on_version, names="value")
+        self.preview.on_click(self._on_preview)
+        self.step.observe(self._on_step, names="value")
+        tabs = [W.VBox([W.HBox([self.module, self.version]), self.why_html, self.graph_html]),
+                W.VBox([W.HBox([self.target, self.preview]), self.changes_html])]
+        titles = ["why this version", "go get m@v"]
+        if trace is not None and len(trace):
+            tabs.append(W.VBox([self.step, self.frame_html]))
+            titles.append("MVS step by step")
+        self.widget = W.Tab(children=tabs, titles=titles)
+        if self.module.value:
+            self._on_module({"new": self.module.value})
+        if trace is not None and len(trace):
+            self._on_step({"new": 0})
+
+    @classmethod
+    def load(cls, directory: str | os.PathLike[str], source: Any, **kw: Any) -> MVSExplorer:
+        """Load the main module in ``directory`` from ``source`` (a GoModSource), with its trace."""
+        from ..load import graph, modload
+
+        return cls(modload.load(directory, source), graph.trace(directory, source), **kw)
+
+    def _versions(self, path: str) -> list[str]:
+        from ..load.modload import cmp_version
+
+        found = {a["version"] for _, a in self.G.nodes(data=True) if a.get("path") == path and a.get("version")}
+        return sorted(found, key=functools.cmp_to_key(lambda a, b: cmp_version(path, a, b)))
+
+    def _on_module(self, change: dict[str, Any]) -> None:
+        path = change["new"]
+        if not path:
+            return
+        versions = self._versions(path)
+        selected = self.mg.selected(path)
+        self._quiet = True
+        try:
+            self.version.options = versions
+            self.version.value = selected if selected in versions else (versions[-1] if versions else None)
+        finally:
+            self._quiet = False
+        self._show_why()
+
+    def _on_version(self, change: dict[str, Any]) -> None:
+        if change["new"] and not self._quiet:
+            self._show_why()
+
+    def _show_why(self) -> None:
+        from ..load import graph
+
+        path, version = self.module.value, self.version.value
+        self.why_result = graph.why(self.mg, path)
+        self.version_why = graph.why_version(self.mg, path, version) if version else None
+        text = self.version_why.text() + "\n\n" if self.version_why else ""
+        self.why_html.value = _pre(text + self.why_result.text())
+        on_path = {str(m) for p in self.why_result.shortest for m in p}
+        self.graph_html.value = _svg(plots.requirement_graph(self.G, engine=self.engine, highlight=on_path))
+
+    def _on_preview(self, _button: Any = None) -> None:
+        import pandas as pd
+
+        from ..load.get import plan_get
+
+        path, at, version = self.target.value.strip().partition("@")
+        self.error = None
+        if not at or not path or not version:
+            self.error = f"{self.target.value!r}: want MODULE@VERSION"
+            self.changes_html.value = _error(GomodlabError(self.error))
+            return
+        try:
+            self.plan = plan_get(self.mg, path, version)
+        except GomodlabError as e:
+            self.error = str(e)
+            self.plan, self.changes = None, None
+            self.changes_html.value = _error(e)
+            return
+        rows = [(c.path, c.old, c.new, c.kind) for c in self.plan.changes]
+        self.changes = pd.DataFrame(rows, columns=["path", "old", "new", "kind"])
+        self.changes_html.value = (_table(self.changes) if len(self.changes)
+                                   else _pre(f"go get {path}@{version} changes nothing"))
+
+    def _on_step(self, change: dict[str, Any]) -> None:
+        from ..load import graph
+
+        if self.trace is None or not len(self.trace):
+            return
+        step = int(change["new"])
+        self.state = graph.trace_state(self.trace, step)
+        self.frame_html.value = _svg(plots.trace_frame(self.G, self.trace, step, self.state, engine=self.engine))
+
+
+# ---------------------------------------------------------------------------------------------
+
+class CacheDoctor(_App):
+    """Scan a module cache, pick damaged entries, look at the repair plan, apply it on confirmation.
+
+    Nothing moves until both the confirmation box is ticked and *apply* is clicked; a change of
+    selection unticks the box again. State: ``result`` (:func:`gomodlab.cache.scan.scan`), ``findings``
+    (its findings frame), ``full_plan`` (:func:`gomodlab.cache.repair.plan_repair`), ``plan`` (only the
+    selected entries; what *apply* would do), ``applied`` (:func:`gomodlab.cache.repair.apply`'s result).
+    ``env`` is the environment the refetch runs go in (default: this process's).
+    """
+
+    def __init__(self, modcache: str | os.PathLike[str], *, gosum: Iterable[str | os.PathLike[str]] = (),
+                 index: bool | str | os.PathLike[str] = False, quarantine: str | os.PathLike[str] | None = None,
+                 env: Mapping[str, str] | None = None, scan: bool = True) -> None:
+        self.modcache = os.fspath(modcache)
+        self.env = env
+        self.gosum = [os.fspath(g) for g in gosum]
+        self.index = index
+        self.quarantine = quarantine
+        self.result: ScanResult | None = None
+        self.findings: pd.DataFrame | None = None
+        self.full_plan: Plan | None = None
+        self.plan: Plan | None = None
+        self.applied: ApplyResult | None = None
+        self._quiet = False
+        self.scan_button = W.Button(description="scan", icon="search")
+        self.summary_html = W.HTML()
+        self.findings_html = W.HTML()
+        self.entries = W.SelectMultiple(options=[], rows=8, description="entries",
+                                        layout=W.Layout(width="60%"))
+        self.plan_html = W.HTML()
+        self.refetch = W.Checkbox(value=False, description="refetch with go mod download afterwards")
+        self.confirm = W.Checkbox(value=False, description="I have read the plan: move these into quarantine")
+        self.apply_button = W.Button(description="apply", button_style="danger", disabled=True)
+        self.applied_html = W.HTML()
+        self.scan_button.on_click(self._on_scan)
+        self.entries.observe(self._on_select, names="value")
+        self.confirm.observe(self._on_confirm, names="value")
+        self.apply_button.on_click(self._on_apply)
+        self.widget = W.VBox([W.HBox([self.scan_button, self.summary_html]), self.findings_html, self.entries,
+                              self.plan_html, self.refetch, W.HBox([self.confirm, self.apply_button]),
+                              self.applied_html])
+        if scan:
+            self._on_scan()
+
+    def _on_scan(self, _button: Any = None) -> None:
+        from ..cache import scan as cache, repair
+
+        self.result = cache.scan(self.modcache, gosum=self.gosum or None, index=self.index, progress=False)
+        self.findings = self.result.findings_frame()
+        self.full_plan = repair.plan_repair(self.result)
+        n = len(self.findings)
+        self.summary_html.value = (f"<b>{n}</b> finding{'s' if n != 1 else ''} in {len(self.result.entries)} "
+                                   f"module versions of <code>{html.escape(self.result.root)}</code>")
+        cols = ["kind", "module", "version", "detail"]
+        self.findings_html.value = _table(self.findings[cols]) if n else "<i>no findings: the cache is intact</i>"
+        labels = [action_label(a) for a in self.full_plan.actions]
+        self._quiet = True
+        try:
+            self.entries.options = labels
+            self.entries.value = tuple(labels)
+        finally:
+            self._quiet = False
+        self._on_select({"new": tuple(labels)})
+
+    def _on_select(self, change: dict[str, Any]) -> None:
+        from ..cache.repair import Plan
+
+        if self.full_plan is None or self._quiet:
+            return
+        chosen = set(change["new"])
+        p = self.full_plan
+        self.plan = Plan(p.root, tuple(a for a in p.actions if action_label(a) in chosen), p.cache_bytes, p.cache_files)
+        self.confirm.value = False
+        frame = self.plan.frame()
+        self.plan_html.value = (
+            (_table(frame) if len(frame) else "<i>nothing selected</i>")
+            + f"<p>dry run: move {len(self.plan.actions)} entr{'y' if len(self.plan.actions) == 1 else 'ies'} "
+              f"({human_bytes(self.plan.bytes)}) into quarantine; go clean -modcache would throw away all "
+              f"{human_bytes(self.plan.cache_bytes)}.</p>")
+        self._on_confirm({"new": False})
+
+    def _on_confirm(self, change: dict[str, Any]) -> None:
+        self.apply_button.disabled = not (change["new"] and self.plan is not None and self.plan.actions)
+
+    def _on_apply(self, _button: Any = None) -> None:
+        from ..cache import repair
+
+        if self.apply_button.disabled or not self.confirm.value or self.plan is None:
+            return
+        self.applied = repair.apply(self.plan, quarantine=self.quarantine, refetch_after=self.refetch.value,
+                                    env=self.env)
+        a = self.applied
+        self.applied_html.value = _pre(
+            f"moved {human_bytes(a.bytes_moved)} into {a.session}\n"
+            f"kept {human_bytes(a.bytes_kept)} in the cache\n"
+            + "".join(f"{action_label(r.action)}: {r.state}\n" for r in a.actions)
+            + "".join(f"refetch {r.module}@{r.version}: {'ok' if r.ok else r.detail}\n" for r in a.refetched)
+            + f"undo with: gomodlab fix --restore {a.session}")
+        self.confirm.value = False
+        self._on_scan()
+
+
+# ---------------------------------------------------------------------------------------------
+
+_PRIMARY, _SECONDARY = "http://primary.lab", "http://secondary.lab"
+
+
+class ProxyWhatIf(_App):
+    """What if the primary or secondary proxy were slower or flakier, with ``,`` or ``|`` between them?
+
+    Sliders set two lognormal fault models; each change re-runs the Monte Carlo model
+    (:func:`gomodlab.net.faultmodel.simulate`) and redraws the prediction, against ``measured`` downloads
+    (:func:`gomodlab.net.faultmodel.measured_downloads`) when given. State: ``goproxy``, ``models``,
+    ``prediction`` (the simulated downloads), ``summary`` (:func:`gomodlab.net.faultmodel.summarize`).
+    """
+
+    def __init__(self, measured: pd.DataFrame | None = None, *, primary: FaultModel | None = None,
+                 secondary: FaultModel | None = None, separator: str = ",", n: int = 4000, seed: int = 0,
+                 stall_s: float = 30.0) -> None:
+        self.measured = measured
+        self.n, self.seed, self.stall_s = n, seed, stall_s
+        self.prediction: pd.DataFrame | None = None
+        self.summary: dict[str, float] = {}
+        self.models: dict[str, FaultModel] = {}
+        self.goproxy = ""
+        p_med, p_sig, p_err, p_stall, p_miss = self._initial(primary, (0.02, 0.5, 0.05, 0.0, 0.2))
+        s_med, s_sig, s_err, s_stall, s_miss = self._initial(secondary, (0.12, 0.3, 0.0, 0.0, 0.0))
+        self.sigma = (p_sig, s_sig)
+
+        def ms(desc: str, v: float) -> W.FloatLogSlider:
+            return W.FloatLogSlider(value=max(v * 1000, 1.0), base=10, min=0, max=3.5, step=0.05, description=desc,
+                                    continuous_update=False, readout_format=".0f")
+
+        def rate(desc: str, v: float) -> W.FloatSlider:
+            return W.FloatSlider(value=v, min=0, max=0.5, step=0.01, description=desc, continuous_update=False)
+
+        self.primary_ms = ms("primary ms", p_med)
+        self.primary_errors = rate("500s", p_err)
+        self.primary_missing = rate("404s", p_miss)
+        self.primary_stalls = rate("stalls", p_stall)
+        self.secondary_ms = ms("secondary ms", s_med)
+        self.secondary_errors = rate("500s", s_err)
+        self.separator = W.ToggleButtons(options=[(", (only 404/410 fall through)", ","),
+                                                  ("| (any error falls through)", "|")], value=separator)
+        self.summary_html = W.HTML()
+        self.figure_html = W.HTML()
+        controls = [self.primary_ms, self.primary_errors, self.primary_missing, self.primary_stalls,
+                    self.secondary_ms, self.secondary_errors, self.separator]
+        for c in controls:
+            c.observe(self._on_change, names="value")
+        self.widget = W.VBox([W.HBox([W.VBox(controls[:4]), W.VBox(controls[4:6])]), self.separator,
+                              self.summary_html, self.figure_html])
+        self._on_change()
+
+    @staticmethod
+    def _initial(model: FaultModel | None, default: tuple[float, ...]) -> tuple[float, ...]:
+        """(median s, sigma, 500 rate, stall rate, missing) from a fault model, as the sliders see it."""
+        if model is None:
+            return default
+        lat = model.latency
+        if lat.kind == "lognormal":
+            median, sigma = math.exp(lat.params[0]), lat.params[1]
+        elif lat.kind == "uniform":
+            median, sigma = (lat.params[0] + lat.params[1]) / 2, 0.3
+        elif lat.kind == "fixed":
+            median, sigma = lat.params[0], 0.0
+        else:
+            median, sigma = 0.001, 0.0
+        errors = sum(p for _, p in model.errors)
+        return median, sigma, errors, model.stall_rate, model.missing
+
+    def _on_change(self, _change: Any = None) -> None:
+        from ..net.faultmodel import FaultModel, LatencyModel, simulate, summarize
+
+        def model(ms: float, sigma: float, err: float, stall: float = 0.0, missing: float = 0.0) -> FaultModel:
+            return FaultModel(LatencyModel("lognormal", (math.log(ms / 1000), sigma)),
+                              ((500, err),) if err else (), stall_rate=stall, stall_s=self.stall_s,
+                              missing=missing)
+
+        self.models = {
+            _PRIMARY: model(self.primary_ms.value, self.sigma[0], self.primary_errors.value,
+                            self.primary_stalls.value, self.primary_missing.value),
+            _SECONDARY: model(self.secondary_ms.value, self.sigma[1], self.secondary_errors.value),
+        }
+        self.goproxy = f"{_PRIMARY}{self.separator.value}{_SECONDARY}"
+        self.prediction = simulate(self.goproxy, self.models, n=self.n, seed=self.seed)
+        self.summary = summarize(self.prediction)
+        s = self.summary
+        self.summary_html.value = (
+            f"<code>GOPROXY={html.escape(self.goproxy)}</code>: failure rate <b>{s['failure_rate']:.1%}</b>, "
+            f"fallback rate {s['fallback_rate']:.1%}, median {s['p50_s']:.3f} s, p99 {s['p99_s']:.3f} s "
+            f"per module download")
+        self.figure_html.value = _svg(plots.fallback_model(self.prediction, self.measured,
+                                                           title=f"GOPROXY=primary{self.separator.value}secondary"))
+

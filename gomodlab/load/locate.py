@@ -1,0 +1,103 @@
+"""Where things are, found without heavy imports: the main go.mod, GOMODCACHE, gomodlab's cache dir.
+
+Kept apart, with os only and plain string paths (importing pathlib, which brings re with it,
+takes about 10 ms: more than half of a whole `gomodlab buildlist` answered from its memo), so
+that the command line can answer from a memo before it imports the module-graph machinery.
+"""
+
+from __future__ import annotations
+
+import os
+
+from ..errors import SourceError
+
+__all__ = ["find_main_gomod", "go_env_value", "default_modcache", "cache_dir", "index_dir"]
+
+
+def find_main_gomod(directory: str | os.PathLike[str]) -> str:
+    """The go.mod go would use for ``directory``: the nearest one in it or a parent (findModuleRoot),
+    as an absolute path with symbolic links resolved.
+
+    go.work files are not followed (workspace mode is not modelled): with ``GOWORK`` unset or
+    ``auto`` a go.work above the module is reported as an error rather than ignored.
+    """
+    d = os.path.realpath(directory)
+    if not os.path.isdir(d):
+        raise SourceError(f"{os.fspath(directory)}: no such directory")
+    gowork = os.environ.get("GOWORK", "")
+    if gowork not in ("", "auto", "off"):
+        raise SourceError(f"GOWORK={gowork}: workspace mode is not modelled by gomodlab; set GOWORK=off")
+    found: str | None = None
+    c = d
+    while True:
+        if found is None and os.path.isfile(os.path.join(c, "go.mod")):
+            found = os.path.join(c, "go.mod")
+        if gowork != "off" and os.path.isfile(os.path.join(c, "go.work")):
+            raise SourceError(f"{os.path.join(c, 'go.work')}: workspace mode is not modelled by gomodlab; "
+                              "run with GOWORK=off to use the module alone")
+        parent = os.path.dirname(c)
+        if (found is not None and gowork == "off") or parent == c:
+            break
+        c = parent
+    if found is None:
+        raise SourceError(f"go.mod file not found in current directory or any parent directory ({d})")
+    return found
+
+
+def go_env_value(name: str) -> str:
+    """A go environment setting without running go: the process environment, then go's env file.
+
+    go reads ``$GOENV`` (default ``<user config dir>/go/env``) for values not in the environment
+    (cmd/go/internal/cfg); ``GOENV=off`` disables the file.
+    """
+    v = os.environ.get(name)
+    if v:
+        return v
+    envfile = os.environ.get("GOENV")
+    if envfile == "off":
+        return ""
+    if not envfile:
+        config = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
+        envfile = os.path.join(config, "go", "env")
+    try:
+        with open(envfile, encoding="utf-8", errors="replace") as f:
+            text = f.read()
+    except OSError:
+        return ""
+    for line in text.splitlines():
+        key, eq, val = line.partition("=")
+        if eq and key.strip() == name:
+            return val.strip()
+    return ""
+
+
+def default_modcache() -> str:
+    """GOMODCACHE as ``go env GOMODCACHE`` would report it: $GOMODCACHE, else $GOPATH[0]/pkg/mod."""
+    cache = go_env_value("GOMODCACHE")
+    if cache:
+        return os.path.normpath(cache)
+    gopath = go_env_value("GOPATH")
+    first = gopath.split(os.pathsep)[0] if gopath else os.path.join(os.path.expanduser("~"), "go")
+    return os.path.join(os.path.normpath(first), "pkg", "mod")
+
+
+def cache_dir() -> str | None:
+    """gomodlab's own cache directory: $GOMODLAB_CACHE, else $XDG_CACHE_HOME/gomodlab or
+    ~/.cache/gomodlab; None when ``GOMODLAB_CACHE=off``."""
+    base = os.environ.get("GOMODLAB_CACHE", "")
+    if base == "off":
+        return None
+    if not base:
+        xdg = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        base = os.path.join(xdg, "gomodlab")
+    return base
+
+
+def index_dir() -> str:
+    """Where the cache scan keeps its index and memo: $GOMODLAB_INDEX_DIR, else
+    $XDG_CACHE_HOME/gomodlab or ~/.cache/gomodlab (never inside a module cache)."""
+    base = os.environ.get("GOMODLAB_INDEX_DIR")
+    if base:
+        return base
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return os.path.join(xdg if xdg and os.path.isabs(xdg) else os.path.expanduser("~/.cache"), "gomodlab")

@@ -1,0 +1,946 @@
+"""The module graph of a main module, loaded the way the go command loads it (cmd/go/internal/modload).
+
+This is what ``go mod graph`` prints and what ``go list -m all`` selects from, computed in-process
+from go.mod files (a :class:`~gomodlab.load.sources.GoModSource` supplies dependencies' go.mod files):
+
+- **Roots** (init.go ``rootsFromModFile``): every ``require`` line of the main go.mod except
+  versions it ``exclude``\\ s, plus ``go@<go line, or 1.16>`` and ``toolchain@<toolchain line>``,
+  sorted with gover.ModSort.
+- **Requirements of a dependency** (modfile.go ``goModSummary``): its go.mod's ``require`` lines
+  in file order, read from the *replacement* when the main go.mod replaces it (an exact
+  ``path version`` replace wins over a path-only one; a directory replacement reads
+  ``<dir>/go.mod``), minus any version the main go.mod excludes; a dependency at ``go >= 1.21``
+  also requires ``go@<its version>``, and ``go@V`` (V >= 1.21) requires ``toolchain@goV``.
+- **Pruning** (buildlist.go ``readModGraph``): a main module at ``go >= 1.17`` loads the go.mod of
+  each root; a pruned dependency's (go >= 1.17) requirements are nodes without loaded edges,
+  while an unpruned one (go < 1.17 or no go line) is expanded transitively. Below 1.17 the main
+  module loads everything reachable.
+- **Root update** (``expandGraph``/``updateRoots``): if a root is not the selected version of
+  its path, the roots are recomputed and the graph reloaded — pruned: each root raised to its
+  selected version until stable; unpruned: the minimal requirement list (mvs ``Req``).
+
+:func:`load` returns a :class:`ModGraph`; ``graph_lines()`` is ``go mod graph`` and
+``list_lines()`` is ``go list -m all`` (GOFLAGS=-mod=mod). Workspaces (go.work) and vendoring are
+not modelled.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import zlib
+from collections import deque, namedtuple
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+
+from ..mod import gover, modpath, semver
+from ..errors import GomodlabError, ParseError, SourceError
+from ._fileio import read_bytes, write_atomic
+from .locate import cache_dir, find_main_gomod
+from ..mod._modfile_text import go_version_ok, toolchain_ok
+from .mvs import NONE, BuildListError, Graph, Module, ModuleError, Reporter, req
+from .sources import GoModSource, GraphTextSource
+
+# `gomodlab buildlist` races `go list -m all`, start-up included, so this module and what it
+# imports stay clear of re, dataclasses, typing and pathlib (each costs a good part of the time
+# a warm build list takes): records are named tuples, paths are strings, and the go.mod fast
+# paths below scan text by hand.
+
+__all__ = [
+    "PRUNED", "UNPRUNED", "Summary", "SummaryCache", "MainModFile", "ModGraph", "Loader", "load", "graph_from_text",
+    "parse_summary", "cmp_version", "find_main_gomod", "pruning_for",
+]
+
+PRUNED = "pruned"
+UNPRUNED = "unpruned"
+
+
+_semver_key = semver.sort_key
+
+
+def cmp_version(path: str, v1: str, v2: str) -> int:
+    """modload's version order: ``""`` (a main module) above everything, else gover.ModCompare."""
+    if v1 == v2:
+        return 0
+    if v2 == "":
+        return -1
+    if v1 == "":
+        return 1
+    if path == "go" or path == "toolchain":
+        return gover.mod_compare(path, v1, v2)
+    a, b = _semver_key(v1), _semver_key(v2)
+    return (a > b) - (a < b)
+
+
+def _sort_key(m: Module) -> tuple:
+    return gover.mod_sort_key(m.path, m.version)
+
+
+def pruning_for(go: str | None) -> str:
+    """modfile.go pruningForGoVersion; a go.mod without a go line is unpruned."""
+    if go is None or gover.compare(go, gover.EXPLICIT_INDIRECT_VERSION) < 0:
+        return UNPRUNED
+    return PRUNED
+
+
+class Summary(namedtuple("Summary", "module go require pruning")):
+    """What the module graph needs from one go.mod (modfile.go ``modFileSummary``).
+
+    ``module`` (str) is the path the go.mod declares (``""`` if none), ``go`` its go line or
+    None; ``require`` (a tuple of :class:`~gomodlab.load.mvs.Module`) is in file order and already
+    includes the trailing ``go@V`` requirement of a go >= 1.21 module; ``pruning`` is
+    :data:`PRUNED` or :data:`UNPRUNED`.
+    """
+
+    __slots__ = ()
+
+
+# -------------------------------------------------------------------------------------------
+# Reading dependencies' go.mod files: a fast path for the plain files that make up nearly all
+# of a module cache, and modfile.parse_gomod(lax=True) (go's ParseLax) for everything else.
+
+def _block_verb(code: str) -> str | None:
+    """The verb of a block-opening line (``\\s*([a-z]+)\\s*\\(\\s*``), or None."""
+    head, paren, tail = code.partition("(")
+    verb = head.strip()
+    if not paren or tail.strip() or not (verb.isascii() and verb.isalpha() and verb.islower()):
+        return None
+    return verb
+
+
+#: Directives ParseLax drops without looking at their arguments (modfile/rule.go ``add``).
+_LAX_IGNORED = frozenset({"toolchain", "exclude", "replace", "godebug", "tool"})
+
+
+@lru_cache(maxsize=65536)
+def _plain_require(path: str, version: str) -> bool:
+    """Whether ``require path version`` parses as is: canonical version fitting the path's major."""
+    if modpath.canonical_version(version) != version:
+        return False
+    _, major, ok = modpath.split_path_version(path)
+    if not ok:
+        return False
+    try:
+        modpath.check_path_major(version, major)
+    except ParseError:
+        return False
+    return True
+
+
+def _fast_summary(data: bytes) -> tuple[str, str | None, list[Module]] | None:
+    """(module, go, requires) of a plain go.mod, or None when the full parser must decide.
+
+    Accepted: ASCII, no quotes/brackets/commas, ``module``/``go``/``require`` lines and
+    ``require (…)`` blocks with canonical versions, and the directives ParseLax ignores.
+    A first run reads every go.mod of the graph through here, so the loop is kept tight.
+    """
+    try:
+        text = data.decode("ascii")
+    except UnicodeDecodeError:
+        return None
+    for bad in _NOT_PLAIN:
+        if bad in text:
+            return None
+    module = ""
+    go: str | None = None
+    requires: list[Module] = []
+    add, plain, new = requires.append, _plain_require, tuple.__new__
+    block: str | None = None
+    seen_module = False
+    for code in text.split("\n"):
+        if "//" in code:
+            code = code.split("//", 1)[0]
+        if "(" in code or ")" in code:
+            if block is None:
+                block = _block_verb(code)
+                if block != "require" and block not in _LAX_IGNORED:
+                    return None
+                continue
+            if code.strip() != ")":
+                return None
+            block = None
+            continue
+        toks = code.split()
+        if not toks:
+            continue
+        if block is not None:
+            if block == "require":
+                if len(toks) != 2 or not plain(toks[0], toks[1]):
+                    return None
+                add(new(Module, toks))
+            continue
+        verb = toks[0]
+        if verb == "require":
+            if len(toks) != 3 or not plain(toks[1], toks[2]):
+                return None
+            add(new(Module, toks[1:]))
+        elif verb == "module":
+            if seen_module or len(toks) != 2:
+                return None
+            module, seen_module = toks[1], True
+        elif verb == "go":
+            if go is not None or len(toks) != 2 or not go_version_ok(toks[1]):
+                return None
+            go = toks[1]
+        elif verb not in _LAX_IGNORED:
+            return None
+    if block is not None:
+        return None
+    return module, go, requires
+
+
+#: What the fast paths leave to the full parser: quoting, non-Unix line ends, block comments
+#: (and, in a main go.mod, backslashes).
+_NOT_PLAIN = ('"', "`", "'", "[", "]", "{", "}", ",", "/*", "\r")
+_NOT_PLAIN_MAIN = (*_NOT_PLAIN, "\\")
+
+
+@lru_cache(maxsize=1024)
+def _go_line(go: str | None) -> tuple[bool, str]:
+    """(whether a go line this high requires go@V, its pruning): the same few go lines recur."""
+    return go is not None and gover.compare(go, gover.GO_STRICT_VERSION) >= 0, pruning_for(go)
+
+
+def parse_summary(data: bytes, name: str = "go.mod") -> Summary:
+    """The :class:`Summary` of a dependency's go.mod bytes, read as go reads them (ParseLax).
+
+    Raises :class:`gomodlab.mod.modfile.GoModSyntaxError` for a file go could not parse either.
+    """
+    fast = _fast_summary(data)
+    if fast is not None:
+        module, go, requires = fast
+    else:
+        from ..mod import modfile
+
+        f = modfile.parse_gomod(data, name, lax=True)
+        module = f.module.path if f.module is not None else ""
+        go = f.go
+        requires = [Module(r.path, r.version) for r in f.require]
+    strict, pruning = _go_line(go)
+    if strict:
+        requires.append(Module("go", go))
+    return tuple.__new__(Summary, (module, go, tuple(requires), pruning))
+
+
+def _is_directory_path(p: str) -> bool:
+    # modfile.IsDirectoryPath, for the Unix spellings the fast path accepts.
+    return p in (".", "..") or p.startswith(("./", "../", "/"))
+
+
+def _indirect(comment: str) -> bool:
+    # modfile/rule.go isIndirect: "// indirect" alone, or "// indirect; more text".
+    f = comment[2:].split()
+    return (len(f) == 1 and f[0] == "indirect") or (len(f) > 1 and f[0] == "indirect;")
+
+
+def _fast_main(data: bytes) -> tuple | None:
+    """(module, go, toolchain, requires, excludes, replaces) of a plain main go.mod, or None.
+
+    The same restricted grammar as :func:`_fast_summary`, for what the graph needs from a main
+    module: ``module``, ``go``, ``toolchain``, ``require`` (with ``// indirect``), ``exclude``
+    and ``replace`` in their plain forms. Anything else goes to the full strict parser.
+    """
+    try:
+        text = data.decode("ascii")
+    except UnicodeDecodeError:
+        return None
+    for bad in _NOT_PLAIN_MAIN:
+        if bad in text:
+            return None
+    module: str | None = None
+    go = toolchain = None
+    requires: list[tuple[str, str, bool]] = []
+    excludes: list[Module] = []
+    replaces: list[tuple[str, str, str, str]] = []
+    block: str | None = None
+    for line in text.split("\n"):
+        code, sep, comment = line.partition("//")
+        comment = sep + comment
+        if "(" in code or ")" in code:
+            if block is None:
+                block = _block_verb(code)
+                if block not in ("require", "exclude", "replace"):
+                    return None
+            elif code.strip() == ")":
+                block = None
+            else:
+                return None
+            continue
+        toks = code.split()
+        if not toks:
+            continue
+        if block is not None:
+            verb, args = block, toks
+        else:
+            verb, args = toks[0], toks[1:]
+        if verb == "require" or verb == "exclude":
+            if len(args) != 2 or not _plain_require(args[0], args[1]):
+                return None
+            if verb == "require":
+                requires.append((args[0], args[1], _indirect(comment)))
+            else:
+                excludes.append(Module(args[0], args[1]))
+        elif verb == "replace":
+            arrow = 1 if len(args) >= 2 and args[1] == "=>" else 2
+            if len(args) < arrow + 2 or len(args) > arrow + 3 or args[arrow] != "=>":
+                return None
+            old, ov = args[0], args[1] if arrow == 2 else ""
+            if not modpath.split_path_version(old)[2] or (ov and not _plain_require(old, ov)):
+                return None
+            new, nv = args[arrow + 1], args[arrow + 2] if len(args) == arrow + 3 else ""
+            if nv:
+                if _is_directory_path(new) or not _plain_require(new, nv):
+                    return None
+            elif not _is_directory_path(new):
+                return None
+            replaces.append((old, ov, new, nv))
+        elif block is not None:
+            return None
+        elif verb == "module":
+            if module is not None or len(args) != 1:
+                return None
+            module = args[0]
+        elif verb == "go":
+            if go is not None or len(args) != 1 or not go_version_ok(args[0]):
+                return None
+            go = args[0]
+        elif verb == "toolchain":
+            if toolchain is not None or len(args) != 1 or not toolchain_ok(args[0]):
+                return None
+            toolchain = args[0]
+        else:
+            return None
+    if block is not None or module is None:
+        return None
+    return module, go, toolchain, requires, excludes, replaces
+
+
+def _toolchain_summary(m: Module) -> Summary:
+    # modfile.go rawGoModSummary: go@V (V >= 1.21) requires toolchain@goV so that go and
+    # toolchain move together; other pseudo-module versions require nothing. Their pruning
+    # field is Go's zero value, "pruned".
+    if m.path == "go" and gover.compare(m.version, gover.GO_STRICT_VERSION) >= 0:
+        return Summary(m.path, None, (Module("toolchain", "go" + m.version),), PRUNED)
+    return Summary(m.path, None, (), PRUNED)
+
+
+# -------------------------------------------------------------------------------------------
+# The main module's go.mod.
+
+class MainModFile(namedtuple("MainModFile", "path dir go toolchain require direct exclude replace")):
+    """The parts of the main go.mod the graph depends on.
+
+    ``path`` is the module path, ``dir`` the module's directory (a string), ``go`` and
+    ``toolchain`` the lines of those names or None, ``require`` the required
+    :class:`~gomodlab.load.mvs.Module`\\ s in file order; ``direct`` (a frozenset) holds the paths
+    required without ``// indirect`` (excluded versions left out), ``exclude`` the excluded
+    versions. ``replace`` maps ``(old path, old version or "")`` to the replacement Module (new
+    version ``""``: a directory).
+    """
+
+    __slots__ = ()
+
+    @property
+    def go_version(self) -> str:
+        """The go line, or 1.16 when there is none (gover.FromGoMod)."""
+        return self.go or gover.DEFAULT_GO_MOD_VERSION
+
+    @classmethod
+    def read(cls, gomod: str | os.PathLike[str]) -> MainModFile:
+        """Parse a main module's go.mod (strictly, as go parses the main module)."""
+        p = os.fspath(gomod)
+        try:
+            data = read_bytes(p)
+        except OSError as e:
+            raise SourceError(f"reading {p}: {e.strerror or e}") from None
+        return cls.from_bytes(data, p)
+
+    @classmethod
+    def from_bytes(cls, data: bytes, gomod: str | os.PathLike[str]) -> MainModFile:
+        """Parse main go.mod bytes; ``gomod`` is the file's path (its directory is the module root)."""
+        p = os.fspath(gomod)
+        fast = _fast_main(data)
+        if fast is not None:
+            path, go, toolchain, requires, excludes, replaces = fast
+        else:
+            from ..mod import modfile
+
+            f = modfile.parse_gomod(data, p)
+            if f.module is None:
+                raise SourceError(f"error reading {p}: missing module declaration. To specify the module path:\n"
+                                  "\tgo mod edit -module=example.com/mod")
+            path, go, toolchain = f.module.path, f.go, f.toolchain
+            requires = [(r.path, r.version, r.indirect) for r in f.require]
+            excludes = [Module(x.path, x.version) for x in f.exclude]
+            replaces = [(r.old_path, r.old_version, r.new_path, r.new_version) for r in f.replace]
+        try:
+            modpath.check_import_path(path)
+        except ParseError as e:
+            # init.go loadModFile reports the main module's path as a "module" path.
+            raise SourceError(str(e).replace("malformed import path", "malformed module path", 1)) from None
+        replace: dict[tuple[str, str], Module] = {}
+        for old_path, old_version, new_path, new_version in replaces:
+            key, new = (old_path, old_version), Module(new_path, new_version)
+            prev = replace.get(key)
+            if prev is not None and prev != new:
+                old = f"{old_path}@{old_version}" if old_version else old_path
+                raise SourceError(f"conflicting replacements for {old}:\n\t{_fmt_repl(prev)}\n\t{_fmt_repl(new)}")
+            replace[key] = new
+        exclude = frozenset(excludes)
+        return cls(
+            path=path, dir=os.path.dirname(p), go=go, toolchain=toolchain,
+            require=tuple(Module(rp, rv) for rp, rv, _ in requires),
+            # init.go rootsFromModFile: an excluded requirement is dropped before it can count as direct.
+            direct=frozenset(rp for rp, rv, ind in requires if not ind and Module(rp, rv) not in exclude),
+            exclude=exclude,
+            replace=replace,
+        )
+
+    def replacement(self, m: Module) -> Module | None:
+        """The module that replaces ``m`` (modfile.go ``replacement``), or None."""
+        if not self.replace or (m.version == "" and m.path == self.path):
+            return None
+        r = self.replace.get((m.path, m.version))
+        if r is None:
+            r = self.replace.get((m.path, ""))
+        return r
+
+
+def _fmt_repl(m: Module) -> str:
+    return f"{m.path}@{m.version}" if m.version else m.path
+
+
+# -------------------------------------------------------------------------------------------
+# The graph.
+
+class ModGraph:
+    """A loaded module graph: the model behind ``go mod graph`` and ``go list -m all``.
+
+    ``graph`` is the MVS graph (root: the main module, whose requirements are ``roots``); only
+    loaded modules have requirement lists. ``summaries`` holds the go.mod summary of every loaded
+    node, ``replaced`` the module each replaced node's go.mod came from, ``pruned_edges`` the
+    requirements whose own requirements were not followed because of pruning, and
+    ``excluded_edges`` the requirements dropped because the main go.mod excludes them, and
+    ``errors`` the modules whose go.mod could not be read (only kept by a non-strict load).
+    ``root_history`` lists each root set tried, the first being the go.mod's own.
+    """
+
+    def __init__(self, main: Module, pruning: str, graph: Graph, roots: tuple[Module, ...],
+                 root_history: list[tuple[Module, ...]], main_file: MainModFile | None,
+                 loader: Loader | None = None) -> None:
+        self.main, self.pruning, self.graph, self.roots = main, pruning, graph, roots
+        self.root_history, self.main_file, self.loader = root_history, main_file, loader
+        self.summaries: dict[Module, Summary] = {}
+        self.replaced: dict[Module, Module] = {}
+        self.excluded_edges: list[tuple[Module, Module]] = []
+        self.errors: dict[Module, Exception] = {}
+        #: Nodes loaded as pruned (their requirements' requirements not followed), in load order,
+        #: and the modules loaded despite that (``unprune``): pruned_edges derives from them.
+        self._pruned_nodes: list[Module] = []
+        self._unpruned: frozenset[Module] = frozenset()
+        self._pruned_edges: list[tuple[Module, Module]] | None = None
+
+    def __repr__(self) -> str:
+        return (f"<ModGraph {self.main} {self.pruning}: {len(self.roots)} roots, "
+                f"{len(self.summaries)} loaded, {len(self.errors)} errors>")
+
+    @property
+    def pruned_edges(self) -> list[tuple[Module, Module]]:
+        """(m, r) for each requirement of a pruned node whose own requirements were not loaded.
+
+        Worked out on first use rather than during the load: a build list never needs them.
+        """
+        if self._pruned_edges is None:
+            # An edge from a pruned node may still have been followed from another, unpruned
+            # path: its target then has a summary and the edge is not pruned.
+            summaries, force = self.summaries, self._unpruned
+            self._pruned_edges = list(dict.fromkeys(
+                (m, r) for m in self._pruned_nodes for r in summaries[m].require
+                if r not in force and r not in summaries))
+        return self._pruned_edges
+
+    def selected(self, path: str) -> str:
+        """The selected version of ``path`` (``""`` for the main module, ``"none"`` if absent)."""
+        return self.graph.selected(path)
+
+    def build_list(self) -> list[Module]:
+        """Main module first, then every selected path (go and toolchain included) in ModSort order."""
+        return self.graph.build_list(_sort_key)
+
+    def replacement(self, m: Module) -> Module | None:
+        """What the main go.mod replaces ``m`` with, or None."""
+        return self.main_file.replacement(m) if self.main_file else None
+
+    def is_direct(self, path: str) -> bool:
+        """Whether the main go.mod requires ``path`` without ``// indirect`` (``go`` always is)."""
+        return path == "go" or (self.main_file is not None and path in self.main_file.direct)
+
+    def list_lines(self) -> list[str]:
+        """``go list -m all``: one line per module, main first, go/toolchain left out."""
+        out = []
+        for m in self.build_list():
+            if gover.is_toolchain(m.path):
+                continue
+            if m.version == "":
+                out.append(m.path)
+                continue
+            line = f"{m.path} {m.version}"
+            r = self.replacement(m)
+            if r is not None:
+                line += f" => {r.path}" + (f" {r.version}" if r.version else "")
+            out.append(line)
+        return out
+
+    def graph_lines(self) -> list[str]:
+        """``go mod graph``: breadth first from the main module, one line per loaded requirement."""
+        out: list[str] = []
+        for m in self.graph.bfs():
+            reqs = self.graph.required_by(m)
+            if reqs:
+                ms = str(m)
+                out.extend(f"{ms} {r}" for r in reqs)
+        return out
+
+
+class _LoaderReqs:
+    """modload mvsReqs: the main module requires ``roots``, everyone else their go.mod summary."""
+
+    def __init__(self, loader: Loader, roots: Sequence[Module]) -> None:
+        self.loader, self.roots = loader, tuple(roots)
+
+    def required(self, m: Module) -> Sequence[Module]:
+        if m.version == "" and m.path == self.loader.main.path:
+            return self.roots
+        if m.version == NONE:
+            return ()
+        return self.loader.summary(m).require
+
+    def compare(self, path: str, v1: str, v2: str) -> int:
+        return cmp_version(path, v1, v2)
+
+
+class SummaryCache:
+    """Parsed go.mod summaries of one module cache, kept on disk between runs.
+
+    A module cache's ``.mod`` files never change for a given version, so ``gomodlab buildlist``
+    need not re-read and re-parse thousands of them on every run. Each entry is keyed by
+    ``(path, version)`` and checked against the file's size and modification time, so a file
+    that was rewritten (or damaged) is read again. The file lives in ``$GOMODLAB_CACHE`` (default
+    ``$XDG_CACHE_HOME/gomodlab`` or ``~/.cache/gomodlab``); ``GOMODLAB_CACHE=off`` disables it.
+
+    On disk (marshal): ``(format, modules, entries)`` — ``modules`` lists every required
+    ``(path, version)`` once, and each entry ``(size, mtime, module, go or "", requirement
+    indexes into modules, pruning)``. Sharing the requirement tuples makes the file a third
+    smaller and a hit one tuple lookup per requirement instead of a new Module each.
+    """
+
+    _FORMAT = 3
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self._modules: list[Module] = []
+        self._entries: dict[tuple[str, str], tuple] = {}
+        self._dirty = False
+        try:
+            data = marshal.loads(read_bytes(file))
+            if (isinstance(data, tuple) and len(data) == 3 and data[0] == self._FORMAT
+                    and isinstance(data[2], dict)):
+                new = tuple.__new__
+                self._modules = [new(Module, t) for t in data[1]]
+                self._entries = data[2]
+        except (OSError, ValueError, EOFError, TypeError):
+            self._modules, self._entries = [], {}
+
+    @classmethod
+    def for_modcache(cls, root: str | os.PathLike[str]) -> SummaryCache | None:
+        """The cache file for the module cache at ``root``, or None when disabled."""
+        base = cache_dir()
+        if base is None:
+            return None
+        # A short stable name per cache root; entries are checked against the files anyway.
+        real = os.path.realpath(os.fspath(root))
+        key = f"{zlib.crc32(real.encode()):08x}{len(real):04x}"
+        return cls(os.path.join(base, f"gomod-summaries-{key}.marshal"))
+
+    def get(self, m: Module, size: int, mtime: int) -> Summary | None:
+        """The cached summary of ``m`` if its go.mod file still has this size and mtime (ns)."""
+        e = self._entries.get(m)
+        if e is None or e[0] != size or e[1] != mtime:
+            return None
+        try:
+            reqs = tuple(map(self._modules.__getitem__, e[4]))
+        except (IndexError, TypeError):  # a damaged cache file: read the go.mod instead
+            return None
+        return tuple.__new__(Summary, (e[2], e[3] or None, reqs, e[5]))
+
+    def put(self, m: Module, size: int, mtime: int, s: Summary) -> None:
+        """Remember the summary of ``m`` read from a file with this size and mtime (ns)."""
+        self._entries[(m.path, m.version)] = (size, mtime, s.module, s.go or "", s.require, s.pruning)
+        self._dirty = True
+
+    def save(self) -> None:
+        """Write the cache file if anything was added (atomically; errors are ignored)."""
+        if not self._dirty:
+            return
+        index: dict[Module, int] = {}
+        entries = {}
+        for key, e in self._entries.items():
+            # Entries loaded from the file hold indexes into the old module list, new ones Modules;
+            # a loaded entry whose indexes point nowhere (a damaged file) is dropped.
+            try:
+                reqs = [self._modules[i] for i in e[4]] if e[4] and type(e[4][0]) is int else e[4]
+            except (IndexError, TypeError):
+                continue
+            entries[key] = (*e[:4], tuple(index.setdefault(r, len(index)) for r in reqs), e[5])
+        modules = tuple((m.path, m.version) for m in index)
+        write_atomic(self.file, marshal.dumps((self._FORMAT, modules, entries)))
+        self._modules = list(index)
+        self._entries = entries
+        self._dirty = False
+
+
+class Loader:
+    """Loads module graphs for one main module, caching every go.mod summary it reads.
+
+    ``summary_cache`` (optional) keeps parsed summaries on disk; it is used only with a source
+    that can ``stamp`` its files (a module cache).
+    """
+
+    def __init__(self, main_file: MainModFile, source: GoModSource,
+                 summary_cache: SummaryCache | None = None) -> None:
+        self.main_file = main_file
+        self.main = Module(main_file.path, "")
+        self.source = source
+        self.summary_cache = summary_cache if hasattr(source, "stamp") else None
+        #: File → (size, mtime) of every go.mod read from a stamping source or a directory (for memos).
+        self.inputs: dict[str, tuple[int, int]] = {}
+        self._raw: dict[Module, Summary | GomodlabError] = {}
+        self._summaries: dict[Module, Summary] = {}
+        self._versions: dict[str, list[str]] = {}
+        self.excluded_roots: list[Module] = []
+
+    # -- go.mod summaries ------------------------------------------------------------------
+
+    def raw_summary(self, m: Module) -> Summary:
+        """The summary of ``m``'s own go.mod (no replacement, no exclusions), cached."""
+        got = self._raw.get(m)
+        if got is None:
+            try:
+                got = self._read_raw(m)
+            except GomodlabError as e:
+                got = e
+            self._raw[m] = got
+        if isinstance(got, GomodlabError):
+            raise got
+        return got
+
+    def _read_raw(self, m: Module) -> Summary:
+        if gover.is_toolchain(m.path):
+            return _toolchain_summary(m)
+        if m.version == "":
+            # A directory replacement: <dir>/go.mod, relative to the main module's directory.
+            # go's filepath.Join: an absolute m.path stays itself, and the result is cleaned.
+            name = os.path.normpath(os.path.join(self.main_file.dir, m.path, "go.mod"))
+            try:
+                data = read_bytes(name)
+                st = os.stat(name)
+            except OSError as e:
+                raise ModuleError(m, f"reading {name}: {e.strerror or e}") from None
+            self.inputs[name] = (st.st_size, st.st_mtime_ns)
+            shown = os.path.join(m.path, "go.mod")
+        else:
+            cache = self.summary_cache
+            stamp = self.source.stamp(m) if cache is not None else None  # type: ignore[attr-defined]
+            if stamp is not None:
+                file, size, mtime = stamp
+                self.inputs[file] = (size, mtime)
+                hit = cache.get(m, size, mtime)  # type: ignore[union-attr]
+                if hit is not None:
+                    return hit
+            data = self.source.gomod(m)
+            shown = "go.mod"
+            if stamp is not None:
+                try:
+                    s = parse_summary(data, shown)
+                except ParseError as e:
+                    raise ModuleError(m, f"parsing {shown}: {e}") from None
+                cache.put(m, size, mtime, s)  # type: ignore[union-attr]
+                return s
+        try:
+            return parse_summary(data, shown)
+        except ParseError as e:
+            raise ModuleError(m, f"parsing {shown}: {e}") from None
+
+    def summary(self, m: Module) -> Summary:
+        """goModSummary: requirements of ``m`` with replacement and the main module's excludes applied."""
+        s = self._summaries.get(m)
+        if s is not None:
+            return s
+        if gover.is_toolchain(m.path):
+            s = self.raw_summary(m)
+            self._summaries[m] = s
+            return s
+        actual = self.main_file.replacement(m) or m
+        s = self.raw_summary(actual)
+        if actual.version != "":
+            if s.module == "":
+                raise ModuleError(actual, "parsing go.mod: missing module line")
+            if s.module != m.path and s.module != actual.path:
+                raise ModuleError(actual, "parsing go.mod:\n"
+                                          f"\tmodule declares its path as: {s.module}\n"
+                                          f"\t        but was required as: {m.path}")
+        excl = self.main_file.exclude
+        if excl and any(r in excl for r in s.require):
+            s = Summary(s.module, s.go, tuple(r for r in s.require if r not in excl), s.pruning)
+        self._summaries[m] = s
+        return s
+
+    # -- roots -----------------------------------------------------------------------------
+
+    def initial_roots(self) -> list[Module]:
+        """rootsFromModFile + appendGoAndToolchainRoots, sorted (excluded versions dropped)."""
+        roots = []
+        self.excluded_roots = []
+        for r in self.main_file.require:
+            if r in self.main_file.exclude:
+                self.excluded_roots.append(r)
+                continue
+            roots.append(r)
+        roots.append(Module("go", self.main_file.go_version))
+        if self.main_file.toolchain:
+            roots.append(Module("toolchain", self.main_file.toolchain))
+        roots.sort(key=_sort_key)
+        return roots
+
+    # -- loading ---------------------------------------------------------------------------
+
+    def read_graph(self, pruning: str, roots: Sequence[Module], reporter: Reporter | None = None,
+                   unprune: Iterable[Module] = (), *, strict: bool = True) -> ModGraph:
+        """buildlist.go readModGraph: load the graph from ``roots`` with the given pruning.
+
+        A go.mod that cannot be read raises :class:`BuildListError` (shortest chain to it);
+        with ``strict=False`` the graph is returned anyway, failures in ``ModGraph.errors``.
+        ``unprune`` names modules whose requirements are loaded even when pruning says not to.
+        """
+        main = self.main
+        g = Graph(cmp_version, [main])
+        g.require(main, roots)
+        mg = ModGraph(main, pruning, g, tuple(roots), [], self.main_file, self)
+        force = mg._unpruned = frozenset(unprune)
+        errors = mg.errors
+        enqueued: set[tuple[Module, str]] = set()
+        queue: deque[tuple[Module, str, int]] = deque()
+        if reporter:
+            reporter.started([main], pruning)
+            reporter.visiting(main, 0)
+            self._report_requirements(reporter, Graph(cmp_version, [main]), main, roots)
+        for r in roots:
+            if r.version != NONE and (r, pruning) not in enqueued:
+                enqueued.add((r, pruning))
+                queue.append((r, pruning, 1))
+        summaries = mg.summaries
+        excl = self.main_file.exclude
+        has_replace = bool(self.main_file.replace)
+        pruned_nodes = mg._pruned_nodes
+        push, seen = queue.append, enqueued.add
+        while queue:
+            m, mode, depth = queue.popleft()
+            s = summaries.get(m)
+            if s is None:
+                if m in errors:
+                    continue
+                if reporter:
+                    reporter.visiting(m, depth)
+                try:
+                    s = self.summary(m)
+                except GomodlabError as e:
+                    errors[m] = e
+                    if reporter:
+                        reporter.error(m, e)
+                    continue
+                summaries[m] = s
+                actual = self.main_file.replacement(m) if has_replace else None
+                if actual is not None:
+                    mg.replaced[m] = actual
+                if excl and not gover.is_toolchain(m.path):
+                    raw = self.raw_summary(actual or m)
+                    mg.excluded_edges.extend((m, r) for r in raw.require if r in excl)
+                if reporter:
+                    self._report_requirements(reporter, g, m, s.require)
+                g.require(m, s.require)
+            if mode != PRUNED or s.pruning == UNPRUNED:
+                nxt = UNPRUNED if mode == UNPRUNED else s.pruning
+                d1 = depth + 1
+                for r in s.require:
+                    key = (r, nxt)
+                    if key not in enqueued and r.version != NONE:
+                        seen(key)
+                        push((r, nxt, d1))
+                continue
+            pruned_nodes.append(m)  # its pruned edges are derived when asked for (ModGraph.pruned_edges)
+            if not (force or reporter):
+                continue
+            for r in s.require:
+                if r in force:
+                    key = (r, s.pruning)
+                    if key not in enqueued and r.version != NONE:
+                        seen(key)
+                        push((r, s.pruning, depth + 1))
+                elif reporter:
+                    reporter.skipped(m, r, f"{m} is at go {s.go} (pruned): its requirements' "
+                                           "own requirements are not loaded")
+        if errors and strict:
+            path = g.find_path(lambda x: x in errors)
+            raise BuildListError(errors[path[-1]], path)
+        return mg
+
+    @staticmethod
+    def _report_requirements(reporter: Reporter, g: Graph, m: Module, reqs: Sequence[Module]) -> None:
+        now: dict[str, str] = {}
+        for r in reqs:
+            before = now[r.path] if r.path in now else g.selected(r.path)
+            after = r.version if cmp_version(r.path, before, r.version) < 0 else before
+            now[r.path] = after
+            reporter.requirement(m, r, before, after)
+
+    def load(self, reporter: Reporter | None = None) -> ModGraph:
+        """LoadModGraph: the graph from the go.mod's roots, with go's root update when needed."""
+        pruning = pruning_for(self.main_file.go_version)
+        roots = self.initial_roots()
+        history = [tuple(roots)]
+        first: ModGraph | None = None
+        if self._has_redundant_root(roots):
+            roots, first = self._update_roots(pruning, roots, None, history, reporter)
+        mg = first if first is not None and first.roots == tuple(roots) else self.read_graph(pruning, roots, reporter)
+        if not all(mg.selected(r.path) == r.version for r in roots):
+            roots, upd = self._update_roots(pruning, roots, mg, history, reporter)
+            mg = upd if upd is not None and upd.roots == tuple(roots) else self.read_graph(pruning, roots, reporter)
+        mg.root_history = history
+        return mg
+
+    def load_roots(self, pruning: str, roots: Sequence[Module], reporter: Reporter | None = None) -> ModGraph:
+        """The graph from an explicit root list, with go's root update (expandGraph)."""
+        roots = list(roots)
+        history = [tuple(roots)]
+        mg = self.read_graph(pruning, roots, reporter)
+        if not all(mg.selected(r.path) == r.version for r in roots):
+            roots, upd = self._update_roots(pruning, roots, mg, history, reporter)
+            mg = upd if upd is not None and upd.roots == tuple(roots) else self.read_graph(pruning, roots, reporter)
+        mg.root_history = history
+        return mg
+
+    def save_cache(self) -> None:
+        """Write new entries of the on-disk summary cache, if there is one."""
+        if self.summary_cache is not None:
+            self.summary_cache.save()
+
+    def versions(self, path: str) -> list[str]:
+        """The versions the source lists for ``path`` (``@v/list``), or [] when it lists none (cached)."""
+        got = self._versions.get(path)
+        if got is None:
+            lister = getattr(self.source, "versions", None)
+            got = list(lister(path)) if lister is not None else []
+            self._versions[path] = got
+        return got
+
+    def _has_redundant_root(self, roots: Sequence[Module]) -> bool:
+        return any(r.path == self.main.path or (i and r.path == roots[i - 1].path) for i, r in enumerate(roots))
+
+    def _update_roots(self, pruning: str, roots: list[Module], mg: ModGraph | None,
+                      history: list[tuple[Module, ...]], reporter: Reporter | None
+                      ) -> tuple[list[Module], ModGraph | None]:
+        if pruning == PRUNED:
+            return self._update_pruned_roots(roots, mg, history, reporter)
+        if mg is None:
+            mg = self.read_graph(pruning, roots, reporter)
+        new = self._update_unpruned_roots(roots, mg)
+        if new != roots:
+            history.append(tuple(new))
+        return new, mg
+
+    def _update_pruned_roots(self, roots: list[Module], mg: ModGraph | None,
+                             history: list[tuple[Module, ...]], reporter: Reporter | None
+                             ) -> tuple[list[Module], ModGraph | None]:
+        # buildlist.go updatePrunedRoots with no packages: every root moves to the selected
+        # version of its path (duplicates and the main module's own path dropped), and the
+        # graph is reloaded until no root moves.
+        max_root: dict[str, str] = {}
+        for r in roots:
+            v = max_root.get(r.path)
+            if v is None or gover.mod_compare(r.path, v, r.version) < 0:
+                max_root[r.path] = r.version
+        current = list(roots)
+        upgraded = False
+        while True:
+            if upgraded:
+                mg = self.read_graph(PRUNED, current, reporter)
+            new: list[Module] = []
+            seen = {self.main.path}
+            upgraded = False
+            for r in current:
+                if r.path in seen:
+                    continue
+                v = mg.selected(r.path) if mg is not None else max_root[r.path]
+                new.append(Module(r.path, v))
+                seen.add(r.path)
+                if v != r.version:
+                    upgraded = True
+            if new != current:
+                history.append(tuple(new))
+            current = new
+            if not upgraded:
+                return current, mg
+
+    def _update_unpruned_roots(self, roots: Sequence[Module], mg: ModGraph) -> list[Module]:
+        # buildlist.go updateUnprunedRoots: roots already at their selected version stay (no
+        # churn, issue 34822), direct dependencies become roots, and mvs.Req fills in the rest.
+        paths: list[str] = []
+        for r in roots:
+            if r.path not in paths and mg.selected(r.path) == r.version:
+                paths.append(r.path)
+        keep = mg.build_list()[1:]
+        for m in keep:
+            if mg.is_direct(m.path) and m.path not in paths:
+                paths.append(m.path)
+        return req(self.main, paths, _LoaderReqs(self, keep))
+
+
+def load(directory: str | os.PathLike[str], source: GoModSource, *,
+         reporter: Reporter | None = None) -> ModGraph:
+    """The module graph of the main module containing ``directory``, as go loads it."""
+    main_file = MainModFile.read(find_main_gomod(directory))
+    return Loader(main_file, source).load(reporter)
+
+
+def graph_from_text(text: str | GraphTextSource) -> ModGraph:
+    """A :class:`ModGraph` rebuilt from ``go mod graph`` output (edges exactly as printed).
+
+    Nodes with printed requirements count as loaded; the roots are the main module's edges.
+    No pruning, replacement or exclusion is recomputed: the text already has them applied.
+    """
+    src = text if isinstance(text, GraphTextSource) else GraphTextSource(text)
+    main = Module(src.main or "", "")
+    roots = tuple(src.edges.get(main, ()))
+    g = Graph(cmp_version, [main])
+    queue = deque([main])
+    loaded = set()
+    while queue:
+        m = queue.popleft()
+        if m in loaded:
+            continue
+        loaded.add(m)
+        reqs = src.edges.get(m)
+        if reqs is None:
+            continue
+        g.require(m, reqs)
+        queue.extend(r for r in reqs if r not in loaded)
+    orphans = [m for m in src.edges if m not in loaded]
+    if orphans:
+        raise SourceError(f"{src.file}: {orphans[0]} has requirements but is not reachable from {main.path}")
+    go = next((r.version for r in roots if r.path == "go"), None)
+    mg = ModGraph(main, pruning_for(go), g, roots, [roots], None, None)
+    for m, reqs in src.edges.items():
+        if m != main:
+            mgo = next((r.version for r in reqs if r.path == "go"), None)
+            mg.summaries[m] = Summary(m.path, mgo, tuple(reqs), pruning_for(mgo))
+    return mg
