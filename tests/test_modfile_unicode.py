@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 from gomodlab.mod import modfile
-from gomodlab.mod._gostr import quote
+from gomodlab.mod.gostrings import quote
 from gomodlab.mod._modfile_syntax import Source, SyntaxFailure, parse_syntax
-from gomodlab.mod._modfile_text import fields, is_print_rune, trim_space
+from gomodlab.mod.gostrings import fields, is_print_rune, trim_space
 
 from ._modfile_gorun import go_env, mismatches, run_go_edit
 

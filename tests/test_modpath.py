@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gomodlab.mod import _gounicode, modpath
-from gomodlab.mod._gostr import quote, quote_rune
+from gomodlab.mod.gostrings import quote, quote_rune
 from gomodlab.mod.modpath import InvalidPath
 
 ORACLE_SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -84,7 +84,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..mod import lockedfile, modpath, semver
-from ..mod._gostr import quote
+from ..mod.gostrings import quote
 from ..load.locate import default_modcache
 from ._stat_signature import tree_unchanged, walk_tree
 from ..errors import CacheError

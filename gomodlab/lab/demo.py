@@ -50,6 +50,7 @@ from typing import TYPE_CHECKING
 from ..load import gotool
 from ..mod import modpath
 from . import universe
+from .checkout import DEMO_DIR, SAMPLE_DIR
 from ..errors import GoCommandError, GomodlabError
 
 if TYPE_CHECKING:
@@ -508,7 +509,7 @@ def build(directory: str | os.PathLike[str], *, seed: int = DEFAULT_SEED, report
 
 def default_dir() -> Path:
     """Where notebooks look for (and build) the demo scenario: ``.demo`` in the checkout."""
-    return Path(__file__).resolve().parents[2] / ".demo"
+    return DEMO_DIR
 
 
 def ensure(directory: str | os.PathLike[str] | None = None, *, seed: int = DEFAULT_SEED) -> DemoPaths:
@@ -525,7 +526,7 @@ def ensure(directory: str | os.PathLike[str] | None = None, *, seed: int = DEFAU
 
 def sample_dir() -> Path:
     """``data/demo`` of the checkout: small outputs of the generator, for notebooks and tests."""
-    return Path(__file__).resolve().parents[2] / "data" / "demo"
+    return SAMPLE_DIR
 
 
 def _normalise(text: str, p: DemoPaths, ports: Mapping[str, str]) -> str:

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import SourceError
+from .checkout import SAMPLE_DIR
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -73,9 +74,7 @@ class Evidence:
             modules = [m for m in modules.replace(",", " ").split() if m]
         mods = tuple(modules or ())
         if all(v in (None, "") for v in (project_dir, modcache, go_log, xlog, access_log, modgraph)):
-            from .demo import sample_dir
-
-            s = sample_dir()
+            s = SAMPLE_DIR
             return cls(project_dir=s, go_log=s / "go-error.txt", xlog=s / "go-x.log",
                        access_log=s / "proxy-access.jsonl", modgraph=s / "modgraph.txt", modules=mods,
                        samples=True, gosum=(s / "go.sum",), goproxy=goproxy)

@@ -21,11 +21,10 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import GomodlabError
+from .checkout import CHECKOUT, NOTEBOOK_DIR
 
 __all__ = ["ReportError", "ReportResult", "NOTEBOOK_DIR", "inject_parameters", "execute", "to_html", "render"]
 
-#: The notebooks shipped with the kit (a clone's ``notebooks/``).
-NOTEBOOK_DIR = Path(__file__).resolve().parents[2] / "notebooks"
 
 
 class ReportError(GomodlabError):
@@ -96,7 +95,7 @@ def execute(notebook: str | Path, params: Mapping[str, Any] | None = None, *, cw
 def _kernel_env() -> dict[str, str]:
     """The kernel imports the same gomodlab as this process (a checkout run without installing it)."""
     env = dict(os.environ)
-    root = str(Path(__file__).resolve().parents[2])
+    root = str(CHECKOUT)
     env["PYTHONPATH"] = os.pathsep.join([root, *[p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]])
     return env
 

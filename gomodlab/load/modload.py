@@ -37,7 +37,7 @@ from ..mod import gover, modpath, semver
 from ..errors import GomodlabError, ParseError, SourceError
 from ._fileio import read_bytes, write_atomic
 from .locate import cache_dir, find_main_gomod
-from ..mod._modfile_text import go_version_ok, toolchain_ok
+from ..mod.modfile import go_version_ok, toolchain_ok
 from .mvs import NONE, BuildListError, Graph, Module, ModuleError, Reporter, req
 from .sources import GoModSource, GraphTextSource
 

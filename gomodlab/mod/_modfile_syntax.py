@@ -16,8 +16,8 @@ import re
 from bisect import bisect_left
 from functools import cached_property
 
-from ._gostr import quote_rune
-from ._modfile_text import is_print_rune, trim_space
+from .gostrings import quote_rune
+from .gostrings import is_print_rune, trim_space
 
 __all__ = ["Comment", "CommentBlock", "Line", "LineBlock", "LParen", "RParen", "FileSyntax",
            "Source", "SyntaxFailure", "parse_syntax", "format_syntax", "cleanup_syntax"]

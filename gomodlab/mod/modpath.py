@@ -14,7 +14,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from . import semver
-from ._gostr import quote, quote_rune
+from .gostrings import quote, quote_rune
 from ._gounicode import is_letter
 from ..errors import ParseError
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from . import modpath
-from ._gostr import quote
+from .gostrings import quote
 
 __all__ = ["MAX_ZIP_FILE", "MAX_GO_MOD", "MAX_LICENSE", "ZipReport", "read_module_zip", "read_module_zip_bytes",
            "go_path_clean"]

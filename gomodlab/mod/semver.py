@@ -247,7 +247,7 @@ def _split_pseudo(v: str) -> tuple[str, str, str, str]:
 
 
 def _q(s: str) -> str:
-    from ._gostr import quote
+    from .gostrings import quote
 
     return quote(s)
 
