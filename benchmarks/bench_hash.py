@@ -22,7 +22,7 @@ from pathlib import Path
 from gomodlab.mod import dirhash
 from gomodlab.load import gotool
 from gomodlab.lab import universe
-from gomodlab.cache.scan import download_dir, extracted_dir
+from gomodlab.cache.layout import download_dir, extracted_dir
 
 from benchmarks import best_of
 

@@ -116,14 +116,15 @@ def _rates() -> tuple[float, float]:
 
 
 def main(runs: int = 3) -> None:
-    from gomodlab.cache import scan as gcache
+    from gomodlab.cache.layout import cache_size
+    from gomodlab.cache.scan import scan as scan_cache
     from gomodlab.load import gotool
 
     with tempfile.TemporaryDirectory(prefix="gomodlab-bench-scan-") as tmp:
         top = Path(tmp)
         t = time.perf_counter()
         root, main_dir, env = build(top)
-        disk = gcache.cache_size(root)[0]
+        disk = cache_size(root)[0]
         print(f"generated {VERSIONS} module versions, {disk / 1e6:.0f} MB on disk, in {time.perf_counter() - t:.0f}s")
         go = gotool.find_go()
         cli_env = gomodlab_env(GOMODLAB_INDEX_DIR=str(top / "index"))
@@ -155,7 +156,7 @@ def main(runs: int = 3) -> None:
             scan()
 
         t_changed = best_of(scan_after_a_change, runs)
-        result = gcache.scan(root, index=False, progress=False)
+        result = scan_cache(root, index=False, progress=False)
         assert result.findings == () and len(result.entries) == VERSIONS
 
     s = result.stats

@@ -8,14 +8,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gomodlab.cache import scan as cache, hygiene, triage
+from gomodlab.cache import hygiene, triage
+from gomodlab.cache.checks import _check_info
 from gomodlab.errors import ParseError
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.binary(max_size=300) | st.text(max_size=200).map(str.encode))
 def test_info_check_never_raises(data):
-    err, vcs, url = cache._check_info(data, "v1.0.0")
+    err, vcs, url = _check_info(data, "v1.0.0")
     assert isinstance(err, str) and isinstance(vcs, str) and isinstance(url, str)
 
 
@@ -30,12 +31,12 @@ def test_info_check_matches_the_rules(version, time, extra):
     info = {"Version": version, **extra}
     if time is not None:
         info["Time"] = time
-    err, _, _ = cache._check_info(json.dumps(info).encode(), version)
+    err, _, _ = _check_info(json.dumps(info).encode(), version)
     bad_time = time in ("2024-02-30T00:00:00Z", "2024-01-01", "yesterday")
     origin = {k.lower(): v for k, v in extra.items()}.get("origin")
     bad_origin = origin is not None and not isinstance(origin, dict)
     assert bool(err) == (bad_time or bad_origin), (info, err)
-    assert cache._check_info(json.dumps(info).encode(), "v9.9.9")[0]
+    assert _check_info(json.dumps(info).encode(), "v9.9.9")[0]
 
 
 @settings(max_examples=200, deadline=None)

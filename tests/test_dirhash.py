@@ -137,13 +137,13 @@ def test_download_records_cover_every_module(go_cache):
 def test_hashes_match_go(go_cache, i):
     m, rec = MODULES[i], go_cache["records"][i]
     zip_path, dir_path = Path(rec["Zip"]), Path(rec["Dir"])
-    # The cache layout is the escaped one, and gomodlab.cache.scan agrees with go on where things are.
-    from gomodlab.cache import scan as cache
+    # The cache layout is the escaped one, and gomodlab.cache.layout agrees with go on where things are.
+    from gomodlab.cache import layout
 
     root = go_cache["root"]
-    assert zip_path.parent == cache.download_dir(root, m.path)
-    assert dir_path == cache.extracted_dir(root, m.path, m.version)
-    assert cache.module_of_extracted_dir(dir_path) == (m.path, m.version)
+    assert zip_path.parent == layout.download_dir(root, m.path)
+    assert dir_path == layout.extracted_dir(root, m.path, m.version)
+    assert layout.module_of_extracted_dir(dir_path) == (m.path, m.version)
 
     assert dirhash.hash_zip(zip_path) == rec["Sum"]
     assert zip_path.with_suffix(".ziphash").read_text() == rec["Sum"]  # no newline

@@ -33,8 +33,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import scan as _cache
 from . import repair
+from .layout import _VCS_RE, cache_size, download_dir, extracted_dir
+from .scan import ScanResult
 from ..mod import semver
 from ..errors import ParseError, SourceError
 
@@ -111,15 +112,15 @@ class HygieneReport:
     used_known: bool
 
 
-def _orphans(result: _cache.ScanResult) -> list[tuple[str, str, str, str, int]]:
+def _orphans(result: ScanResult) -> list[tuple[str, str, str, str, int]]:
     out = []
     for e in result.entries:
         download = e.has_info or e.has_mod or e.has_zip
         if e.has_dir and not download and not e.has_ziphash:
-            out.append(("extracted-dir-without-download", str(_cache.extracted_dir(result.root, e.module, e.version)),
+            out.append(("extracted-dir-without-download", str(extracted_dir(result.root, e.module, e.version)),
                         e.module, e.version, e.dir_bytes))
         elif not download and not e.has_dir and (e.has_ziphash or e.has_partial or e.tmp_files):
-            out.append(("download-leftover", str(_cache.download_dir(result.root, e.module)),
+            out.append(("download-leftover", str(download_dir(result.root, e.module)),
                         e.module, e.version, e.bytes))
     vdir = Path(result.root, "cache", "vcs")
     try:
@@ -127,14 +128,14 @@ def _orphans(result: _cache.ScanResult) -> list[tuple[str, str, str, str, int]]:
     except OSError:
         names = set()
     for n in sorted(names):
-        if _cache._VCS_RE.match(n) and n + ".info" not in names:
-            out.append(("vcs-without-info", str(vdir / n), "", "", _cache.cache_size(vdir / n)[0]))
-        elif n.endswith(".info") and _cache._VCS_RE.match(n[:-5]) and n[:-5] not in names:
+        if _VCS_RE.match(n) and n + ".info" not in names:
+            out.append(("vcs-without-info", str(vdir / n), "", "", cache_size(vdir / n)[0]))
+        elif n.endswith(".info") and _VCS_RE.match(n[:-5]) and n[:-5] not in names:
             out.append(("vcs-info-without-dir", str(vdir / n), "", "", (vdir / n).stat().st_size))
     return out
 
 
-def report(result: _cache.ScanResult, *, gosum: Iterable[str | os.PathLike[str]] = (),
+def report(result: ScanResult, *, gosum: Iterable[str | os.PathLike[str]] = (),
            build_lists: Iterable[str | os.PathLike[str]] = (), now: float | None = None) -> HygieneReport:
     """Sizes by version and module, ages, usage against the given projects, and orphans."""
     import pandas as pd
@@ -166,11 +167,11 @@ def report(result: _cache.ScanResult, *, gosum: Iterable[str | os.PathLike[str]]
                               "unused_bytes": "int64", "age_days": "float64"})
     orphans = pd.DataFrame.from_records(_orphans(result), columns=["what", "path", "module", "version", "bytes"])
     orphans = orphans.astype({"bytes": "int64"})
-    total = _cache.cache_size(result.root)[0]
+    total = cache_size(result.root)[0]
     return HygieneReport(result.root, versions, modules, orphans, total, use is not None)
 
 
-def plan_trim(result: _cache.ScanResult, rep: HygieneReport, *, older_than_days: float | None = None,
+def plan_trim(result: ScanResult, rep: HygieneReport, *, older_than_days: float | None = None,
               mod_only_zips: bool = False, orphans: bool = True) -> repair.Plan:
     """A quarantine plan evicting unused versions (never one in progress), orphans, and optionally
     the zips and directories of versions only needed for their go.mod."""
@@ -211,5 +212,5 @@ def plan_trim(result: _cache.ScanResult, rep: HygieneReport, *, older_than_days:
                                         detail=row.what)
             if act is not None:
                 actions.append(act)
-    total, files = _cache.cache_size(root)
+    total, files = cache_size(root)
     return repair.Plan(root, tuple(actions), total, files)

@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import scan as _cache
+from .layout import _TMP_RE, cache_size
 from ..mod import lockedfile, modpath
 from ..errors import CacheError
 
@@ -206,7 +207,7 @@ def _size(path: str) -> tuple[str, int]:
     except OSError:
         return "", 0
     if stat.S_ISDIR(st.st_mode):
-        return "dir", _cache.cache_size(path)[0]
+        return "dir", cache_size(path)[0]
     return "file", st.st_size
 
 
@@ -224,7 +225,7 @@ def _version_paths(root: str, module: str, version: str) -> dict[str, list[str]]
         if not n.startswith(ev + "."):
             continue
         rest = n[len(ev) + 1:]
-        tmp = _cache._TMP_RE.match(n)
+        tmp = _TMP_RE.match(n)
         if rest in ("info", "mod", "zip", "ziphash", "partial"):
             out[rest].append(os.path.join(vdir, n))
         elif tmp and tmp.group(1) == ev:
@@ -293,7 +294,7 @@ def plan_repair(result: _cache.ScanResult) -> Plan:
                              detail=detail)
         if act is not None:
             actions.append(act)
-    total, files = _cache.cache_size(root)
+    total, files = cache_size(root)
     return Plan(root, tuple(actions), total, files)
 
 

@@ -140,24 +140,25 @@ def _gosum_observations(files: Iterable[str | os.PathLike[str]], module: str, ve
 
 def _cache_observations(root: str | os.PathLike[str], module: str, version: str,
                         subject: str) -> list[Observation]:
-    from . import scan as cache
     from ..mod import dirhash, modzip
     from ._stat_signature import walk_tree
+    from .checks import _hash_dir, _read_file, _read_ziphash
+    from .layout import download_dir, extracted_dir
 
     r = os.path.realpath(root)
-    vdir = cache.download_dir(r, module)
+    vdir = download_dir(r, module)
     ev = modpath.escape_version(version)
     out = []
     if subject == "go.mod":
         p = vdir / f"{ev}.mod"
         try:
-            out.append(Observation("cache .mod", dirhash.hash_gomod(cache._read_file(str(p), 64 << 20)), str(p)))
+            out.append(Observation("cache .mod", dirhash.hash_gomod(_read_file(str(p), 64 << 20)), str(p)))
         except OSError as e:
             out.append(Observation("cache .mod", "", f"{p}: {e.strerror or e}"))
         return out
     zh = vdir / f"{ev}.ziphash"
     if zh.exists():
-        state, text = cache._read_ziphash(str(zh))
+        state, text = _read_ziphash(str(zh))
         out.append(Observation("cache .ziphash", text or "" if state == "ok" else "",
                                str(zh) if state == "ok" else f"{zh}: {state} ({text!r})"))
     else:
@@ -171,13 +172,13 @@ def _cache_observations(root: str | os.PathLike[str], module: str, version: str,
         out.append(Observation("cache zip", "", f"{z}: missing"))
     except OSError as e:
         out.append(Observation("cache zip", "", f"{z}: {e.strerror or e}", unreadable=True))
-    d = cache.extracted_dir(r, module, version)
+    d = extracted_dir(r, module, version)
     if d.is_dir() and not d.is_symlink():
         _, files, _, err = walk_tree(str(d))
         if err:
             out.append(Observation("cache dir", "", f"{d}: {err}"))
         else:
-            h1, _, herr = cache._hash_dir(files, f"{module}@{version}")
+            h1, _, herr = _hash_dir(files, f"{module}@{version}")
             out.append(Observation("cache dir", h1, str(d) if h1 else f"{d}: {herr}", unreadable=not h1))
     return out
 

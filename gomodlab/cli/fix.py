@@ -108,9 +108,9 @@ def run(args: argparse.Namespace) -> int:
         return 1 if r.skipped else 0
     if args.apply:
         # Finish a crashed apply before looking at the cache, so the scan sees its complete result.
-        from ..cache import scan as cache
+        from ..cache.layout import default_cache_root
 
-        root = os.path.realpath(args.cache or cache.default_cache_root())
+        root = os.path.realpath(args.cache or default_cache_root())
         base = args.quarantine or repair.default_quarantine_base(root)
         for s in repair.pending_sessions(base, root):
             actions = repair.resume_session(s, lock_timeout=args.lock_timeout)

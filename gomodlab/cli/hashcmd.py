@@ -26,7 +26,7 @@ def run(args: argparse.Namespace) -> int:
         if args.module:
             prefix = args.module
         else:
-            from ..cache.scan import module_of_extracted_dir
+            from ..cache.layout import module_of_extracted_dir
             from ..errors import CacheError
 
             try:

@@ -30,7 +30,8 @@ def run(args: argparse.Namespace) -> int:
     import json
     from dataclasses import asdict
 
-    from ..cache import scan as cache, triage
+    from ..cache import triage
+    from ..cache.layout import default_cache_root
     from ..errors import GomodlabError
 
     mismatches: list[triage.Mismatch] = []
@@ -50,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
     root = None
     if not args.no_cache:
         try:
-            root = args.cache or cache.default_cache_root()
+            root = args.cache or default_cache_root()
         except GomodlabError:
             root = None
     results = []
