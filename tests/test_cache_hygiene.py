@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from gomodlab.cache import scan as cache, hygiene, repair
+from gomodlab.cache import scan as cache, hygiene, quarantine, repair
 from gomodlab.load import gotool
 
 from . import cachekit as ck
@@ -110,9 +110,9 @@ def test_trim_plan_apply_restore(world, tmp_path):
     assert (A0[0], A0[1]) not in {(e.module, e.version) for e in left.entries if e.has_zip or e.has_mod}
     assert vfile(root, *A0, "lock").exists() and xdir(root, *A1).is_dir()
     assert hygiene.report(left, build_lists=[build_list]).orphans.empty
-    repair.restore(res.session)
+    quarantine.restore(res.session)
     # Lock files made for versions that had none (as go makes them) stay; the journal names them.
-    created = {r["path"] for r in repair.read_journal(res.session) if r["op"] == "lock-created"}
+    created = {r["path"] for r in quarantine.read_journal(res.session) if r["op"] == "lock-created"}
     assert created == {"cache/download/example.com/gone/@v/v1.0.0.lock",
                        "cache/download/example.com/orphan/@v/v1.0.0.lock",
                        *(f"cache/vcs/{hashlib.sha256(u).hexdigest()}.lock"

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from gomodlab.cache import scan as cache, repair
+from gomodlab.cache import scan as cache, quarantine, repair
 
 from . import cachekit as ck
 
@@ -152,6 +152,6 @@ def test_fix_quarantines_and_restores_checkout(world, tmp_path):
     res = repair.apply(plan, quarantine=tmp_path / "q")
     assert res.ok and not bad.exists() and (bad.parent / (bad.name + ".lock")).exists()
     assert cache.scan(root, index=False, jobs=1, progress=False).findings == ()
-    repair.restore(res.session)
+    quarantine.restore(res.session)
     after = ck.snapshot(root)
     assert {k: v[:3] + v[4:] for k, v in after.items()} == {k: v[:3] + v[4:] for k, v in before.items()}

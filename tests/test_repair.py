@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from gomodlab.cache import scan as cache, repair
+from gomodlab.cache import scan as cache, quarantine, repair
 from gomodlab.load import gotool
 from gomodlab.errors import CacheError
 
@@ -166,7 +166,7 @@ def test_apply_restore_roundtrip_is_exact(base, tmp_path):
     left = ck.contents(root)
     # Every file is in exactly one place, with its bytes and mode.
     assert moved and set(moved).isdisjoint(left) and {**moved, **left} == before_files
-    r = repair.restore(res.session)
+    r = quarantine.restore(res.session)
     assert not r.skipped and state(root) == before
 
 
@@ -228,7 +228,7 @@ def test_sigkill_mid_apply_then_restore_or_rerun(base, tmp_path):
     assert done.returncode == 0, done.stderr
     fixed = state(ref)
     (ref_session,) = _sessions(tmp_path / "ref" / "q")
-    steps = next(r for r in repair.read_journal(ref_session) if r["op"] == "end")["steps"]
+    steps = next(r for r in quarantine.read_journal(ref_session) if r["op"] == "end")["steps"]
     assert steps > 20
 
     rng = random.Random(4)

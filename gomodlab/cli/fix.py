@@ -95,11 +95,11 @@ def print_applied(res, fmt: str) -> None:  # noqa: ANN001 - repair.ApplyResult
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..cache import repair
+    from ..cache import quarantine, repair
     from ._cacheout import note
 
     if args.restore:
-        r = repair.restore(args.restore, lock_timeout=args.lock_timeout)
+        r = quarantine.restore(args.restore, lock_timeout=args.lock_timeout)
         for p in r.displaced:
             note("fix", f"{p}: the cache had a newer copy; it was moved to {os.path.join(r.session, 'displaced')}")
         for p in r.skipped:
@@ -111,8 +111,8 @@ def run(args: argparse.Namespace) -> int:
         from ..cache.layout import default_cache_root
 
         root = os.path.realpath(args.cache or default_cache_root())
-        base = args.quarantine or repair.default_quarantine_base(root)
-        for s in repair.pending_sessions(base, root):
+        base = args.quarantine or quarantine.default_quarantine_base(root)
+        for s in quarantine.pending_sessions(base, root):
             actions = repair.resume_session(s, lock_timeout=args.lock_timeout)
             note("fix", f"finished the interrupted session {s}")
             if args.refetch:
