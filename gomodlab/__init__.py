@@ -9,7 +9,7 @@ Errors share one base class, :class:`gomodlab.GomodlabError` (see ``gomodlab.err
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from .version import __version__
 
 #: The foundation modules; every other public submodule loads the same lazy way.
 _SUBMODULES = ("cache", "cli", "diagnose", "errors", "lab", "load", "mod", "net")

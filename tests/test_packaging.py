@@ -75,7 +75,7 @@ def test_package_surface(pyproject):
 
     assert re.fullmatch(r"\d+\.\d+\.\d+\S*", gomodlab.__version__)
     assert pyproject["project"]["dynamic"] == ["version"]
-    assert pyproject["tool"]["hatch"]["version"]["path"] == "gomodlab/__init__.py"
+    assert pyproject["tool"]["hatch"]["version"]["path"] == "gomodlab/version.py"
     assert set(gomodlab.__all__) == {"__version__", "GomodlabError", "ParseError", "SourceError", "CacheError",
                                      "GoCommandError", "cache", "cli", "diagnose", "errors", "lab", "load", "mod",
                                      "net"}
