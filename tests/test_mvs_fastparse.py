@@ -1,9 +1,9 @@
-"""The go.mod fast paths of modload agree with gomodlab.mod.modfile whenever they accept a file.
+"""modload's go.mod scanner agrees with gomodlab.mod.modfile whenever it accepts a file.
 
-modload reads plain go.mod files with a small scanner (speed matters for thousands of module
-cache files) and hands everything else to the full parser. Whenever the scanner accepts a file,
-its reading must be exactly the full parser's (strict for the main module, lax for dependencies);
-whenever the full parser rejects a file, the scanner must not accept it.
+modload reads dependencies' plain go.mod files with a small scanner (speed matters for thousands
+of module cache files) and hands everything else to the full parser. Whenever the scanner accepts
+a file, its reading must be exactly the lax parser's (ParseLax, how go reads a dependency's
+go.mod); whenever the full parser rejects a file, the scanner must not accept it.
 """
 
 from __future__ import annotations
@@ -15,25 +15,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gomodlab.mod import modfile
 from gomodlab.errors import ParseError
-from gomodlab.mod.modfile import go_version_ok
-from gomodlab.load.modload import _block_verb, _fast_main, _fast_summary, parse_summary
+from gomodlab.load.modload import _fast_summary, parse_summary
 from gomodlab.load.mvs import Module
+from gomodlab.mod import modfile
+from gomodlab.mod.modfile import go_version_ok
 
 from . import mvs_universes
-
-
-def _full_main(data: bytes):
-    try:
-        f = modfile.parse_gomod(data, "go.mod")
-    except ParseError:
-        return None
-    if f.module is None:
-        return None
-    return (f.module.path, f.go, f.toolchain, [(r.path, r.version, r.indirect) for r in f.require],
-            [Module(x.path, x.version) for x in f.exclude],
-            [(r.old_path, r.old_version, r.new_path, r.new_version) for r in f.replace])
 
 
 def _full_lax(data: bytes):
@@ -44,13 +32,12 @@ def _full_lax(data: bytes):
     return (f.module.path if f.module else "", f.go, [Module(r.path, r.version) for r in f.require])
 
 
-def _check(data: bytes) -> tuple[bool, bool]:
-    fm, fl = _fast_main(data), _fast_summary(data)
-    if fm is not None:
-        assert _full_main(data) == fm, data
-    if fl is not None:
-        assert _full_lax(data) == fl, data
-    return fm is not None, fl is not None
+def _check(data: bytes) -> bool:
+    """Whether the scanner accepts ``data`` (asserting that it then reads what ParseLax reads)."""
+    fast = _fast_summary(data)
+    if fast is not None:
+        assert _full_lax(data) == fast, data
+    return fast is not None
 
 
 def _corpus(shared_data: Path) -> list[Path]:
@@ -62,19 +49,16 @@ def _corpus(shared_data: Path) -> list[Path]:
 def test_corpus(shared_data: Path) -> None:
     files = _corpus(shared_data)
     assert len(files) >= 50
-    accepted = [(_check(p.read_bytes())) for p in files]
-    assert any(m for m, _ in accepted) and any(d for _, d in accepted)
+    accepted = [_check(p.read_bytes()) for p in files]
+    assert any(accepted) and not all(accepted)
 
 
 def test_generated_universes() -> None:
     n_main = n_dep = 0
     for i in range(60):
         u = mvs_universes.generate(99, i)
-        m, _ = _check(u.main_gomod.encode())
-        n_main += m
-        for mod in u.modules:
-            _, d = _check(mod.gomod_bytes())
-            n_dep += d
+        n_main += _check(u.main_gomod.encode())
+        n_dep += sum(_check(mod.gomod_bytes()) for mod in u.modules)
     assert n_main > 50 and n_dep > 500
 
 
@@ -107,21 +91,6 @@ def test_random_line_mixes(lines: list[str]) -> None:
     _check(("\n".join(lines) + "\n").encode())
 
 
-# modfile's go-line check and the scanner's block-opening check are written by hand instead of
-# with Go's regular expressions (modload stays clear of re for start-up time); they must accept
-# exactly what the expressions accept.
-GO_VERSION_RE = r"[1-9][0-9]*\.(?:0|[1-9][0-9]*)(?:\.(?:0|[1-9][0-9]*))?(?:[a-z]+[0-9]+)?\Z"
-BLOCK_OPEN_RE = r"\s*([a-z]+)\s*\(\s*\Z"
-
-
-@settings(max_examples=3000, deadline=None)
-@given(st.text(alphabet="0123456789.rcabzA-_ \u0663", max_size=12))
-def test_go_version_check_is_the_regexp(v: str) -> None:
-    import re
-
-    assert go_version_ok(v) == (re.match(GO_VERSION_RE, v) is not None), v
-
-
 @pytest.mark.parametrize("v", ["1.21", "1.21.0", "1.21rc1", "1.0", "10.100.1000beta22", "1.21.3rc1"])
 def test_go_versions_accepted(v: str) -> None:
     assert go_version_ok(v)
@@ -130,12 +99,3 @@ def test_go_versions_accepted(v: str) -> None:
 @pytest.mark.parametrize("v", ["", "1", "01.2", "1.01", "1.2.", "1.2.3.4", "1.21rc", "1.21-rc1", "1.21RC1", "v1.21"])
 def test_go_versions_rejected(v: str) -> None:
     assert not go_version_ok(v)
-
-
-@settings(max_examples=3000, deadline=None)
-@given(st.text(alphabet="requiXE( )\t\x1c\u3000", max_size=14))
-def test_block_opening_check_is_the_regexp(code: str) -> None:
-    import re
-
-    mo = re.match(BLOCK_OPEN_RE, code)
-    assert _block_verb(code) == (mo.group(1) if mo else None), code

@@ -28,23 +28,20 @@ from __future__ import annotations
 
 import marshal
 import os
+import re
 import zlib
-from collections import deque, namedtuple
+from collections import deque
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
-from ..mod import gover, modpath, semver
 from ..errors import GomodlabError, ParseError, SourceError
+from ..mod import gover, modfile, modpath, semver
 from ._fileio import read_bytes, write_atomic
 from .locate import cache_dir, find_main_gomod
-from ..mod.modfile import go_version_ok, toolchain_ok
 from .mvs import NONE, BuildListError, Graph, Module, ModuleError, Reporter, req
 from .sources import GoModSource, GraphTextSource
-
-# `gomodlab buildlist` races `go list -m all`, start-up included, so this module and what it
-# imports stay clear of re, dataclasses, typing and pathlib (each costs a good part of the time
-# a warm build list takes): records are named tuples, paths are strings, and the go.mod fast
-# paths below scan text by hand.
 
 __all__ = [
     "PRUNED", "UNPRUNED", "Summary", "SummaryCache", "MainModFile", "ModGraph", "Loader", "load", "graph_from_text",
@@ -83,29 +80,30 @@ def pruning_for(go: str | None) -> str:
     return PRUNED
 
 
-class Summary(namedtuple("Summary", "module go require pruning")):
+class Summary(NamedTuple):
     """What the module graph needs from one go.mod (modfile.go ``modFileSummary``).
 
-    ``module`` (str) is the path the go.mod declares (``""`` if none), ``go`` its go line or
-    None; ``require`` (a tuple of :class:`~gomodlab.load.mvs.Module`) is in file order and already
-    includes the trailing ``go@V`` requirement of a go >= 1.21 module; ``pruning`` is
-    :data:`PRUNED` or :data:`UNPRUNED`.
+    ``module`` is the path the go.mod declares (``""`` if none), ``go`` its go line or None;
+    ``require`` is in file order and already includes the trailing ``go@V`` requirement of a
+    go >= 1.21 module; ``pruning`` is :data:`PRUNED` or :data:`UNPRUNED`.
     """
 
-    __slots__ = ()
+    # A NamedTuple rather than a frozen dataclass: one is built per go.mod of the graph, and the
+    # summary cache rebuilds thousands of them per run.
+    module: str
+    go: str | None
+    require: tuple[Module, ...]
+    pruning: str
 
 
 # -------------------------------------------------------------------------------------------
-# Reading dependencies' go.mod files: a fast path for the plain files that make up nearly all
-# of a module cache, and modfile.parse_gomod(lax=True) (go's ParseLax) for everything else.
+# Reading dependencies' go.mod files: a scanner for the plain files that make up nearly all of
+# a module cache (about 15 times faster than the full parser, which a first load of a large
+# graph would otherwise spend most of its time in), and modfile.parse_gomod(lax=True) (go's
+# ParseLax) for everything else.
 
-def _block_verb(code: str) -> str | None:
-    """The verb of a block-opening line (``\\s*([a-z]+)\\s*\\(\\s*``), or None."""
-    head, paren, tail = code.partition("(")
-    verb = head.strip()
-    if not paren or tail.strip() or not (verb.isascii() and verb.isalpha() and verb.islower()):
-        return None
-    return verb
+#: A line that opens a block, ``require (``; group 1 is the verb.
+_BLOCK_OPEN_RE = re.compile(r"\s*([a-z]+)\s*\(\s*\Z")
 
 
 #: Directives ParseLax drops without looking at their arguments (modfile/rule.go ``add``).
@@ -127,12 +125,15 @@ def _plain_require(path: str, version: str) -> bool:
     return True
 
 
+#: What the scanner leaves to the full parser: quoting, non-Unix line ends, block comments.
+_NOT_PLAIN = ('"', "`", "'", "[", "]", "{", "}", ",", "/*", "\r")
+
+
 def _fast_summary(data: bytes) -> tuple[str, str | None, list[Module]] | None:
     """(module, go, requires) of a plain go.mod, or None when the full parser must decide.
 
-    Accepted: ASCII, no quotes/brackets/commas, ``module``/``go``/``require`` lines and
+    Accepted: ASCII, none of :data:`_NOT_PLAIN`, ``module``/``go``/``require`` lines and
     ``require (…)`` blocks with canonical versions, and the directives ParseLax ignores.
-    A first run reads every go.mod of the graph through here, so the loop is kept tight.
     """
     try:
         text = data.decode("ascii")
@@ -144,7 +145,6 @@ def _fast_summary(data: bytes) -> tuple[str, str | None, list[Module]] | None:
     module = ""
     go: str | None = None
     requires: list[Module] = []
-    add, plain, new = requires.append, _plain_require, tuple.__new__
     block: str | None = None
     seen_module = False
     for code in text.split("\n"):
@@ -152,7 +152,8 @@ def _fast_summary(data: bytes) -> tuple[str, str | None, list[Module]] | None:
             code = code.split("//", 1)[0]
         if "(" in code or ")" in code:
             if block is None:
-                block = _block_verb(code)
+                opening = _BLOCK_OPEN_RE.match(code)
+                block = opening[1] if opening else None
                 if block != "require" and block not in _LAX_IGNORED:
                     return None
                 continue
@@ -165,21 +166,21 @@ def _fast_summary(data: bytes) -> tuple[str, str | None, list[Module]] | None:
             continue
         if block is not None:
             if block == "require":
-                if len(toks) != 2 or not plain(toks[0], toks[1]):
+                if len(toks) != 2 or not _plain_require(toks[0], toks[1]):
                     return None
-                add(new(Module, toks))
+                requires.append(Module(toks[0], toks[1]))
             continue
         verb = toks[0]
         if verb == "require":
-            if len(toks) != 3 or not plain(toks[1], toks[2]):
+            if len(toks) != 3 or not _plain_require(toks[1], toks[2]):
                 return None
-            add(new(Module, toks[1:]))
+            requires.append(Module(toks[1], toks[2]))
         elif verb == "module":
             if seen_module or len(toks) != 2:
                 return None
             module, seen_module = toks[1], True
         elif verb == "go":
-            if go is not None or len(toks) != 2 or not go_version_ok(toks[1]):
+            if go is not None or len(toks) != 2 or not modfile.go_version_ok(toks[1]):
                 return None
             go = toks[1]
         elif verb not in _LAX_IGNORED:
@@ -187,12 +188,6 @@ def _fast_summary(data: bytes) -> tuple[str, str | None, list[Module]] | None:
     if block is not None:
         return None
     return module, go, requires
-
-
-#: What the fast paths leave to the full parser: quoting, non-Unix line ends, block comments
-#: (and, in a main go.mod, backslashes).
-_NOT_PLAIN = ('"', "`", "'", "[", "]", "{", "}", ",", "/*", "\r")
-_NOT_PLAIN_MAIN = (*_NOT_PLAIN, "\\")
 
 
 @lru_cache(maxsize=1024)
@@ -210,8 +205,6 @@ def parse_summary(data: bytes, name: str = "go.mod") -> Summary:
     if fast is not None:
         module, go, requires = fast
     else:
-        from ..mod import modfile
-
         f = modfile.parse_gomod(data, name, lax=True)
         module = f.module.path if f.module is not None else ""
         go = f.go
@@ -219,100 +212,7 @@ def parse_summary(data: bytes, name: str = "go.mod") -> Summary:
     strict, pruning = _go_line(go)
     if strict:
         requires.append(Module("go", go))
-    return tuple.__new__(Summary, (module, go, tuple(requires), pruning))
-
-
-def _is_directory_path(p: str) -> bool:
-    # modfile.IsDirectoryPath, for the Unix spellings the fast path accepts.
-    return p in (".", "..") or p.startswith(("./", "../", "/"))
-
-
-def _indirect(comment: str) -> bool:
-    # modfile/rule.go isIndirect: "// indirect" alone, or "// indirect; more text".
-    f = comment[2:].split()
-    return (len(f) == 1 and f[0] == "indirect") or (len(f) > 1 and f[0] == "indirect;")
-
-
-def _fast_main(data: bytes) -> tuple | None:
-    """(module, go, toolchain, requires, excludes, replaces) of a plain main go.mod, or None.
-
-    The same restricted grammar as :func:`_fast_summary`, for what the graph needs from a main
-    module: ``module``, ``go``, ``toolchain``, ``require`` (with ``// indirect``), ``exclude``
-    and ``replace`` in their plain forms. Anything else goes to the full strict parser.
-    """
-    try:
-        text = data.decode("ascii")
-    except UnicodeDecodeError:
-        return None
-    for bad in _NOT_PLAIN_MAIN:
-        if bad in text:
-            return None
-    module: str | None = None
-    go = toolchain = None
-    requires: list[tuple[str, str, bool]] = []
-    excludes: list[Module] = []
-    replaces: list[tuple[str, str, str, str]] = []
-    block: str | None = None
-    for line in text.split("\n"):
-        code, sep, comment = line.partition("//")
-        comment = sep + comment
-        if "(" in code or ")" in code:
-            if block is None:
-                block = _block_verb(code)
-                if block not in ("require", "exclude", "replace"):
-                    return None
-            elif code.strip() == ")":
-                block = None
-            else:
-                return None
-            continue
-        toks = code.split()
-        if not toks:
-            continue
-        if block is not None:
-            verb, args = block, toks
-        else:
-            verb, args = toks[0], toks[1:]
-        if verb == "require" or verb == "exclude":
-            if len(args) != 2 or not _plain_require(args[0], args[1]):
-                return None
-            if verb == "require":
-                requires.append((args[0], args[1], _indirect(comment)))
-            else:
-                excludes.append(Module(args[0], args[1]))
-        elif verb == "replace":
-            arrow = 1 if len(args) >= 2 and args[1] == "=>" else 2
-            if len(args) < arrow + 2 or len(args) > arrow + 3 or args[arrow] != "=>":
-                return None
-            old, ov = args[0], args[1] if arrow == 2 else ""
-            if not modpath.split_path_version(old)[2] or (ov and not _plain_require(old, ov)):
-                return None
-            new, nv = args[arrow + 1], args[arrow + 2] if len(args) == arrow + 3 else ""
-            if nv:
-                if _is_directory_path(new) or not _plain_require(new, nv):
-                    return None
-            elif not _is_directory_path(new):
-                return None
-            replaces.append((old, ov, new, nv))
-        elif block is not None:
-            return None
-        elif verb == "module":
-            if module is not None or len(args) != 1:
-                return None
-            module = args[0]
-        elif verb == "go":
-            if go is not None or len(args) != 1 or not go_version_ok(args[0]):
-                return None
-            go = args[0]
-        elif verb == "toolchain":
-            if toolchain is not None or len(args) != 1 or not toolchain_ok(args[0]):
-                return None
-            toolchain = args[0]
-        else:
-            return None
-    if block is not None or module is None:
-        return None
-    return module, go, toolchain, requires, excludes, replaces
+    return Summary(module, go, tuple(requires), pruning)
 
 
 def _toolchain_summary(m: Module) -> Summary:
@@ -327,18 +227,25 @@ def _toolchain_summary(m: Module) -> Summary:
 # -------------------------------------------------------------------------------------------
 # The main module's go.mod.
 
-class MainModFile(namedtuple("MainModFile", "path dir go toolchain require direct exclude replace")):
-    """The parts of the main go.mod the graph depends on.
+@dataclass(frozen=True, slots=True)
+class MainModFile:
+    """The parts of the main go.mod the graph depends on (one per load: a plain frozen dataclass).
 
-    ``path`` is the module path, ``dir`` the module's directory (a string), ``go`` and
-    ``toolchain`` the lines of those names or None, ``require`` the required
-    :class:`~gomodlab.load.mvs.Module`\\ s in file order; ``direct`` (a frozenset) holds the paths
-    required without ``// indirect`` (excluded versions left out), ``exclude`` the excluded
-    versions. ``replace`` maps ``(old path, old version or "")`` to the replacement Module (new
-    version ``""``: a directory).
+    ``path`` is the module path, ``dir`` the module's directory, ``go`` and ``toolchain`` the
+    lines of those names or None, ``require`` the requirements in file order; ``direct`` holds
+    the paths required without ``// indirect`` (excluded versions left out), ``exclude`` the
+    excluded versions. ``replace`` maps ``(old path, old version or "")`` to the replacement
+    (new version ``""``: a directory).
     """
 
-    __slots__ = ()
+    path: str
+    dir: str
+    go: str | None
+    toolchain: str | None
+    require: tuple[Module, ...]
+    direct: frozenset[str]
+    exclude: frozenset[Module]
+    replace: dict[tuple[str, str], Module]
 
     @property
     def go_version(self) -> str:
@@ -359,39 +266,29 @@ class MainModFile(namedtuple("MainModFile", "path dir go toolchain require direc
     def from_bytes(cls, data: bytes, gomod: str | os.PathLike[str]) -> MainModFile:
         """Parse main go.mod bytes; ``gomod`` is the file's path (its directory is the module root)."""
         p = os.fspath(gomod)
-        fast = _fast_main(data)
-        if fast is not None:
-            path, go, toolchain, requires, excludes, replaces = fast
-        else:
-            from ..mod import modfile
-
-            f = modfile.parse_gomod(data, p)
-            if f.module is None:
-                raise SourceError(f"error reading {p}: missing module declaration. To specify the module path:\n"
-                                  "\tgo mod edit -module=example.com/mod")
-            path, go, toolchain = f.module.path, f.go, f.toolchain
-            requires = [(r.path, r.version, r.indirect) for r in f.require]
-            excludes = [Module(x.path, x.version) for x in f.exclude]
-            replaces = [(r.old_path, r.old_version, r.new_path, r.new_version) for r in f.replace]
+        f = modfile.parse_gomod(data, p)
+        if f.module is None:
+            raise SourceError(f"error reading {p}: missing module declaration. To specify the module path:\n"
+                              "\tgo mod edit -module=example.com/mod")
         try:
-            modpath.check_import_path(path)
+            modpath.check_import_path(f.module.path)
         except ParseError as e:
             # init.go loadModFile reports the main module's path as a "module" path.
             raise SourceError(str(e).replace("malformed import path", "malformed module path", 1)) from None
         replace: dict[tuple[str, str], Module] = {}
-        for old_path, old_version, new_path, new_version in replaces:
-            key, new = (old_path, old_version), Module(new_path, new_version)
+        for r in f.replace:
+            key, new = (r.old_path, r.old_version), Module(r.new_path, r.new_version)
             prev = replace.get(key)
             if prev is not None and prev != new:
-                old = f"{old_path}@{old_version}" if old_version else old_path
+                old = f"{r.old_path}@{r.old_version}" if r.old_version else r.old_path
                 raise SourceError(f"conflicting replacements for {old}:\n\t{_fmt_repl(prev)}\n\t{_fmt_repl(new)}")
             replace[key] = new
-        exclude = frozenset(excludes)
+        exclude = frozenset(Module(x.path, x.version) for x in f.exclude)
         return cls(
-            path=path, dir=os.path.dirname(p), go=go, toolchain=toolchain,
-            require=tuple(Module(rp, rv) for rp, rv, _ in requires),
+            path=f.module.path, dir=os.path.dirname(p), go=f.go, toolchain=f.toolchain,
+            require=tuple(Module(r.path, r.version) for r in f.require),
             # init.go rootsFromModFile: an excluded requirement is dropped before it can count as direct.
-            direct=frozenset(rp for rp, rv, ind in requires if not ind and Module(rp, rv) not in exclude),
+            direct=frozenset(r.path for r in f.require if not r.indirect and Module(r.path, r.version) not in exclude),
             exclude=exclude,
             replace=replace,
         )
@@ -545,8 +442,7 @@ class SummaryCache:
             data = marshal.loads(read_bytes(file))
             if (isinstance(data, tuple) and len(data) == 3 and data[0] == self._FORMAT
                     and isinstance(data[2], dict)):
-                new = tuple.__new__
-                self._modules = [new(Module, t) for t in data[1]]
+                self._modules = [Module(*t) for t in data[1]]
                 self._entries = data[2]
         except (OSError, ValueError, EOFError, TypeError):
             self._modules, self._entries = [], {}
@@ -571,7 +467,7 @@ class SummaryCache:
             reqs = tuple(map(self._modules.__getitem__, e[4]))
         except (IndexError, TypeError):  # a damaged cache file: read the go.mod instead
             return None
-        return tuple.__new__(Summary, (e[2], e[3] or None, reqs, e[5]))
+        return Summary(e[2], e[3] or None, reqs, e[5])
 
     def put(self, m: Module, size: int, mtime: int, s: Summary) -> None:
         """Remember the summary of ``m`` read from a file with this size and mtime (ns)."""

@@ -24,19 +24,11 @@ research.swtch.com/vgo-mvs::
 
 from __future__ import annotations
 
-from collections import deque, namedtuple
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, NamedTuple, Protocol
 
 from ..errors import GomodlabError, SourceError
-
-# typing is not imported at run time: its ~9 ms are half of what loading a warm graph takes, and
-# `gomodlab buildlist` races `go list -m all`. Type checkers read any TYPE_CHECKING name as True
-# and see real Protocols.
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from typing import Any, Protocol
-else:
-    Protocol = object
 
 __all__ = [
     "NONE", "Module", "Reqs", "UpgradeReqs", "DowngradeReqs", "Reporter", "Graph",
@@ -48,14 +40,13 @@ __all__ = [
 NONE = "none"
 
 
-class Module(namedtuple("Module", "path version")):
-    """A module version (Go's ``module.Version``): ``path`` and ``version`` (str); ``version == ""``
-    is a main module.
+class Module(NamedTuple):
+    """A module version (Go's ``module.Version``); ``version == ""`` is a main module."""
 
-    A named tuple so that the graph algorithms hash and compare it at C speed.
-    """
-
-    __slots__ = ()
+    # A NamedTuple rather than a frozen dataclass: the graph algorithms hash and compare these
+    # millions of times, which a tuple does in C, and the readers build them from tuples directly.
+    path: str
+    version: str
 
     def __str__(self) -> str:
         return f"{self.path}@{self.version}" if self.version else self.path

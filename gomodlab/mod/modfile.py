@@ -105,42 +105,20 @@ class _DirectiveError(Exception):
         self.message = message
 
 
-_DIGITS = "0123456789"
-
-
-def _number_end(s: str, i: int) -> int:
-    """Index after ``0|[1-9][0-9]*`` at s[i:], or -1."""
-    if i >= len(s) or s[i] not in _DIGITS:
-        return -1
-    if s[i] == "0":
-        return i + 1
-    i += 1
-    while i < len(s) and s[i] in _DIGITS:
-        i += 1
-    return i
+# x/mod/modfile's GoVersionRE and ToolchainRE (rule.go), used with match: Go's ``^`` is where
+# match starts, and Go's ``$`` (no multi-line flag) is Python's ``\Z``.
+_GO_VERSION_RE = re.compile(r"([1-9][0-9]*)\.(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))?([a-z]+[0-9]+)?\Z")
+_TOOLCHAIN_RE = re.compile(r"default\Z|go1(\Z|\.)")
 
 
 def go_version_ok(v: str) -> bool:
-    """modfile.GoVersionRE ``[1-9][0-9]*\\.(0|[1-9][0-9]*)(\\.(0|[1-9][0-9]*))?([a-z]+[0-9]+)?``: a valid
-    ``go`` line version such as ``1.21``, ``1.22.3``, ``1.23rc1``."""
-    i = _number_end(v, 0)
-    if i < 0 or v[0] == "0" or i == len(v) or v[i] != ".":
-        return False
-    i = _number_end(v, i + 1)
-    if i > 0 and i < len(v) and v[i] == ".":
-        i = _number_end(v, i + 1)
-    if i < 0:
-        return False
-    letters = v[i:].rstrip(_DIGITS)
-    if len(letters) == len(v) - i:  # no trailing digits: nothing may follow the numbers
-        return i == len(v)
-    return letters != "" and all("a" <= c <= "z" for c in letters)
+    """modfile.GoVersionRE: a valid ``go`` line version such as ``1.21``, ``1.22.3``, ``1.23rc1``."""
+    return _GO_VERSION_RE.match(v) is not None
 
 
 def toolchain_ok(name: str) -> bool:
     """modfile.ToolchainRE: ``default``, or a name starting ``go1`` followed by the end or ``.``."""
-    return name == "default" or name == "go1" or name.startswith("go1.")
-
+    return _TOOLCHAIN_RE.match(name) is not None
 
 
 def _prefix(verb: str, mod_path: str) -> str:
