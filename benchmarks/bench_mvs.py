@@ -54,7 +54,9 @@ def make_universe(seed: int = 1) -> tuple[list[ModuleSource], str]:
 
 
 def _measure(work: Path, gomod: str, cache: Path, env: dict[str, str]) -> dict[str, float | str | int]:
-    from gomodlab.load.modload import Loader, MainModFile, SummaryCache
+    from gomodlab.load.gomod_summary import SummaryCache
+    from gomodlab.load.main_module import MainModFile
+    from gomodlab.load.modload import Loader
     from gomodlab.load.sources import ModCacheSource
 
     def in_process(summary_cache: bool) -> int:

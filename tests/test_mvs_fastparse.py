@@ -1,7 +1,7 @@
-"""modload's go.mod scanner agrees with gomodlab.mod.modfile whenever it accepts a file.
+"""gomodlab.load.gomod_summary's go.mod scanner agrees with gomodlab.mod.modfile whenever it accepts a file.
 
-modload reads dependencies' plain go.mod files with a small scanner (speed matters for thousands
-of module cache files) and hands everything else to the full parser. Whenever the scanner accepts
+gomod_summary reads dependencies' plain go.mod files with a small scanner (speed matters for
+thousands of module cache files) and hands everything else to the full parser. Whenever the scanner accepts
 a file, its reading must be exactly the lax parser's (ParseLax, how go reads a dependency's
 go.mod); whenever the full parser rejects a file, the scanner must not accept it.
 """
@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gomodlab.errors import ParseError
-from gomodlab.load.modload import _fast_summary, parse_summary
+from gomodlab.load.gomod_summary import _fast_summary, parse_summary
 from gomodlab.load.mvs import Module
 from gomodlab.mod import modfile
 from gomodlab.mod.modfile import go_version_ok

@@ -65,7 +65,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 def _load(args: argparse.Namespace, gomod: str | None = None):
     """The graph the arguments name; ``gomod`` is the main go.mod when the caller found it already."""
     from ..load.locate import find_main_gomod
-    from ..load.modload import Loader, MainModFile, SummaryCache
+    from ..load.gomod_summary import SummaryCache
+    from ..load.main_module import MainModFile
+    from ..load.modload import Loader
     from ..load.sources import ModCacheSource, ProxySource
 
     if getattr(args, "graph", None):

@@ -440,7 +440,9 @@ def trace(directory: str | os.PathLike[str], source: GoModSource) -> pd.DataFram
 
     Root updates show as new ``load`` numbers: go reloads the graph from the updated roots.
     """
-    from .modload import Loader, MainModFile, find_main_gomod
+    from .locate import find_main_gomod
+    from .main_module import MainModFile
+    from .modload import Loader
 
     rec = TraceReporter()
     Loader(MainModFile.read(find_main_gomod(directory)), source).load(reporter=rec)
