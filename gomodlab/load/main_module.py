@@ -86,6 +86,17 @@ class MainModFile:
             replace=replace,
         )
 
+    def roots(self) -> tuple[list[Module], list[Module]]:
+        """(roots, excluded requirements): rootsFromModFile + appendGoAndToolchainRoots, the roots
+        sorted with gover.ModSort."""
+        roots = [r for r in self.require if r not in self.exclude]
+        excluded = [r for r in self.require if r in self.exclude]
+        roots.append(Module("go", self.go_version))
+        if self.toolchain:
+            roots.append(Module("toolchain", self.toolchain))
+        roots.sort(key=lambda m: gover.mod_sort_key(m.path, m.version))
+        return roots, excluded
+
     def replacement(self, m: Module) -> Module | None:
         """The module that replaces ``m`` (modfile.go ``replacement``), or None."""
         if not self.replace or (m.version == "" and m.path == self.path):

@@ -264,18 +264,9 @@ class Loader:
     # -- roots -----------------------------------------------------------------------------
 
     def initial_roots(self) -> list[Module]:
-        """rootsFromModFile + appendGoAndToolchainRoots, sorted (excluded versions dropped)."""
-        roots = []
-        self.excluded_roots = []
-        for r in self.main_file.require:
-            if r in self.main_file.exclude:
-                self.excluded_roots.append(r)
-                continue
-            roots.append(r)
-        roots.append(Module("go", self.main_file.go_version))
-        if self.main_file.toolchain:
-            roots.append(Module("toolchain", self.main_file.toolchain))
-        roots.sort(key=_sort_key)
+        """The main go.mod's roots (:meth:`MainModFile.roots`); the excluded ones are kept in
+        ``excluded_roots`` for the message go prints about each."""
+        roots, self.excluded_roots = self.main_file.roots()
         return roots
 
     # -- loading ---------------------------------------------------------------------------
