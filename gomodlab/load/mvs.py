@@ -373,16 +373,6 @@ def req(main: Module, base: Sequence[str], reqs: Reqs) -> list[Module]:
         walk_post(m)
 
     have: set[Module] = set()
-
-    def walk_have(m: Module) -> None:
-        stack = [m]
-        while stack:
-            n = stack.pop()
-            if n in have:
-                continue
-            have.add(n)
-            stack.extend(cache.get(n, ()))
-
     out: list[Module] = []
     have_base: set[str] = set()
     for path in base:
@@ -390,16 +380,27 @@ def req(main: Module, base: Sequence[str], reqs: Reqs) -> list[Module]:
             continue
         m = Module(path, maxv.get(path, ""))
         out.append(m)
-        walk_have(m)
+        _mark_reachable(m, cache, have)
         have_base.add(path)
     for m in reversed(postorder):
         if maxv.get(m.path) != m.version:
             continue  # an older version
         if m not in have:
             out.append(m)
-            walk_have(m)
+            _mark_reachable(m, cache, have)
     out.sort(key=lambda m: m.path)
     return out
+
+
+def _mark_reachable(m: Module, edges: Mapping[Module, Iterable[Module]], seen: set[Module]) -> None:
+    """Add ``m`` and every module reachable from it through ``edges`` to ``seen`` (without recursion:
+    requirement chains can be deeper than Python's stack)."""
+    stack = [m]
+    while stack:
+        n = stack.pop()
+        if n not in seen:
+            seen.add(n)
+            stack.extend(edges.get(n, ()))
 
 
 def upgrade_all(target: Module, reqs: UpgradeReqs, *, reporter: Reporter | None = None) -> list[Module]:
@@ -467,13 +468,7 @@ def downgrade(target: Module, reqs: DowngradeReqs, *downgrades: Module) -> list[
     excluded: set[Module] = set()
 
     def exclude(m: Module) -> None:
-        stack = [m]
-        while stack:
-            n = stack.pop()
-            if n in excluded:
-                continue
-            excluded.add(n)
-            stack.extend(rdeps.get(n, ()))
+        _mark_reachable(m, rdeps, excluded)
 
     def add(m: Module) -> None:
         if m in added:
