@@ -1,9 +1,10 @@
-"""gomodlab.load.gomod_summary's go.mod scanner agrees with gomodlab.mod.modfile whenever it accepts a file.
+"""The go.mod scanners of the module graph agree with gomodlab.mod.modfile whenever they accept a file.
 
 gomod_summary reads dependencies' plain go.mod files with a small scanner (speed matters for
-thousands of module cache files) and hands everything else to the full parser. Whenever the scanner accepts
-a file, its reading must be exactly the lax parser's (ParseLax, how go reads a dependency's
-go.mod); whenever the full parser rejects a file, the scanner must not accept it.
+thousands of module cache files), main_module the main go.mod, and both hand everything else to
+the full parser. Whenever a scanner accepts a file, its reading must be exactly the full
+parser's (lax, go's ParseLax, for dependencies; strict for the main module); whenever the full
+parser rejects a file, the scanner must not accept it.
 """
 
 from __future__ import annotations
@@ -15,13 +16,21 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gomodlab.errors import ParseError
+from gomodlab.errors import ParseError, SourceError
 from gomodlab.load.gomod_summary import _fast_summary, parse_summary
+from gomodlab.load.main_module import _fast_main, _parsed_main
 from gomodlab.load.mvs import Module
 from gomodlab.mod import modfile
-from gomodlab.mod.modfile import go_version_ok
+from gomodlab.mod.gover import go_version_ok, toolchain_ok
 
 from . import mvs_universes
+
+
+def _full_main(data: bytes):
+    try:
+        return _parsed_main(data, "go.mod")
+    except (ParseError, SourceError):  # rejected, or no module line
+        return None
 
 
 def _full_lax(data: bytes):
@@ -32,12 +41,15 @@ def _full_lax(data: bytes):
     return (f.module.path if f.module else "", f.go, [Module(r.path, r.version) for r in f.require])
 
 
-def _check(data: bytes) -> bool:
-    """Whether the scanner accepts ``data`` (asserting that it then reads what ParseLax reads)."""
-    fast = _fast_summary(data)
-    if fast is not None:
-        assert _full_lax(data) == fast, data
-    return fast is not None
+def _check(data: bytes) -> tuple[bool, bool]:
+    """Whether the main-module and the dependency scanner accept ``data`` (asserting that they
+    then read what the full parser reads)."""
+    fm, fl = _fast_main(data), _fast_summary(data)
+    if fm is not None:
+        assert _full_main(data) == fm, data
+    if fl is not None:
+        assert _full_lax(data) == fl, data
+    return fm is not None, fl is not None
 
 
 def _corpus(shared_data: Path) -> list[Path]:
@@ -50,15 +62,16 @@ def test_corpus(shared_data: Path) -> None:
     files = _corpus(shared_data)
     assert len(files) >= 50
     accepted = [_check(p.read_bytes()) for p in files]
-    assert any(accepted) and not all(accepted)
+    for which in (0, 1):
+        assert any(a[which] for a in accepted) and not all(a[which] for a in accepted)
 
 
 def test_generated_universes() -> None:
     n_main = n_dep = 0
     for i in range(60):
         u = mvs_universes.generate(99, i)
-        n_main += _check(u.main_gomod.encode())
-        n_dep += sum(_check(mod.gomod_bytes()) for mod in u.modules)
+        n_main += _check(u.main_gomod.encode())[0]
+        n_dep += sum(_check(mod.gomod_bytes())[1] for mod in u.modules)
     assert n_main > 50 and n_dep > 500
 
 
@@ -99,3 +112,9 @@ def test_go_versions_accepted(v: str) -> None:
 @pytest.mark.parametrize("v", ["", "1", "01.2", "1.01", "1.2.", "1.2.3.4", "1.21rc", "1.21-rc1", "1.21RC1", "v1.21"])
 def test_go_versions_rejected(v: str) -> None:
     assert not go_version_ok(v)
+
+
+@pytest.mark.parametrize(("name", "ok"), [("default", True), ("go1", True), ("go1.22.3", True), ("go1.2-x", True),
+                                          ("go12", False), ("go1\n", False), ("default\n", False), ("1.22", False)])
+def test_toolchain_names(name: str, ok: bool) -> None:
+    assert toolchain_ok(name) == ok

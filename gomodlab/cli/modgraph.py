@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import Any
 
 from ..errors import GomodlabError
 
@@ -95,7 +94,7 @@ def _load(args: argparse.Namespace, gomod: str | None = None):
     return mg
 
 
-def _dump(obj: Any) -> None:
+def _dump(obj: object) -> None:
     import json
 
     json.dump(obj, sys.stdout, indent=2)
@@ -157,7 +156,7 @@ def run_buildlist(args: argparse.Namespace) -> int:
     for m in mg.build_list():
         if m.path in ("go", "toolchain"):
             continue
-        item: dict[str, Any] = {"Path": m.path}
+        item: dict[str, object] = {"Path": m.path}
         if m.version == "":
             item["Main"] = True
             if mg.main_file is not None:

@@ -22,7 +22,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from ..errors import ParseError
-from ..mod import gover, modfile, modpath
+from ..mod import gover, modpath
 from ._fileio import read_bytes, write_atomic
 from .locate import cache_dir
 from .mvs import Module
@@ -58,9 +58,10 @@ class Summary(NamedTuple):
 
 # -------------------------------------------------------------------------------------------
 # Reading dependencies' go.mod files: a scanner for the plain files that make up nearly all of
-# a module cache (about 15 times faster than the full parser, which a first load of a large
-# graph would otherwise spend most of its time in), and modfile.parse_gomod(lax=True) (go's
-# ParseLax) for everything else.
+# a module cache, and modfile.parse_gomod(lax=True) (go's ParseLax) for everything else. The
+# scanner reads the benchmark's 1,961 go.mod files 15 times faster than the full parser, and a
+# graph of plain files never imports the parser (with its records, about 15 ms of a cold
+# `gomodlab buildlist`; benchmarks/bench_mvs.py keeps that run within 1.5x `go list -m all`).
 
 #: A line that opens a block, ``require (``; group 1 is the verb.
 _BLOCK_OPEN_RE = re.compile(r"\s*([a-z]+)\s*\(\s*\Z")
@@ -140,7 +141,7 @@ def _fast_summary(data: bytes) -> tuple[str, str | None, list[Module]] | None:
                 return None
             module, seen_module = toks[1], True
         elif verb == "go":
-            if go is not None or len(toks) != 2 or not modfile.go_version_ok(toks[1]):
+            if go is not None or len(toks) != 2 or not gover.go_version_ok(toks[1]):
                 return None
             go = toks[1]
         elif verb not in _LAX_IGNORED:
@@ -165,6 +166,8 @@ def parse_summary(data: bytes, name: str = "go.mod") -> Summary:
     if fast is not None:
         module, go, requires = fast
     else:
+        from ..mod import modfile  # only for what the scanner leaves to it: see the note above
+
         f = modfile.parse_gomod(data, name, lax=True)
         module = f.module.path if f.module is not None else ""
         go = f.go

@@ -34,6 +34,7 @@ from functools import cmp_to_key
 from typing import Literal
 
 from . import semver
+from .gover import go_version_ok, toolchain_ok
 from .gostrings import fields, is_print_rune, quote, trim_space
 from ._modfile_syntax import (FileSyntax, Line, LineBlock, Source, SyntaxFailure,
                               cleanup_syntax, format_syntax, parse_syntax)
@@ -46,7 +47,7 @@ __all__ = [
     "Use", "GoWork", "GoSumLine", "EMPTY_GOMOD_HASH",
     "parse_gomod", "parse_gowork", "parse_gosum",
     "gomod_json", "gowork_json", "gosum_json", "format_gomod", "format_gowork",
-    "is_directory_path", "must_quote", "auto_quote", "go_version_ok", "toolchain_ok",
+    "is_directory_path", "must_quote", "auto_quote",
 ]
 
 Kind = Literal["gomod", "gowork", "gosum"]
@@ -103,22 +104,6 @@ class _DirectiveError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
-
-
-# x/mod/modfile's GoVersionRE and ToolchainRE (rule.go), used with match: Go's ``^`` is where
-# match starts, and Go's ``$`` (no multi-line flag) is Python's ``\Z``.
-_GO_VERSION_RE = re.compile(r"([1-9][0-9]*)\.(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))?([a-z]+[0-9]+)?\Z")
-_TOOLCHAIN_RE = re.compile(r"default\Z|go1(\Z|\.)")
-
-
-def go_version_ok(v: str) -> bool:
-    """modfile.GoVersionRE: a valid ``go`` line version such as ``1.21``, ``1.22.3``, ``1.23rc1``."""
-    return _GO_VERSION_RE.match(v) is not None
-
-
-def toolchain_ok(name: str) -> bool:
-    """modfile.ToolchainRE: ``default``, or a name starting ``go1`` followed by the end or ``.``."""
-    return _TOOLCHAIN_RE.match(name) is not None
 
 
 def _prefix(verb: str, mod_path: str) -> str:

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
 from typing import NamedTuple
@@ -215,9 +214,8 @@ def is_pseudo(v: str) -> bool:
     return v.count("-") >= 2 and is_valid(v) and _PSEUDO_RE.fullmatch(v) is not None
 
 
-@dataclass(frozen=True, slots=True)
-class PseudoVersion:
-    """The parts of a pseudo-version (built only on request, so a plain frozen dataclass).
+class PseudoVersion(NamedTuple):
+    """The parts of a pseudo-version.
 
     ``form`` is 1, 2 or 3 as in the module docstring; ``base`` is the tag the pseudo-version was
     derived from (``""`` for form 1), ``build`` keeps ``+incompatible``. ``time`` is the UTC
@@ -225,6 +223,8 @@ class PseudoVersion:
     ``version``, ``timestamp`` and ``revision`` are the strings as written.
     """
 
+    # A NamedTuple like Version: semver is on the module graph's path, which never imports
+    # dataclasses (see gomodlab.load.gomod_summary).
     version: str
     form: int
     base: str
