@@ -19,19 +19,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from typing import Protocol
 
+from ..errors import ParseError, SourceError
 from ..mod import modpath, semver
 from ._fileio import read_bytes
 from .locate import default_modcache, go_env_value
-from ..errors import ParseError, SourceError
 from .mvs import Module, ModuleError
-
-# Not typing.Protocol at run time: importing typing costs half of what loading a warm graph takes.
-TYPE_CHECKING = False  # type checkers read any TYPE_CHECKING name as True
-if TYPE_CHECKING:
-    from typing import Protocol
-else:
-    Protocol = object
 
 __all__ = [
     "GoModSource", "GoModNotFound", "ModCacheSource", "ProxySource", "ChainSource",

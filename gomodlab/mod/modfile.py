@@ -34,6 +34,7 @@ from functools import cmp_to_key
 from typing import Literal
 
 from . import semver
+from .gover import go_version_ok, toolchain_ok
 from .gostrings import fields, is_print_rune, quote, trim_space
 from ._modfile_syntax import (FileSyntax, Line, LineBlock, Source, SyntaxFailure,
                               cleanup_syntax, format_syntax, parse_syntax)
@@ -46,7 +47,7 @@ __all__ = [
     "Use", "GoWork", "GoSumLine", "EMPTY_GOMOD_HASH",
     "parse_gomod", "parse_gowork", "parse_gosum",
     "gomod_json", "gowork_json", "gosum_json", "format_gomod", "format_gowork",
-    "is_directory_path", "must_quote", "auto_quote", "go_version_ok", "toolchain_ok",
+    "is_directory_path", "must_quote", "auto_quote",
 ]
 
 Kind = Literal["gomod", "gowork", "gosum"]
@@ -103,44 +104,6 @@ class _DirectiveError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
-
-
-_DIGITS = "0123456789"
-
-
-def _number_end(s: str, i: int) -> int:
-    """Index after ``0|[1-9][0-9]*`` at s[i:], or -1."""
-    if i >= len(s) or s[i] not in _DIGITS:
-        return -1
-    if s[i] == "0":
-        return i + 1
-    i += 1
-    while i < len(s) and s[i] in _DIGITS:
-        i += 1
-    return i
-
-
-def go_version_ok(v: str) -> bool:
-    """modfile.GoVersionRE ``[1-9][0-9]*\\.(0|[1-9][0-9]*)(\\.(0|[1-9][0-9]*))?([a-z]+[0-9]+)?``: a valid
-    ``go`` line version such as ``1.21``, ``1.22.3``, ``1.23rc1``."""
-    i = _number_end(v, 0)
-    if i < 0 or v[0] == "0" or i == len(v) or v[i] != ".":
-        return False
-    i = _number_end(v, i + 1)
-    if i > 0 and i < len(v) and v[i] == ".":
-        i = _number_end(v, i + 1)
-    if i < 0:
-        return False
-    letters = v[i:].rstrip(_DIGITS)
-    if len(letters) == len(v) - i:  # no trailing digits: nothing may follow the numbers
-        return i == len(v)
-    return letters != "" and all("a" <= c <= "z" for c in letters)
-
-
-def toolchain_ok(name: str) -> bool:
-    """modfile.ToolchainRE: ``default``, or a name starting ``go1`` followed by the end or ``.``."""
-    return name == "default" or name == "go1" or name.startswith("go1.")
-
 
 
 def _prefix(verb: str, mod_path: str) -> str:
