@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gomodlab.diagnose.explain import CATEGORIES, Diagnosis, explain
+from gomodlab.diagnose.explain import Diagnosis, explain
+from gomodlab.diagnose.templates import CATEGORIES
 
 from .conftest import SHARED_DATA
 

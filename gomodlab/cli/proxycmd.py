@@ -84,19 +84,19 @@ def run_serve(args: argparse.Namespace) -> int:
 
 
 def run_simulate(args: argparse.Namespace) -> int:
-    from ..net import faultmodel as netmodel, xlog
+    from ..net import faultmodel, xlog
 
     models = {}
     for item in args.model:
         name, sep, spec = item.partition("=")
         if not sep:
             raise ParseError(f"--model {item!r}: want ENTRY=SPEC")
-        models[_entry_url(name)] = netmodel.parse_fault_model(spec)
+        models[_entry_url(name)] = faultmodel.parse_fault_model(spec)
     endpoints = [e for e in args.endpoints.split(",") if e]
     bad = [e for e in endpoints if e not in ("list", "info", "mod", "zip", "latest")]
     if bad or not endpoints:
         raise ParseError(f"--endpoints: unknown endpoint(s) {', '.join(bad) or '(none given)'}")
-    pred = netmodel.simulate(args.goproxy, models, n=args.n, endpoints=endpoints, seed=args.seed)
+    pred = faultmodel.simulate(args.goproxy, models, n=args.n, endpoints=endpoints, seed=args.seed)
     if args.compare:
         import pandas as pd
 
@@ -106,13 +106,13 @@ def run_simulate(args: argparse.Namespace) -> int:
                 frames.append(xlog.parse(open(path, "rb").read()))
             except OSError as e:
                 raise SourceError(f"{path}: {e.strerror or e}") from None
-        measured = netmodel.measured_downloads(pd.concat(frames, ignore_index=True), endpoints=endpoints)
-        cmp = netmodel.compare(pred, measured)
+        measured = faultmodel.measured_downloads(pd.concat(frames, ignore_index=True), endpoints=endpoints)
+        cmp = faultmodel.compare(pred, measured)
         table = cmp.table
     else:
         table = None
     if args.format == "json":
-        out: dict[str, object] = {"predicted": netmodel.summarize(pred, ok_only=True)}
+        out: dict[str, object] = {"predicted": faultmodel.summarize(pred, ok_only=True)}
         if table is not None:
             out = {"table": {k: {c: (None if math.isnan(v) else v) for c, v in row.items()}
                              for k, row in table.to_dict("index").items()}, "ks": cmp.ks}
@@ -121,7 +121,7 @@ def run_simulate(args: argparse.Namespace) -> int:
         return 0
     if table is None:
         print(f"{'statistic':<16} {'predicted':>12}")
-        for k, v in netmodel.summarize(pred, ok_only=True).items():
+        for k, v in faultmodel.summarize(pred, ok_only=True).items():
             print(f"{k:<16} {v:>12.4g}")
     else:
         print(f"{'statistic':<16} {'predicted':>12} {'measured':>12} {'difference':>12}")

@@ -19,7 +19,7 @@ import pytest
 
 from gomodlab.load import proxy
 from gomodlab.lab import universe
-from gomodlab.net import xlog
+from gomodlab.net import logstats, xlog
 from gomodlab.errors import SourceError
 from gomodlab.net.faultmodel import FaultModel, LatencyModel
 from gomodlab.net.labproxy import LabProxy
@@ -214,7 +214,7 @@ def test_access_log_file_is_what_the_server_did_and_xlog_reads_it(root, tmp_path
     assert df["delay_s"].tolist() == [r["delay_s"] for r in srv.records]
     assert set(df["fault"]) <= {"", "error", "refused"} and (df["fault"] == "error").any()
     assert df["time"].notna().all()
-    assert xlog.fallbacks(df)["module"].tolist()[0] == "example.com/a"
+    assert logstats.fallbacks(df)["module"].tolist()[0] == "example.com/a"
 
 
 def test_cli_proxy_serve(root, tmp_path):

@@ -12,7 +12,7 @@ from contextlib import redirect_stdout
 import numpy as np
 import pytest
 
-from gomodlab.net import faultmodel as netmodel, xlog
+from gomodlab.net import faultmodel, xlog
 from gomodlab.load import proxy
 from gomodlab.cli import main as cli_main
 from gomodlab.errors import ParseError
@@ -28,8 +28,8 @@ A, B, C = "http://a.test", "http://b.test", "http://c.test"
     ("none", LatencyModel()),
 ])
 def test_parse_latency(spec, want):
-    assert netmodel.parse_latency(spec) == want
-    assert netmodel.parse_latency(str(want)) == want
+    assert faultmodel.parse_latency(spec) == want
+    assert faultmodel.parse_latency(str(want)) == want
 
 
 @pytest.mark.parametrize("spec, match", [
@@ -39,21 +39,21 @@ def test_parse_latency(spec, want):
 ])
 def test_parse_latency_errors(spec, match):
     with pytest.raises(ParseError, match=match):
-        netmodel.parse_latency(spec)
+        faultmodel.parse_latency(spec)
 
 
 def test_parse_errors_and_models():
-    assert netmodel.parse_errors("500:0.05, 410:0.02") == ((500, 0.05), (410, 0.02))
-    assert netmodel.parse_errors("") == ()
+    assert faultmodel.parse_errors("500:0.05, 410:0.02") == ((500, 0.05), (410, 0.02))
+    assert faultmodel.parse_errors("") == ()
     for bad in ("500", "500:x", "abc:0.1"):
         with pytest.raises(ParseError, match="STATUS:PROBABILITY"):
-            netmodel.parse_errors(bad)
-    m = netmodel.parse_fault_model("latency:lognormal:-3,0.5 errors:500:0.05,410:0.02 stall:0.01 stall_s:5 missing:0.2")
+            faultmodel.parse_errors(bad)
+    m = faultmodel.parse_fault_model("latency:lognormal:-3,0.5 errors:500:0.05,410:0.02 stall:0.01 stall_s:5 missing:0.2")
     assert m == FaultModel(LatencyModel("lognormal", (-3, 0.5)), ((500, 0.05), (410, 0.02)), 0.01, 5.0, 0.2)
     for bad, match in (("colour:red", "keys are"), ("errors:200:0.1", "HTTP error status"),
                        ("errors:500:0.6,503:0.6", "more than 1"), ("missing:2", r"\[0, 1\]"), ("stall:x", "invalid model item")):
         with pytest.raises(ParseError, match=match):
-            netmodel.parse_fault_model(bad)
+            faultmodel.parse_fault_model(bad)
 
 
 def test_scalar_draw_and_vector_sample_agree():
@@ -111,7 +111,7 @@ def test_simulate_follows_the_same_rules_as_the_go_client(seps):
             goproxy = "".join(u + s for u, s in zip(urls, seps + " ")).strip() + tail
             behaviour = dict(zip(urls, kinds))
             want = _client_walk(goproxy, behaviour)
-            sim = netmodel.simulate(goproxy, {u: BEHAVIOURS[k] for u, k in behaviour.items()}, n=3,
+            sim = faultmodel.simulate(goproxy, {u: BEHAVIOURS[k] for u, k in behaviour.items()}, n=3,
                                     endpoints=("info",), seed=1)
             got = (bool(sim["ok"][0]), sim["served_by"][0], int(sim["attempts"][0]), sim["failure"][0])
             assert got == want, (goproxy, kinds)
@@ -122,8 +122,8 @@ def test_simulate_follows_the_same_rules_as_the_go_client(seps):
 def test_comma_versus_pipe_failure_rates():
     models = {A: FaultModel(LatencyModel("fixed", (0.02,)), ((500, 0.3),), missing=0.3),
               B: FaultModel(LatencyModel("fixed", (0.05,)))}
-    comma = netmodel.summarize(netmodel.simulate(f"{A},{B}", models, n=40000, seed=3))
-    pipe = netmodel.summarize(netmodel.simulate(f"{A}|{B}", models, n=40000, seed=3))
+    comma = faultmodel.summarize(faultmodel.simulate(f"{A},{B}", models, n=40000, seed=3))
+    pipe = faultmodel.summarize(faultmodel.simulate(f"{A}|{B}", models, n=40000, seed=3))
     # ",": a 500 anywhere in info/mod/zip fails the download: 1 - 0.7**3.
     assert comma["failure_rate"] == pytest.approx(1 - 0.7 ** 3, abs=0.01)
     # A module missing from A is missing for all three endpoints: fallback rate is P(missing) * P(ok).
@@ -135,22 +135,22 @@ def test_comma_versus_pipe_failure_rates():
 
 def test_simulate_is_seeded_and_validates_models():
     models = {A: FaultModel(LatencyModel("lognormal", (-3, 1)), ((503, 0.1),)), B: FaultModel()}
-    one = netmodel.simulate(f"{A}|{B}", models, n=500, seed=9)
-    assert one.equals(netmodel.simulate(f"{A}|{B}", models, n=500, seed=9))
-    assert not one.equals(netmodel.simulate(f"{A}|{B}", models, n=500, seed=10))
+    one = faultmodel.simulate(f"{A}|{B}", models, n=500, seed=9)
+    assert one.equals(faultmodel.simulate(f"{A}|{B}", models, n=500, seed=9))
+    assert not one.equals(faultmodel.simulate(f"{A}|{B}", models, n=500, seed=10))
     assert list(one.columns) == ["time_s", "ok", "attempts", "served_by", "fell_back", "failure"]
     with pytest.raises(ParseError, match="no fault model for GOPROXY entry 'http://c.test'"):
-        netmodel.simulate(f"{A},{C}", models)
-    off = netmodel.simulate("off", {}, n=4)
+        faultmodel.simulate(f"{A},{C}", models)
+    off = faultmodel.simulate("off", {}, n=4)
     assert (~off["ok"]).all() and (off["failure"] == "off").all() and (off["time_s"] == 0).all()
 
 
 def test_ks_distance():
     x = np.arange(100.0)
-    assert netmodel.ks_distance(x, x) == 0
-    assert netmodel.ks_distance(x, x + 1000) == 1
-    assert netmodel.ks_distance(x, x + 10) == pytest.approx(0.1)
-    assert math.isnan(netmodel.ks_distance(np.array([]), x))
+    assert faultmodel.ks_distance(x, x) == 0
+    assert faultmodel.ks_distance(x, x + 1000) == 1
+    assert faultmodel.ks_distance(x, x + 10) == pytest.approx(0.1)
+    assert math.isnan(faultmodel.ks_distance(np.array([]), x))
 
 
 P, S = "http://127.0.0.1:1", "http://127.0.0.1:2"
@@ -164,7 +164,7 @@ MEASURED = "".join(
 
 
 def test_measured_downloads_and_compare():
-    meas = netmodel.measured_downloads(xlog.parse(MEASURED))
+    meas = faultmodel.measured_downloads(xlog.parse(MEASURED))
     got = meas.set_index("module")
     assert got.loc["example.com/a", ["ok", "attempts", "served_by", "fell_back"]].tolist() == [True, 3, P, False]
     assert got.loc["example.com/a", "time_s"] == pytest.approx(0.03)
@@ -173,8 +173,8 @@ def test_measured_downloads_and_compare():
     assert got.loc["example.com/e", ["ok", "failure"]].tolist() == [False, "500"]
     models = {P: FaultModel(LatencyModel("fixed", (0.01,)), ((500, 0.1),), missing=0.3),
               S: FaultModel(LatencyModel("fixed", (0.05,)))}
-    pred = netmodel.simulate(f"{P},{S}", models, n=2000, seed=1)
-    cmp = netmodel.compare(pred, meas)
+    pred = faultmodel.simulate(f"{P},{S}", models, n=2000, seed=1)
+    cmp = faultmodel.compare(pred, meas)
     assert list(cmp.table.columns) == ["predicted", "measured", "difference"]
     assert cmp.table.loc["failure_rate", "measured"] == pytest.approx(1 / 3)
     assert cmp.table.loc["p50_s", "predicted"] == pytest.approx(0.03)

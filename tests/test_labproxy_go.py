@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from gomodlab.load import gotool
-from gomodlab.net import faultmodel as netmodel, xlog
+from gomodlab.net import faultmodel, logstats, xlog
 from gomodlab.lab import universe
 from gomodlab.net.faultmodel import FaultModel, LatencyModel
 from gomodlab.net.labproxy import LabProxy
@@ -86,8 +86,8 @@ def test_the_faults_the_test_relies_on_happened(runs):
 def test_fallbacks_match_the_access_logs_and_gos_rules(runs, name):
     run = runs[name]
     p, s = run["primary"], run["secondary"]
-    from_trace = xlog.fallbacks(run["x"])
-    from_servers = xlog.fallbacks(pd.concat([xlog.parse(f) for f in run["logs"]], ignore_index=True))
+    from_trace = logstats.fallbacks(run["x"])
+    from_servers = logstats.fallbacks(pd.concat([xlog.parse(f) for f in run["logs"]], ignore_index=True))
     key = ["module", "version", "endpoint", "attempts", "statuses", "served_by", "outcome"]
     # The servers' log knows no statuses for stalls either way; compare the rest as sets of walks.
     trace_walks = sorted(map(tuple, from_trace[key].astype(str).to_numpy().tolist()))
@@ -103,7 +103,7 @@ def test_fallbacks_match_the_access_logs_and_gos_rules(runs, name):
             assert name == "comma" and w.statuses[0] not in (404, 410), w
         if w.module in HIDDEN and w.outcome == "ok":
             assert w.served_by == s
-    summary = xlog.fallback_summary(run["x"])
+    summary = logstats.fallback_summary(run["x"])
     hidden_ok = summary[summary["module"].isin(HIDDEN) & (summary["to_proxy"] == s)]
     assert set(hidden_ok["from_proxy"]) <= {p}
     if name == "pipe":
@@ -123,14 +123,14 @@ def test_fallbacks_match_the_access_logs_and_gos_rules(runs, name):
 def test_fallback_model_against_the_measured_run(runs):
     run = runs["pipe"]
     p, s = run["primary"], run["secondary"]
-    measured = netmodel.measured_downloads(run["x"])
+    measured = faultmodel.measured_downloads(run["x"])
     assert len(measured) == len(PUBLIC) + len(HIDDEN) + 1
     assert measured["ok"].all()
     missing = len(HIDDEN) / len(measured)
     model = {p: FaultModel(PRIMARY.latency, PRIMARY.errors, PRIMARY.stall_rate, PRIMARY.stall_s, missing),
              s: SECONDARY}
-    predicted = netmodel.simulate(f"{p}|{s}", model, n=20000, seed=1)
-    cmp = netmodel.compare(predicted, measured)
+    predicted = faultmodel.simulate(f"{p}|{s}", model, n=20000, seed=1)
+    cmp = faultmodel.compare(predicted, measured)
     t = cmp.table
     assert t.loc["failure_rate", "predicted"] == 0 == t.loc["failure_rate", "measured"]
     # Injected delays are lower bounds of what go measured; go's own overhead is small on loopback.
@@ -142,11 +142,11 @@ def test_fallback_model_against_the_measured_run(runs):
 def test_critical_path_and_latency_summary_of_the_run(runs):
     run = runs["pipe"]
     x = run["x"]
-    cp = xlog.critical_path(x)
+    cp = logstats.critical_path(x)
     chain_module = cp.attrs["chain"].split("@")[0]
     assert chain_module in {r for r in x["module"]}
     assert cp.attrs["total_s"] == pytest.approx(cp["duration_s"].sum())
-    lat = xlog.latency_summary(x, by=["proxy"])
+    lat = logstats.latency_summary(x, by=["proxy"])
     assert lat.loc[run["secondary"], "p50_s"] >= 0.06
     assert lat.loc[run["primary"], "not_found"] >= 3 * len(HIDDEN) - 3
     assert lat.loc[run["primary"], "timeouts"] >= 1
