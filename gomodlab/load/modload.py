@@ -33,7 +33,7 @@ from .gomod_summary import PRUNED, UNPRUNED, Summary, SummaryCache, _toolchain_s
 from .locate import find_main_gomod
 from .main_module import MainModFile
 from .mvs import NONE, BuildListError, Graph, Module, ModuleError, Reporter, req
-from .sources import GoModSource, GraphTextSource
+from .sources import GoModSource, GraphTextSource, source_for
 
 __all__ = ["ModGraph", "Loader", "load", "graph_from_text", "cmp_version"]
 
@@ -462,11 +462,13 @@ class Loader:
         return req(self.main, paths, _LoaderReqs(self, keep))
 
 
-def load(directory: str | os.PathLike[str], source: GoModSource, *,
+def load(directory: str | os.PathLike[str] = ".", source: GoModSource | None = None, *,
          reporter: Reporter | None = None) -> ModGraph:
-    """The module graph of the main module containing ``directory``, as go loads it."""
+    """The module graph of the main module containing ``directory``, as go loads it, with
+    dependencies' go.mod files from ``source`` (default: go's module cache,
+    :func:`gomodlab.load.sources.source_for`)."""
     main_file = MainModFile.read(find_main_gomod(directory))
-    return Loader(main_file, source).load(reporter)
+    return Loader(main_file, source if source is not None else source_for()).load(reporter)
 
 
 def graph_from_text(text: str | GraphTextSource) -> ModGraph:

@@ -29,7 +29,7 @@ from .mvs import Module, ModuleError
 
 __all__ = [
     "GoModSource", "GoModNotFound", "ModCacheSource", "ProxySource", "ChainSource",
-    "GraphTextSource", "default_modcache", "go_env_value",
+    "GraphTextSource", "source_for", "default_modcache", "go_env_value",
 ]
 
 
@@ -227,6 +227,13 @@ class GraphTextSource:
 
     def describe(self) -> str:
         return self.file
+
+
+def source_for(modcache: str | os.PathLike[str] | None = None, goproxy: str | None = None) -> GoModSource:
+    """Where go would read dependencies' go.mod files: the module cache (``modcache``, default
+    go's GOMODCACHE), then the GOPROXY list ``goproxy`` when one is given."""
+    cache = ModCacheSource(modcache)
+    return ChainSource([cache, ProxySource(goproxy)]) if goproxy else cache
 
 
 def _version_list(text: str) -> list[str]:
