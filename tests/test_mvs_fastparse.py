@@ -52,14 +52,14 @@ def _check(data: bytes) -> tuple[bool, bool]:
     return fm is not None, fl is not None
 
 
-def _corpus(shared_data: Path) -> list[Path]:
-    manifest = json.loads((shared_data / "gomod-corpus" / "manifest.json").read_text())
+def _corpus(real_world_data: Path) -> list[Path]:
+    manifest = json.loads((real_world_data / "gomod-corpus" / "manifest.json").read_text())
     entries = manifest if isinstance(manifest, list) else manifest.get("files", [])
-    return [shared_data / "gomod-corpus" / "files" / e["file"] for e in entries if e.get("kind") == "gomod"]
+    return [real_world_data / "gomod-corpus" / "files" / e["file"] for e in entries if e.get("kind") == "gomod"]
 
 
-def test_corpus(shared_data: Path) -> None:
-    files = _corpus(shared_data)
+def test_corpus(real_world_data: Path) -> None:
+    files = _corpus(real_world_data)
     assert len(files) >= 50
     accepted = [_check(p.read_bytes()) for p in files]
     for which in (0, 1):
