@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import http.client
 import json
+import logging
 import os
 import shutil
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -241,3 +243,54 @@ def test_cli_proxy_serve_rejects_bad_specs(root, capsys):
     assert "latency" in capsys.readouterr().err
     assert main(["proxy", "serve", str(root), "--errors", "500:0.7,503:0.6"]) == 2
     assert "more than 1" in capsys.readouterr().err
+
+
+# -- under load (issue: 300 idle connections made 302 threads) ------------------------------------
+
+def test_idle_connections_do_not_make_threads_and_time_out(root, caplog):
+    before = threading.active_count()
+    srv = LabProxy(root, workers=4, queue_limit=8, read_timeout=0.3)
+    with srv as url, caplog.at_level(logging.WARNING, logger="gomodlab.net.labproxy"):
+        host, port = url.removeprefix("http://").split(":")
+        idle = [socket.create_connection((host, int(port))) for _ in range(300)]
+        time.sleep(0.2)
+        assert threading.active_count() <= before + 4 + 1, "a thread per connection again"
+        # The queue holds 8; the rest were answered 503 at once, without reading a request.
+        refused = 0
+        for s in idle:
+            s.settimeout(5)
+            try:
+                refused += s.recv(64).startswith(b"HTTP/1.0 503")
+            except OSError:
+                pass
+        assert refused >= 250
+        for s in idle:
+            s.close()
+        # Silent connections were dropped after the read timeout: a real request is served.
+        time.sleep(0.5)
+        assert get(proxy.endpoint_url(url, "example.com/a", "list"))[0] == 200
+    assert any("all 4 workers are busy" in r.getMessage() for r in caplog.records)
+    assert sum(r["status"] == 503 for r in srv.records) == refused
+
+
+def test_a_public_address_needs_public(root):
+    with pytest.raises(SourceError, match="pass --public"):
+        LabProxy(root, host="0.0.0.0")
+    with pytest.raises(SourceError, match="pass --public"):
+        LabProxy(root, host="example.org")
+    LabProxy(root, host="::1"), LabProxy(root, host="localhost"), LabProxy(root, host="127.0.0.2")
+
+
+def test_cli_public_host(root, tmp_path):
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parent.parent))
+    res = subprocess.run([sys.executable, "-m", "gomodlab", "proxy", "serve", str(root), "--host", "0.0.0.0"],
+                         capture_output=True, text=True, env=env, timeout=60)
+    assert res.returncode == 2 and "pass --public" in res.stderr and "Traceback" not in res.stderr
+    proc = subprocess.Popen([sys.executable, "-m", "gomodlab", "proxy", "serve", str(root), "--host", "0.0.0.0",
+                             "--public"], stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        lines = [proc.stderr.readline(), proc.stderr.readline()]
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=30)
+    assert any("every machine that can reach this one" in line for line in lines), lines

@@ -21,7 +21,13 @@ def register(sub: argparse._SubParsersAction) -> None:
                                   "Faults are drawn per request from --seed, the request path and how often "
                                   "it was asked for, so the same go run meets the same faults.")
     s.add_argument("source", metavar="SOURCE", help="GOPROXY-layout directory, GOMODCACHE, or its cache/download")
-    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--host", default="127.0.0.1",
+                   help="address to listen on (default 127.0.0.1; anything but loopback needs --public)")
+    s.add_argument("--public", action="store_true",
+                   help="allow a non-loopback --host: every machine that can reach this one can read SOURCE")
+    s.add_argument("--workers", type=int, default=32, help="threads answering connections (default 32)")
+    s.add_argument("--read-timeout", type=float, default=10.0, metavar="S",
+                   help="drop a connection silent for S seconds (default 10)")
     s.add_argument("--port", type=int, default=0, help="0 (default) picks a free port")
     s.add_argument("--latency", default="none", metavar="SPEC",
                    help="fixed:S | lognormal:MU,SIGMA (of ln seconds) | uniform:LOW,HIGH | none")
@@ -66,12 +72,17 @@ def _model_from_args(args: argparse.Namespace):
 
 
 def run_serve(args: argparse.Namespace) -> int:
+    import logging
+
     from ..net.labproxy import LabProxy
 
     model = _model_from_args(args)
     log = sys.stdout if args.access_log == "-" else args.access_log
+    # The server's warnings (busy workers, a public address) go to stderr beside its start line.
+    logging.basicConfig(format="gomodlab proxy serve: %(message)s", level=logging.WARNING)
     srv = LabProxy(args.source, host=args.host, port=args.port, model=model, seed=args.seed,
-                   hide=[h for h in args.hide.split(",") if h], access_log=log)
+                   hide=[h for h in args.hide.split(",") if h], access_log=log, workers=args.workers,
+                   read_timeout=args.read_timeout, public=args.public)
     url = srv.start()
     print(f"serving {srv.root} at {url}  (GOPROXY={url}; Ctrl-C stops)", file=sys.stderr, flush=True)
     try:
