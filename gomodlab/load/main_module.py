@@ -18,6 +18,7 @@ from typing import NamedTuple
 
 from ..errors import ParseError, SourceError
 from ..mod import gover, modpath
+from ..mod.limits import MAX_GO_MOD
 from ._fileio import read_bytes
 from .gomod_summary import _BLOCK_OPEN_RE, _NOT_PLAIN, _plain_require
 from .mvs import Module
@@ -57,6 +58,13 @@ class MainModFile(NamedTuple):
         """Parse a main module's go.mod (strictly, as go parses the main module)."""
         p = os.fspath(gomod)
         try:
+            size = os.stat(p).st_size
+            if size > MAX_GO_MOD:
+                # The module graph of such a file would not fit in memory (a requirement costs a few
+                # KB in Python); and no go.mod this large can be a dependency anywhere.
+                raise SourceError(f"{p}: {size / (1 << 20):.1f} MiB is more than gomodlab loads as a main "
+                                  f"module's go.mod ({MAX_GO_MOD >> 20} MiB, the most go accepts for a go.mod "
+                                  "in a module zip or repository); `gomodlab parse` still reads it")
             data = read_bytes(p)
         except OSError as e:
             raise SourceError(f"reading {p}: {e.strerror or e}") from None
