@@ -21,14 +21,11 @@ from benchmarks import best_of
 __all__ = ["main"]
 
 RUNS = 3
-CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "gomod-corpus" / "files"
+CORPUS = Path(__file__).resolve().parent.parent / "tests" / "data" / "gomod-corpus" / "files"
 
 
 def _files() -> list[Path]:
-    if CORPUS.is_dir():
-        return sorted(p for p in CORPUS.iterdir() if p.suffix not in (".json", ".fmt", ".err"))
-    goroot = Path(gotool.go_env(["GOROOT"], env=None)["GOROOT"])
-    return sorted(p for p in goroot.rglob("*") if p.name in ("go.mod", "go.work", "go.sum") and p.is_file())
+    return sorted(p for p in CORPUS.iterdir() if p.suffix not in (".json", ".fmt", ".err"))
 
 
 def _ours(files: list[tuple[Path, bytes]], fmt: bool) -> None:

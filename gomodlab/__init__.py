@@ -1,42 +1,73 @@
 """gomodlab: investigate Go module problems the way the go command sees them.
 
-The building blocks mirror golang.org/x/mod (``semver``, ``modpath``, ``dirhash``) and the go
-command's module cache and proxy protocol (``cache``, ``proxy``); ``gotool`` runs the real go
-command. Subpackages load on first use (``gomodlab.mod.semver`` or ``from gomodlab.mod import semver``),
-so ``import gomodlab`` costs almost nothing and never pulls in pandas, NetworkX or matplotlib.
-Errors share one base class, :class:`gomodlab.GomodlabError` (see ``gomodlab.errors``).
+The names a notebook types are here (``import gomodlab as gml``; ``gml.scan_cache()``); each is
+one function or class of a layer subpackage, listed in :data:`FACADE`::
+
+    errors, version   the error hierarchy (GomodlabError …) and __version__
+    mod               Go module primitives, as golang.org/x/mod has them
+    load              reading a world: go.mod sources, module graph loading, MVS, go get, tidy
+    cache             the module cache: layout, scan for damage, repair, triage, hygiene
+    net               -x traces, access logs, the lab GOPROXY, proxy fault models
+    diagnose          go's error output → diagnoses and fixes
+    lab               figures, widgets, the post-mortem report, the demo world
+    cli               the command line
+
+A facade name is imported on first use, not by ``import gomodlab``: the command line imports
+``gomodlab.mod.semver`` and friends for every run, and that must not pull in pandas, NetworkX
+or matplotlib (most of a second) through this file.
 """
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+import importlib
 
-#: The foundation modules; every other public submodule loads the same lazy way.
-_SUBMODULES = ("cache", "cli", "diagnose", "errors", "lab", "load", "mod", "net")
-_ERRORS = ("GomodlabError", "ParseError", "SourceError", "CacheError", "GoCommandError")
+from .errors import CacheError, GoCommandError, GomodlabError, ParseError, SourceError
+from .version import __version__
 
-__all__ = ["__version__", *_ERRORS, *_SUBMODULES]
+#: Facade name → (module, attribute). Everything else is importable from its subpackage.
+FACADE = {
+    # go.mod, go.sum, go.work and hashes (mod)
+    "parse_gomod": ("gomodlab.mod.modfile", "parse_gomod"),
+    "parse_gowork": ("gomodlab.mod.modfile", "parse_gowork"),
+    "parse_gosum": ("gomodlab.mod.modfile", "parse_gosum"),
+    "hash_zip": ("gomodlab.mod.dirhash", "hash_zip"),
+    "hash_dir": ("gomodlab.mod.dirhash", "hash_dir"),
+    "hash_gomod": ("gomodlab.mod.dirhash", "hash_gomod"),
+    # the module graph (load)
+    "load_graph": ("gomodlab.load.modload", "load"),
+    "graph_from_text": ("gomodlab.load.modload", "graph_from_text"),
+    "build_list": ("gomodlab.load.graph", "build_list_frame"),
+    "to_networkx": ("gomodlab.load.graph", "to_networkx"),
+    "why": ("gomodlab.load.graph", "why"),
+    "plan_get": ("gomodlab.load.get", "plan_get"),
+    # the module cache (cache)
+    "scan_cache": ("gomodlab.cache.scan", "scan"),
+    "plan_repair": ("gomodlab.cache.repair", "plan_repair"),
+    "triage": ("gomodlab.cache.triage", "triage"),
+    # network evidence (net)
+    "read_xlog": ("gomodlab.net.xlog", "parse"),
+    "latency_summary": ("gomodlab.net.logstats", "latency_summary"),
+    "fallback_summary": ("gomodlab.net.logstats", "fallback_summary"),
+    # diagnosis (diagnose)
+    "explain": ("gomodlab.diagnose.explain", "explain"),
+    # what people look at (lab)
+    "report": ("gomodlab.lab.report", "render"),
+    "build_demo": ("gomodlab.lab.demo", "build"),
+}
+
+__all__ = ["__version__", "GomodlabError", "ParseError", "SourceError", "CacheError", "GoCommandError",
+           *FACADE]
 
 
 def __getattr__(name: str) -> object:
-    # PEP 562: load a submodule (or an error class) when it is first asked for. This also runs
-    # for every `from . import x` inside the package, so it uses the bare __import__ rather than
-    # importlib (whose import costs more than most submodules).
-    import sys
-
-    if name in _ERRORS:
-        __import__(f"{__name__}.errors")
-        return getattr(sys.modules[f"{__name__}.errors"], name)
-    if not name.startswith("_"):
-        try:
-            __import__(f"{__name__}.{name}")
-        except ModuleNotFoundError as e:
-            if e.name != f"{__name__}.{name}":
-                raise
-        else:
-            return sys.modules[f"{__name__}.{name}"]
+    # PEP 562: called only for names not defined above, i.e. the facade's on first use.
+    if name in FACADE:
+        module, attribute = FACADE[name]
+        value = getattr(importlib.import_module(module), attribute)
+        globals()[name] = value
+        return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:
-    return sorted({name for name in globals() if name.startswith("__")} | set(__all__))
+    return sorted({*globals(), *FACADE})

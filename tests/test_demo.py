@@ -14,7 +14,7 @@ from gomodlab.cache import scan as cache, repair
 from gomodlab.lab import demo, postmortem
 from gomodlab.diagnose import explain
 from gomodlab.load import gotool, modload, sources
-from gomodlab.net import xlog
+from gomodlab.net import logstats, xlog
 
 pytestmark = pytest.mark.go
 
@@ -60,7 +60,7 @@ def test_network_run_went_through_both_lab_proxies(demo_scenario):
     http = trace[trace["kind"] == "http"]
     assert set(http["proxy"]) == {run["primary"], run["secondary"]}
     assert (trace["kind"] == "git").any(), "the private module is fetched with git"
-    assert len(xlog.fallback_summary(trace)) > 0
+    assert len(logstats.fallback_summary(trace)) > 0
     # Every request a server answered is in go's trace with the same URL and status.
     answered = served[served["status_code"].notna()]
     pairs = set(zip(http["url"], http["status_code"].astype("Int64")))

@@ -11,16 +11,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gomodlab.diagnose.explain import CATEGORIES, Diagnosis, explain
+from gomodlab.diagnose.explain import Diagnosis, explain
+from gomodlab.diagnose.templates import CATEGORIES
 
-from .conftest import SHARED_DATA
+from .conftest import REAL_WORLD_DATA
 
-LABELS = json.loads((SHARED_DATA / "go-errors" / "labels.json").read_text()) if SHARED_DATA.is_dir() else []
+LABELS = json.loads((REAL_WORLD_DATA / "go-errors" / "labels.json").read_text())
 
 
 @pytest.mark.parametrize("record", LABELS, ids=[r["file"] for r in LABELS])
-def test_labelled_output(shared_data, record):
-    text = (shared_data / "go-errors" / record["file"]).read_text()
+def test_labelled_output(real_world_data, record):
+    text = (real_world_data / "go-errors" / record["file"]).read_text()
     diagnoses = explain(text)
     first = diagnoses[0]
     assert (first.category, first.module, first.version) == (record["category"], record["module"], record["version"])
@@ -30,24 +31,24 @@ def test_labelled_output(shared_data, record):
         assert all(lines[e.line - 1] == e.text for e in d.evidence)
 
 
-def test_labelled_set_is_complete(shared_data):
+def test_labelled_set_is_complete(real_world_data):
     assert len(LABELS) == 57
     assert {r["category"] for r in LABELS} == set(CATEGORIES)
 
 
 @pytest.mark.parametrize("record", LABELS, ids=[r["file"] for r in LABELS])
-def test_labelled_output_behind_ci_prefixes(shared_data, record):
+def test_labelled_output_behind_ci_prefixes(real_world_data, record):
     """The same pastes as a buildkit log with CRLF line ends: the diagnosis does not change."""
-    text = (shared_data / "go-errors" / record["file"]).read_text()
+    text = (real_world_data / "go-errors" / record["file"]).read_text()
     disguised = "".join(f"#7 {i * 0.013:.3f} {ln}\r\n" for i, ln in enumerate(text.splitlines()))
     first = explain(disguised)[0]
     assert (first.category, first.module, first.version) == (record["category"], record["module"], record["version"])
 
 
-def test_one_pass_over_all_pastes_is_fast(shared_data):
+def test_one_pass_over_all_pastes_is_fast(real_world_data):
     import time
 
-    texts = [(shared_data / "go-errors" / r["file"]).read_text() for r in LABELS]
+    texts = [(real_world_data / "go-errors" / r["file"]).read_text() for r in LABELS]
     start = time.perf_counter()
     for t in texts:
         explain(t)
@@ -82,8 +83,8 @@ def _cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[st
                           capture_output=True, text=True)
 
 
-def test_cli_table(shared_data):
-    res = _cli(str(shared_data / "go-errors" / "100-toolchain.txt"))
+def test_cli_table(real_world_data):
+    res = _cli(str(real_world_data / "go-errors" / "100-toolchain.txt"))
     assert res.returncode == 0, res.stderr
     out = res.stdout.splitlines()
     assert out[0].split() == ["#", "CATEGORY", "MODULE@VERSION", "LINES", "FIX"]

@@ -12,7 +12,8 @@ import re
 
 import pytest
 
-from gomodlab.diagnose.explain import CATEGORIES, TEMPLATES, explain
+from gomodlab.diagnose.explain import explain
+from gomodlab.diagnose.templates import CATEGORIES, TEMPLATES
 
 H = "0123456789abcdef" * 4  # a cache/vcs directory name (sha256 hex)
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from gomodlab.load import graph as gg
-from gomodlab.load import modload, mvs
+from gomodlab.load import gomod_summary, modload, mvs
 from gomodlab.lab import universe
 from gomodlab.cli import main as cli_main
 from gomodlab.load.mvs import MapReqs, Module
@@ -256,18 +256,18 @@ def test_summary_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     rc, first, _ = _cli("buildlist", str(main), "--modcache", str(cache))
     files = sorted((tmp_path / "gl").iterdir())
     assert rc == 0 and [f.name[:14] for f in files] == ["gomod-summarie", "out-buildlist-"]
-    sc = modload.SummaryCache.for_modcache(cache)
+    sc = gomod_summary.SummaryCache.for_modcache(cache)
     src = ModCacheSource(cache)
     _, size, mtime = src.stamp(Module(f"{P}/a", "v1.0.0"))
     hit = sc.get(Module(f"{P}/a", "v1.0.0"), size, mtime)
-    assert hit == modload.parse_summary(MODULES[0].gomod_bytes())
+    assert hit == gomod_summary.parse_summary(MODULES[0].gomod_bytes())
     assert _cli("buildlist", str(main), "--modcache", str(cache))[1] == first
     # A rewritten .mod file is read again: c v1.1.0 stops requiring e v1.1.0.
     (dl / f"{P}/c" / "@v" / "v1.1.0.mod").write_text(gomod_text(f"{P}/c", "1.21") + "\n")
     _, third, _ = _cli("buildlist", str(main), "--modcache", str(cache))
     assert f"{P}/e v1.0.0" in third and f"{P}/e v1.1.0" not in third
     monkeypatch.setenv("GOMODLAB_CACHE", "off")
-    assert modload.SummaryCache.for_modcache(cache) is None
+    assert gomod_summary.SummaryCache.for_modcache(cache) is None
     (files[0]).write_bytes(b"garbage")
     monkeypatch.setenv("GOMODLAB_CACHE", str(tmp_path / "gl"))
     assert _cli("buildlist", str(main), "--modcache", str(cache))[1] == third
@@ -278,29 +278,29 @@ def test_summary_cache_file_round_trip(tmp_path: Path) -> None:
     requirement tables merged; a file whose indexes point nowhere gives misses, not errors."""
     f = str(tmp_path / "c.marshal")
     a, b, go = Module("x.com/a", "v1.0.0"), Module("x.com/b", "v1.1.0"), Module("go", "1.21")
-    sa = modload.Summary("x.com/a", "1.21", (b, go), "pruned")
-    sc = modload.SummaryCache(f)
+    sa = gomod_summary.Summary("x.com/a", "1.21", (b, go), "pruned")
+    sc = gomod_summary.SummaryCache(f)
     sc.put(a, 10, 20, sa)
     sc.save()
-    sc = modload.SummaryCache(f)
+    sc = gomod_summary.SummaryCache(f)
     assert sc.get(a, 10, 20) == sa and sc.get(a, 10, 21) is None and sc.get(b, 1, 1) is None
-    sb = modload.Summary("x.com/b", None, (Module("x.com/c", "v2.0.0+incompatible"), a), "unpruned")
+    sb = gomod_summary.Summary("x.com/b", None, (Module("x.com/c", "v2.0.0+incompatible"), a), "unpruned")
     sc.put(b, 5, 6, sb)
     sc.save()
-    again = modload.SummaryCache(f)
+    again = gomod_summary.SummaryCache(f)
     assert again.get(a, 10, 20) == sa and again.get(b, 5, 6) == sb
     assert type(again.get(b, 5, 6).require[0]) is Module
     import marshal
 
     fmt, mods, entries = marshal.loads((tmp_path / "c.marshal").read_bytes())
     (tmp_path / "c.marshal").write_bytes(marshal.dumps((fmt, mods[:1], entries)))
-    damaged = modload.SummaryCache(f)
+    damaged = gomod_summary.SummaryCache(f)
     assert damaged.get(a, 10, 20) is None
     damaged.put(Module("x.com/d", "v1.0.0"), 1, 2, sa)
     damaged.save()  # a's entry is dropped, the rest kept
-    assert modload.SummaryCache(f).get(Module("x.com/d", "v1.0.0"), 1, 2) == sa
+    assert gomod_summary.SummaryCache(f).get(Module("x.com/d", "v1.0.0"), 1, 2) == sa
     (tmp_path / "c.marshal").write_bytes(marshal.dumps((fmt, mods, [1, 2])))
-    assert modload.SummaryCache(f).get(a, 10, 20) is None
+    assert gomod_summary.SummaryCache(f).get(a, 10, 20) is None
 
 
 def test_output_memo_keeps_the_go_mod_it_was_computed_from(tmp_path: Path) -> None:

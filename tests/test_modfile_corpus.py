@@ -15,7 +15,7 @@ import pytest
 
 from gomodlab.mod import modfile
 
-from .conftest import SHARED_DATA
+from .conftest import REAL_WORLD_DATA
 
 
 def _manifest(shared: Path) -> list[dict]:
@@ -23,15 +23,12 @@ def _manifest(shared: Path) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def corpus(shared_data: Path) -> tuple[Path, list[dict]]:
-    return shared_data / "gomod-corpus" / "files", _manifest(shared_data)
+def corpus(real_world_data: Path) -> tuple[Path, list[dict]]:
+    return real_world_data / "gomod-corpus" / "files", _manifest(real_world_data)
 
 
 def _names(*kinds: str) -> list[str]:
-    # Parametrisation happens at collection; a missing corpus fails in the shared_data fixture.
-    if not (SHARED_DATA / "gomod-corpus").is_dir():
-        return []
-    return [e["file"] for e in _manifest(SHARED_DATA) if e["kind"] in kinds]
+    return [e["file"] for e in _manifest(REAL_WORLD_DATA) if e["kind"] in kinds]
 
 
 _READABLE = _names("gomod", "gowork")

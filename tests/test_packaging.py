@@ -75,22 +75,23 @@ def test_package_surface(pyproject):
 
     assert re.fullmatch(r"\d+\.\d+\.\d+\S*", gomodlab.__version__)
     assert pyproject["project"]["dynamic"] == ["version"]
-    assert pyproject["tool"]["hatch"]["version"]["path"] == "gomodlab/__init__.py"
-    assert set(gomodlab.__all__) == {"__version__", "GomodlabError", "ParseError", "SourceError", "CacheError",
-                                     "GoCommandError", "cache", "cli", "diagnose", "errors", "lab", "load", "mod",
-                                     "net"}
-    for name in gomodlab.__all__:
-        assert getattr(gomodlab, name) is not None
-    from gomodlab.mod import semver
-    from gomodlab.errors import GomodlabError
-
-    assert gomodlab.mod.semver is semver and gomodlab.GomodlabError is GomodlabError
+    assert pyproject["tool"]["hatch"]["version"]["path"] == "gomodlab/version.py"
+    errors = {"GomodlabError", "ParseError", "SourceError", "CacheError", "GoCommandError"}
+    assert set(gomodlab.__all__) == {"__version__", *errors, *gomodlab.FACADE}
     assert set(gomodlab.__all__) <= set(dir(gomodlab))
     with pytest.raises(AttributeError):
-        gomodlab.no_such_module  # noqa: B018
+        gomodlab.no_such_name  # noqa: B018
     for module in ("semver", "modpath", "dirhash"):
         mod = importlib.import_module(f"gomodlab.mod.{module}")
         assert all(hasattr(mod, name) for name in mod.__all__), module
+
+
+def test_facade_names_are_the_layers_own_objects():
+    import gomodlab
+
+    for name, (module, attribute) in gomodlab.FACADE.items():
+        assert getattr(gomodlab, name) is getattr(importlib.import_module(module), attribute), name
+        assert attribute in importlib.import_module(module).__all__, f"{module}.{attribute} is not public"
 
 
 def _make_n(target: str, tmp_path: Path) -> str:

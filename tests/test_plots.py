@@ -14,7 +14,7 @@ from matplotlib.text import Text
 from gomodlab.cache import scan as cache, hygiene
 from gomodlab.lab import demo, plots
 from gomodlab.load import graph, modload, sources
-from gomodlab.net import faultmodel as netmodel, xlog
+from gomodlab.net import faultmodel, logstats, xlog
 
 
 @pytest.fixture(scope="module")
@@ -129,7 +129,7 @@ def test_cache_figures(demo_scenario):
 def test_latency_and_fallback_model_figures():
     samples = demo.sample_dir()
     requests = xlog.parse(samples / "go-x.log")
-    fig = plots.latency(requests, xlog.latency_summary(requests, by=["proxy"]))
+    fig = plots.latency(requests, logstats.latency_summary(requests, by=["proxy"]))
     hist, ecdf = fig.axes
     http = requests[requests["kind"] == "http"]
     assert len(hist.patches) == http.groupby(["proxy", "endpoint"]).ngroups
@@ -137,8 +137,8 @@ def test_latency_and_fallback_model_figures():
     assert "timeouts" in ecdf.get_legend().get_texts()[0].get_text()
     run = json.loads((samples / "proxies.json").read_text())
     primary, secondary = demo.lab_models()
-    predicted = netmodel.simulate(run["GOPROXY"], {run["primary"]: primary, run["secondary"]: secondary}, n=500)
-    fig = plots.fallback_model(predicted, netmodel.measured_downloads(requests))
+    predicted = faultmodel.simulate(run["GOPROXY"], {run["primary"]: primary, run["secondary"]: secondary}, n=500)
+    fig = plots.fallback_model(predicted, faultmodel.measured_downloads(requests))
     curves, rates = fig.axes
     assert len(curves.lines) == 2 and len(rates.patches) == 4
     assert plots.to_svg(fig).lstrip().startswith("<?xml") and "<svg" in plots.to_svg(fig)

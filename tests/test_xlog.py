@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gomodlab.net import xlog
+from gomodlab.net import logstats, xlog
 from gomodlab.cli import main as cli_main
 from gomodlab.errors import SourceError
 
@@ -285,10 +285,10 @@ FRAGMENTS = st.sampled_from([
 def test_trace_like_garbage_never_raises(text):
     df = xlog.parse(text)
     assert df.attrs["skipped"] >= 0
-    xlog.latency_summary(df)
-    xlog.fallbacks(df)
-    xlog.critical_path(df)
-    xlog.timeline(df)
+    logstats.latency_summary(df)
+    logstats.fallbacks(df)
+    logstats.critical_path(df)
+    logstats.timeline(df)
 
 
 FALLBACK_LOG = log(f"""
@@ -312,7 +312,7 @@ FALLBACK_LOG = log(f"""
 
 def test_fallbacks_and_summary():
     df = xlog.parse(FALLBACK_LOG)
-    w = xlog.fallbacks(df)
+    w = logstats.fallbacks(df)
     rows = {(m, e): r for m, e, r in zip(w["module"], w["endpoint"], w.itertuples(index=False))}
     assert rows[("example.com/a", "info")].attempts == (P,) and rows[("example.com/a", "info")].served_by == P
     h = rows[("example.com/h", "info")]
@@ -322,7 +322,7 @@ def test_fallbacks_and_summary():
     # go reports the real error (500), not the later 404 (modfetch.TryProxies).
     assert (e.outcome, e.failure, e.served_by) == ("error", "500", "")
     assert rows[("example.com/x", "zip")].failure == "no response"
-    s = xlog.fallback_summary(df)
+    s = logstats.fallback_summary(df)
     assert s.to_dict("records") == [
         {"module": "example.com/h", "version": "v1.0.0", "from_proxy": P, "to_proxy": S,
          "endpoints": ("info", "mod"), "statuses": ((404,), (410,))},
@@ -333,29 +333,29 @@ def test_fallbacks_and_summary():
 
 def test_latency_summary_counts_and_percentiles():
     df = xlog.parse(FALLBACK_LOG)
-    s = xlog.latency_summary(df)
+    s = logstats.latency_summary(df)
     p_info = s.loc[(P, "info")]
     assert (p_info["requests"], p_info["ok"], p_info["not_found"], p_info["errors"]) == (3, 1, 1, 1)
     assert p_info["error_rate"] == pytest.approx(1 / 3)
     assert p_info["p50_s"] == pytest.approx(0.010) and p_info["max_s"] == pytest.approx(0.030)
     p_zip = s.loc[(P, "zip")]
     assert (p_zip["requests"], p_zip["timeouts"], p_zip["errors"]) == (1, 1, 1)
-    by_proxy = xlog.latency_summary(df, by=["proxy"], percentiles=[50])
+    by_proxy = logstats.latency_summary(df, by=["proxy"], percentiles=[50])
     assert by_proxy.loc[S, "requests"] == 3 and by_proxy.loc[S, "p50_s"] == pytest.approx(0.1)
 
 
 def test_critical_path_and_timeline():
     df = xlog.parse(FALLBACK_LOG)
-    cp = xlog.critical_path(df)
+    cp = logstats.critical_path(df)
     assert cp.attrs["chain"] == "example.com/h@v1.0.0"
     assert cp.attrs["total_s"] == pytest.approx(0.22)
     assert cp["cum_s"].tolist() == pytest.approx([0.01, 0.11, 0.12, 0.22])
-    t = xlog.timeline(df)
+    t = logstats.timeline(df)
     # Each end is its start plus the duration, and never before an earlier line's event.
     fin = t[t["finished"].fillna(False).astype(bool)]
     assert ((fin["t_end"] - fin["t_start"]) >= fin["duration_s"] - 1e-9).all()
     assert t.loc[t["url"] == f"{S}/example.com/h/@v/v1.0.0.info", "t_start"].item() == pytest.approx(0.010)
-    assert xlog.critical_path(xlog.parse("")).attrs["total_s"] == 0.0
+    assert logstats.critical_path(xlog.parse("")).attrs["total_s"] == 0.0
 
 
 def test_cli_logs_formats(tmp_path):

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from gomodlab.load import gotool
-from gomodlab.net import xlog
+from gomodlab.net import logstats, xlog
 
 pytestmark = [pytest.mark.go]
 
@@ -77,7 +77,7 @@ def test_fresh_clone_trace(direct):
     logs = [a for a in cmds["argv"] if "log" in a]
     assert logs and all("--format=format:%H %ct %D" in a for a in logs)
     assert cmds["exit_status"].isna().all()
-    cp = xlog.critical_path(df)
+    cp = logstats.critical_path(df)
     assert cp.attrs["chain"] == vcs and cp.attrs["total_s"] == pytest.approx(cmds["duration_s"].sum())
     n_lines = len(res.stderr.splitlines())
     # Every line of the trace is accounted for: one row per start line, echo lines are the ends,

@@ -36,7 +36,7 @@ class ScanMemo:
     """The memo for one cache root and one set of options, stored in ``file``."""
 
     def __init__(self, file: str, root: str, options: Sequence[str], gosums: Sequence[str]) -> None:
-        from .. import __version__
+        from ..version import __version__
 
         self.file = file
         self.root = root

@@ -90,11 +90,11 @@ def _table(df: Any) -> None:
 
 
 def _summary(df: Any, fmt: str) -> int:
-    from ..net import xlog
+    from ..net import logstats
 
-    lat = xlog.latency_summary(df).reset_index()
-    fb = xlog.fallback_summary(df)
-    cp = xlog.critical_path(df)
+    lat = logstats.latency_summary(df).reset_index()
+    fb = logstats.fallback_summary(df)
+    cp = logstats.critical_path(df)
     if fmt == "json":
         out = {
             "latency": [{k: _jsonable(v) for k, v in r.items()} for r in lat.to_dict("records")],

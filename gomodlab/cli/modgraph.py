@@ -3,22 +3,16 @@
 All four read go.mod files in-process (module cache or GOPROXY) and never run go. ``buildlist``
 prints what ``go list -m all`` prints (GOFLAGS=-mod=mod), ``modgraph`` what ``go mod graph``
 prints; ``why`` shows requirement paths to a module; ``upgrade`` previews ``go get m@v``.
-pandas and networkx stay unimported on the buildlist/modgraph path (start-up time counts there),
-and so do argparse, typing and pathlib when :func:`quick_args` recognises the command line.
+None of them needs pandas or networkx.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 
 from ..errors import GomodlabError
-
-# Type checkers read any TYPE_CHECKING name as True; at run time neither module is imported.
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    import argparse
-    from typing import Any
 
 
 def _add_source_options(p: argparse.ArgumentParser, graph_text: bool = True) -> None:
@@ -33,43 +27,6 @@ def _add_source_options(p: argparse.ArgumentParser, graph_text: bool = True) -> 
         src.add_argument("--graph", metavar="FILE",
                          help="use 'go mod graph' output captured elsewhere ('-' for stdin) instead of go.mod files")
     p.add_argument("--format", choices=("text", "json"), default="text")
-
-
-def quick_args(argv: list[str]) -> argparse.Namespace | None:
-    """The arguments of a plain ``buildlist``/``modgraph`` command line, parsed without argparse.
-
-    ``gomodlab buildlist`` races ``go list -m all``, and importing argparse (with re, enum,
-    gettext: about 8 ms) takes longer than the output memo's lookup. Only the shapes argparse reads
-    one way are accepted — ``[DIR] [--modcache PATH] [--format text|json]``, each at most once,
-    ``--opt=value`` too — with the values argparse would give; anything else (``--proxy``,
-    ``--graph``, ``-h``, abbreviations, errors) returns None and goes to the full parser.
-    """
-    from types import SimpleNamespace
-
-    run = {"buildlist": run_buildlist, "modgraph": run_modgraph}.get(argv[0] if argv else "")
-    if run is None:
-        return None
-    got: dict[str, str] = {}
-    rest = iter(argv[1:])
-    for tok in rest:
-        if not tok.startswith("-"):
-            key, value = "dir", tok
-        else:
-            opt, eq, value = tok.partition("=")
-            if opt not in ("--modcache", "--format"):
-                return None
-            if not eq:
-                value = next(rest, "-")
-                if value.startswith("-"):
-                    return None
-            key = opt[2:]
-            if key == "format" and value not in ("text", "json"):
-                return None
-        if key in got:
-            return None
-        got[key] = value
-    return SimpleNamespace(command=argv[0], dir=got.get("dir", "."), modcache=got.get("modcache"), proxy=None,
-                           graph=None, format=got.get("format", "text"), run=run)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -107,7 +64,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 def _load(args: argparse.Namespace, gomod: str | None = None):
     """The graph the arguments name; ``gomod`` is the main go.mod when the caller found it already."""
     from ..load.locate import find_main_gomod
-    from ..load.modload import Loader, MainModFile, SummaryCache
+    from ..load.gomod_summary import SummaryCache
+    from ..load.main_module import MainModFile
+    from ..load.modload import Loader
     from ..load.sources import ModCacheSource, ProxySource
 
     if getattr(args, "graph", None):
@@ -135,7 +94,7 @@ def _load(args: argparse.Namespace, gomod: str | None = None):
     return mg
 
 
-def _dump(obj: Any) -> None:
+def _dump(obj: object) -> None:
     import json
 
     json.dump(obj, sys.stdout, indent=2)
@@ -197,7 +156,7 @@ def run_buildlist(args: argparse.Namespace) -> int:
     for m in mg.build_list():
         if m.path in ("go", "toolchain"):
             continue
-        item: dict[str, Any] = {"Path": m.path}
+        item: dict[str, object] = {"Path": m.path}
         if m.version == "":
             item["Main"] = True
             if mg.main_file is not None:

@@ -21,7 +21,13 @@ def register(sub: argparse._SubParsersAction) -> None:
                                   "Faults are drawn per request from --seed, the request path and how often "
                                   "it was asked for, so the same go run meets the same faults.")
     s.add_argument("source", metavar="SOURCE", help="GOPROXY-layout directory, GOMODCACHE, or its cache/download")
-    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--host", default="127.0.0.1",
+                   help="address to listen on (default 127.0.0.1; anything but loopback needs --public)")
+    s.add_argument("--public", action="store_true",
+                   help="allow a non-loopback --host: every machine that can reach this one can read SOURCE")
+    s.add_argument("--workers", type=int, default=32, help="threads answering connections (default 32)")
+    s.add_argument("--read-timeout", type=float, default=10.0, metavar="S",
+                   help="drop a connection silent for S seconds (default 10)")
     s.add_argument("--port", type=int, default=0, help="0 (default) picks a free port")
     s.add_argument("--latency", default="none", metavar="SPEC",
                    help="fixed:S | lognormal:MU,SIGMA (of ln seconds) | uniform:LOW,HIGH | none")
@@ -66,12 +72,17 @@ def _model_from_args(args: argparse.Namespace):
 
 
 def run_serve(args: argparse.Namespace) -> int:
+    import logging
+
     from ..net.labproxy import LabProxy
 
     model = _model_from_args(args)
     log = sys.stdout if args.access_log == "-" else args.access_log
+    # The server's warnings (busy workers, a public address) go to stderr beside its start line.
+    logging.basicConfig(format="gomodlab proxy serve: %(message)s", level=logging.WARNING)
     srv = LabProxy(args.source, host=args.host, port=args.port, model=model, seed=args.seed,
-                   hide=[h for h in args.hide.split(",") if h], access_log=log)
+                   hide=[h for h in args.hide.split(",") if h], access_log=log, workers=args.workers,
+                   read_timeout=args.read_timeout, public=args.public)
     url = srv.start()
     print(f"serving {srv.root} at {url}  (GOPROXY={url}; Ctrl-C stops)", file=sys.stderr, flush=True)
     try:
@@ -84,19 +95,19 @@ def run_serve(args: argparse.Namespace) -> int:
 
 
 def run_simulate(args: argparse.Namespace) -> int:
-    from ..net import faultmodel as netmodel, xlog
+    from ..net import faultmodel, xlog
 
     models = {}
     for item in args.model:
         name, sep, spec = item.partition("=")
         if not sep:
             raise ParseError(f"--model {item!r}: want ENTRY=SPEC")
-        models[_entry_url(name)] = netmodel.parse_fault_model(spec)
+        models[_entry_url(name)] = faultmodel.parse_fault_model(spec)
     endpoints = [e for e in args.endpoints.split(",") if e]
     bad = [e for e in endpoints if e not in ("list", "info", "mod", "zip", "latest")]
     if bad or not endpoints:
         raise ParseError(f"--endpoints: unknown endpoint(s) {', '.join(bad) or '(none given)'}")
-    pred = netmodel.simulate(args.goproxy, models, n=args.n, endpoints=endpoints, seed=args.seed)
+    pred = faultmodel.simulate(args.goproxy, models, n=args.n, endpoints=endpoints, seed=args.seed)
     if args.compare:
         import pandas as pd
 
@@ -106,13 +117,13 @@ def run_simulate(args: argparse.Namespace) -> int:
                 frames.append(xlog.parse(open(path, "rb").read()))
             except OSError as e:
                 raise SourceError(f"{path}: {e.strerror or e}") from None
-        measured = netmodel.measured_downloads(pd.concat(frames, ignore_index=True), endpoints=endpoints)
-        cmp = netmodel.compare(pred, measured)
+        measured = faultmodel.measured_downloads(pd.concat(frames, ignore_index=True), endpoints=endpoints)
+        cmp = faultmodel.compare(pred, measured)
         table = cmp.table
     else:
         table = None
     if args.format == "json":
-        out: dict[str, object] = {"predicted": netmodel.summarize(pred, ok_only=True)}
+        out: dict[str, object] = {"predicted": faultmodel.summarize(pred, ok_only=True)}
         if table is not None:
             out = {"table": {k: {c: (None if math.isnan(v) else v) for c, v in row.items()}
                              for k, row in table.to_dict("index").items()}, "ks": cmp.ks}
@@ -121,7 +132,7 @@ def run_simulate(args: argparse.Namespace) -> int:
         return 0
     if table is None:
         print(f"{'statistic':<16} {'predicted':>12}")
-        for k, v in netmodel.summarize(pred, ok_only=True).items():
+        for k, v in faultmodel.summarize(pred, ok_only=True).items():
             print(f"{k:<16} {v:>12.4g}")
     else:
         print(f"{'statistic':<16} {'predicted':>12} {'measured':>12} {'difference':>12}")

@@ -384,7 +384,7 @@ def latency(requests: pd.DataFrame, summary: pd.DataFrame | None = None) -> Figu
 
     Left: histogram per proxy and endpoint (log-scaled seconds). Right: ECDF per proxy, with the
     requests that failed or got no answer counted in the legend (from ``summary``, a
-    :func:`gomodlab.net.xlog.latency_summary` by proxy, when given).
+    :func:`gomodlab.net.logstats.latency_summary` by proxy, when given).
     """
     import numpy as np
 

@@ -121,13 +121,11 @@ def load_graph(ev: Evidence) -> ModGraph:
     module cache then GOPROXY (as go would look), else a saved ``go mod graph``."""
     from ..load import modload, sources
 
-    srcs: list[Any] = []
-    if ev.modcache is not None:
-        srcs.append(sources.ModCacheSource(ev.modcache))
-    if ev.goproxy:
-        srcs.append(sources.ProxySource(ev.goproxy))
-    if ev.project_dir is not None and srcs and (ev.project_dir / "go.mod").is_file():
-        return modload.load(ev.project_dir, srcs[0] if len(srcs) == 1 else sources.ChainSource(srcs))
+    has_project = ev.project_dir is not None and (ev.project_dir / "go.mod").is_file()
+    if has_project and ev.modcache is not None:
+        return modload.load(ev.project_dir, sources.source_for(ev.modcache, ev.goproxy))
+    if has_project and ev.goproxy:
+        return modload.load(ev.project_dir, sources.ProxySource(ev.goproxy))
     if ev.modgraph is not None:
         return modload.graph_from_text(ev.read("modgraph"))
     raise SourceError("no module graph: give project_dir with modcache or goproxy, or modgraph "

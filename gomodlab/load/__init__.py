@@ -1,8 +1,10 @@
 """Reading a world: where go.mod files come from, and what the go command computes from them.
 
 ``locate`` (the main go.mod, GOMODCACHE), ``sources`` (a module cache, a GOPROXY, captured graph
-text), ``proxy`` (the GOPROXY protocol client), ``modload`` (the module graph with pruning),
-``mvs`` (Minimal Version Selection), ``get`` (``go get`` at the module level), ``graph`` (the
-graph as NetworkX and pandas, with "why"), ``tidy`` (``go mod tidy`` explained), ``gotool``
-(the real go command), ``output_memo`` (buildlist's memo). Imports :mod:`gomodlab.mod` only.
+text), ``proxy`` (the GOPROXY protocol client), ``gomod_summary`` (what the graph reads from a
+dependency's go.mod, and the on-disk cache of it), ``main_module`` (the main go.mod),
+``modload`` (the module graph with pruning), ``mvs`` (Minimal Version Selection), ``get``
+(``go get`` at the module level), ``graph`` (the graph as NetworkX and pandas, with "why"),
+``tidy`` (``go mod tidy`` explained), ``gotool`` (the real go command), ``output_memo``
+(buildlist's memo). Imports :mod:`gomodlab.mod` only.
 """

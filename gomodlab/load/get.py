@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 
 from ..mod import gover
 from ..errors import GomodlabError, SourceError
-from .modload import PRUNED, UNPRUNED, Loader, ModGraph, _LoaderReqs, _sort_key, cmp_version, pruning_for
+from .gomod_summary import PRUNED, UNPRUNED, pruning_for
+from .modload import Loader, ModGraph, _LoaderReqs, _sort_key, cmp_version
 from .mvs import NONE, Module, req
 
 __all__ = ["LOCAL_GO_VERSION", "Change", "GetPlan", "Conflict", "ConstraintError", "plan_get", "edit_requirements"]

@@ -330,7 +330,10 @@ def why(mg: ModGraph, module: str, *, all_paths: bool = False, limit: int = 100)
     """
     path, _, version = module.partition("@")
     sel = mg.graph.selected(path)
-    targets = {m for m in mg.graph.bfs() if m.path == path and (not version or m.version == version)}
+    # In breadth-first order, not a set's: equally short paths to different versions come out in
+    # the same order on every run.
+    target_list = [m for m in mg.graph.bfs() if m.path == path and (not version or m.version == version)]
+    targets = set(target_list)
     res = WhyResult(module, sel)
     if not targets:
         return res
@@ -349,7 +352,7 @@ def why(mg: ModGraph, module: str, *, all_paths: bool = False, limit: int = 100)
             elif dist[r] == dist[m] + 1 and m not in preds[r]:
                 preds[r].append(m)
     best = min(dist[t] for t in targets if t in dist)
-    ends = sorted((t for t in targets if dist.get(t) == best), key=lambda t: t.version != sel)
+    ends = sorted((t for t in target_list if dist.get(t) == best), key=lambda t: t.version != sel)
 
     def back(m: Module) -> Iterator[list[Module]]:
         if not preds[m]:
@@ -440,7 +443,9 @@ def trace(directory: str | os.PathLike[str], source: GoModSource) -> pd.DataFram
 
     Root updates show as new ``load`` numbers: go reloads the graph from the updated roots.
     """
-    from .modload import Loader, MainModFile, find_main_gomod
+    from .locate import find_main_gomod
+    from .main_module import MainModFile
+    from .modload import Loader
 
     rec = TraceReporter()
     Loader(MainModFile.read(find_main_gomod(directory)), source).load(reporter=rec)

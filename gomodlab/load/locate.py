@@ -1,8 +1,7 @@
-"""Where things are, found without heavy imports: the main go.mod, GOMODCACHE, gomodlab's cache dir.
+"""Where things are: the main go.mod, GOMODCACHE, gomodlab's own cache directories.
 
-Kept apart, with os only and plain string paths (importing pathlib, which brings re with it,
-takes about 10 ms: more than half of a whole `gomodlab buildlist` answered from its memo), so
-that the command line can answer from a memo before it imports the module-graph machinery.
+Each is found the way the go command finds it, without running go. The command line asks here
+first and answers from the output memo when it can, before the module-graph code is loaded.
 """
 
 from __future__ import annotations

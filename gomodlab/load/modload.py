@@ -3,14 +3,10 @@
 This is what ``go mod graph`` prints and what ``go list -m all`` selects from, computed in-process
 from go.mod files (a :class:`~gomodlab.load.sources.GoModSource` supplies dependencies' go.mod files):
 
-- **Roots** (init.go ``rootsFromModFile``): every ``require`` line of the main go.mod except
-  versions it ``exclude``\\ s, plus ``go@<go line, or 1.16>`` and ``toolchain@<toolchain line>``,
-  sorted with gover.ModSort.
-- **Requirements of a dependency** (modfile.go ``goModSummary``): its go.mod's ``require`` lines
-  in file order, read from the *replacement* when the main go.mod replaces it (an exact
-  ``path version`` replace wins over a path-only one; a directory replacement reads
-  ``<dir>/go.mod``), minus any version the main go.mod excludes; a dependency at ``go >= 1.21``
-  also requires ``go@<its version>``, and ``go@V`` (V >= 1.21) requires ``toolchain@goV``.
+- **Roots**: the main go.mod's requirements (:class:`~gomodlab.load.main_module.MainModFile`, init.go).
+- **Requirements of a dependency**: its go.mod summary (:mod:`gomodlab.load.gomod_summary`,
+  modfile.go ``goModSummary``), read from the *replacement* when the main go.mod replaces it
+  (a directory replacement reads ``<dir>/go.mod``), minus any version the main go.mod excludes.
 - **Pruning** (buildlist.go ``readModGraph``): a main module at ``go >= 1.17`` loads the go.mod of
   each root; a pruned dependency's (go >= 1.17) requirements are nodes without loaded edges,
   while an unpruned one (go < 1.17 or no go line) is expanded transitively. Below 1.17 the main
@@ -26,33 +22,20 @@ not modelled.
 
 from __future__ import annotations
 
-import marshal
 import os
-import zlib
-from collections import deque, namedtuple
+from collections import deque
 from collections.abc import Iterable, Sequence
-from functools import lru_cache
 
-from ..mod import gover, modpath, semver
 from ..errors import GomodlabError, ParseError, SourceError
-from ._fileio import read_bytes, write_atomic
-from .locate import cache_dir, find_main_gomod
-from ..mod.modfile import go_version_ok, toolchain_ok
+from ..mod import gover, semver
+from ._fileio import read_bytes
+from .gomod_summary import PRUNED, UNPRUNED, Summary, SummaryCache, _toolchain_summary, parse_summary, pruning_for
+from .locate import find_main_gomod
+from .main_module import MainModFile
 from .mvs import NONE, BuildListError, Graph, Module, ModuleError, Reporter, req
-from .sources import GoModSource, GraphTextSource
+from .sources import GoModSource, GraphTextSource, source_for
 
-# `gomodlab buildlist` races `go list -m all`, start-up included, so this module and what it
-# imports stay clear of re, dataclasses, typing and pathlib (each costs a good part of the time
-# a warm build list takes): records are named tuples, paths are strings, and the go.mod fast
-# paths below scan text by hand.
-
-__all__ = [
-    "PRUNED", "UNPRUNED", "Summary", "SummaryCache", "MainModFile", "ModGraph", "Loader", "load", "graph_from_text",
-    "parse_summary", "cmp_version", "find_main_gomod", "pruning_for",
-]
-
-PRUNED = "pruned"
-UNPRUNED = "unpruned"
+__all__ = ["ModGraph", "Loader", "load", "graph_from_text", "cmp_version"]
 
 
 _semver_key = semver.sort_key
@@ -75,343 +58,6 @@ def cmp_version(path: str, v1: str, v2: str) -> int:
 def _sort_key(m: Module) -> tuple:
     return gover.mod_sort_key(m.path, m.version)
 
-
-def pruning_for(go: str | None) -> str:
-    """modfile.go pruningForGoVersion; a go.mod without a go line is unpruned."""
-    if go is None or gover.compare(go, gover.EXPLICIT_INDIRECT_VERSION) < 0:
-        return UNPRUNED
-    return PRUNED
-
-
-class Summary(namedtuple("Summary", "module go require pruning")):
-    """What the module graph needs from one go.mod (modfile.go ``modFileSummary``).
-
-    ``module`` (str) is the path the go.mod declares (``""`` if none), ``go`` its go line or
-    None; ``require`` (a tuple of :class:`~gomodlab.load.mvs.Module`) is in file order and already
-    includes the trailing ``go@V`` requirement of a go >= 1.21 module; ``pruning`` is
-    :data:`PRUNED` or :data:`UNPRUNED`.
-    """
-
-    __slots__ = ()
-
-
-# -------------------------------------------------------------------------------------------
-# Reading dependencies' go.mod files: a fast path for the plain files that make up nearly all
-# of a module cache, and modfile.parse_gomod(lax=True) (go's ParseLax) for everything else.
-
-def _block_verb(code: str) -> str | None:
-    """The verb of a block-opening line (``\\s*([a-z]+)\\s*\\(\\s*``), or None."""
-    head, paren, tail = code.partition("(")
-    verb = head.strip()
-    if not paren or tail.strip() or not (verb.isascii() and verb.isalpha() and verb.islower()):
-        return None
-    return verb
-
-
-#: Directives ParseLax drops without looking at their arguments (modfile/rule.go ``add``).
-_LAX_IGNORED = frozenset({"toolchain", "exclude", "replace", "godebug", "tool"})
-
-
-@lru_cache(maxsize=65536)
-def _plain_require(path: str, version: str) -> bool:
-    """Whether ``require path version`` parses as is: canonical version fitting the path's major."""
-    if modpath.canonical_version(version) != version:
-        return False
-    _, major, ok = modpath.split_path_version(path)
-    if not ok:
-        return False
-    try:
-        modpath.check_path_major(version, major)
-    except ParseError:
-        return False
-    return True
-
-
-def _fast_summary(data: bytes) -> tuple[str, str | None, list[Module]] | None:
-    """(module, go, requires) of a plain go.mod, or None when the full parser must decide.
-
-    Accepted: ASCII, no quotes/brackets/commas, ``module``/``go``/``require`` lines and
-    ``require (…)`` blocks with canonical versions, and the directives ParseLax ignores.
-    A first run reads every go.mod of the graph through here, so the loop is kept tight.
-    """
-    try:
-        text = data.decode("ascii")
-    except UnicodeDecodeError:
-        return None
-    for bad in _NOT_PLAIN:
-        if bad in text:
-            return None
-    module = ""
-    go: str | None = None
-    requires: list[Module] = []
-    add, plain, new = requires.append, _plain_require, tuple.__new__
-    block: str | None = None
-    seen_module = False
-    for code in text.split("\n"):
-        if "//" in code:
-            code = code.split("//", 1)[0]
-        if "(" in code or ")" in code:
-            if block is None:
-                block = _block_verb(code)
-                if block != "require" and block not in _LAX_IGNORED:
-                    return None
-                continue
-            if code.strip() != ")":
-                return None
-            block = None
-            continue
-        toks = code.split()
-        if not toks:
-            continue
-        if block is not None:
-            if block == "require":
-                if len(toks) != 2 or not plain(toks[0], toks[1]):
-                    return None
-                add(new(Module, toks))
-            continue
-        verb = toks[0]
-        if verb == "require":
-            if len(toks) != 3 or not plain(toks[1], toks[2]):
-                return None
-            add(new(Module, toks[1:]))
-        elif verb == "module":
-            if seen_module or len(toks) != 2:
-                return None
-            module, seen_module = toks[1], True
-        elif verb == "go":
-            if go is not None or len(toks) != 2 or not go_version_ok(toks[1]):
-                return None
-            go = toks[1]
-        elif verb not in _LAX_IGNORED:
-            return None
-    if block is not None:
-        return None
-    return module, go, requires
-
-
-#: What the fast paths leave to the full parser: quoting, non-Unix line ends, block comments
-#: (and, in a main go.mod, backslashes).
-_NOT_PLAIN = ('"', "`", "'", "[", "]", "{", "}", ",", "/*", "\r")
-_NOT_PLAIN_MAIN = (*_NOT_PLAIN, "\\")
-
-
-@lru_cache(maxsize=1024)
-def _go_line(go: str | None) -> tuple[bool, str]:
-    """(whether a go line this high requires go@V, its pruning): the same few go lines recur."""
-    return go is not None and gover.compare(go, gover.GO_STRICT_VERSION) >= 0, pruning_for(go)
-
-
-def parse_summary(data: bytes, name: str = "go.mod") -> Summary:
-    """The :class:`Summary` of a dependency's go.mod bytes, read as go reads them (ParseLax).
-
-    Raises :class:`gomodlab.mod.modfile.GoModSyntaxError` for a file go could not parse either.
-    """
-    fast = _fast_summary(data)
-    if fast is not None:
-        module, go, requires = fast
-    else:
-        from ..mod import modfile
-
-        f = modfile.parse_gomod(data, name, lax=True)
-        module = f.module.path if f.module is not None else ""
-        go = f.go
-        requires = [Module(r.path, r.version) for r in f.require]
-    strict, pruning = _go_line(go)
-    if strict:
-        requires.append(Module("go", go))
-    return tuple.__new__(Summary, (module, go, tuple(requires), pruning))
-
-
-def _is_directory_path(p: str) -> bool:
-    # modfile.IsDirectoryPath, for the Unix spellings the fast path accepts.
-    return p in (".", "..") or p.startswith(("./", "../", "/"))
-
-
-def _indirect(comment: str) -> bool:
-    # modfile/rule.go isIndirect: "// indirect" alone, or "// indirect; more text".
-    f = comment[2:].split()
-    return (len(f) == 1 and f[0] == "indirect") or (len(f) > 1 and f[0] == "indirect;")
-
-
-def _fast_main(data: bytes) -> tuple | None:
-    """(module, go, toolchain, requires, excludes, replaces) of a plain main go.mod, or None.
-
-    The same restricted grammar as :func:`_fast_summary`, for what the graph needs from a main
-    module: ``module``, ``go``, ``toolchain``, ``require`` (with ``// indirect``), ``exclude``
-    and ``replace`` in their plain forms. Anything else goes to the full strict parser.
-    """
-    try:
-        text = data.decode("ascii")
-    except UnicodeDecodeError:
-        return None
-    for bad in _NOT_PLAIN_MAIN:
-        if bad in text:
-            return None
-    module: str | None = None
-    go = toolchain = None
-    requires: list[tuple[str, str, bool]] = []
-    excludes: list[Module] = []
-    replaces: list[tuple[str, str, str, str]] = []
-    block: str | None = None
-    for line in text.split("\n"):
-        code, sep, comment = line.partition("//")
-        comment = sep + comment
-        if "(" in code or ")" in code:
-            if block is None:
-                block = _block_verb(code)
-                if block not in ("require", "exclude", "replace"):
-                    return None
-            elif code.strip() == ")":
-                block = None
-            else:
-                return None
-            continue
-        toks = code.split()
-        if not toks:
-            continue
-        if block is not None:
-            verb, args = block, toks
-        else:
-            verb, args = toks[0], toks[1:]
-        if verb == "require" or verb == "exclude":
-            if len(args) != 2 or not _plain_require(args[0], args[1]):
-                return None
-            if verb == "require":
-                requires.append((args[0], args[1], _indirect(comment)))
-            else:
-                excludes.append(Module(args[0], args[1]))
-        elif verb == "replace":
-            arrow = 1 if len(args) >= 2 and args[1] == "=>" else 2
-            if len(args) < arrow + 2 or len(args) > arrow + 3 or args[arrow] != "=>":
-                return None
-            old, ov = args[0], args[1] if arrow == 2 else ""
-            if not modpath.split_path_version(old)[2] or (ov and not _plain_require(old, ov)):
-                return None
-            new, nv = args[arrow + 1], args[arrow + 2] if len(args) == arrow + 3 else ""
-            if nv:
-                if _is_directory_path(new) or not _plain_require(new, nv):
-                    return None
-            elif not _is_directory_path(new):
-                return None
-            replaces.append((old, ov, new, nv))
-        elif block is not None:
-            return None
-        elif verb == "module":
-            if module is not None or len(args) != 1:
-                return None
-            module = args[0]
-        elif verb == "go":
-            if go is not None or len(args) != 1 or not go_version_ok(args[0]):
-                return None
-            go = args[0]
-        elif verb == "toolchain":
-            if toolchain is not None or len(args) != 1 or not toolchain_ok(args[0]):
-                return None
-            toolchain = args[0]
-        else:
-            return None
-    if block is not None or module is None:
-        return None
-    return module, go, toolchain, requires, excludes, replaces
-
-
-def _toolchain_summary(m: Module) -> Summary:
-    # modfile.go rawGoModSummary: go@V (V >= 1.21) requires toolchain@goV so that go and
-    # toolchain move together; other pseudo-module versions require nothing. Their pruning
-    # field is Go's zero value, "pruned".
-    if m.path == "go" and gover.compare(m.version, gover.GO_STRICT_VERSION) >= 0:
-        return Summary(m.path, None, (Module("toolchain", "go" + m.version),), PRUNED)
-    return Summary(m.path, None, (), PRUNED)
-
-
-# -------------------------------------------------------------------------------------------
-# The main module's go.mod.
-
-class MainModFile(namedtuple("MainModFile", "path dir go toolchain require direct exclude replace")):
-    """The parts of the main go.mod the graph depends on.
-
-    ``path`` is the module path, ``dir`` the module's directory (a string), ``go`` and
-    ``toolchain`` the lines of those names or None, ``require`` the required
-    :class:`~gomodlab.load.mvs.Module`\\ s in file order; ``direct`` (a frozenset) holds the paths
-    required without ``// indirect`` (excluded versions left out), ``exclude`` the excluded
-    versions. ``replace`` maps ``(old path, old version or "")`` to the replacement Module (new
-    version ``""``: a directory).
-    """
-
-    __slots__ = ()
-
-    @property
-    def go_version(self) -> str:
-        """The go line, or 1.16 when there is none (gover.FromGoMod)."""
-        return self.go or gover.DEFAULT_GO_MOD_VERSION
-
-    @classmethod
-    def read(cls, gomod: str | os.PathLike[str]) -> MainModFile:
-        """Parse a main module's go.mod (strictly, as go parses the main module)."""
-        p = os.fspath(gomod)
-        try:
-            data = read_bytes(p)
-        except OSError as e:
-            raise SourceError(f"reading {p}: {e.strerror or e}") from None
-        return cls.from_bytes(data, p)
-
-    @classmethod
-    def from_bytes(cls, data: bytes, gomod: str | os.PathLike[str]) -> MainModFile:
-        """Parse main go.mod bytes; ``gomod`` is the file's path (its directory is the module root)."""
-        p = os.fspath(gomod)
-        fast = _fast_main(data)
-        if fast is not None:
-            path, go, toolchain, requires, excludes, replaces = fast
-        else:
-            from ..mod import modfile
-
-            f = modfile.parse_gomod(data, p)
-            if f.module is None:
-                raise SourceError(f"error reading {p}: missing module declaration. To specify the module path:\n"
-                                  "\tgo mod edit -module=example.com/mod")
-            path, go, toolchain = f.module.path, f.go, f.toolchain
-            requires = [(r.path, r.version, r.indirect) for r in f.require]
-            excludes = [Module(x.path, x.version) for x in f.exclude]
-            replaces = [(r.old_path, r.old_version, r.new_path, r.new_version) for r in f.replace]
-        try:
-            modpath.check_import_path(path)
-        except ParseError as e:
-            # init.go loadModFile reports the main module's path as a "module" path.
-            raise SourceError(str(e).replace("malformed import path", "malformed module path", 1)) from None
-        replace: dict[tuple[str, str], Module] = {}
-        for old_path, old_version, new_path, new_version in replaces:
-            key, new = (old_path, old_version), Module(new_path, new_version)
-            prev = replace.get(key)
-            if prev is not None and prev != new:
-                old = f"{old_path}@{old_version}" if old_version else old_path
-                raise SourceError(f"conflicting replacements for {old}:\n\t{_fmt_repl(prev)}\n\t{_fmt_repl(new)}")
-            replace[key] = new
-        exclude = frozenset(excludes)
-        return cls(
-            path=path, dir=os.path.dirname(p), go=go, toolchain=toolchain,
-            require=tuple(Module(rp, rv) for rp, rv, _ in requires),
-            # init.go rootsFromModFile: an excluded requirement is dropped before it can count as direct.
-            direct=frozenset(rp for rp, rv, ind in requires if not ind and Module(rp, rv) not in exclude),
-            exclude=exclude,
-            replace=replace,
-        )
-
-    def replacement(self, m: Module) -> Module | None:
-        """The module that replaces ``m`` (modfile.go ``replacement``), or None."""
-        if not self.replace or (m.version == "" and m.path == self.path):
-            return None
-        r = self.replace.get((m.path, m.version))
-        if r is None:
-            r = self.replace.get((m.path, ""))
-        return r
-
-
-def _fmt_repl(m: Module) -> str:
-    return f"{m.path}@{m.version}" if m.version else m.path
-
-
-# -------------------------------------------------------------------------------------------
-# The graph.
 
 class ModGraph:
     """A loaded module graph: the model behind ``go mod graph`` and ``go list -m all``.
@@ -519,86 +165,6 @@ class _LoaderReqs:
         return cmp_version(path, v1, v2)
 
 
-class SummaryCache:
-    """Parsed go.mod summaries of one module cache, kept on disk between runs.
-
-    A module cache's ``.mod`` files never change for a given version, so ``gomodlab buildlist``
-    need not re-read and re-parse thousands of them on every run. Each entry is keyed by
-    ``(path, version)`` and checked against the file's size and modification time, so a file
-    that was rewritten (or damaged) is read again. The file lives in ``$GOMODLAB_CACHE`` (default
-    ``$XDG_CACHE_HOME/gomodlab`` or ``~/.cache/gomodlab``); ``GOMODLAB_CACHE=off`` disables it.
-
-    On disk (marshal): ``(format, modules, entries)`` — ``modules`` lists every required
-    ``(path, version)`` once, and each entry ``(size, mtime, module, go or "", requirement
-    indexes into modules, pruning)``. Sharing the requirement tuples makes the file a third
-    smaller and a hit one tuple lookup per requirement instead of a new Module each.
-    """
-
-    _FORMAT = 3
-
-    def __init__(self, file: str) -> None:
-        self.file = file
-        self._modules: list[Module] = []
-        self._entries: dict[tuple[str, str], tuple] = {}
-        self._dirty = False
-        try:
-            data = marshal.loads(read_bytes(file))
-            if (isinstance(data, tuple) and len(data) == 3 and data[0] == self._FORMAT
-                    and isinstance(data[2], dict)):
-                new = tuple.__new__
-                self._modules = [new(Module, t) for t in data[1]]
-                self._entries = data[2]
-        except (OSError, ValueError, EOFError, TypeError):
-            self._modules, self._entries = [], {}
-
-    @classmethod
-    def for_modcache(cls, root: str | os.PathLike[str]) -> SummaryCache | None:
-        """The cache file for the module cache at ``root``, or None when disabled."""
-        base = cache_dir()
-        if base is None:
-            return None
-        # A short stable name per cache root; entries are checked against the files anyway.
-        real = os.path.realpath(os.fspath(root))
-        key = f"{zlib.crc32(real.encode()):08x}{len(real):04x}"
-        return cls(os.path.join(base, f"gomod-summaries-{key}.marshal"))
-
-    def get(self, m: Module, size: int, mtime: int) -> Summary | None:
-        """The cached summary of ``m`` if its go.mod file still has this size and mtime (ns)."""
-        e = self._entries.get(m)
-        if e is None or e[0] != size or e[1] != mtime:
-            return None
-        try:
-            reqs = tuple(map(self._modules.__getitem__, e[4]))
-        except (IndexError, TypeError):  # a damaged cache file: read the go.mod instead
-            return None
-        return tuple.__new__(Summary, (e[2], e[3] or None, reqs, e[5]))
-
-    def put(self, m: Module, size: int, mtime: int, s: Summary) -> None:
-        """Remember the summary of ``m`` read from a file with this size and mtime (ns)."""
-        self._entries[(m.path, m.version)] = (size, mtime, s.module, s.go or "", s.require, s.pruning)
-        self._dirty = True
-
-    def save(self) -> None:
-        """Write the cache file if anything was added (atomically; errors are ignored)."""
-        if not self._dirty:
-            return
-        index: dict[Module, int] = {}
-        entries = {}
-        for key, e in self._entries.items():
-            # Entries loaded from the file hold indexes into the old module list, new ones Modules;
-            # a loaded entry whose indexes point nowhere (a damaged file) is dropped.
-            try:
-                reqs = [self._modules[i] for i in e[4]] if e[4] and type(e[4][0]) is int else e[4]
-            except (IndexError, TypeError):
-                continue
-            entries[key] = (*e[:4], tuple(index.setdefault(r, len(index)) for r in reqs), e[5])
-        modules = tuple((m.path, m.version) for m in index)
-        write_atomic(self.file, marshal.dumps((self._FORMAT, modules, entries)))
-        self._modules = list(index)
-        self._entries = entries
-        self._dirty = False
-
-
 class Loader:
     """Loads module graphs for one main module, caching every go.mod summary it reads.
 
@@ -698,18 +264,9 @@ class Loader:
     # -- roots -----------------------------------------------------------------------------
 
     def initial_roots(self) -> list[Module]:
-        """rootsFromModFile + appendGoAndToolchainRoots, sorted (excluded versions dropped)."""
-        roots = []
-        self.excluded_roots = []
-        for r in self.main_file.require:
-            if r in self.main_file.exclude:
-                self.excluded_roots.append(r)
-                continue
-            roots.append(r)
-        roots.append(Module("go", self.main_file.go_version))
-        if self.main_file.toolchain:
-            roots.append(Module("toolchain", self.main_file.toolchain))
-        roots.sort(key=_sort_key)
+        """The main go.mod's roots (:meth:`MainModFile.roots`); the excluded ones are kept in
+        ``excluded_roots`` for the message go prints about each."""
+        roots, self.excluded_roots = self.main_file.roots()
         return roots
 
     # -- loading ---------------------------------------------------------------------------
@@ -905,11 +462,13 @@ class Loader:
         return req(self.main, paths, _LoaderReqs(self, keep))
 
 
-def load(directory: str | os.PathLike[str], source: GoModSource, *,
+def load(directory: str | os.PathLike[str] = ".", source: GoModSource | None = None, *,
          reporter: Reporter | None = None) -> ModGraph:
-    """The module graph of the main module containing ``directory``, as go loads it."""
+    """The module graph of the main module containing ``directory``, as go loads it, with
+    dependencies' go.mod files from ``source`` (default: go's module cache,
+    :func:`gomodlab.load.sources.source_for`)."""
     main_file = MainModFile.read(find_main_gomod(directory))
-    return Loader(main_file, source).load(reporter)
+    return Loader(main_file, source if source is not None else source_for()).load(reporter)
 
 
 def graph_from_text(text: str | GraphTextSource) -> ModGraph:

@@ -24,19 +24,11 @@ research.swtch.com/vgo-mvs::
 
 from __future__ import annotations
 
-from collections import deque, namedtuple
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, NamedTuple, Protocol
 
 from ..errors import GomodlabError, SourceError
-
-# typing is not imported at run time: its ~9 ms are half of what loading a warm graph takes, and
-# `gomodlab buildlist` races `go list -m all`. Type checkers read any TYPE_CHECKING name as True
-# and see real Protocols.
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from typing import Any, Protocol
-else:
-    Protocol = object
 
 __all__ = [
     "NONE", "Module", "Reqs", "UpgradeReqs", "DowngradeReqs", "Reporter", "Graph",
@@ -48,14 +40,13 @@ __all__ = [
 NONE = "none"
 
 
-class Module(namedtuple("Module", "path version")):
-    """A module version (Go's ``module.Version``): ``path`` and ``version`` (str); ``version == ""``
-    is a main module.
+class Module(NamedTuple):
+    """A module version (Go's ``module.Version``); ``version == ""`` is a main module."""
 
-    A named tuple so that the graph algorithms hash and compare it at C speed.
-    """
-
-    __slots__ = ()
+    # A NamedTuple rather than a frozen dataclass: the graph algorithms hash and compare these
+    # millions of times, which a tuple does in C, and the readers build them from tuples directly.
+    path: str
+    version: str
 
     def __str__(self) -> str:
         return f"{self.path}@{self.version}" if self.version else self.path
@@ -382,16 +373,6 @@ def req(main: Module, base: Sequence[str], reqs: Reqs) -> list[Module]:
         walk_post(m)
 
     have: set[Module] = set()
-
-    def walk_have(m: Module) -> None:
-        stack = [m]
-        while stack:
-            n = stack.pop()
-            if n in have:
-                continue
-            have.add(n)
-            stack.extend(cache.get(n, ()))
-
     out: list[Module] = []
     have_base: set[str] = set()
     for path in base:
@@ -399,16 +380,27 @@ def req(main: Module, base: Sequence[str], reqs: Reqs) -> list[Module]:
             continue
         m = Module(path, maxv.get(path, ""))
         out.append(m)
-        walk_have(m)
+        _mark_reachable(m, cache, have)
         have_base.add(path)
     for m in reversed(postorder):
         if maxv.get(m.path) != m.version:
             continue  # an older version
         if m not in have:
             out.append(m)
-            walk_have(m)
+            _mark_reachable(m, cache, have)
     out.sort(key=lambda m: m.path)
     return out
+
+
+def _mark_reachable(m: Module, edges: Mapping[Module, Iterable[Module]], seen: set[Module]) -> None:
+    """Add ``m`` and every module reachable from it through ``edges`` to ``seen`` (without recursion:
+    requirement chains can be deeper than Python's stack)."""
+    stack = [m]
+    while stack:
+        n = stack.pop()
+        if n not in seen:
+            seen.add(n)
+            stack.extend(edges.get(n, ()))
 
 
 def upgrade_all(target: Module, reqs: UpgradeReqs, *, reporter: Reporter | None = None) -> list[Module]:
@@ -476,13 +468,7 @@ def downgrade(target: Module, reqs: DowngradeReqs, *downgrades: Module) -> list[
     excluded: set[Module] = set()
 
     def exclude(m: Module) -> None:
-        stack = [m]
-        while stack:
-            n = stack.pop()
-            if n in excluded:
-                continue
-            excluded.add(n)
-            stack.extend(rdeps.get(n, ()))
+        _mark_reachable(m, rdeps, excluded)
 
     def add(m: Module) -> None:
         if m in added:

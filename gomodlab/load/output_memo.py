@@ -12,13 +12,10 @@ from __future__ import annotations
 import marshal
 import os
 import zlib
+from collections.abc import Mapping
 
 from ._fileio import read_bytes, write_atomic
 from .locate import cache_dir
-
-TYPE_CHECKING = False  # type checkers read any TYPE_CHECKING name as True
-if TYPE_CHECKING:
-    from collections.abc import Mapping
 
 __all__ = ["OutputMemo"]
 

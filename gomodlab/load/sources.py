@@ -19,23 +19,17 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from typing import Protocol
 
+from ..errors import ParseError, SourceError
 from ..mod import modpath, semver
 from ._fileio import read_bytes
 from .locate import default_modcache, go_env_value
-from ..errors import ParseError, SourceError
 from .mvs import Module, ModuleError
-
-# Not typing.Protocol at run time: importing typing costs half of what loading a warm graph takes.
-TYPE_CHECKING = False  # type checkers read any TYPE_CHECKING name as True
-if TYPE_CHECKING:
-    from typing import Protocol
-else:
-    Protocol = object
 
 __all__ = [
     "GoModSource", "GoModNotFound", "ModCacheSource", "ProxySource", "ChainSource",
-    "GraphTextSource", "default_modcache", "go_env_value",
+    "GraphTextSource", "source_for", "default_modcache", "go_env_value",
 ]
 
 
@@ -233,6 +227,13 @@ class GraphTextSource:
 
     def describe(self) -> str:
         return self.file
+
+
+def source_for(modcache: str | os.PathLike[str] | None = None, goproxy: str | None = None) -> GoModSource:
+    """Where go would read dependencies' go.mod files: the module cache (``modcache``, default
+    go's GOMODCACHE), then the GOPROXY list ``goproxy`` when one is given."""
+    cache = ModCacheSource(modcache)
+    return ChainSource([cache, ProxySource(goproxy)]) if goproxy else cache
 
 
 def _version_list(text: str) -> list[str]:

@@ -57,7 +57,9 @@ from typing import TYPE_CHECKING, Any
 from . import gotool
 from ..mod import gover
 from ..errors import GoCommandError, GomodlabError
-from .modload import Loader, MainModFile, ModGraph, find_main_gomod
+from .locate import find_main_gomod
+from .main_module import MainModFile
+from .modload import Loader, ModGraph
 from .mvs import NONE, Module
 
 if TYPE_CHECKING:

@@ -9,10 +9,16 @@ versions compare below well-formed ones and equal to each other.
 The module graph carries two pseudo-modules (``src/cmd/go/internal/gover/mod.go``): path ``go``
 whose versions compare as Go versions, and path ``toolchain`` whose versions (``go1.22.3``) compare
 after stripping the ``go`` prefix and any ``-suffix``. Every other path compares by semver.
+
+How a go.mod may spell them is x/mod's rule (modfile/rule.go ``GoVersionRE``, ``ToolchainRE``):
+:func:`go_version_ok` and :func:`toolchain_ok`. They live here rather than in
+:mod:`gomodlab.mod.modfile` because the module graph's go.mod scanner checks every go line with
+them and never needs the full parser for a plain file.
 """
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from . import semver
@@ -20,7 +26,7 @@ from . import semver
 __all__ = [
     "DEFAULT_GO_MOD_VERSION", "EXPLICIT_INDIRECT_VERSION", "GO_STRICT_VERSION",
     "parse", "is_valid", "compare", "max_version", "is_lang", "lang", "sort_key",
-    "from_toolchain", "is_toolchain", "mod_compare", "mod_sort_key", "mod_sort",
+    "from_toolchain", "is_toolchain", "mod_compare", "mod_sort_key", "mod_sort", "go_version_ok", "toolchain_ok",
 ]
 
 #: The go version assumed for a go.mod without a ``go`` line (gover/version.go).
@@ -29,6 +35,22 @@ DEFAULT_GO_MOD_VERSION = "1.16"
 EXPLICIT_INDIRECT_VERSION = "1.17"
 #: From this go version on, a module's go line is a requirement on ``go@V`` (and ``go@V`` on ``toolchain@goV``).
 GO_STRICT_VERSION = "1.21"
+
+
+# GoVersionRE and ToolchainRE, used with match: Go's ``^`` is where match starts, and Go's ``$``
+# (no multi-line flag) is Python's ``\Z``.
+_GO_VERSION_RE = re.compile(r"([1-9][0-9]*)\.(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))?([a-z]+[0-9]+)?\Z")
+_TOOLCHAIN_RE = re.compile(r"default\Z|go1(\Z|\.)")
+
+
+def go_version_ok(v: str) -> bool:
+    """modfile.GoVersionRE: a valid ``go`` line version such as ``1.21``, ``1.22.3``, ``1.23rc1``."""
+    return _GO_VERSION_RE.match(v) is not None
+
+
+def toolchain_ok(name: str) -> bool:
+    """modfile.ToolchainRE: ``default``, or a name starting ``go1`` followed by the end or ``.``."""
+    return _TOOLCHAIN_RE.match(name) is not None
 
 
 def _cut_int(x: str, i: int) -> int:

@@ -28,14 +28,9 @@ from functools import lru_cache
 
 from . import modpath
 from .gostrings import quote
+from .limits import MAX_GO_MOD, MAX_LICENSE, MAX_ZIP_FILE
 
-__all__ = ["MAX_ZIP_FILE", "MAX_GO_MOD", "MAX_LICENSE", "ZipReport", "read_module_zip", "read_module_zip_bytes",
-           "go_path_clean"]
-
-#: golang.org/x/mod/zip limits.
-MAX_ZIP_FILE = 500 << 20
-MAX_GO_MOD = 16 << 20
-MAX_LICENSE = 16 << 20
+__all__ = ["ZipReport", "read_module_zip", "read_module_zip_bytes", "go_path_clean"]
 
 ERR_FORMAT = "zip: not a valid zip file"
 ERR_CHECKSUM = "zip: checksum error"

@@ -16,17 +16,14 @@ Pseudo-versions (module/pseudo.go) come in three forms::
 
 from __future__ import annotations
 
-from collections import namedtuple
+import re
 from collections.abc import Iterable
+from datetime import datetime, timezone
 from functools import lru_cache
+from typing import NamedTuple
 
 from ..errors import ParseError
-
-# datetime is imported where a time is built: comparing versions (the hot path of MVS and of
-# every command's start-up) never needs it. Type checkers read any TYPE_CHECKING name as True.
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from datetime import datetime
+from .gostrings import quote
 
 __all__ = [
     "InvalidVersion", "Version", "parse", "is_valid", "canonical", "major", "major_minor",
@@ -40,12 +37,18 @@ class InvalidVersion(ParseError):
     """A string that is not a Go module version (or not a pseudo-version where one is needed)."""
 
 
-# The records here are named tuples, not dataclasses: semver is imported by every command that
-# compares versions, and the dataclasses module alone costs more to import than this one.
-class Version(namedtuple("Version", "major minor patch short prerelease build")):
-    """The parts of a valid version string, as written (str each; ``short`` is what a shorthand omits)."""
+class Version(NamedTuple):
+    """The parts of a valid version string, as written; ``short`` is what a shorthand omits
+    (``".0.0"`` for ``v1``), ``prerelease`` and ``build`` keep their ``-`` and ``+``."""
 
-    __slots__ = ()
+    # A NamedTuple rather than a frozen dataclass: parse builds one per distinct version string
+    # (thousands in a large graph's first load), at tuple speed.
+    major: str
+    minor: str
+    patch: str
+    short: str
+    prerelease: str
+    build: str
 
 
 def _parse_int(v: str, i: int) -> int:
@@ -201,35 +204,39 @@ def sort_versions(versions: Iterable[str]) -> list[str]:
 # ---------------------------------------------------------------------------------------------
 # Pseudo-versions (module/pseudo.go)
 
-# module/pseudo.go pseudoVersionRE; compiled by re on first use (and cached there), so that
-# comparing versions never imports re.
-_PSEUDO = r"v[0-9]+\.(0\.0-|\d+\.\d+-([^+]*\.)?0\.)\d{14}-[A-Za-z0-9]+(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?\Z"
+# module/pseudo.go pseudoVersionRE (ASCII: Go's \d is [0-9]).
+_PSEUDO_RE = re.compile(r"v[0-9]+\.(0\.0-|\d+\.\d+-([^+]*\.)?0\.)\d{14}-[A-Za-z0-9]+(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?",
+                        re.ASCII)
 
 
 def is_pseudo(v: str) -> bool:
     """Whether ``v`` is a pseudo-version (module.IsPseudoVersion)."""
-    if v.count("-") < 2 or not is_valid(v):
-        return False
-    import re
-
-    return re.match(_PSEUDO, v, re.ASCII) is not None
+    return v.count("-") >= 2 and is_valid(v) and _PSEUDO_RE.fullmatch(v) is not None
 
 
-class PseudoVersion(namedtuple("PseudoVersion", "version form base timestamp time revision build")):
+class PseudoVersion(NamedTuple):
     """The parts of a pseudo-version.
 
-    ``form`` (int) is 1, 2 or 3 as in the module docstring; ``base`` is the tag the pseudo-version
-    was derived from (``""`` for form 1), ``build`` keeps ``+incompatible``. ``time`` is the UTC
-    timestamp (a datetime), ``None`` only for year 0000, which go accepts and Python's datetime
-    cannot hold. ``version``, ``timestamp`` and ``revision`` are the strings as written.
+    ``form`` is 1, 2 or 3 as in the module docstring; ``base`` is the tag the pseudo-version was
+    derived from (``""`` for form 1), ``build`` keeps ``+incompatible``. ``time`` is the UTC
+    timestamp, ``None`` only for year 0000, which go accepts and Python's datetime cannot hold.
+    ``version``, ``timestamp`` and ``revision`` are the strings as written.
     """
 
-    __slots__ = ()
+    # A NamedTuple like Version: semver is on the module graph's path, which never imports
+    # dataclasses (see gomodlab.load.gomod_summary).
+    version: str
+    form: int
+    base: str
+    timestamp: str
+    time: datetime | None
+    revision: str
+    build: str
 
 
 def _pseudo_error(v: str, why: str) -> InvalidVersion:
     # module.InvalidVersionError with Pseudo set.
-    return InvalidVersion(f"pseudo-version {_q(v)} invalid: {why}")
+    return InvalidVersion(f"pseudo-version {quote(v)} invalid: {why}")
 
 
 def _split_pseudo(v: str) -> tuple[str, str, str, str]:
@@ -244,12 +251,6 @@ def _split_pseudo(v: str) -> tuple[str, str, str, str]:
     if k > i:
         return rest[:k], rest[k + 1:], rev, bld
     return rest[:i], rest[i + 1:], rev, bld
-
-
-def _q(s: str) -> str:
-    from .gostrings import quote
-
-    return quote(s)
 
 
 def _dec_decimal(decimal: str) -> str:
@@ -286,7 +287,7 @@ def pseudo_version_base(v: str) -> str:
     pre = prerelease(base)
     if pre == "":
         if bld:
-            raise _pseudo_error(v, f"lacks base version, but has build metadata {_q(bld)}")
+            raise _pseudo_error(v, f"lacks base version, but has build metadata {quote(bld)}")
         return ""
     if pre == "-0":
         base = base[: -len(pre)]
@@ -321,9 +322,7 @@ def pseudo_version_time(v: str) -> datetime | None:
     _base, ts, _rev, _bld = _split_pseudo(v)
     parts = _timestamp(ts)
     if parts is None:
-        raise _pseudo_error(v, f"malformed time {_q(ts)}")
-    from datetime import datetime, timezone
-
+        raise _pseudo_error(v, f"malformed time {quote(ts)}")
     return datetime(*parts, tzinfo=timezone.utc) if parts[0] else None
 
 
@@ -348,8 +347,6 @@ def parse_pseudo(v: str) -> PseudoVersion:
 
 def pseudo_version(major_: str, older: str, t: datetime, rev: str) -> str:
     """module.PseudoVersion: the pseudo-version for commit ``rev`` at ``t`` after tag ``older``."""
-    from datetime import timezone
-
     major_ = major_ or "v0"
     u = t.astimezone(timezone.utc) if t.tzinfo else t
     # Not strftime: glibc prints year 1 as "1", Go as "0001".
@@ -366,8 +363,6 @@ def pseudo_version(major_: str, older: str, t: datetime, rev: str) -> str:
 
 def zero_pseudo_version(major_: str) -> str:
     """``vN.0.0-00010101000000-000000000000`` (module.ZeroPseudoVersion)."""
-    from datetime import datetime, timezone
-
     return pseudo_version(major_, "", datetime(1, 1, 1, tzinfo=timezone.utc), "000000000000")
 
 

@@ -316,9 +316,9 @@ def measured_downloads(log: "pd.DataFrame", *, endpoints: Sequence[str] = DOWNLO
     """
     import pandas as pd
 
-    from . import xlog
+    from . import logstats
 
-    walks = xlog.fallbacks(log)
+    walks = logstats.fallbacks(log)
     walks = walks[walks["endpoint"].isin(list(endpoints)) & (walks["version"] != "")]
     rows = []
     for (module, version), g in walks.groupby(["module", "version"], sort=True):

@@ -24,6 +24,11 @@ an error instead of being retried silently on a reused keep-alive connection. On
 ``.`` or empty elements, backslashes or NUL get 400, and nothing outside the source directory is
 ever read.
 
+Under load it stays bounded: a fixed pool of worker threads answers connections, a bounded queue
+holds the ones waiting (beyond it: 503 at once), a connection that stays silent is dropped after
+``read_timeout`` seconds, and a warning is logged when every worker is busy. It listens on
+loopback unless told ``public=True`` (``--public``), which it warns about.
+
 Access log: one JSON object per line (and per entry of :attr:`LabProxy.records`):
 
 ============  ============================================================================
@@ -38,15 +43,19 @@ status        status sent, or null when the connection was dropped (stall)
 delay_s       injected wait before answering (the stall time for a stall)
 bytes         body bytes sent
 duration_s    from request line read to response end
-fault         ``""``, ``error`` (injected status), ``stall``, ``missing``, ``refused``
+fault         ``""``, ``error`` (injected status), ``stall``, ``missing``, ``refused`` (bad method or
+              path, or 503 when the waiting queue is full: then method and path are empty)
 ============  ============================================================================
 """
 
 from __future__ import annotations
 
 import http.server
+import ipaddress
 import json
+import logging
 import os
+import queue
 import random
 import re
 import select
@@ -64,11 +73,23 @@ from ..mod import modpath, semver
 from ..errors import SourceError
 from .faultmodel import FaultModel
 
-__all__ = ["LabProxy", "resolve_source"]
+__all__ = ["LabProxy", "resolve_source", "is_loopback"]
+
+_log = logging.getLogger(__name__)
 
 _ENDPOINT_RE = re.compile(r"/(.+)/(?:@v/(list)|@v/([^/]+)\.(info|mod|zip)|(@latest))")
 _TYPES = {"info": "application/json", "latest": "application/json", "mod": "text/plain; charset=utf-8",
           "list": "text/plain; charset=utf-8", "zip": "application/zip"}
+
+
+def is_loopback(host: str) -> bool:
+    """Whether binding ``host`` keeps the server on this machine (``localhost``, 127.0.0.0/8, ::1)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False  # a name other than localhost may resolve to anything
 
 
 def resolve_source(source: str | os.PathLike[str]) -> Path:
@@ -82,10 +103,73 @@ def resolve_source(source: str | os.PathLike[str]) -> Path:
     return p.resolve()
 
 
-class _Server(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-    block_on_close = False
+class _Server(http.server.HTTPServer):
+    """An HTTP server whose connections are handled by a fixed pool of worker threads.
+
+    ``ThreadingHTTPServer`` starts a thread per connection, so 300 idle connections meant 302
+    threads. Here accepted connections wait in a bounded queue for one of ``workers`` threads;
+    when every worker is busy a warning is logged (once per busy spell), and a connection that
+    finds the queue full is answered 503 at once instead of waiting without limit.
+    """
+
     lab: "LabProxy"
+
+    def __init__(self, address: tuple[str, int], workers: int, queue_limit: int) -> None:
+        # The kernel's accept backlog (listen(5) by default) would otherwise hold a burst of
+        # connections for seconds of SYN-ACK retransmits before they even reach the queue.
+        self.request_queue_size = max(128, queue_limit)
+        super().__init__(address, _Handler)
+        self._queue: queue.Queue[tuple[socket.socket, Any] | None] = queue.Queue(maxsize=queue_limit)
+        self._busy = 0
+        self._busy_lock = threading.Lock()
+        self._warned = False
+        self.workers = workers
+        self._threads = [threading.Thread(target=self._work, name=f"labproxy-worker-{i}", daemon=True)
+                         for i in range(workers)]
+        for t in self._threads:
+            t.start()
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._busy_lock:
+            saturated = self._busy + self._queue.qsize() >= self.workers
+            warn = saturated and not self._warned
+            self._warned = self._warned or saturated
+        if warn:
+            _log.warning("lab proxy %s: all %d workers are busy; new connections wait (at most %d queued, "
+                         "then 503) — use more --workers or less load", self.lab.url, self.workers,
+                         self._queue.maxsize)
+        try:
+            self._queue.put_nowait((request, client_address))
+        except queue.Full:
+            self.lab._refuse_overloaded(request, client_address)
+            self.shutdown_request(request)
+
+    def _work(self) -> None:
+        while (item := self._queue.get()) is not None:
+            request, client_address = item
+            with self._busy_lock:
+                self._busy += 1
+            try:
+                self.finish_request(request, client_address)
+            except Exception:  # noqa: BLE001 - one bad connection must not end the worker
+                self.handle_error(request, client_address)
+            finally:
+                self.shutdown_request(request)
+                with self._busy_lock:
+                    self._busy -= 1
+                    if self._busy == 0 and self._queue.empty():
+                        self._warned = False
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        _log.debug("lab proxy: error on a connection from %s", client_address, exc_info=True)
+
+    def server_close(self) -> None:
+        """Let the workers finish what they hold (so every answered request is in the log), then close."""
+        for _ in self._threads:
+            self._queue.put(None)
+        for t in self._threads:
+            t.join(timeout=5)
+        super().server_close()
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
@@ -93,6 +177,12 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.0"
     server_version = "gomodlab-labproxy"
     sys_version = ""
+
+    def setup(self) -> None:
+        # StreamRequestHandler applies self.timeout to the socket: a client that connects and then
+        # says nothing (or reads nothing) holds a worker for at most read_timeout seconds.
+        self.timeout = self.server.lab.read_timeout
+        super().setup()
 
     def log_message(self, format: str, *args: Any) -> None:
         """Silence http.server's stderr log: the JSON access log says it all."""
@@ -117,12 +207,22 @@ class LabProxy:
     Use as a context manager (``with LabProxy(dir) as url``) or call :meth:`start` and
     :meth:`close`. ``hide`` lists GOPRIVATE-style glob patterns of modules answered with 404;
     ``access_log`` is a path (appended to) or an open text stream for the JSON-lines log.
+    ``workers`` threads answer connections (``queue_limit`` more may wait; beyond that, 503);
+    ``read_timeout`` bounds how long a connection may sit silent. A host that is not loopback
+    serves whatever is in ``source`` to anyone who can reach the machine: it needs ``public=True``.
     """
 
     def __init__(self, source: str | os.PathLike[str], *, host: str = "127.0.0.1", port: int = 0,
                  model: FaultModel | None = None, seed: int | None = 0, hide: Sequence[str] = (),
-                 access_log: str | os.PathLike[str] | IO[str] | None = None) -> None:
+                 access_log: str | os.PathLike[str] | IO[str] | None = None, workers: int = 32,
+                 queue_limit: int = 128, read_timeout: float = 10.0, public: bool = False) -> None:
+        if not is_loopback(host) and not public:
+            raise SourceError(f"lab proxy: --host {host} would serve {source} to every machine that can reach "
+                              "this one; keep the default 127.0.0.1, or pass --public to do it on purpose")
+        if workers < 1 or queue_limit < 0 or read_timeout <= 0:
+            raise SourceError("lab proxy: workers must be ≥ 1, queue_limit ≥ 0 and read_timeout > 0")
         self.root = resolve_source(source)
+        self.workers, self.queue_limit, self.read_timeout = workers, queue_limit, read_timeout
         self.model = model or FaultModel()
         self.seed = seed
         self.hide = ",".join(hide)
@@ -155,10 +255,13 @@ class LabProxy:
         elif self._log_target is not None:
             self._log = self._log_target
         try:
-            self._server = _Server((self._host, self._port), _Handler)
+            self._server = _Server((self._host, self._port), self.workers, self.queue_limit)
         except OSError as e:
             raise SourceError(f"lab proxy cannot listen on {self._host}:{self._port}: {e.strerror or e}") from None
         self._server.lab = self
+        if not is_loopback(self._host):
+            _log.warning("lab proxy %s listens on %s: every machine that can reach this one can read %s",
+                         self.url, self._host, self.root)
         self._stop.clear()
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
                                         name=f"labproxy-{self.url}", daemon=True)
@@ -198,6 +301,19 @@ class LabProxy:
         self.close()
 
     # -- request handling ------------------------------------------------------------------------
+
+    def _refuse_overloaded(self, request: socket.socket, client_address: Any) -> None:
+        """Answer 503 without reading the request: the queue of waiting connections is full."""
+        try:
+            request.sendall(b"HTTP/1.0 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                            b"Retry-After: 1\r\nContent-Length: 29\r\n\r\nlab proxy: too many requests\n")
+        except OSError:
+            pass
+        self._write_record({
+            "time": _now(), "proxy": self.url if self._server is not None else "",
+            "remote": f"{client_address[0]}:{client_address[1]}", "method": "", "path": "", "status": 503,
+            "delay_s": 0.0, "bytes": 29, "duration_s": 0.0, "fault": "refused",
+        })
 
     def _handle_get(self, h: _Handler) -> None:
         t0 = time.perf_counter()
@@ -365,7 +481,7 @@ class LabProxy:
     def _record(self, h: _Handler, t0: float, status: int | None, nbytes: int, *, delay: float,
                 fault: str) -> None:
         rec = {
-            "time": datetime.now(timezone.utc).isoformat(timespec="microseconds").replace("+00:00", "Z"),
+            "time": _now(),
             "proxy": self.url if self._server is not None else "",
             "remote": f"{h.client_address[0]}:{h.client_address[1]}",
             "method": h.command or "",
@@ -376,11 +492,18 @@ class LabProxy:
             "duration_s": round(time.perf_counter() - t0, 6),
             "fault": fault,
         }
+        self._write_record(rec)
+
+    def _write_record(self, rec: dict[str, Any]) -> None:
         with self._lock:
             self.records.append(rec)
             if self._log is not None:
                 self._log.write(json.dumps(rec) + "\n")
                 self._log.flush()
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
 def _phrase(status: int) -> str:

@@ -1,0 +1,388 @@
+"""go's output read into messages, and the modules each message names.
+
+Lines are cleaned (CI prefixes, ANSI colours, ``file.go:L:C:`` positions) and hard wraps joined;
+lines are grouped into messages (go prints one error per unindented line and continues it on
+indented lines, after a trailing ``:``, and with fixed leads such as ``server response:``); each
+message is searched for the modules it names (``path@version``, ``path version:``, cache paths,
+proxy URLs). :class:`_Draft` is one message's diagnosis before messages are merged and fixed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from ..mod import modpath
+from .templates import _PATH, _QUERIES
+
+# ---------------------------------------------------------------------------------------------
+# Lines
+
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+# CI and tool prefixes, stripped repeatedly from the start of a line. "Error:"/"Warning:" are CI
+# annotations; git's own "error:" is lower case and stays. "-> " is fetch.go echoing unzip errors.
+_PREFIX = re.compile(r"""
+    \#\d+\ \d+(?:\.\d+)?\                                                  # docker buildkit
+  | \s*\[?\d{4}-\d{2}-\d{2}[T\ ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?\]?\s   # timestamps
+  | \[[A-Z]+/\d+\]\ (?:OUT|ERR)\                                           # Cloud Foundry
+  | \[?\d{2}:\d{2}:\d{2}(?:\.\d+)?\]?\ (?=\S)                              # time of day
+  | \#\#\[(?:error|warning|notice|debug)\] | ::(?:error|warning|notice)[^:]*::   # GitHub Actions
+  | (?:Error|Warning):\ 
+  | ->\  | >\ ?(?=\S)
+  | [\w.-]+\s+\|\ (?=\S)                                                   # docker compose
+""", re.X)
+_POSITION = re.compile(r"(?:[A-Za-z]:)?[^\s:\"'(]*?\.(?:go|mod|work|sum|s|c|h|cc|cpp|m|swig|syso)(?::\d+){1,2}:\s")
+_TOP = re.compile(r"go(?: [\w-]+)*: |go (?:get|install|build|run|test|list|vet|mod \w+|work \w+)\b")
+_WRAP_WIDTHS = (80, 100, 120, 132, 160, 200, 250)
+
+
+@dataclass(slots=True)
+class _Line:
+    nos: list[int]          # physical line numbers (1-based) joined into this line
+    body: str               # cleaned text: no prefix, position or surrounding whitespace
+    indent: int
+    soft: bool              # ended in whitespace: a wrap between words
+    position: str = ""      # a stripped "file.go:L:C" prefix
+
+
+def _strip_prefix(s: str) -> str:
+    for _ in range(6):
+        m = _PREFIX.match(s)
+        if not m or not m.end():
+            break
+        s = s[m.end():]
+    return s
+
+
+def _clean(text: str) -> tuple[list[str], list[_Line]]:
+    # A carriage return inside a line is a progress display overwriting itself: keep what was left.
+    raw = [_ANSI.sub("", ln.rstrip("\r").rsplit("\r", 1)[-1]) for ln in text.split("\n")]
+    if raw and raw[-1] == "":
+        raw.pop()
+    width = max((len(r) for r in raw), default=0)
+    at_width = sum(len(r) == width for r in raw)
+    wrapped = width in _WRAP_WIDTHS and (width == 80 or at_width >= 2)
+    lines: list[_Line] = []
+    i = 0
+    while i < len(raw):
+        nos = [i + 1]
+        s = _strip_prefix(raw[i])
+        # A terminal hard wrap: the line fills the width exactly and the next one carries on. A
+        # next line with a log prefix of its own, or starting a go message, is a line of its own.
+        while wrapped and len(raw[nos[-1] - 1]) == width and nos[-1] < len(raw) and raw[nos[-1]].strip():
+            nxt = raw[nos[-1]]
+            if _strip_prefix(nxt) != nxt or _TOP.match(nxt) or _POSITION.match(nxt):
+                break
+            s += nxt
+            nos.append(nos[-1] + 1)
+        i = nos[-1]
+        stripped = s.lstrip()
+        indent = len(s[:len(s) - len(stripped)].expandtabs(8))
+        body = stripped.rstrip()
+        soft = bool(body) and body != stripped
+        position = ""
+        m = _POSITION.match(body)
+        if m:
+            position, body = body[:m.end()].rstrip(": \t"), body[m.end():].lstrip()
+        lines.append(_Line(nos, body, indent, soft, position))
+    return raw, lines
+
+
+# ---------------------------------------------------------------------------------------------
+# Messages
+
+_CONT_LEAD = re.compile(r"""(?:
+    SECURITY\ (?:ERROR|WARNING) | This\ download | The\ bits\ may | have\ intercepted | For\ more\ information,\ see
+  | The\ checksum\ server | not\ contain\ an\ entry | intercepted\ the\ checksum | The\ download\ cannot\ be\ verified
+  | downloaded:\  | go\.(?:work\.)?sum:\  | [\w.-]+:\ +h1:
+  | server\ response: | (?:not\ found|gone):\ 
+  | Confirm\ the\ import\ path | If\ this\ is\ a\ private\ repository
+  | note:\ (?:module\ requires\ Go|imported\ by\ a\ module) | module\ requires\ Go
+  | (?:module\ declares\ its\ path\ as|but\ was\ required\ as)
+)""", re.X)
+_AFTER_BLANK = re.compile(r"SECURITY |This download|The bits|have intercepted|For more information|The checksum server|not contain|intercepted")
+_GIT_LEAD = re.compile(r"""(?:fatal|error|remote|warning|hint|ERROR|ssh):\s|Please\ make\ sure|and\ the\ repository\ exists
+  |Cloning\ into|Host\ key\ verification|[\w.-]+@[\w.-]+:\ Permission\ denied|Permission\ denied\ \(|Connection\ (?:closed|reset)\ by
+  |kex_exchange|Could\ not\ resolve\ hostname|The\ authenticity\ of\ host""", re.X)
+_LOOSE_LEAD = re.compile(r"(?:#\s)?cd \S+; (?:git|hg|svn|bzr|fossil)\b|Cloning into |Fetching https?://|https fetch failed|import \"")
+_SUMMARY = re.compile(r"package \S+: ")
+_AMBIG_ITEM = re.compile(r"\S+(?: \S+)? \(|/")
+_NOISE = re.compile(r"""(?:
+    go:\ (?:downloading|extracting|finding|found|added|upgraded|downgraded|removed|switching\ to|warning:|to\ add\ module\ requirements
+           |module\ \S+\ is\ deprecated|error\ loading\ module\ requirements)
+  | go:\ .*\ requires\ go\ >=\ \S+;\ switching\ to\ 
+  | \d+\.\d+s\ \# | \#\ (?:get|lock)\  | (?:\#\s)?cd\ \S+;\ (?:git|hg|svn|bzr|fossil)\b
+  | (?:mkdir|rm|cp|mv|cat|touch|unzip|chmod)\ (?!.*:\s)                  # -x shell echo, not "unzip X: err"
+  | Cloning\ into | Fetching\ https?:// | https\ fetch\ failed\.?$
+  | Step\ \d+/\d+ | ---> | Removing\ intermediate\ container | \[Pipeline\] | \#\d+\ (?:\[|DONE|CACHED|ERROR|sha256|extracting|resolve|transferring)
+  | make(?:\[\d+\])?:\ \*\*\* | Error:\ Process\ completed | exit\ status\ \d+$ | \$\  | go\ version\ go | \#\ [\w./-]+$
+)""", re.X)
+
+
+def _continues(block: list[_Line], ln: _Line, blank: bool) -> bool:
+    first, prev = block[0], block[-1]
+    body = ln.body
+    if blank:
+        return ln.indent > first.indent or bool(_AFTER_BLANK.match(body))
+    if ln.indent > first.indent or _CONT_LEAD.match(body):
+        return True
+    if (prev.body.endswith((":", " imports", " requires")) or prev.soft) and (prev.soft or not _TOP.match(body)):
+        # "; to add:" announces go's hint command; a paste that dropped the hint goes on with
+        # the next, independent error.
+        return not prev.body.endswith("to add:") or bool(re.match(r"(?:go|cd) ", body))
+    if _GIT_LEAD.match(body) and any("exit status" in b.body or _GIT_LEAD.match(b.body) for b in block[1:]):
+        return True
+    if _AMBIG_ITEM.match(body) and any(" in multiple " in b.body for b in block):
+        return True
+    return False
+
+
+def _segment(lines: list[_Line]) -> list[list[_Line]]:
+    blocks: list[list[_Line]] = []
+    mode = ""                  # "loose" or "strict" while a GOPATH-era run waits for its summary
+    blank = False
+    for ln in lines:
+        if not ln.body:
+            blank = True
+            continue
+        if blocks and mode:
+            if blank:
+                mode = ""
+            elif _SUMMARY.match(ln.body):
+                blocks[-1].append(ln)
+                mode = ""
+                continue
+            elif (mode == "loose" and not _TOP.match(ln.body)) or (mode == "strict" and _GIT_LEAD.match(ln.body)):
+                blocks[-1].append(ln)
+                continue
+            else:
+                mode = ""
+        if blocks and _continues(blocks[-1], ln, blank):
+            blocks[-1].append(ln)
+        else:
+            blocks.append([ln])
+            mode = "loose" if _LOOSE_LEAD.match(ln.body) else "strict" if _GIT_LEAD.match(ln.body) else ""
+        blank = False
+    return blocks
+
+
+# ---------------------------------------------------------------------------------------------
+# Modules named in a message
+
+@dataclass(slots=True)
+class _Mention:
+    """A module (or package) path the message names, and how: ``at`` path@version, ``pv``
+    verify.go's "path version:", ``mod`` "module path", ``goget`` "go get path:", ``pkg`` a
+    package, ``clone`` a GOPATH-era git clone URL, ``chain`` a bare "path:" in the error chain,
+    ``cache`` a module-cache path, ``url`` a proxy, sumdb or ?go-get=1 URL (the weakest)."""
+
+    start: int
+    path: str
+    version: str | None
+    kind: str
+
+    @property
+    def strong(self) -> bool:
+        return self.kind != "url"
+
+
+_AT = re.compile(r"(?<![\w/\\.!~+@-])(" + _PATH + r")@([\w.+~-]+(?:/go\.mod)?)")
+_PV = re.compile(r"^(" + _PATH + r") (v\d[\w.+~-]*):", re.M)
+_MOD = re.compile(r"\bmodule (" + _PATH + r")(?=:|\s|$)", re.M)
+_GOGET = re.compile(r"^go (?:get|install|mod download)(?: -\S+)* (" + _PATH + r"):", re.M)
+_PKG = re.compile(r"(?:^package |import \"|\bcannot load |unrecognized import path \"|\bprovides package |\bproviding package )("
+                  + _PATH + r")", re.M)
+_CLONE = re.compile(r"\b(?:git|hg) clone (?:-\S+\s+)*(\S+)")
+_CHAIN_HEAD = re.compile(r"^(?:go(?: [\w-]+)*: |go (?:get|install|mod download)(?: -\S+)*: )")
+_CACHE_FILE = re.compile(r"(?P<root>[^\s\"'()]*?)/cache/download/(?P<esc>[^@\s\"'()]+?)/@v/(?P<ev>[^/\s\"'()]+?)"
+                         r"\.(?:zip|mod|info|ziphash|lock|partial)(?:\d+\.tmp)?\b")
+_CACHE_DIR = re.compile(r"(?P<root>(?:[A-Za-z]:)?/?[^\s\"'()@]*?pkg/mod)/(?P<esc>(?!cache/)[^@\s\"'()]+)@(?P<ev>[^/\s\"'():]+)")
+_PROXY_URL = re.compile(r"(?P<url>(?:https?|file):/+[^\s\"]+?)/(?P<esc>[^\s\"]+?)/@(?:v/(?P<ev>[^/\s\"]+?)\.(?:info|mod|zip)|v/list|latest)")
+_SUMDB_URL = re.compile(r"https?://\S+?/lookup/(?P<esc>[^@\s]+)@(?P<ev>[^\s:\"]+)")
+_GOGET_URL = re.compile(r"https?://(?P<path>[^\s?\"]+)\?go-get=1")
+_URL = re.compile(r"(?:https?|file):/+[^\s\"'),]+")
+_VCS_DIR = re.compile(r"\bin (\S+?[/\\]cache[/\\]vcs[/\\][0-9a-f]{64})\b|\bin (\S+): (?:exit status|signal)")
+
+
+def _is_modlike(path: str) -> bool:
+    first = path.split("/", 1)[0]
+    return ("." in first and any(c.isalpha() for c in first) and ".." not in path
+            and not path.endswith((".go", ".mod", ".sum", ".zip", ".info", ".ziphash", ".lock", ".txt", ".json")))
+
+
+def _good_version(path: str, v: str) -> bool:
+    return bool(re.match(r"v\d", v)) or v in _QUERIES or bool(re.fullmatch(r"[0-9a-f]{7,40}", v)) or "/" in path
+
+
+def _unescape(esc: str, ev: str | None) -> tuple[str, str | None] | None:
+    try:
+        path = modpath.unescape_path(esc.replace("%21", "!"))
+        version = modpath.unescape_version(ev.replace("%21", "!")) if ev else None
+    except ValueError:
+        return None
+    return path, version
+
+
+def _proxy_module(esc: str) -> str:
+    """The module part of a proxy URL path: a proxy base may have path elements of its own
+    (``/api/go/virtual/``), so the module starts at the first element with a dot."""
+    parts = esc.split("/")
+    for i, p in enumerate(parts):
+        if "." in p:
+            return "/".join(parts[i:])
+    return esc
+
+
+def _mentions(text: str) -> list[_Mention]:
+    out: list[_Mention] = []
+    slashed = text.replace("\\", "/")
+
+    def add(start: int, path: str, version: str | None, kind: str) -> None:
+        if version and version.endswith("/go.mod"):
+            version = version[: -len("/go.mod")]
+        if version:
+            version = version.rstrip(".")
+        out.append(_Mention(start, path, version or None, kind))
+
+    for m in _AT.finditer(text):
+        path, version = m.group(1), m.group(2)
+        if _is_modlike(path) and _good_version(path, version) and not re.match(r"\s+requires\b", text[m.end():]):
+            add(m.start(), path, version, "at")
+    for m in _PV.finditer(text):
+        if _is_modlike(m.group(1)):
+            add(m.start(), m.group(1), m.group(2), "pv")
+    for rx, kind in ((_MOD, "mod"), (_GOGET, "goget"), (_PKG, "pkg")):
+        for m in rx.finditer(text):
+            if _is_modlike(m.group(1)):
+                add(m.start(1), m.group(1), None, kind)
+    for m in _CLONE.finditer(text):
+        repo = re.sub(r"^(?:[a-z+]+://)?(?:[^@/]+@)?", "", m.group(1)).replace(":", "/").removesuffix("/").removesuffix(".git")
+        if _is_modlike(repo):
+            add(m.start(), repo, None, "clone")
+    pos = 0
+    for line in text.split("\n"):
+        rest = _CHAIN_HEAD.sub("", line)
+        offset = pos + len(line) - len(rest)
+        for elem in rest.split(": ")[:-1]:
+            if not re.fullmatch(_PATH, elem) or not _is_modlike(elem):
+                break
+            add(offset, elem, None, "chain")
+            offset += len(elem) + 2
+        pos += len(line) + 1
+    for rx in (_CACHE_FILE, _CACHE_DIR):
+        for m in rx.finditer(slashed):
+            pv = _unescape(m.group("esc"), m.group("ev"))
+            if pv and _is_modlike(pv[0]):
+                add(m.start(), pv[0], pv[1], "cache")
+    for m in _PROXY_URL.finditer(text):
+        pv = _unescape(_proxy_module(m.group("esc")), m.group("ev"))
+        if pv and _is_modlike(pv[0]):
+            add(m.start(), pv[0], pv[1], "url")
+    for m in _SUMDB_URL.finditer(text):
+        pv = _unescape(m.group("esc"), m.group("ev"))
+        if pv:
+            add(m.start(), pv[0], pv[1], "url")
+    for m in _GOGET_URL.finditer(text):
+        if _is_modlike(m.group("path")):
+            add(m.start(), m.group("path").rstrip("/"), None, "url")
+    out.sort(key=lambda x: x.start)
+    return out
+
+
+def _mentions_any(text: str) -> list[_Mention]:
+    """``path@version`` tokens whatever the path looks like (for paths go rejects as malformed)."""
+    return [_Mention(m.start(), m.group(1), m.group(2), "at") for m in _AT.finditer(text)]
+
+
+def _pick(mentions: Sequence[_Mention], at: int) -> _Mention | None:
+    """The innermost module of the error chain at ``at``: the last one named before the cause."""
+    for strong in (True, False):
+        before = [m for m in mentions if m.start < at and m.strong == strong]
+        if before:
+            return before[-1]
+    for strong in (True, False):
+        after = [m for m in mentions if m.start >= at and m.strong == strong]
+        if after:
+            return after[0]
+    return None
+
+
+_MAJOR = re.compile(r"v(?:[2-9]|[1-9]\d+)")
+
+
+def _module_root_guess(pkg: str, known: Iterable[str]) -> str:
+    """The module providing package ``pkg`` when the text does not say.
+
+    A module the text names elsewhere wins (the longest prefix of ``pkg``); otherwise the repository
+    root go would find: vcs/vcs.go's static table (github.com/OWNER/REPO, bitbucket.org/…,
+    an explicit ``.git`` suffix), golang.org/x/NAME, gopkg.in/[USER/]NAME.vN, and HOST/NAME for
+    vanity hosts, followed by a ``/vN`` major-version element when there is one.
+    """
+    best = max((k for k in known if pkg == k or pkg.startswith(k + "/")), key=len, default="")
+    if best:
+        return best
+    elems = pkg.split("/")
+    host = elems[0]
+    vcs = re.match(r"(.*?\.(?:git|hg|svn|bzr|fossil))(?:/|$)", pkg)
+    if vcs:
+        n = vcs.group(1).count("/") + 1
+    elif host in ("github.com", "bitbucket.org", "gitlab.com", "git.openstack.org", "codeberg.org", "gitee.com"):
+        n = 3
+    elif host == "hub.jazz.net":
+        n = 4
+    elif host == "golang.org" and len(elems) > 1 and elems[1] == "x":
+        n = 3
+    elif host == "gopkg.in":
+        n = 2 if len(elems) > 1 and re.search(r"\.v\d+$", elems[1]) else 3
+    else:
+        n = 2
+    n = min(n, len(elems))
+    if n < len(elems) and host != "gopkg.in" and _MAJOR.fullmatch(elems[n]):
+        n += 1
+    return "/".join(elems[:n])
+
+
+# ---------------------------------------------------------------------------------------------
+# What a whole text and a single message say
+
+@dataclass(slots=True)
+class _Context:
+    """What the whole text says that a single message may need."""
+
+    progress: list[tuple[int, str, str, str]] = field(default_factory=list)   # (line, verb, path, version)
+    finding: list[tuple[int, str]] = field(default_factory=list)              # (line, package)
+    known: set[str] = field(default_factory=set)
+
+
+_PROGRESS = re.compile(r"^go: (downloading|extracting|finding) (" + _PATH + r") (\S+)$")
+_FINDING_PKG = re.compile(r"^go: finding module for package (" + _PATH + r")$")
+
+
+def _context(lines: list[_Line]) -> _Context:
+    ctx = _Context()
+    for ln in lines:
+        m = _PROGRESS.match(ln.body)
+        if m:
+            ctx.progress.append((ln.nos[0], m.group(1), m.group(2), m.group(3)))
+            ctx.known.add(m.group(2))
+        m = _FINDING_PKG.match(ln.body)
+        if m:
+            ctx.finding.append((ln.nos[0], m.group(1)))
+    return ctx
+
+
+@dataclass(slots=True)
+class _Draft:
+    category: str
+    module: str | None
+    version: str | None
+    lines: list[int]
+    cause: str
+    location: str | None
+    url: str | None
+    text: str                  # the message text (cleaned), for fixes that quote go's own hints
+    first: int
+
+
+_REQ_LINE = re.compile(r"\b(?:require|exclude|replace|retract)\s+(" + _PATH + r"):?\s+version\s+\"([^\"]+)\"\s+invalid")
