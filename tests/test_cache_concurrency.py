@@ -10,11 +10,11 @@ import json
 import random
 import subprocess
 import time
-from pathlib import Path
 
 import pytest
 
-from gomodlab.cache import scan as cache, repair
+from gomodlab.cache import repair
+from gomodlab.cache.scan import scan as scan_cache
 from gomodlab.load import gotool
 from gomodlab.lab import universe
 
@@ -57,7 +57,7 @@ def test_scan_and_fix_during_go_downloads(tmp_path, tmp_path_factory):
     fixed = None
     deadline = time.monotonic() + 240
     while any(p.poll() is None for p in procs) and time.monotonic() < deadline:
-        result = cache.scan(root, index=False, jobs=2, progress=False)
+        result = scan_cache(root, index=False, jobs=2, progress=False)
         scans += 1
         in_flight += len(result.in_progress)
         seen = {(f.module, f.version) for f in result.findings}
@@ -73,12 +73,12 @@ def test_scan_and_fix_during_go_downloads(tmp_path, tmp_path_factory):
         for blob in out.replace("}\n{", "}\x00{").split("\x00"):
             assert "Error" not in json.loads(blob), blob
     assert scans >= 1
-    final = cache.scan(root, index=False, jobs=2, progress=False)
+    final = scan_cache(root, index=False, jobs=2, progress=False)
     leftover = {(f.module, f.version) for f in final.findings}
     assert leftover <= damaged and not final.in_progress
     if fixed is None:  # the downloads finished before a scan completed: repair now
         repair.apply(repair.plan_repair(final), quarantine=tmp_path / "q")
-    assert cache.scan(root, index=False, jobs=2, progress=False).findings == ()
+    assert scan_cache(root, index=False, jobs=2, progress=False).findings == ()
     # Everything go downloaded is intact by go's own reckoning.
     sums = gotool.run_go(["mod", "download", "-json", *targets], cwd=tmp_path, env=env).check().stdout
     by = {(e.module, e.version): e for e in final.entries}

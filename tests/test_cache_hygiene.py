@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from gomodlab.cache import scan as cache, hygiene, quarantine, repair
+from gomodlab.cache import hygiene, quarantine, repair
+from gomodlab.cache.scan import scan as scan_cache
 from gomodlab.load import gotool
 
 from . import cachekit as ck
@@ -54,7 +55,7 @@ def _orphans(root: Path) -> None:
 def test_usage_sizes_and_ages(world):
     base, root, build_list = world
     _age(root, A0, 90)
-    result = cache.scan(root, index=False, verify=False, progress=False)
+    result = scan_cache(root, index=False, verify=False, progress=False)
     for rep in (hygiene.report(result, gosum=[base.gosum]), hygiene.report(result, build_lists=[build_list])):
         use = {(r.module, r.version): r.usage for r in rep.versions.itertuples()}
         assert use[A0] == "unused" and all(use[mv] == "build" for mv in ck.REQUIRED)
@@ -74,7 +75,7 @@ def test_gomod_only_usage(world, tmp_path):
     gosum = tmp_path / "go.sum"
     gosum.write_text("".join(line + "\n" for line in base.gosum.read_text().splitlines()
                              if not line.startswith(f"{ZETA[0]} {ZETA[1]} ")))
-    result = cache.scan(root, index=False, verify=False, progress=False)
+    result = scan_cache(root, index=False, verify=False, progress=False)
     rep = hygiene.report(result, gosum=[gosum])
     assert rep.versions.set_index(["module", "version"]).loc[ZETA, "usage"] == "go.mod"
     plan = hygiene.plan_trim(result, rep, mod_only_zips=True)
@@ -86,7 +87,7 @@ def test_gomod_only_usage(world, tmp_path):
 def test_orphans(world):
     base, root, _ = world
     _orphans(root)
-    result = cache.scan(root, index=False, progress=False)
+    result = scan_cache(root, index=False, progress=False)
     rep = hygiene.report(result, gosum=[base.gosum])
     assert sorted(rep.orphans.what) == ["download-leftover", "extracted-dir-without-download", "vcs-info-without-dir",
                                         "vcs-without-info"]
@@ -97,7 +98,7 @@ def test_trim_plan_apply_restore(world, tmp_path):
     _orphans(root)
     _age(root, A0, 90)
     before = {rel: rec[:3] + rec[4:] for rel, rec in ck.snapshot(root).items()}
-    result = cache.scan(root, index=False, verify=False, progress=False)
+    result = scan_cache(root, index=False, verify=False, progress=False)
     rep = hygiene.report(result, build_lists=[build_list])
     assert {(a.module, a.version) for a in hygiene.plan_trim(result, rep, older_than_days=365).actions
             if a.reason == "unused"} == set()
@@ -106,7 +107,7 @@ def test_trim_plan_apply_restore(world, tmp_path):
         (*A0, "unused"), ("example.com/orphan", "v1.0.0", "orphan"), ("example.com/gone", "v1.0.0", "orphan")}
     res = repair.apply(plan, quarantine=tmp_path / "q")
     assert res.ok
-    left = cache.scan(root, index=False, progress=False)
+    left = scan_cache(root, index=False, progress=False)
     assert (A0[0], A0[1]) not in {(e.module, e.version) for e in left.entries if e.has_zip or e.has_mod}
     assert vfile(root, *A0, "lock").exists() and xdir(root, *A1).is_dir()
     assert hygiene.report(left, build_lists=[build_list]).orphans.empty

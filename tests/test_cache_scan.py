@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from gomodlab.cache import scan as cache
+from gomodlab.cache.scan import scan as scan_cache, ScanResult
 from gomodlab.load import gotool
 from gomodlab.errors import CacheError
 
@@ -51,7 +51,7 @@ def copy(base, tmp_path) -> Path:
     return ck.copy_cache(base, tmp_path / "mod")
 
 
-def found(result: cache.ScanResult) -> set[tuple[str, str, str]]:
+def found(result: ScanResult) -> set[tuple[str, str, str]]:
     return {(f.kind, f.module, f.version) for f in result.findings}
 
 
@@ -243,7 +243,7 @@ SCENARIOS: dict[str, tuple[Callable[[Path], None], set[tuple[str, str, str]]]] =
 
 
 def test_pristine_cache_has_no_findings(base):
-    result = cache.scan(base.root, gosum=[base.gosum], index=False, jobs=1, progress=False)
+    result = scan_cache(base.root, gosum=[base.gosum], index=False, jobs=1, progress=False)
     assert result.findings == ()
     assert {(e.module, e.version) for e in result.entries} == set(ck.ALL)
     assert all(e.status == "ok" for e in result.entries)
@@ -252,7 +252,7 @@ def test_pristine_cache_has_no_findings(base):
 
 def test_hashes_match_go(base):
     """The inventory's hashes are what go computed: .ziphash, go.sum lines, go mod download -json."""
-    result = cache.scan(base.root, gosum=[base.gosum], index=False, jobs=2, progress=False)
+    result = scan_cache(base.root, gosum=[base.gosum], index=False, jobs=2, progress=False)
     out = gotool.run_go(["mod", "download", "-json", *(f"{p}@{v}" for p, v in ck.ALL)], cwd=base.main.parent,
                         env=base.env).check().stdout
     sums = {}
@@ -272,7 +272,7 @@ def test_damage_gives_exactly_the_expected_findings(copy, name):
     damage, expected = SCENARIOS[name]
     damage(copy)
     before = ck.snapshot(copy)
-    result = cache.scan(copy, index=False, jobs=1, progress=False)
+    result = scan_cache(copy, index=False, jobs=1, progress=False)
     assert found(result) == expected, [f"{f.kind} {f.module}@{f.version}: {f.detail}" for f in result.findings]
     damaged = {(m, v) for _, m, v in expected}
     for e in result.entries:
@@ -283,7 +283,7 @@ def test_damage_gives_exactly_the_expected_findings(copy, name):
 
 def test_tmp_leftovers_are_each_reported(copy):
     _tmp_files(copy)
-    result = cache.scan(copy, index=False, jobs=1, progress=False)
+    result = scan_cache(copy, index=False, jobs=1, progress=False)
     assert sorted(Path(f.path).name for f in result.findings) == ["v1.1.0.info12.tmp", "v1.1.0.zip770251501.tmp"]
 
 
@@ -294,7 +294,7 @@ def test_symlink_target_is_not_read(copy):
     os.mkfifo(fifo)
     with writable(d):
         os.symlink(fifo, d / "pipe.go")
-    result = cache.scan(copy, index=False, jobs=1, progress=False)
+    result = scan_cache(copy, index=False, jobs=1, progress=False)
     assert found(result) == {("dir-modified", *ZETA)}
     assert "symbolic link" in result.findings[0].detail
 
@@ -302,7 +302,7 @@ def test_symlink_target_is_not_read(copy):
 def test_hostile_zip_details_in_gos_words(copy):
     _dotdot(copy)
     _zip_bomb(copy)
-    by_mod = {f.module: f.detail for f in cache.scan(copy, index=False, jobs=1, progress=False).findings}
+    by_mod = {f.module: f.detail for f in scan_cache(copy, index=False, jobs=1, progress=False).findings}
     assert 'malformed file path "../../../../escaped.txt": invalid path element ".."' in by_mod["example.com/zeta"]
     assert "total uncompressed size of module contents too large" in by_mod["example.com/nested"]
 
@@ -319,7 +319,7 @@ def test_gosum_mismatch(copy, base, tmp_path):
         bad.append(f"{p} {v} {h}")
     gosum = tmp_path / "go.sum"
     gosum.write_text("\n".join(bad) + "\n")
-    result = cache.scan(copy, gosum=[gosum, base.gosum], index=False, jobs=1, progress=False)
+    result = scan_cache(copy, gosum=[gosum, base.gosum], index=False, jobs=1, progress=False)
     assert found(result) == {("gosum-mismatch", *ZETA), ("gosum-mismatch", *GAMMA)}
     zeta = next(f for f in result.findings if f.module == ZETA[0])
     assert zeta.want == "h1:" + "A" * 43 + "=" and zeta.got.startswith("h1:") and str(gosum) in zeta.detail
@@ -338,7 +338,7 @@ def test_differential_go_mod_verify(copy, base, tmp_path):
     res = gotool.run_go(["mod", "verify"], cwd=main, env=env)
     assert res.returncode != 0
     go_says = {line.split()[0] for line in res.stderr.splitlines() if line and not line.startswith("go:")}
-    ours = {f.module for f in cache.scan(copy, index=False, jobs=1, progress=False).findings}
+    ours = {f.module for f in scan_cache(copy, index=False, jobs=1, progress=False).findings}
     assert go_says == {A1[0], EPS[0], BIG[0]} <= ours
 
 
@@ -350,29 +350,29 @@ def test_in_progress_entries_are_not_damage(copy):
     fd = os.open(lock, os.O_RDWR)
     fcntl.flock(fd, fcntl.LOCK_EX)
     try:
-        result = cache.scan(copy, index=False, jobs=2, progress=False)
+        result = scan_cache(copy, index=False, jobs=2, progress=False)
     finally:
         fcntl.flock(fd, fcntl.LOCK_UN)
         os.close(fd)
     assert result.findings == ()
     assert result.in_progress == ("example.com/nested@v1.0.0",)
     assert {e.status for e in result.entries if (e.module, e.version) == NESTED} == {"in-progress"}
-    assert found(cache.scan(copy, index=False, jobs=1, progress=False)) == {("dir-partial", *NESTED)}
+    assert found(scan_cache(copy, index=False, jobs=1, progress=False)) == {("dir-partial", *NESTED)}
 
 
 def test_parallel_equals_serial(copy):
     for damage, _ in list(SCENARIOS.values())[:8]:
         damage(copy)
-    serial = cache.scan(copy, index=False, jobs=1, progress=False)
-    parallel = cache.scan(copy, index=False, jobs=2, progress=False)
+    serial = scan_cache(copy, index=False, jobs=1, progress=False)
+    parallel = scan_cache(copy, index=False, jobs=2, progress=False)
     assert serial.findings == parallel.findings and serial.entries == parallel.entries
 
 
 def test_index_reuses_results_and_sees_changes(copy, tmp_path):
     idx = tmp_path / "idx" / "scan.json"
-    first = cache.scan(copy, index=idx, jobs=1, progress=False)
+    first = scan_cache(copy, index=idx, jobs=1, progress=False)
     assert first.stats.hashed_bytes > 0 and first.findings == ()
-    again = cache.scan(copy, index=idx, jobs=1, progress=False)
+    again = scan_cache(copy, index=idx, jobs=1, progress=False)
     assert again.stats.hashed_bytes == 0 and again.stats.index_hits > 0
     assert again.entries == first.entries
     # Same size, mtime put back: the ctime (and the content) still tell.
@@ -381,24 +381,24 @@ def test_index_reuses_results_and_sees_changes(copy, tmp_path):
     old = f.read_bytes()
     edit_file(copy, *A1, "lib/lib.go", old.replace(b"return", b"RETURN"))
     os.utime(f, ns=(st.st_atime_ns, st.st_mtime_ns))
-    assert found(cache.scan(copy, index=idx, jobs=1, progress=False)) == {("dir-modified", *A1)}
+    assert found(scan_cache(copy, index=idx, jobs=1, progress=False)) == {("dir-modified", *A1)}
     _zip_modified(copy)
-    assert ("zip-modified", *EPS) in found(cache.scan(copy, index=idx, jobs=1, progress=False))
+    assert ("zip-modified", *EPS) in found(scan_cache(copy, index=idx, jobs=1, progress=False))
 
 
 def test_index_inside_the_cache_is_refused(copy):
     with pytest.raises(CacheError, match="inside the module cache"):
-        cache.scan(copy, index=copy / "cache" / "idx.json", progress=False)
+        scan_cache(copy, index=copy / "cache" / "idx.json", progress=False)
 
 
 def test_missing_cache_is_an_error(tmp_path):
     with pytest.raises(CacheError):
-        cache.scan(tmp_path / "nope", progress=False)
+        scan_cache(tmp_path / "nope", progress=False)
     (tmp_path / "notes.txt").write_text("not a cache")
     with pytest.raises(CacheError, match="not a module cache"):
-        cache.scan(tmp_path, progress=False)
+        scan_cache(tmp_path, progress=False)
     (tmp_path / "empty").mkdir()
-    assert cache.scan(tmp_path / "empty", index=False, progress=False).entries == ()
+    assert scan_cache(tmp_path / "empty", index=False, progress=False).entries == ()
 
 
 def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -488,11 +488,11 @@ def test_memo_is_not_kept_for_a_scan_with_entries_in_progress(copy, tmp_path):
 
 def test_inventory_frame(copy):
     _edit(copy)
-    df = cache.scan(copy, index=False, jobs=1, progress=False).inventory()
+    df = scan_cache(copy, index=False, jobs=1, progress=False).inventory()
     assert len(df) == len(ck.ALL)
     assert str(df["zip_mtime"].dtype) == "datetime64[ns, UTC]"
     assert df["bytes"].dtype == "int64" and df["has_zip"].dtype == bool
-    result = cache.scan(copy, index=False, jobs=1, progress=False)
+    result = scan_cache(copy, index=False, jobs=1, progress=False)
     assert not result.clean and list(result.findings_frame().kind) == ["dir-modified"]
     row = df[(df.module == A1[0]) & (df.version == A1[1])].iloc[0]
     assert row.status == "damaged" and row.kinds == "dir-modified" and row.dir_hash != row.ziphash
@@ -515,5 +515,5 @@ def test_fork_keeping_upstream_module_path_is_not_damage(tmp_path, go_exe):
     (main / "main.go").write_text('package main\n\nimport _ "example.com/orig"\n\nfunc main() {}\n')
     gotool.run_go(["mod", "download", "all"], cwd=main, env=env).check()
     gotool.run_go(["build", "./..."], cwd=main, env=env).check()
-    result = cache.scan(env["GOMODCACHE"], index=False, jobs=1, progress=False)
+    result = scan_cache(env["GOMODCACHE"], index=False, jobs=1, progress=False)
     assert not result.findings

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from gomodlab.cache import scan as cache, quarantine, repair
+from gomodlab.cache import quarantine, repair
+from gomodlab.cache.scan import scan as scan_cache
 
 from . import cachekit as ck
 
@@ -103,10 +104,10 @@ def _garbage_config(bad: Path, rev: str) -> None:
                                      _garbage_config])
 def test_broken_checkout_is_found(world, corrupt):
     root, good, bad, rev = world
-    assert cache.scan(root, index=False, jobs=1, progress=False).findings == ()
+    assert scan_cache(root, index=False, jobs=1, progress=False).findings == ()
     corrupt(bad, rev)
     before = ck.snapshot(root)
-    result = cache.scan(root, index=False, jobs=1, progress=False)
+    result = scan_cache(root, index=False, jobs=1, progress=False)
     assert ck.snapshot(root) == before, "git changed the cache while we looked"
     (f,) = result.findings
     assert (f.kind, f.path, f.version) == ("vcs-broken", str(bad), "")
@@ -119,7 +120,7 @@ def test_broken_checkout_is_found(world, corrupt):
 def test_info_with_wrong_key(world):
     root, good, bad, _ = world
     (bad.parent / (bad.name + ".info")).write_text("git3:https://elsewhere.example.org/x")
-    (f,) = cache.scan(root, index=False, jobs=1, progress=False).findings
+    (f,) = scan_cache(root, index=False, jobs=1, progress=False).findings
     assert f.kind == "vcs-broken" and "wrong content" in f.detail
 
 
@@ -127,7 +128,7 @@ def test_missing_objects_dir_is_not_broken(world):
     """go re-runs 'git init --bare' when objects/ is missing: nothing stands in its way."""
     root, good, bad, _ = world
     ck.remove_tree(bad / "objects")
-    assert cache.scan(root, index=False, jobs=1, progress=False).findings == ()
+    assert scan_cache(root, index=False, jobs=1, progress=False).findings == ()
 
 
 def test_checkout_locked_by_go_is_in_progress(world):
@@ -136,7 +137,7 @@ def test_checkout_locked_by_go_is_in_progress(world):
     fd = os.open(str(bad) + ".lock", os.O_RDWR)
     fcntl.flock(fd, fcntl.LOCK_EX)
     try:
-        result = cache.scan(root, index=False, jobs=1, progress=False)
+        result = scan_cache(root, index=False, jobs=1, progress=False)
     finally:
         os.close(fd)
     assert result.findings == () and str(bad) in result.in_progress
@@ -146,12 +147,12 @@ def test_fix_quarantines_and_restores_checkout(world, tmp_path):
     root, good, bad, rev = world
     _corrupt_commit(bad, rev)
     before = {k: v for k, v in ck.snapshot(root).items()}
-    plan = repair.plan_repair(cache.scan(root, index=False, jobs=1, progress=False))
+    plan = repair.plan_repair(scan_cache(root, index=False, jobs=1, progress=False))
     (action,) = plan.actions
     assert [m.src for m in action.moves] == [f"cache/vcs/{bad.name}", f"cache/vcs/{bad.name}.info"]
     res = repair.apply(plan, quarantine=tmp_path / "q")
     assert res.ok and not bad.exists() and (bad.parent / (bad.name + ".lock")).exists()
-    assert cache.scan(root, index=False, jobs=1, progress=False).findings == ()
+    assert scan_cache(root, index=False, jobs=1, progress=False).findings == ()
     quarantine.restore(res.session)
     after = ck.snapshot(root)
     assert {k: v[:3] + v[4:] for k, v in after.items()} == {k: v[:3] + v[4:] for k, v in before.items()}

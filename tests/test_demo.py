@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from gomodlab.cache import scan as cache, repair
+from gomodlab.cache import repair
+from gomodlab.cache.scan import scan as scan_cache
 from gomodlab.lab import demo, postmortem
 from gomodlab.diagnose import explain
 from gomodlab.load import gotool, modload, sources
@@ -73,7 +74,7 @@ def test_the_smallest_fix_repairs_the_cache(demo_scenario, tmp_path):
     subprocess.run(["cp", "-a", str(demo_scenario.paths.root), str(tmp_path / "copy")], check=True)
     p = demo.paths(tmp_path / "copy")
     env = demo.go_env(p)
-    result = cache.scan(p.modcache, gosum=[p.project / "go.sum"], index=False, progress=False)
+    result = scan_cache(p.modcache, gosum=[p.project / "go.sum"], index=False, progress=False)
     plan = repair.plan_repair(result)
     assert sorted(postmortem.action_label(a) for a in plan.actions if a.version) == [
         "example.com/db@v1.4.0", "example.com/log@v1.1.0", "example.com/web@v1.2.0"]
@@ -82,7 +83,7 @@ def test_the_smallest_fix_repairs_the_cache(demo_scenario, tmp_path):
     assert gotool.run_go(["mod", "download", f"{demo.PRIVATE}@v1.1.0"], cwd=p.project, env=env).returncode == 0
     assert gotool.run_go(["mod", "verify"], cwd=p.project, env=env).check().stdout.strip() == "all modules verified"
     gotool.run_go(["mod", "tidy"], cwd=p.project, env=env).check()
-    assert cache.scan(p.modcache, gosum=[p.project / "go.sum"], index=False, progress=False).findings == ()
+    assert scan_cache(p.modcache, gosum=[p.project / "go.sum"], index=False, progress=False).findings == ()
     assert demo_scenario.fix_commands[0].startswith(f"GOPROXY=file://{demo_scenario.paths.proxy} gomodlab fix ")
 
 

@@ -11,7 +11,8 @@ import pytest
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
-from gomodlab.cache import scan as cache, hygiene
+from gomodlab.cache import hygiene
+from gomodlab.cache.scan import scan as scan_cache
 from gomodlab.lab import demo, plots
 from gomodlab.load import graph, modload, sources
 from gomodlab.net import faultmodel, logstats, xlog
@@ -111,7 +112,7 @@ def test_trace_frame_shows_the_step_and_the_state(article):
 @pytest.mark.go
 def test_cache_figures(demo_scenario):
     p = demo_scenario.paths
-    result = cache.scan(p.modcache, gosum=[p.project / "go.sum"], index=False, progress=False)
+    result = scan_cache(p.modcache, gosum=[p.project / "go.sum"], index=False, progress=False)
     fig = plots.cache_findings(result)
     by_kind, by_entry = fig.axes
     assert len(by_kind.patches) == len({f.kind for f in result.findings})

@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from gomodlab.cache import scan as cache, quarantine, repair
+from gomodlab.cache import quarantine, repair
+from gomodlab.cache.scan import scan as scan_cache
 from gomodlab.load import gotool
 from gomodlab.errors import CacheError
 
@@ -85,7 +86,7 @@ def payload(session: Path) -> dict[str, tuple]:
 def test_plan_moves_only_what_is_damaged(base, tmp_path):
     root = ck.copy_cache(base, tmp_path / "mod")
     damage(root)
-    plan = repair.plan_repair(cache.scan(root, index=False, jobs=1, progress=False))
+    plan = repair.plan_repair(scan_cache(root, index=False, jobs=1, progress=False))
     by = {(a.module, a.version): {m.src.rsplit("/", 1)[-1] for m in a.moves} for a in plan.actions}
     assert set(by) == DAMAGED
     assert by[A1] == {"v1.1.0.zip", "v1.1.0.ziphash", "alpha@v1.1.0"}
@@ -105,7 +106,7 @@ def test_module_selector_limits_the_fix_to_one_version(base, tmp_path):
     """``--module PATH@VERSION`` (what ``gomodlab explain`` suggests) moves that version only."""
     root = ck.copy_cache(base, tmp_path / "mod")
     damage(root)
-    plan = repair.plan_repair(cache.scan(root, index=False, jobs=1, progress=False))
+    plan = repair.plan_repair(scan_cache(root, index=False, jobs=1, progress=False))
     assert {(a.module, a.version) for a in repair.select_actions(plan, [f"{BETA[0]}@{BETA[1]}"]).actions} == {BETA}
     assert {(a.module, a.version) for a in repair.select_actions(plan, [A1[0]]).actions} == {A1}
     assert repair.select_actions(plan, []) == plan
@@ -128,7 +129,7 @@ def test_apply_refetch_then_go_verify_and_build(base, tmp_path):
     applied = cli("fix", str(root), "--apply", "--refetch", "--quarantine", str(q), env=env)
     assert applied.returncode == 0, applied.stdout + applied.stderr
     assert "kept" in applied.stdout and "go clean -modcache would have thrown away" in applied.stdout
-    assert cache.scan(root, index=False, jobs=1, progress=False).findings == ()
+    assert scan_cache(root, index=False, jobs=1, progress=False).findings == ()
     main = tmp_path / "main"
     subprocess.run(["cp", "-a", str(base.main), str(main)], check=True)
     go_env = dict(base.env, GOMODCACHE=str(root))
@@ -159,7 +160,7 @@ def test_apply_restore_roundtrip_is_exact(base, tmp_path):
     damage(root)
     before = state(root)
     before_files = ck.contents(root)
-    res = repair.apply(repair.plan_repair(cache.scan(root, index=False, jobs=1, progress=False)),
+    res = repair.apply(repair.plan_repair(scan_cache(root, index=False, jobs=1, progress=False)),
                        quarantine=tmp_path / "q")
     assert res.ok and res.bytes_moved > 0 and res.bytes_kept == res.cache_bytes - res.bytes_moved
     moved = payload(Path(res.session))
@@ -173,7 +174,7 @@ def test_apply_restore_roundtrip_is_exact(base, tmp_path):
 def test_lock_held_by_go_is_respected(base, tmp_path):
     root = ck.copy_cache(base, tmp_path / "mod")
     damage(root)
-    plan = repair.plan_repair(cache.scan(root, index=False, jobs=1, progress=False))
+    plan = repair.plan_repair(scan_cache(root, index=False, jobs=1, progress=False))
     fd = os.open(vfile(root, *A1, "lock"), os.O_RDWR)
     fcntl.flock(fd, fcntl.LOCK_EX)
     try:
@@ -188,7 +189,7 @@ def test_lock_held_by_go_is_respected(base, tmp_path):
 def test_already_fixed_is_not_moved(base, tmp_path):
     root = ck.copy_cache(base, tmp_path / "mod")
     _edit(root)
-    plan = repair.plan_repair(cache.scan(root, index=False, jobs=1, progress=False))
+    plan = repair.plan_repair(scan_cache(root, index=False, jobs=1, progress=False))
     # Someone (go, or the user) repairs it between the plan and the apply: re-checked under the lock.
     ck.edit_file(root, *A1, "lib/lib.go", (base.root / "example.com" / "alpha@v1.1.0" / "lib" / "lib.go").read_bytes())
     res = repair.apply(plan, quarantine=tmp_path / "q")
@@ -198,7 +199,7 @@ def test_already_fixed_is_not_moved(base, tmp_path):
 def test_quarantine_inside_cache_is_refused(base, tmp_path):
     root = ck.copy_cache(base, tmp_path / "mod")
     _edit(root)
-    plan = repair.plan_repair(cache.scan(root, index=False, jobs=1, progress=False))
+    plan = repair.plan_repair(scan_cache(root, index=False, jobs=1, progress=False))
     with pytest.raises(CacheError, match="outside the module cache"):
         repair.apply(plan, quarantine=root / "cache" / "q")
 

@@ -26,8 +26,8 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import scan as _cache
 from .layout import _TMP_RE, cache_size
+from .scan import KINDS, ScanResult, check_version
 from .quarantine import (
     MoveResult, _check_outside, _finish_move, _Journal, _move, _new_session, _now, _rel,
     _resolve_session, _same_device, _unmove, _write_manifest, default_quarantine_base,
@@ -222,12 +222,12 @@ def version_action(root: str, module: str, version: str, roles: Iterable[str], *
     return Action(module, version, reason, kinds, _lock_rel(module, version), tuple(moves), refetch, detail, absent)
 
 
-def plan_repair(result: _cache.ScanResult) -> Plan:
+def plan_repair(result: ScanResult) -> Plan:
     """The actions that evict every damaged entry a scan found (a pure function of the scan and disk)."""
     root = result.root
     actions: list[Action] = []
     for (module, key), found in sorted(result.damaged().items(), key=lambda kv: kv[0]):
-        kinds = tuple(sorted({f.kind for f in found}, key=_cache.KINDS.index))
+        kinds = tuple(sorted({f.kind for f in found}, key=KINDS.index))
         detail = "; ".join(f.detail.splitlines()[0] for f in found)[:500]
         if module == "" and kinds == ("vcs-broken",):
             moves = []
@@ -292,7 +292,7 @@ def _still_damaged(root: str, action: Action) -> bool:
     """Re-check a version under its lock: does any of the planned kinds still apply?"""
     if not action.version or "gosum-mismatch" in action.kinds:
         return True  # vcs checkouts and go.sum disagreements are not re-derivable from the disk alone
-    _, found = _cache.check_version(root, action.module, action.version, locked=True)
+    _, found = check_version(root, action.module, action.version, locked=True)
     return bool({f.kind for f in found} & set(action.kinds))
 
 

@@ -40,9 +40,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _report(args: argparse.Namespace):  # noqa: ANN202
-    from ..cache import scan as cache, hygiene
+    from ..cache import hygiene
+    from ..cache.scan import scan as scan_cache
 
-    result = cache.scan(args.cache, index=True, verify=False, progress=False if args.no_progress else None)
+    result = scan_cache(args.cache, index=True, verify=False, progress=False if args.no_progress else None)
     return result, hygiene.report(result, gosum=args.gosum, build_lists=args.build_list)
 
 

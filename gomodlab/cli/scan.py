@@ -33,12 +33,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run)
 
 
-def scan_from_args(args: argparse.Namespace):  # noqa: ANN201 - returns cache.ScanResult
+def scan_from_args(args: argparse.Namespace):  # noqa: ANN201 - returns ScanResult
     """Run the scan the shared options describe (also used by ``gomodlab fix``)."""
-    from ..cache import scan as cache
+    from ..cache.scan import scan as scan_cache
 
     index: bool | str = False if args.no_index else (args.index or True)
-    return cache.scan(args.cache, gosum=args.gosum or None, jobs=args.jobs, index=index,
+    return scan_cache(args.cache, gosum=args.gosum or None, jobs=args.jobs, index=index,
                       progress=False if args.no_progress else None)
 
 
@@ -99,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
     return code
 
 
-def _print_inventory(result, fmt: str) -> None:  # noqa: ANN001 - cache.ScanResult
+def _print_inventory(result, fmt: str) -> None:  # noqa: ANN001 - ScanResult
     df = result.inventory()
     if fmt == "table":
         cols = ["module", "version", "status", "kinds", "bytes", "zip_bytes", "dir_files", "ziphash"]
@@ -110,7 +110,7 @@ def _print_inventory(result, fmt: str) -> None:  # noqa: ANN001 - cache.ScanResu
         df.to_csv(sys.stdout, index=False)
 
 
-def _render(result, fmt: str) -> tuple[str, str]:  # noqa: ANN001 - cache.ScanResult
+def _render(result, fmt: str) -> tuple[str, str]:  # noqa: ANN001 - ScanResult
     """(the findings as printed, the table's summary line without its timing)."""
     import io
 

@@ -448,7 +448,8 @@ def build(directory: str | os.PathLike[str], *, seed: int = DEFAULT_SEED, report
     """
     import time
 
-    from ..cache import scan as cache, repair
+    from ..cache import repair
+    from ..cache.scan import scan as scan_cache
     from ..diagnose import explain
     from . import postmortem
 
@@ -482,7 +483,7 @@ def build(directory: str | os.PathLike[str], *, seed: int = DEFAULT_SEED, report
     p.go_error.write_text(_go_output(p, env))
     t = _step(steps, "damaged the cache and captured go mod verify / go mod tidy failing on it", t, on_step)
 
-    result = cache.scan(p.modcache, gosum=[p.project / "go.sum"], index=False, progress=False)
+    result = scan_cache(p.modcache, gosum=[p.project / "go.sum"], index=False, progress=False)
     p.scan_json.write_text(json.dumps([f.to_dict() for f in result.findings], indent=2) + "\n")
     findings = tuple((f.kind, f"{f.module}@{f.version}" if f.version else f.path, f.detail) for f in result.findings)
     diags = explain.explain(p.go_error.read_text())

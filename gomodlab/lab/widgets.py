@@ -245,9 +245,10 @@ class CacheDoctor(_App):
             self._on_scan()
 
     def _on_scan(self, _button: Any = None) -> None:
-        from ..cache import scan as cache, repair
+        from ..cache import repair
+        from ..cache.scan import scan as scan_cache
 
-        self.result = cache.scan(self.modcache, gosum=self.gosum or None, index=self.index, progress=False)
+        self.result = scan_cache(self.modcache, gosum=self.gosum or None, index=self.index, progress=False)
         self.findings = self.result.findings_frame()
         self.full_plan = repair.plan_repair(self.result)
         n = len(self.findings)
