@@ -14,6 +14,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 import zipfile
 from collections.abc import Callable
@@ -21,6 +22,7 @@ from pathlib import Path
 
 import pytest
 
+from gomodlab.cache import repair
 from gomodlab.cache.scan import scan as scan_cache, ScanResult
 from gomodlab.load import gotool
 from gomodlab.errors import CacheError
@@ -342,8 +344,9 @@ def test_differential_go_mod_verify(copy, base, tmp_path):
     assert go_says == {A1[0], EPS[0], BIG[0]} <= ours
 
 
-def test_in_progress_entries_are_not_damage(copy):
-    """A version whose lock a running go holds is in progress, even mid-extraction (.partial, half a dir)."""
+def test_in_progress_entries_are_unverified_not_damage(copy):
+    """A version whose lock a running go holds is unverified (a finding, exit 1), never damage, even
+    mid-extraction (.partial, half a dir). Before: it was skipped and the scan said "clean"."""
     _partial_marker(copy)
     edit_file(copy, *NESTED, "README.md", None)
     lock = vfile(copy, *NESTED, "lock")
@@ -354,10 +357,41 @@ def test_in_progress_entries_are_not_damage(copy):
     finally:
         fcntl.flock(fd, fcntl.LOCK_UN)
         os.close(fd)
-    assert result.findings == ()
+    assert found(result) == {("unverified", *NESTED)} and result.damaged() == {}
+    assert repair.plan_repair(result).actions == ()
     assert result.in_progress == ("example.com/nested@v1.0.0",)
     assert {e.status for e in result.entries if (e.module, e.version) == NESTED} == {"in-progress"}
     assert found(scan_cache(copy, index=False, jobs=1, progress=False)) == {("dir-partial", *NESTED)}
+
+
+def test_lock_timeout_waits_for_go_to_finish(copy):
+    """--lock-timeout waits: a go that releases the lock within it gets the version checked."""
+    _partial_marker(copy)
+    lock = vfile(copy, *NESTED, "lock")
+    fd = os.open(lock, os.O_RDWR)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    releaser = threading.Timer(0.5, lambda: (fcntl.flock(fd, fcntl.LOCK_UN), os.close(fd)))
+    releaser.start()
+    t0 = time.monotonic()
+    try:
+        result = scan_cache(copy, index=False, jobs=1, progress=False, lock_timeout=10)
+    finally:
+        releaser.join()
+    assert 0.4 < time.monotonic() - t0 < 10
+    assert found(result) == {("dir-partial", *NESTED)} and result.in_progress == ()
+
+
+def test_cli_scan_exit_1_while_go_holds_a_lock(copy):
+    lock = vfile(copy, *NESTED, "lock")
+    fd = os.open(lock, os.O_RDWR)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    try:
+        res = _cli("scan", str(copy), "--no-index", "--format", "json")
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+    assert res.returncode == 1, res.stderr
+    assert [f["kind"] for f in json.loads(res.stdout)] == ["unverified"]
 
 
 def test_parallel_equals_serial(copy):
@@ -479,7 +513,7 @@ def test_memo_is_not_kept_for_a_scan_with_entries_in_progress(copy, tmp_path):
     fd = os.open(lock, os.O_RDWR)
     fcntl.flock(fd, fcntl.LOCK_EX)
     try:
-        assert "in progress" in _cli("scan", str(copy), env=env).stdout
+        assert "held by a running go" in _cli("scan", str(copy), env=env).stdout
         assert "unchanged" not in _cli("scan", str(copy), env=env).stdout
     finally:
         fcntl.flock(fd, fcntl.LOCK_UN)

@@ -140,7 +140,8 @@ def test_checkout_locked_by_go_is_in_progress(world):
         result = scan_cache(root, index=False, jobs=1, progress=False)
     finally:
         os.close(fd)
-    assert result.findings == () and str(bad) in result.in_progress
+    assert [f.kind for f in result.findings] == ["unverified"] and str(bad) in result.in_progress
+    assert repair.plan_repair(result).actions == ()
 
 
 def test_fix_quarantines_and_restores_checkout(world, tmp_path):

@@ -26,7 +26,7 @@ def big_tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.mark.parametrize("raw", [False, True])
 @pytest.mark.parametrize("parallel", [False, True])
 def test_unchanged_tree_matches(big_tree: Path, raw: bool, parallel: bool):
-    tree, files, total, error = walk_tree(str(big_tree), raw=raw)
+    tree, files, total, error, _ = walk_tree(str(big_tree), raw=raw)
     assert error == "" and len(files) == 600
     assert tree_matches(str(big_tree), tree, parallel=parallel)
     if not raw:

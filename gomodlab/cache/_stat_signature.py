@@ -40,7 +40,7 @@ def _digest(packed: list[bytes] | bytes) -> str:
 class _Listing:
     """What a walk has seen so far: directories and regular files with their stat signatures."""
 
-    __slots__ = ("dirs", "dstats", "names", "fstats", "files", "total", "error")
+    __slots__ = ("dirs", "dstats", "names", "fstats", "files", "total", "error", "denied")
 
     def __init__(self) -> None:
         self.dirs: list[str] = []
@@ -50,6 +50,7 @@ class _Listing:
         self.files: list[tuple[str, str, str, int]] = []
         self.total = 0
         self.error = ""
+        self.denied = ""  # the first directory this user may not list: a permission, not damage
 
     def visit(self, rel: str, d: str, packed: bytes) -> list[tuple[str, str, bytes]]:
         """Record directory ``d`` (``rel`` below the top) and its files; return its subdirectories."""
@@ -59,6 +60,10 @@ class _Listing:
         try:
             with os.scandir(d) as it:
                 ents = list(it)
+        except PermissionError as e:
+            self.denied = self.denied or d
+            self.error = self.error or f"{d}: {e.strerror or e}"
+            return subdirs
         except OSError as e:
             self.error = self.error or f"{d}: {e.strerror or e}"
             return subdirs
@@ -95,8 +100,11 @@ class _Listing:
         return tree
 
 
-def walk_tree(xdir: str, *, raw: bool = False) -> tuple[dict[str, str], list[tuple[str, str, str, int]], int, str]:
-    """(tree, regular files, total bytes, error) of an extracted module directory (lstat only).
+def walk_tree(xdir: str, *, raw: bool = False) -> tuple[dict[str, str], list[tuple[str, str, str, int]], int, str, str]:
+    """(tree, regular files, total bytes, error, denied) of an extracted module directory (lstat only).
+
+    ``denied`` is the first directory that could not be listed for lack of permission (``""`` if
+    none); it is also in ``error``.
 
     ``files`` are ``(relative dir, name, dir path, size)``. ``tree`` is what the scan index keeps
     to recognise the directory unchanged without listing it again (:func:`tree_unchanged`): the
@@ -107,10 +115,10 @@ def walk_tree(xdir: str, *, raw: bool = False) -> tuple[dict[str, str], list[tup
     try:
         st = os.lstat(xdir)
     except OSError as e:
-        return {}, [], 0, f"{xdir}: {e.strerror or e}"
+        return {}, [], 0, f"{xdir}: {e.strerror or e}", xdir if isinstance(e, PermissionError) else ""
     listing = _Listing()
     listing.walk([("", xdir, _pack(st))])
-    return listing.tree(raw), listing.files, listing.total, listing.error
+    return listing.tree(raw), listing.files, listing.total, listing.error, listing.denied
 
 
 def snapshot(top: str, *, parallel: bool = False) -> tuple[dict | None, int]:

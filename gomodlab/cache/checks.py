@@ -90,8 +90,9 @@ def _sha256_file(path: str, size: int) -> tuple[str, int]:
         os.close(fd)
 
 
-def _hash_dir(files: list[tuple[str, str, str, int]], prefix: str) -> tuple[str, int, str]:
-    """dirhash.HashDir over the walked files: (h1, bytes hashed, error)."""
+def _hash_dir(files: list[tuple[str, str, str, int]], prefix: str) -> tuple[str, int, str, str]:
+    """dirhash.HashDir over the walked files: (h1, bytes hashed, error, the file this user may not
+    read when that is the error)."""
     import base64
 
     named = sorted(((f"{prefix}/{rel}/{name}" if rel else f"{prefix}/{name}").encode("utf-8", "surrogateescape"),
@@ -100,14 +101,24 @@ def _hash_dir(files: list[tuple[str, str, str, int]], prefix: str) -> tuple[str,
     hashed = 0
     for name, path, size in named:
         if b"\n" in name:
-            return "", hashed, "dirhash: filenames with newlines are not supported"
+            return "", hashed, "dirhash: filenames with newlines are not supported", ""
         try:
             digest, n = _sha256_file(path, size)
         except OSError as e:
-            return "", hashed, f"open {path}: {e.strerror or e}"
+            return "", hashed, f"open {path}: {e.strerror or e}", path if isinstance(e, PermissionError) else ""
         hashed += n
         lines.append(b"%s  %s\n" % (digest.encode(), name))
-    return "h1:" + base64.b64encode(hashlib.sha256(b"".join(lines)).digest()).decode("ascii"), hashed, ""
+    return "h1:" + base64.b64encode(hashlib.sha256(b"".join(lines)).digest()).decode("ascii"), hashed, "", ""
+
+
+def _denial(path: str) -> list[Any]:
+    """[path, owner uid, permission bits] of something this user may not read: reported as such,
+    never as damage (the bytes may be perfectly fine)."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return [path, -1, 0]
+    return [path, st.st_uid, stat.S_IMODE(st.st_mode)]
 
 
 def _check_info(data: bytes, version: str) -> tuple[str, str, str]:
@@ -162,6 +173,11 @@ def _check_mod(data: bytes, path: str, module: str, source_gomod: bytes | None =
     """
     from ..mod import modfile
 
+    if module == "golang.org/toolchain":
+        # Toolchain modules are downloaded for their zip alone (cmd/go/internal/toolchain): go never
+        # reads their go.mod as a module's, and theirs has no module line (the cmd/go test proxy's
+        # say just "golang.org/toolchain").
+        return "", ""
     try:
         f = modfile.parse_gomod(data, path, lax=True)
     except modfile.GoModSyntaxError as e:
@@ -188,6 +204,8 @@ def _read_ziphash(path: str) -> tuple[str, str | None]:
     ``invalid`` (text: the trimmed content), ``unreadable`` (text: why), ``locked`` (being written)."""
     try:
         fd = os.open(path, _OPEN_FLAGS)
+    except PermissionError as e:
+        return "denied", e.strerror or str(e)
     except OSError as e:
         return "unreadable", e.strerror or str(e)
     try:
@@ -209,7 +227,7 @@ def _read_ziphash(path: str) -> tuple[str, str | None]:
 
 
 def _check(root: str, lay: _Layout, *, verify: bool = True, index: dict[str, list[Any]] | None = None,
-           probe_lock: bool = True, retry: bool = True) -> dict[str, Any]:
+           probe_lock: bool = True, retry: bool = True, lock_wait: float = 0.0) -> dict[str, Any]:
     """Everything the cache holds for one module version, checked under go's lock (read-only).
 
     Returns the raw facts that :func:`_derive` turns into findings, plus ``new_index`` entries for
@@ -223,10 +241,10 @@ def _check(root: str, lay: _Layout, *, verify: bool = True, index: dict[str, lis
     facts: dict[str, Any] = {"key": lay.key, "module": lay.module, "version": lay.version,
                              "state": "checked", "files": {}, "tmp": [], "legacy": [],
                              "xtype": "", "new_index": {}, "hits": 0, "hashed": 0,
-                             "inflated": 0, "zip_read": 0}
+                             "inflated": 0, "zip_read": 0, "denied": []}
     index = index or {}
     lock_path = os.path.join(lay.vdir, f"{lay.ev}.lock")
-    lock = lockedfile.probe(lock_path) if probe_lock else None
+    lock = lockedfile.probe(lock_path, wait=lock_wait) if probe_lock else None
     if lock is not None and lock.state == "held":
         facts["state"] = "in-progress"
         return facts
@@ -236,7 +254,7 @@ def _check(root: str, lay: _Layout, *, verify: bool = True, index: dict[str, lis
         if lock is not None:
             lock.release()
     if lock is not None and lock.state == "absent" and retry and os.path.lexists(lock_path):
-        return _check(root, lay, verify=verify, index=index, retry=False)
+        return _check(root, lay, verify=verify, index=index, retry=False, lock_wait=lock_wait)
     return facts
 
 
@@ -279,7 +297,10 @@ def _check_locked(root: str, lay: _Layout, facts: dict[str, Any], verify: bool,
             if state == "locked":
                 facts["state"] = "in-progress"
                 return facts
-            facts["ziphash"] = (state, text)
+            if state == "denied":
+                facts["denied"].append(_denial(files["ziphash"][4]))
+            else:
+                facts["ziphash"] = (state, text)
         else:
             facts["ziphash"] = ("unreadable", "not a regular file (symbolic links are not followed)")
 
@@ -302,10 +323,14 @@ def _check_locked(root: str, lay: _Layout, facts: dict[str, Any], verify: bool,
                     facts["inflated"] += rep.inflated
                     facts["hashed"] += rep.inflated
                     facts["zip_read"] += size
+                except PermissionError:
+                    facts["denied"].append(_denial(p))
                 except OSError as e:
                     res = {"h1": "", "errors": [f"open {p}: {e.strerror or e}"], "files": 0, "uncompressed": 0}
-                facts["new_index"][rel] = [f"{sig}:{int(verify)}", res]
-            facts["zip"] = res
+                if res is not None:
+                    facts["new_index"][rel] = [f"{sig}:{int(verify)}", res]
+            if res is not None:
+                facts["zip"] = res
 
     if xtype == "d":
         try:
@@ -321,19 +346,19 @@ def _check_locked(root: str, lay: _Layout, facts: dict[str, Any], verify: bool,
             facts["dir_bytes"] = total
             facts["dir"] = hit[1]
         else:
-            tree, dfiles, total, err = walk_tree(lay.xdir)
+            tree, dfiles, total, err, denied = walk_tree(lay.xdir)
             facts["dir_files"] = len(dfiles)
             facts["dir_bytes"] = total
             if verify and "partial" not in files:
-                if err:
-                    res = {"h1": "", "error": err}
-                else:
-                    h1, hashed, herr = _hash_dir(dfiles, f"{lay.module}@{lay.version}")
+                if not err:
+                    h1, hashed, err, denied = _hash_dir(dfiles, f"{lay.module}@{lay.version}")
                     facts["hashed"] += hashed
-                    res = {"h1": h1, "error": herr}
-                    if not herr:
-                        facts["new_index"][rel] = [tree, res]
-                facts["dir"] = res
+                    if not err:
+                        facts["new_index"][rel] = [tree, {"h1": h1, "error": ""}]
+                if denied:
+                    facts["denied"].append(_denial(denied))
+                else:
+                    facts["dir"] = {"h1": "" if err else h1, "error": err}
 
     for suffix in ("mod", "info"):
         if suffix not in files:
@@ -347,6 +372,9 @@ def _check_locked(root: str, lay: _Layout, facts: dict[str, Any], verify: bool,
             else:
                 try:
                     data = _read_file(p, 64 << 20)
+                except PermissionError:
+                    facts["denied"].append(_denial(p))
+                    continue
                 except OSError as e:
                     res = {"error": f"read {p}: {e.strerror or e}"}
                 else:
@@ -386,12 +414,12 @@ def _git_env() -> dict[str, str]:
     return env
 
 
-def _check_vcs(root: str, name: str, index: dict[str, list[Any]]) -> dict[str, Any]:
+def _check_vcs(root: str, name: str, index: dict[str, list[Any]], lock_wait: float = 0.0) -> dict[str, Any]:
     vdir = os.path.join(root, "cache", "vcs")
     path = os.path.join(vdir, name)
     facts: dict[str, Any] = {"name": name, "path": path, "state": "checked", "remote": "", "error": "",
                              "bytes": 0, "new_index": {}}
-    lock = lockedfile.probe(path + ".lock")
+    lock = lockedfile.probe(path + ".lock", wait=lock_wait)
     if lock.state == "held":
         facts["state"] = "in-progress"
         return facts
@@ -427,7 +455,7 @@ def _check_vcs(root: str, name: str, index: dict[str, list[Any]]) -> dict[str, A
             facts["bytes"] = total
             facts["error"] = hit[1]
             return facts
-        tree, _, facts["bytes"], walk_err = walk_tree(path)
+        tree, _, facts["bytes"], walk_err, _ = walk_tree(path)
         err = walk_err if walk_err and "symbolic link" not in walk_err else ""
         if not err:
             err = _git_check(path)

@@ -194,7 +194,7 @@ def _move(journal: _Journal, root: str, session: Path, seq: int, src_rel: str, t
     is_dir = os.path.isdir(src) and not os.path.islink(src)
     modes = _dir_modes(src) if is_dir else []
     journal.write({"op": "move", "seq": seq, "action": action_id, "src": src_rel, "type": typ,
-                   "bytes": nbytes, "modes": modes})
+                   "bytes": nbytes, "modes": modes, "mtimes": _mtimes(src)})
     try:
         dst.parent.mkdir(parents=True, exist_ok=True)
         if is_dir and not modes[0][1] & stat.S_IWUSR:
@@ -213,6 +213,31 @@ def _move(journal: _Journal, root: str, session: Path, seq: int, src_rel: str, t
         journal.step()
     journal.write({"op": "moved", "seq": seq})
     return MoveResult(src_rel, str(dst), typ, nbytes, "moved"), modes
+
+
+def _mtimes(src: str) -> list[int]:
+    """[mtime of the entry, mtime of its directory] in ns, before a move changes them: a restore
+    puts them back, so the cache is as it was (a rename changes the directory's mtime, and a moved
+    directory's own when its ".." entry is rewritten)."""
+    try:
+        return [os.lstat(src).st_mtime_ns, os.stat(os.path.dirname(src)).st_mtime_ns]
+    except OSError:
+        return []
+
+
+def _put_back_mtimes(root: str, recs: list[dict[str, Any]]) -> None:
+    """Set the mtimes :func:`_mtimes` recorded, latest move first, so that a directory several
+    moves left ends with the time it had before the first one."""
+    for rec in sorted(recs, key=lambda r: -r["seq"]):
+        times = rec.get("mtimes") or []
+        if len(times) != 2:
+            continue  # journaled by a gomodlab that did not record them
+        src = os.path.join(root, *rec["src"].split("/"))
+        for path, mtime in ((src, times[0]), (os.path.dirname(src), times[1])):
+            try:
+                os.utime(path, ns=(os.lstat(path).st_atime_ns, mtime), follow_symlinks=False)
+            except OSError:
+                pass  # gone again, or not ours to touch: the bytes are back, which is what matters
 
 
 def _unmove(journal: _Journal, root: str, session: Path, seq: int, src_rel: str, modes: list[list[Any]]) -> None:
@@ -409,6 +434,7 @@ def restore(session: str | os.PathLike[str], *, lock_timeout: float = 30.0) -> R
             finally:
                 if mutex is not None:
                     mutex.unlock()
+        _put_back_mtimes(root, [rec for rec in moves if rec["src"] in set(restored)])
         journal.write({"op": "restore-end", "at": _now()})
     finally:
         journal.close()

@@ -416,6 +416,53 @@ def refetch(root: str, module: str, version: str, env: Mapping[str, str] | None 
     return RefetchResult(module, version, res.returncode == 0 and not detail, detail)
 
 
+def _check_permissions(root: str, base: Path, plan: Plan) -> None:
+    """Refuse, before anything is created, an apply this user could not carry out.
+
+    Taking go's lock needs its lock file (or the right to create it), moving an entry needs write
+    access to the directory it leaves, and a read-only directory that moves must be this user's
+    (it is made writable for the move, as go's own ``go clean`` does). Without these, an apply
+    would stop halfway with an empty quarantine session left behind.
+    """
+    def writable(d: str) -> bool:
+        return os.access(d, os.W_OK | os.X_OK)
+
+    def nearest(d: str) -> str:
+        """``d``, or its closest existing parent (what creating ``d`` needs write access to)."""
+        while not os.path.lexists(d) and os.path.dirname(d) != d:
+            d = os.path.dirname(d)
+        return d
+
+    def refusal(what: str, where: str) -> str:
+        try:
+            st = os.stat(where)
+            owner = f"owned by uid {st.st_uid}, mode {stat.S_IMODE(st.st_mode):04o}"
+        except OSError:
+            owner = "not accessible"
+        return f"{what} ({where}: {owner})"
+
+    problems: list[str] = []
+    for a in plan.actions:
+        lock = os.path.join(root, *a.lock.split("/"))
+        if os.path.lexists(lock):
+            if not os.access(lock, os.R_OK | os.W_OK):
+                problems.append(refusal(f"cannot take go's lock {lock}", lock))
+        elif not writable(nearest(os.path.dirname(lock))):
+            problems.append(refusal(f"cannot create go's lock {lock}", nearest(os.path.dirname(lock))))
+        for m in a.moves:
+            src = os.path.join(root, *m.src.split("/"))
+            if not writable(os.path.dirname(src)):
+                problems.append(refusal(f"cannot move {src} out", os.path.dirname(src)))
+            elif m.type == "dir" and not writable(src) and os.lstat(src).st_uid != os.geteuid():
+                problems.append(refusal(f"cannot move the read-only directory {src}", src))
+    if not writable(nearest(str(base))):
+        problems.append(refusal(f"cannot create the quarantine {base}", nearest(str(base))))
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise CacheError(f"nothing was moved: {problems[0]}{more}; run it as the user who owns the module "
+                         "cache (the one that runs go), or give this user write access to it")
+
+
 def apply(plan: Plan, *, quarantine: str | os.PathLike[str] | None = None, refetch_after: bool = False,
           env: Mapping[str, str] | None = None, lock_timeout: float = 30.0,
           on_action: Callable[[ActionResult], None] | None = None) -> ApplyResult:
@@ -430,6 +477,7 @@ def apply(plan: Plan, *, quarantine: str | os.PathLike[str] | None = None, refet
     base = Path(quarantine) if quarantine is not None else default_quarantine_base(root)
     _check_outside(root, str(base))
     _same_device(root, base)
+    _check_permissions(root, base, plan)
     resumed = []
     to_refetch: list[tuple[str, str]] = []
     for s in pending_sessions(base, root):

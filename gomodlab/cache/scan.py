@@ -2,8 +2,8 @@
 
 :func:`scan` walks all of it and reports, per module version, what go would trip over. It never
 writes, chmods or deletes anything in the cache, never follows a symbolic link, never extracts a
-zip, and honours go's locks: a version whose ``<ev>.lock`` a running go holds is reported as in
-progress, not checked (see :mod:`gomodlab.mod.lockedfile`).
+zip, and honours go's locks: a version whose ``<ev>.lock`` a running go holds (for longer than
+``lock_timeout``) is reported ``unverified``, not checked (see :mod:`gomodlab.mod.lockedfile`).
 
 Finding kinds (:data:`KINDS`)
 -----------------------------
@@ -27,6 +27,17 @@ Finding kinds (:data:`KINDS`)
 ``vcs-broken``      a ``cache/vcs/<hash>`` repository git cannot read (go's ``exit status 128``),
                     or whose ``<hash>.info`` does not name it; ``path`` is the repository
 =================  ==================================================================================
+
+Two more kinds say what could not be checked; they are not damage (:data:`NOT_DAMAGE`), so no
+repair is ever planned for them, but they make ``gomodlab scan`` exit 1 all the same:
+
+=====================  ==============================================================================
+``permission-denied``  a file or directory this user may not read; ``detail`` names its owner and
+                       mode. Whatever else is wrong with that version is not reported until it can
+                       be read.
+``unverified``         a running go held the version's lock for the whole ``lock_timeout``: it was
+                       not looked at (a download in flight, or a go that hangs)
+=====================  ==============================================================================
 
 Inventory (:meth:`ScanResult.inventory`), one row per module version
 ---------------------------------------------------------------------
@@ -80,12 +91,14 @@ from ..errors import CacheError
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["KINDS", "Finding", "VersionEntry", "VcsEntry", "ScanStats", "ScanResult", "scan",
+__all__ = ["KINDS", "NOT_DAMAGE", "Finding", "VersionEntry", "VcsEntry", "ScanStats", "ScanResult", "scan",
            "check_version", "read_gosum"]
 
 KINDS = ("zip-unreadable", "zip-modified", "dir-modified", "dir-partial", "ziphash-missing",
          "ziphash-invalid", "tmp-leftover", "mod-unreadable", "info-unreadable", "gosum-mismatch",
-         "vcs-broken")
+         "vcs-broken", "permission-denied", "unverified")
+#: Finding kinds that say what could not be checked, not what is damaged: never repaired.
+NOT_DAMAGE = ("permission-denied", "unverified")
 _KIND_ORDER = {k: i for i, k in enumerate(KINDS)}
 
 
@@ -196,15 +209,20 @@ class ScanResult:
     errors: tuple[str, ...]
     stats: ScanStats
     gosum_files: tuple[str, ...] = ()
+    #: What did not change the answer but a user should know (an index that could not be kept).
+    notes: tuple[str, ...] = ()
 
     @property
     def clean(self) -> bool:
         return not self.findings
 
     def damaged(self) -> dict[tuple[str, str], list[Finding]]:
-        """Findings grouped by (module, version); ``vcs-broken`` ones under ("", path)."""
+        """Damage findings grouped by (module, version); ``vcs-broken`` ones under ("", path).
+        :data:`NOT_DAMAGE` findings (permissions, held locks) are left out: nothing to repair."""
         out: dict[tuple[str, str], list[Finding]] = defaultdict(list)
         for f in self.findings:
+            if f.kind in NOT_DAMAGE:
+                continue
             key = ("", f.path) if f.kind == "vcs-broken" else (f.module, f.version)
             out[key].append(f)
         return dict(out)
@@ -273,6 +291,12 @@ def _derive(f: dict[str, Any], lay: _Layout, gosum: dict[tuple[str, str], list[t
     def add(kind: str, path: str, detail: str, want: str = "", got: str = "") -> None:
         out.append(Finding(kind, mod, ver, path, detail, want, got))
 
+    if f["denied"]:
+        for p, uid, mode in f["denied"]:
+            add("permission-denied", p, f"{p}: permission denied to {_user(os.geteuid())} (owner {_user(uid)}, "
+                                        f"mode {mode:04o}); not checked, and not damage: fix the permissions "
+                                        "(the cache belongs to whoever runs go)")
+        return out
     files = f["files"]
     for p, _, _ in f["tmp"]:
         final = _TMP_RE.match(os.path.basename(p))
@@ -346,6 +370,16 @@ def _derive(f: dict[str, Any], lay: _Layout, gosum: dict[tuple[str, str], list[t
     return out
 
 
+def _user(uid: int) -> str:
+    """``name (uid N)``, or the uid alone when it has no name here."""
+    import pwd
+
+    try:
+        return f"{pwd.getpwuid(uid).pw_name} (uid {uid})"
+    except KeyError:
+        return f"uid {uid}"
+
+
 def _by_file(lines: list[tuple[str, str, int]]) -> list[tuple[str, list[tuple[str, str, int]]]]:
     out: dict[str, list[tuple[str, str, int]]] = {}
     for rec in lines:
@@ -417,7 +451,7 @@ def _progress(total: int, enabled: bool | None, desc: str) -> Any:
 def scan(path: str | os.PathLike[str] | None = None,
          gosum: str | os.PathLike[str] | Iterable[str | os.PathLike[str]] | None = None,
          jobs: int | None = None, *, index: bool | str | os.PathLike[str] = True, verify: bool = True,
-         progress: bool | None = None, vcs: bool = True) -> ScanResult:
+         progress: bool | None = None, vcs: bool = True, lock_timeout: float = 0.0) -> ScanResult:
     """Scan the module cache at ``path`` (default: ``go env GOMODCACHE``), read-only.
 
     ``gosum``: go.sum files whose hashes the cache must agree with. ``jobs``: hashing processes
@@ -425,7 +459,8 @@ def scan(path: str | os.PathLike[str] | None = None,
     :mod:`gomodlab.cache.index`), a path for another one, False to hash everything afresh.
     ``verify=False`` skips hashing (an inventory of what is there; layout findings only).
     ``progress``: a tqdm bar on stderr (None: only when stderr is a terminal). ``vcs=False``
-    leaves ``cache/vcs`` alone (checking it runs git).
+    leaves ``cache/vcs`` alone (checking it runs git). ``lock_timeout``: how long to wait for a
+    running go to release a version's lock before reporting the version ``unverified``.
 
     Raises CacheError when ``path`` is not a module cache; a directory it cannot list inside the
     cache is named in :attr:`ScanResult.errors` instead.
@@ -446,6 +481,7 @@ def scan(path: str | os.PathLike[str] | None = None,
     sums = read_gosum(gosum_files) if gosum_files else {}
 
     errors: list[str] = []
+    notes: list[str] = []
     idx = None
     if index is not False:
         from .index import ScanIndex, default_index_path
@@ -461,7 +497,7 @@ def scan(path: str | os.PathLike[str] | None = None,
     results: dict[str, dict[str, Any]] = {}
 
     def check(lay: _Layout) -> dict[str, Any]:
-        return _check(root, lay, verify=verify, index=entries_index)
+        return _check(root, lay, verify=verify, index=entries_index, lock_wait=lock_timeout)
 
     from ._verify_pool import WorkerError, fork_map
 
@@ -490,7 +526,7 @@ def scan(path: str | os.PathLike[str] | None = None,
             errors.append(f"{vdir}: {e.strerror or e}")
             names = []
         for name in names:
-            vcs_facts.append(_check_vcs(root, name, idx.entries if idx is not None else {}))
+            vcs_facts.append(_check_vcs(root, name, idx.entries if idx is not None else {}, lock_timeout))
 
     findings: list[Finding] = []
     entries: list[VersionEntry] = []
@@ -504,7 +540,10 @@ def scan(path: str | os.PathLike[str] | None = None,
         zip_read += f["zip_read"]
         if f["state"] == "in-progress":
             in_progress.append(f"{lay.module}@{lay.version}")
-            entries.append(_entry(f, lay, [], sums))
+            findings.append(Finding("unverified", lay.module, lay.version, os.path.join(lay.vdir, f"{lay.ev}.lock"),
+                                    f"a running go holds the lock of {lay.module}@{lay.version}: not checked "
+                                    "(wait for it, or scan with --lock-timeout SECONDS)"))
+            entries.append(_entry(f, lay, ["unverified"], sums))
             continue
         found = _derive(f, lay, sums)
         findings.extend(found)
@@ -522,6 +561,10 @@ def scan(path: str | os.PathLike[str] | None = None,
         if vf["state"] == "in-progress":
             in_progress.append(vf["path"])
             status = "in-progress"
+            findings.append(Finding("unverified", " ".join(mods), "", vf["path"],
+                                    f"a running go holds the lock of {vf['path']}: not checked "
+                                    "(wait for it, or scan with --lock-timeout SECONDS)", remote=vf["remote"],
+                                    modules=mods))
         elif vf["error"]:
             status = "damaged"
             detail = vf["error"] + (f" (remote {vf['remote']})" if vf["remote"] else "")
@@ -547,7 +590,9 @@ def scan(path: str | os.PathLike[str] | None = None,
         try:
             idx.save()
         except OSError as e:
-            errors.append(f"scan index {idx.path}: {e.strerror or e}")
+            # The index only spares the next scan work: this one's answer stands without it.
+            notes.append(f"scan index {idx.path}: {e.strerror or e}; scanned without its index (set "
+                         "GOMODLAB_INDEX_DIR or XDG_CACHE_HOME to a writable directory to keep one)")
 
     findings.sort(key=lambda x: (x.kind == "vcs-broken", modpath.module_sort_key(x.module, x.version)
                                  if x.version else (x.module, (), ""), _KIND_ORDER[x.kind], x.path))
@@ -555,7 +600,7 @@ def scan(path: str | os.PathLike[str] | None = None,
                       sum(1 for f in results.values() if f["state"] == "checked"),
                       hits, hashed, inflated, zip_read, jobs)
     return ScanResult(root, tuple(entries), tuple(vcs_entries), tuple(findings), tuple(in_progress),
-                      tuple(errors), stats, tuple(gosum_files))
+                      tuple(errors), stats, tuple(gosum_files), tuple(notes))
 
 
 def _zip_size(lay: _Layout) -> int:

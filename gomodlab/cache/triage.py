@@ -174,11 +174,11 @@ def _cache_observations(root: str | os.PathLike[str], module: str, version: str,
         out.append(Observation("cache zip", "", f"{z}: {e.strerror or e}", unreadable=True))
     d = extracted_dir(r, module, version)
     if d.is_dir() and not d.is_symlink():
-        _, files, _, err = walk_tree(str(d))
+        _, files, _, err, _ = walk_tree(str(d))
         if err:
             out.append(Observation("cache dir", "", f"{d}: {err}"))
         else:
-            h1, _, herr = _hash_dir(files, f"{module}@{version}")
+            h1, _, herr, _ = _hash_dir(files, f"{module}@{version}")
             out.append(Observation("cache dir", h1, str(d) if h1 else f"{d}: {herr}", unreadable=not h1))
     return out
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import os
 
-from .scan import report_in_progress, scan_from_args
+from .scan import report_errors, scan_from_args
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -122,7 +122,7 @@ def run(args: argparse.Namespace) -> int:
                         note("fix", f"refetch {a.module}@{a.version}: " + ("ok" if r.ok else r.detail))
         args.cache = root
     result = scan_from_args(args)
-    report_in_progress("fix", result)
+    report_errors("fix", result)
     plan = repair.select_actions(repair.plan_repair(result), args.module, args.path)
     if not args.apply:
         print_plan(plan, args.format)

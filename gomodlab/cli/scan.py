@@ -1,6 +1,7 @@
 """``gomodlab scan [CACHE]``: every damaged entry of a module cache, read-only.
 
-Exit status: 0 clean, 1 findings, 2 errors (an unreadable cache, a go.sum that does not parse).
+Exit status: 0 clean, 1 findings (damage, or entries it could not check: ``unverified`` while go holds
+a lock, ``permission-denied``), 2 errors (an unreadable cache, a go.sum that does not parse).
 """
 
 from __future__ import annotations
@@ -16,8 +17,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Check every module version in the module cache the way the go command would use it: "
                     "zips (readable as that module's zip, hash as recorded in .ziphash), extracted "
                     "directories, .partial and temp leftovers, .mod/.info files, go.sum agreement, and "
-                    "cache/vcs checkouts. Versions that a running go is downloading (its lock is held) "
-                    "are reported as in progress. Nothing in the cache is ever written.")
+                    "cache/vcs checkouts. A version whose lock a running go holds is waited for up to "
+                    "--lock-timeout seconds, then reported 'unverified'; a file this user may not read "
+                    "is reported 'permission-denied', with its owner and mode. Neither is damage, and "
+                    "neither is ever repaired. Nothing in the cache is ever written.")
     p.add_argument("cache", nargs="?", help="module cache directory (default: go env GOMODCACHE)")
     p.add_argument("--gosum", action="append", default=[], metavar="FILE",
                    help="a go.sum the cache must agree with (repeatable)")
@@ -30,6 +33,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--inventory", action="store_true",
                    help="print the inventory (one row per module version) instead of the findings")
     p.add_argument("--no-progress", action="store_true", help="no progress bar even on a terminal")
+    p.add_argument("--lock-timeout", type=float, default=0.0, metavar="SECONDS",
+                   help="wait this long for a running go to release a version's lock (default 0: report "
+                        "it unverified at once)")
     p.set_defaults(run=run)
 
 
@@ -39,15 +45,14 @@ def scan_from_args(args: argparse.Namespace):  # noqa: ANN201 - returns ScanResu
 
     index: bool | str = False if args.no_index else (args.index or True)
     return scan_cache(args.cache, gosum=args.gosum or None, jobs=args.jobs, index=index,
-                      progress=False if args.no_progress else None)
+                      progress=False if args.no_progress else None, lock_timeout=args.lock_timeout)
 
 
-def report_in_progress(command: str, result) -> None:  # noqa: ANN001
+def report_errors(command: str, result) -> None:  # noqa: ANN001
+    """What the scan could not look at, one note each (versions a go holds are findings)."""
     from ._cacheout import note
 
-    for what in result.in_progress:
-        note(command, f"in progress, not checked: {what} (a running go command holds its lock)")
-    for err in result.errors:
+    for err in (*result.errors, *result.notes):
         note(command, err)
 
 
@@ -82,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
         return code
     started_ns = time.time_ns()
     result = scan_from_args(args)
-    report_in_progress("scan", result)
+    report_errors("scan", result)
     code = 2 if result.errors else (1 if result.findings else 0)
     if args.inventory:
         _print_inventory(result, args.format)
@@ -93,7 +98,7 @@ def run(args: argparse.Namespace) -> int:
         s = result.stats
         print(f"{summary} scanned in {s.seconds:.2f}s"
               + (f", {s.index_hits} results from the scan index" if s.index_hits else "")
-              + (f", {len(result.in_progress)} in progress" if result.in_progress else ""))
+              + (f", {len(result.in_progress)} held by a running go" if result.in_progress else ""))
     if memo is not None and not result.in_progress and not result.errors:
         memo.store(started_ns, answer, summary, code)
     return code

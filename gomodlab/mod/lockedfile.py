@@ -60,25 +60,32 @@ class Probe:
         self.release()
 
 
-def probe(path: str | os.PathLike[str]) -> Probe:
-    """Try a shared lock on an existing lock file without blocking and without creating it.
+def probe(path: str | os.PathLike[str], *, wait: float = 0.0, poll: float = 0.05) -> Probe:
+    """Try a shared lock on an existing lock file without creating it, for up to ``wait`` seconds.
 
-    ``held``: a writer (a running go) has it. ``absent``: there is no lock file (or it is not a
-    regular file we may open, e.g. a symlink: never followed), so nobody can be holding it.
+    ``held``: a writer (a running go) still has it after ``wait``. ``absent``: there is no lock file
+    (or it is not a regular file we may open, e.g. a symlink: never followed), so nobody can be
+    holding it.
     """
     p = os.fspath(path)
     try:
         fd = os.open(p, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | _CLOEXEC)
     except OSError:
         return Probe(p, "absent")
-    try:
-        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-    except OSError as e:
-        os.close(fd)
-        if e.errno in (errno.EWOULDBLOCK, errno.EAGAIN):
-            return Probe(p, "held")
-        return Probe(p, "absent")
-    return Probe(p, "free", fd)
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except OSError as e:
+            if e.errno not in (errno.EWOULDBLOCK, errno.EAGAIN):
+                os.close(fd)
+                return Probe(p, "absent")
+            if time.monotonic() >= deadline:
+                os.close(fd)
+                return Probe(p, "held")
+            time.sleep(poll)
+            continue
+        return Probe(p, "free", fd)
 
 
 class Mutex:
