@@ -195,13 +195,22 @@ _PKG = re.compile(r"(?:^package |import \"|\bcannot load |unrecognized import pa
                   + _PATH + r")", re.M)
 _CLONE = re.compile(r"\b(?:git|hg) clone (?:-\S+\s+)*(\S+)")
 _CHAIN_HEAD = re.compile(r"^(?:go(?: [\w-]+)*: |go (?:get|install|mod download)(?: -\S+)*: )")
-_CACHE_FILE = re.compile(r"(?P<root>[^\s\"'()]*?)/cache/download/(?P<esc>[^@\s\"'()]+?)/@v/(?P<ev>[^/\s\"'()]+?)"
-                         r"\.(?:zip|mod|info|ziphash|lock|partial)(?:\d+\.tmp)?\b")
-_CACHE_DIR = re.compile(r"(?P<root>(?:[A-Za-z]:)?/?[^\s\"'()@]*?pkg/mod)/(?P<esc>(?!cache/)[^@\s\"'()]+)@(?P<ev>[^/\s\"'():]+)")
-_PROXY_URL = re.compile(r"(?P<url>(?:https?|file):/+[^\s\"]+?)/(?P<esc>[^\s\"]+?)/@(?:v/(?P<ev>[^/\s\"]+?)\.(?:info|mod|zip)|v/list|latest)")
-_SUMDB_URL = re.compile(r"https?://\S+?/lookup/(?P<esc>[^@\s]+)@(?P<ev>[^\s:\"]+)")
-_GOGET_URL = re.compile(r"https?://(?P<path>[^\s?\"]+)\?go-get=1")
-_URL = re.compile(r"(?:https?|file):/+[^\s\"'),]+")
+# Paths and URLs start where a token starts (after a space, a quote or a parenthesis): a pattern
+# free to start anywhere inside a long token would rescan the token from every character.
+_TOKEN_START = r"(?<![^\s\"'(])"
+_CACHE_FILE = re.compile(_TOKEN_START + r"(?P<root>[^\s\"'()]*?)/cache/download/(?P<esc>[^@\s\"'()]+?)/@v/"
+                         r"(?P<ev>[^/\s\"'()]+?)\.(?:zip|mod|info|ziphash|lock|partial)(?:\d+\.tmp)?\b")
+_CACHE_DIR = re.compile(_TOKEN_START + r"(?P<root>(?:[A-Za-z]:)?/?[^\s\"'()@]*?pkg/mod)/(?P<esc>(?!cache/)[^@\s\"'()]+)"
+                        r"@(?P<ev>[^/\s\"'():]+)")
+_PROXY_URL = re.compile(_TOKEN_START + r"(?P<url>(?:https?|file):/+[^\s\"]+?)/(?P<esc>[^\s\"]+?)/@(?:v/(?P<ev>[^/\s\"]+?)"
+                        r"\.(?:info|mod|zip)|v/list|latest)")
+_SUMDB_URL = re.compile(_TOKEN_START + r"https?://\S+?/lookup/(?P<esc>[^@\s]+)@(?P<ev>[^\s:\"]+)")
+_GOGET_URL = re.compile(_TOKEN_START + r"https?://(?P<path>[^\s?\"]+)\?go-get=1")
+_URL = re.compile(_TOKEN_START + r"(?:https?|file):/+[^\s\"'),]+")
+_REQUIRES_NEXT = re.compile(r"\s+requires\b")
+#: No module path, version or URL in go's messages comes near this length; longer tokens are left
+#: out of the search, which bounds every pattern's work per character of the text.
+_MAX_TOKEN = 2048
 _VCS_DIR = re.compile(r"\bin (\S+?[/\\]cache[/\\]vcs[/\\][0-9a-f]{64})\b|\bin (\S+): (?:exit status|signal)")
 
 
@@ -234,8 +243,16 @@ def _proxy_module(esc: str) -> str:
     return esc
 
 
+def _without_long_tokens(text: str) -> str:
+    """``text`` with every token longer than :data:`_MAX_TOKEN` blanked out (offsets kept)."""
+    if max(map(len, text.split()), default=0) <= _MAX_TOKEN:
+        return text
+    return re.sub(r"\S+", lambda m: m.group() if len(m.group()) <= _MAX_TOKEN else " " * len(m.group()), text)
+
+
 def _mentions(text: str) -> list[_Mention]:
     out: list[_Mention] = []
+    text = _without_long_tokens(text)
     slashed = text.replace("\\", "/")
 
     def add(start: int, path: str, version: str | None, kind: str) -> None:
@@ -247,7 +264,7 @@ def _mentions(text: str) -> list[_Mention]:
 
     for m in _AT.finditer(text):
         path, version = m.group(1), m.group(2)
-        if _is_modlike(path) and _good_version(path, version) and not re.match(r"\s+requires\b", text[m.end():]):
+        if _is_modlike(path) and _good_version(path, version) and not _REQUIRES_NEXT.match(text, m.end()):
             add(m.start(), path, version, "at")
     for m in _PV.finditer(text):
         if _is_modlike(m.group(1)):
