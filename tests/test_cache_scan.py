@@ -432,6 +432,9 @@ def test_missing_cache_is_an_error(tmp_path):
     with pytest.raises(CacheError, match="not a module cache"):
         scan_cache(tmp_path, progress=False)
     (tmp_path / "empty").mkdir()
+    with pytest.raises(CacheError, match="not a module cache"):
+        scan_cache(tmp_path / "empty", progress=False)
+    (tmp_path / "empty" / "cache" / "download").mkdir(parents=True)
     assert scan_cache(tmp_path / "empty", index=False, progress=False).entries == ()
 
 

@@ -105,10 +105,12 @@ def test_cli_json_from_stdin():
 
 
 def test_cli_exit_codes(tmp_path):
-    res = _cli("-", stdin="something odd happened\n")
+    res = _cli("-", stdin="go: something odd happened\n")
     assert res.returncode == 1 and "unknown" in res.stdout
     res = _cli("-", stdin="")
-    assert res.returncode == 1
+    assert res.returncode == 2 and "empty" in res.stderr
+    res = _cli("-", stdin="go: downloading example.com/a v1.0.0\n")
+    assert res.returncode == 1 and res.stdout == "no go command errors found\n"
     res = _cli(str(tmp_path / "missing.log"))
     assert res.returncode == 2
     assert res.stderr.startswith("gomodlab explain: ") and "Traceback" not in res.stderr

@@ -361,7 +361,7 @@ def test_x_trace_lines_are_not_errors():
 
 def test_fixes_are_targeted():
     [auth] = explain(CASES[[c[0] for c in CASES].index("publickey")][1])
-    assert "go env -w GOPRIVATE=github.com/acme/*" in auth.fix
+    assert "go env -w GOPRIVATE='github.com/acme/*'" in auth.fix
     [mg] = explain("go: example.com/m@v1.2.0: missing go.sum entry for go.mod file; to add it:\n\tgo mod download example.com/m")
     assert mg.fix[0] == "go mod download example.com/m"
     [tc] = explain("go: go.mod requires go >= 1.23.0 (running go 1.22.5; GOTOOLCHAIN=local)")
@@ -386,3 +386,31 @@ def test_templates_compile_and_name_sources():
         assert t.category in CATEGORIES
         assert isinstance(t.pattern, re.Pattern)
         assert t.source.strip()
+
+
+SEED = ("go: golang.org/x/text@v0.3.7: reading https://goproxy.io/golang.org/x/text/@v/v0.3.7.zip: "
+        "GET https://goproxy.io/golang.org/x/text/@v/v0.3.7.zip: exit status 128")
+
+
+def test_proxy_relayed_git_failure_names_the_users_proxy():
+    """Issue 11's seed: a proxy that runs git itself relays 'exit status 128'."""
+    [d] = explain(SEED)
+    assert (d.category, d.module, d.version) == ("vcs-command-failed", "golang.org/x/text", "v0.3.7")
+    assert d.fix[0] == "GOPROXY='https://goproxy.io|direct' go mod download -x golang.org/x/text@v0.3.7"
+    assert "https://goproxy.io" in d.summary and "gomodlab logs" in d.summary
+
+
+def test_fixes_keep_the_users_settings():
+    text = ("GOPROXY='https://athens.corp.example'\nGOPRIVATE='git.corp.example/*'\n"
+            "go: github.com/acme/private@v0.1.0: invalid version: git ls-remote -q origin in /h/go/pkg/mod/cache/vcs/"
+            + "0" * 64 + ": exit status 128:\n\tfatal: could not read Username for 'https://github.com': terminal prompts disabled")
+    d = explain(text)[0]
+    assert d.category == "private-module-auth"
+    assert d.fix[0] == "go env -w GOPRIVATE='git.corp.example/*,github.com/acme/*'"
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
+def test_no_fix_hard_codes_a_public_proxy(case):
+    """A fix names proxy.golang.org only where the user's own go asked it."""
+    for d in explain(case[1]):
+        assert not any("proxy.golang.org" in f for f in d.fix) or "proxy.golang.org" in case[1], d.fix

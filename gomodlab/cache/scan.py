@@ -448,6 +448,28 @@ def _progress(total: int, enabled: bool | None, desc: str) -> Any:
     return tqdm(total=total, desc=desc, unit="mod", leave=False, file=sys.stderr)
 
 
+_WHAT_A_CACHE_IS = ("a module cache holds cache/download/ and one folder per module host (github.com/, golang.org/ …); "
+                    "`go env GOMODCACHE` prints where go keeps yours ($HOME/go/pkg/mod by default)")
+
+
+def _check_is_cache(root: Path) -> None:
+    """CacheError unless ``root`` looks like a module cache: an empty folder or a home directory
+    scanned by mistake would otherwise pass as a clean cache (or take ages to walk)."""
+    if not root.exists():
+        raise CacheError(f"{root}: no such directory; {_WHAT_A_CACHE_IS}")
+    if not root.is_dir():
+        raise CacheError(f"{root}: not a directory; {_WHAT_A_CACHE_IS}")
+    if (root / "cache").is_dir():
+        return
+    try:
+        with os.scandir(root) as it:
+            if any("." in e.name and e.is_dir(follow_symlinks=False) for e in it):
+                return
+    except OSError as e:
+        raise CacheError(f"{root}: {e.strerror}") from None
+    raise CacheError(f"{root}: not a module cache; {_WHAT_A_CACHE_IS}")
+
+
 def scan(path: str | os.PathLike[str] | None = None,
          gosum: str | os.PathLike[str] | Iterable[str | os.PathLike[str]] | None = None,
          jobs: int | None = None, *, index: bool | str | os.PathLike[str] = True, verify: bool = True,
@@ -467,12 +489,8 @@ def scan(path: str | os.PathLike[str] | None = None,
     """
     start = time.perf_counter()
     root_path = Path(path) if path is not None else default_cache_root()
-    if not root_path.is_dir():
-        raise CacheError(f"{root_path}: no such module cache directory")
+    _check_is_cache(root_path)
     root = os.path.realpath(root_path)
-    if not os.path.isdir(os.path.join(root, "cache")) and os.listdir(root):
-        # Walking a home directory by mistake would take ages and report nonsense.
-        raise CacheError(f"{root_path}: not a module cache (no cache/ directory; see go env GOMODCACHE)")
     if jobs is None:
         jobs = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     gosum_files: list[str] = []

@@ -16,6 +16,7 @@ import sys
 from collections.abc import Sequence
 
 from ..errors import GomodlabError
+from ..version import __version__
 
 __all__ = ["main"]
 
@@ -36,6 +37,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The argument parser; with ``command`` a known name, only that command's group is set up."""
     parser = argparse.ArgumentParser(prog="gomodlab",
                                      description="Investigate Go module problems the way the go command sees them.")
+    parser.add_argument("--version", action="version", version=f"gomodlab {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     modules = [COMMANDS[command]] if command in COMMANDS else list(dict.fromkeys(COMMANDS.values()))
     for name in modules:

@@ -1,13 +1,15 @@
 """``gomodlab explain FILE|-``: diagnose what the go command printed, with the smallest fix.
 
 Exit codes: 0 at least one problem was recognised (and printed), 1 nothing was recognised (every
-diagnosis is ``unknown``, or the input holds no error at all), 2 the input cannot be read.
+diagnosis is ``unknown``, or go's output holds no error), 2 the input cannot be read, is empty or
+binary, or is not go output at all.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 
 from ..errors import GomodlabError
@@ -50,14 +52,31 @@ def _table(diagnoses: list) -> str:
     return "\n".join(line.rstrip() for line in text)
 
 
+_NEXT = "pass what the failing go command printed, e.g. `go mod tidy 2>&1 | gomodlab explain -`"
+
+
+def _looks_binary(text: str) -> bool:
+    """NUL bytes, or more than 1% of the bytes (and more than a few) not text: never echo such input
+    back. A Windows code-page byte or two in a log is text."""
+    return "\x00" in text or text.count("\ufffd") > max(8, len(text) / 100)
+
+
 def run(args: argparse.Namespace) -> int:
     from ..diagnose import explain
 
-    diagnoses = explain.explain(_read(args.file))
+    name = "standard input" if args.file == "-" else args.file
+    text = _read(args.file)
+    if not text.strip():
+        raise GomodlabError(f"{name}: empty: found no go output; {_NEXT}")
+    if _looks_binary(text):
+        raise GomodlabError(f"{name}: binary data, not go output; {_NEXT}")
+    diagnoses = explain.explain(text)
     if args.format == "json":
         print(json.dumps([d.to_dict() for d in diagnoses], indent=2))
     elif diagnoses:
         print(_table(diagnoses))
-    else:
+    elif re.search(r"(?m)^\S*go(?: [\w-]+)*: |\bgo(?:\.mod|\.sum| mod| get| build)\b", text):
         print("no go command errors found")
+    else:
+        raise GomodlabError(f"{name}: found no go output in it; {_NEXT}")
     return 0 if any(d.category != "unknown" for d in diagnoses) else 1

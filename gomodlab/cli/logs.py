@@ -53,6 +53,10 @@ def run(args: argparse.Namespace) -> int:
         except OSError as e:
             raise SourceError(f"{args.file}: {e.strerror or e}") from None
     df = xlog.parse(text, base=args.base)
+    if not len(df):
+        raise SourceError(f"{args.file}: found no go -x lines (no '# get' requests, git or other commands) and no "
+                          "access-log lines; record one with `go mod download -x 2>go-x.log`, then run "
+                          "`gomodlab logs go-x.log`")
     if args.summary:
         return _summary(df, args.format)
     if args.format == "json":

@@ -48,16 +48,22 @@ Category precedence (earlier wins, within one message and for the order of the r
 from __future__ import annotations
 
 import re
+from collections import ChainMap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from . import _triggers
 from .fixes import _fix
-from .messages import (_AT, _CACHE_DIR, _CACHE_FILE, _CHAIN_HEAD, _NOISE, _REQ_LINE, _URL, _VCS_DIR, _Context, _Draft,
-                       _Line, _Mention, _clean, _context, _is_modlike, _mentions, _mentions_any, _module_root_guess,
-                       _pick, _segment, _unescape)
+from .messages import (_ANSI, _AT, _CACHE_DIR, _CACHE_FILE, _CHAIN_HEAD, _NOISE, _REQ_LINE, _URL, _VCS_DIR, _Context,
+                       _Draft, _Line, _Mention, _clean, _context, _is_modlike, _mentions, _mentions_any,
+                       _module_root_guess, _pick, _segment, _strip_prefix, _unescape, _wrap_width)
 from .templates import _PATH, _RANK, TEMPLATES
 
-__all__ = ["Evidence", "Diagnosis", "explain"]
+__all__ = ["Evidence", "Diagnosis", "MAX_EVIDENCE", "explain"]
+
+#: Evidence lines kept per diagnosis: a log repeating one error a million times gives one diagnosis
+#: with its first lines and the number of times it occurred (``occurrences``).
+MAX_EVIDENCE = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +95,7 @@ class Diagnosis:
     cause: str = ""
     location: str | None = None
     url: str | None = None
+    occurrences: int = 1
 
     @property
     def lines(self) -> tuple[int, ...]:
@@ -116,16 +123,25 @@ class Diagnosis:
             "category": self.category, "module": self.module, "version": self.version,
             "evidence": [{"line": e.line, "text": e.text} for e in self.evidence],
             "fix": list(self.fix), "summary": self.summary, "cause": self.cause,
-            "location": self.location, "url": self.url,
+            "location": self.location, "url": self.url, "occurrences": self.occurrences,
         }
 
 
 # ---------------------------------------------------------------------------------------------
 # Diagnosis of one message
 
+# Which templates can match a text: those one of whose required literals it contains.
+_BY_LITERAL: dict[str, list[int]] = {}
+for _i, _t in enumerate(TEMPLATES):
+    for _w in _triggers.required(_t.pattern):
+        _BY_LITERAL.setdefault(_w, []).append(_i)
+
+
 def _signals(text: str) -> list[tuple[int, str, re.Match[str]]]:
     found = []
-    for t in TEMPLATES:
+    candidates = {i for w in _triggers.present(text) for i in _BY_LITERAL.get(w, ())}
+    for i in sorted(candidates):
+        t = TEMPLATES[i]
         for m in t.pattern.finditer(text):
             found.append((m.start(), t.category, m))
     return found
@@ -149,11 +165,7 @@ def _fill_version(path: str, mentions: Sequence[_Mention], ctx: _Context, before
     for m in mentions:
         if m.path == path and m.version:
             return m.version
-    for verbs in (("downloading", "extracting"), ("finding",)):
-        hits = [v for (n, verb, p, v) in ctx.progress if p == path and verb in verbs and (before_line is None or n <= before_line)]
-        if hits:
-            return hits[-1]
-    return None
+    return ctx.version(path, before_line)
 
 
 def _diagnose(block: list[_Line], ctx: _Context) -> _Draft | None:
@@ -162,20 +174,21 @@ def _diagnose(block: list[_Line], ctx: _Context) -> _Draft | None:
     full, masked = _block_text(block)
     nos = [n for ln in block for n in ln.nos]
     signals = _signals(masked)
+    if not signals and not _triggers.ERRORISH.search(masked):
+        return None
     mentions = _mentions(full)
     if not signals:
         pick = _pick(mentions, len(full))
         module = pick.path if pick else None
         version = (pick.version or _fill_version(pick.path, mentions, ctx, nos[0])) if pick else None
-        return _Draft("unknown", module, version, nos, block[-1].body, None, None, full, nos[0])
+        return _Draft("unknown", module, version, nos, block[-1].body, None, None, full, nos[0], ctx.env)
     category = min((c for _, c, _ in signals), key=_RANK.__getitem__)
     at, _, match = min((s for s in signals if s[1] == category), key=lambda s: s[0])
     pick = _pick(mentions, at)
     module = pick.path if pick else None
     version = pick.version if pick else None
     if pick is None:
-        earlier = [p for (n, p) in ctx.finding if n < nos[0]]
-        module = earlier[-1] if earlier else None
+        module = ctx.finding_before(nos[0])
     cause = _cause(category, full, match)
     location = _location(category, full, block)
     url_m = _URL.search(_line_of(full, at)) or _URL.search(full)
@@ -201,7 +214,7 @@ def _diagnose(block: list[_Line], ctx: _Context) -> _Draft | None:
             version = q.group(1)
     if module and not version and category not in ("ambiguous-import", "gomod-syntax", "toolchain", "missing-gosum-entry"):
         version = _fill_version(module, mentions, ctx, nos[0])
-    return _Draft(category, module, version, nos, cause, location, url, full, nos[0])
+    return _Draft(category, module, version, nos, cause, location, url, full, nos[0], ctx.env)
 
 
 def _missing_sum_module(full: str, mentions: Sequence[_Mention], ctx: _Context,
@@ -212,7 +225,7 @@ def _missing_sum_module(full: str, mentions: Sequence[_Mention], ctx: _Context,
         return path, _fill_version(path, mentions, ctx)
     pkg = re.search(r"missing go\.sum entry (?:for module providing|needed to verify) package (" + _PATH + ")", full)
     if pkg:
-        known = ctx.known | {m.path for m in mentions if m.kind in ("at", "pv", "cache")}
+        known = ChainMap(ctx.progress, dict.fromkeys(m.path for m in mentions if m.kind in ("at", "pv", "cache")))
         path = _module_root_guess(pkg.group(1), known)
         return path, _fill_version(path, [], ctx)
     return module, version
@@ -338,21 +351,40 @@ def explain(text: str) -> list[Diagnosis]:
 
     Where only a path is named, the version is taken from ``go: downloading P V`` lines.
     """
-    raw, lines = _clean(text)
-    ctx = _context(lines)
-    drafts = [d for d in (_diagnose(b, ctx) for b in _segment(lines)) if d is not None]
+    text = _ANSI.sub("", text) if "\x1b" in text else text
+    ctx = _context(text)
+    width = _wrap_width(text)
+    # A hard-wrapped paste may split the words the triggers look for: it is read whole.
+    parts = [(1, 0, len(text))] if width else _triggers.windows(text, _is_noise)
     merged: dict[tuple[str, str | None, str | None], _Draft] = {}
-    for d in drafts:
-        key = (d.category, d.module, d.version)
-        if key in merged:
-            merged[key].lines.extend(d.lines)
-        else:
-            merged[key] = d
+    counts: dict[tuple[str, str | None, str | None], int] = {}
+    raw_of: dict[int, str] = {}
+    for first, start, end in parts:
+        raw, lines = _clean(text[start:end], first, width)
+        for block in _segment(lines):
+            d = _diagnose(block, ctx)
+            if d is None:
+                continue
+            key = (d.category, d.module, d.version)
+            counts[key] = counts.get(key, 0) + 1
+            if key not in merged:
+                merged[key] = d
+            elif len(merged[key].lines) < MAX_EVIDENCE:
+                merged[key].lines.extend(d.lines)
+            else:
+                continue
+            for n in d.lines:
+                raw_of[n] = raw[n - first]
     ordered = sorted(merged.values(), key=lambda d: (_RANK[d.category], d.module is None, d.first))
     out = []
     for d in ordered:
         fixes, summary = _fix(d)
-        evidence = tuple(Evidence(n, raw[n - 1]) for n in sorted(set(d.lines)))
+        evidence = tuple(Evidence(n, raw_of[n]) for n in sorted(set(d.lines))[:MAX_EVIDENCE])
         out.append(Diagnosis(d.category, d.module, d.version, evidence, tuple(fixes), summary, d.cause,
-                             d.location, d.url))
+                             d.location, d.url, counts[(d.category, d.module, d.version)]))
     return out
+
+
+def _is_noise(line: str) -> bool:
+    """A progress or echo line (``go: downloading M V``): never the start of a diagnosis."""
+    return bool(_NOISE.match(_strip_prefix(line.strip())))

@@ -33,6 +33,41 @@ def _cache_root(location: str | None) -> str | None:
     return None
 
 
+def _proxy_base(url: str | None) -> str | None:
+    """The GOPROXY entry a module URL was fetched from (a proxy base may have path elements of its
+    own, ``/api/go/virtual``: the module starts at the first element with a dot)."""
+    um = _PROXY_URL.match(url) if url else None
+    if not um:
+        return None
+    parts = um.group("esc").split("/")
+    k = next((i for i, p in enumerate(parts) if "." in p), 0)
+    return um.group("url") + ("/" + "/".join(parts[:k]) if k else "")
+
+
+def _user_proxy(d: _Draft) -> str | None:
+    """The proxy the user's go asked: the failing request's, else the GOPROXY the input shows."""
+    base = _proxy_base(d.url)
+    if base:
+        return base
+    shown = d.env.get("GOPROXY", "")
+    first = re.split(r"[,|]", shown)[0] if shown else ""
+    return first if first.startswith(("http", "file:")) else None
+
+
+def _refetch(d: _Draft, mv: str) -> str:
+    """Fetch ``mv`` again without the copy that failed: from its origin (GOPROXY=direct), so that
+    a proxy serving broken bits is not asked again; never a public proxy the user did not choose."""
+    return f"GOPROXY=direct go mod download {mv}"
+
+
+def _private(d: _Draft, pattern: str) -> str:
+    """``go env -w GOPRIVATE=…`` that adds ``pattern`` to the user's own value, when the input shows it."""
+    have = [p for p in d.env.get("GOPRIVATE", "").split(",") if p]
+    if pattern in have:
+        return f"go env -w GOPRIVATE='{','.join(have)}'"
+    return f"go env -w GOPRIVATE='{','.join([*have, pattern])}'"
+
+
 def _mv(module: str | None, version: str | None) -> str:
     if module and version:
         return f"{module}@{version}"
@@ -51,7 +86,7 @@ def _fix(d: _Draft) -> tuple[list[str], str]:
         said = re.search(r"for '\w+://([^/']+)|unable to access '\w+://([^/']+)|git@([\w.-]+):", text)
         host = next((g for g in said.groups() if g), "") if said else (m or "").split("/")[0] or "HOST"
         pat = _private_pattern(m) if m else "HOST/*"
-        fixes = [f"go env -w GOPRIVATE={pat}"]
+        fixes = [_private(d, pat)]
         if re.search(r"\b40[13]\b", d.cause) and d.url and "sum.golang.org" not in d.url and "/lookup/" not in d.url:
             proxy_host = re.sub(r"^\w+://([^/:]+).*$", r"\1", d.url)
             fixes = [f"echo 'machine {proxy_host} login USER password TOKEN' >> ~/.netrc"]
@@ -75,7 +110,7 @@ def _fix(d: _Draft) -> tuple[list[str], str]:
         if m and v:
             # A damaged local copy, a proxy serving other bits than it first did, or a go.sum line
             # that was edited: in that order. Re-adding the line verifies it against GOSUMDB again.
-            fixes = [gmfix, f"GOPROXY=https://proxy.golang.org go mod download {mv}"]
+            fixes = [gmfix, _refetch(d, mv)]
             if against == "go.sum":
                 fixes.append(f"sed -i '\\|^{m} {v}[ /]|d' go.sum && go mod download {mv}")
         else:
@@ -87,7 +122,7 @@ def _fix(d: _Draft) -> tuple[list[str], str]:
         return fixes, f"{target}the module cache copy changed after download ({d.cause}); quarantine it and refetch"
     if c == "zip-unreadable":
         if m and v and v not in _QUERIES:
-            fixes = [gmfix, f"GOPROXY=https://proxy.golang.org go mod download {mv}"]
+            fixes = [gmfix, _refetch(d, mv)]
         elif m:
             fixes = [f"go mod download -json {mv or m}", f"gomodlab fix {root + ' ' if root else ''}--module {m}@VERSION --apply --refetch"]
         else:
@@ -107,13 +142,14 @@ def _fix(d: _Draft) -> tuple[list[str], str]:
     if c == "module-not-found":
         pkg = re.search(r"(?:no required module provides|cannot find module providing) package (" + _PATH + ")", text)
         if "module lookup disabled" in text:
-            fixes = ["go env -w GOPROXY=https://proxy.golang.org,direct"]
+            # GOPROXY=off (or a GONOPROXY pattern) forbids the lookup: go's default list allows it.
+            fixes = ["go env -u GOPROXY", f"go mod download {mv}" if mv else "go mod download"]
         elif pkg:
             fixes = [f"go get {pkg.group(1)}"]
         elif d.url and ("/lookup/" in d.url or "sum.golang.org" in d.url) and m:
             # The checksum database could not fetch it: a private module (keep it away from the
             # public proxy and sumdb) or a tag too new for it (retry later).
-            fixes = [f"go env -w GOPRIVATE={_private_pattern(m)}", f"go mod download {mv}"]
+            fixes = [_private(d, _private_pattern(m)), f"go mod download {mv}"]
         elif m:
             fixes = [f"GOPROXY=direct go list -m -versions {m}", f"go get {m}@latest"]
         else:
@@ -127,36 +163,36 @@ def _fix(d: _Draft) -> tuple[list[str], str]:
             root = re.split(r"[/\\]cache[/\\]vcs[/\\]", d.location)[0]
             fixes = [f"gomodlab fix {root} --path {d.location} --apply",
                      f"go mod download {mv}" if mv else "go mod download"]
+        elif (proxy := _user_proxy(d)) and d.url and re.search(r"exit status \d+", d.cause):
+            # The proxy ran git itself and relayed its failure: the module is fine at its origin
+            # more often than not. Ask the origin when that proxy fails ("|": on any error).
+            fixes = [f"GOPROXY='{proxy}|direct' go mod download -x {mv}".rstrip(),
+                     f"go env -w GOPROXY='{proxy}|direct'"]
+            return fixes, (f"{target}the proxy {proxy} could not fetch it from its origin: its own git command "
+                           f"failed ({d.cause.rsplit(': ', 1)[-1]}); fetch it directly, and run "
+                           f"`go mod download -x {mv}` piped into `gomodlab logs -` to see which request failed")
         elif re.search(r"executable file not found|command not found|: not found", text):
-            fixes = ["go env -w GOPROXY=https://proxy.golang.org,direct", "apt-get install -y git"]
+            # No git here: a proxy (go's default list, not direct) serves the module without it.
+            fixes = ["go env -u GOPROXY", "apt-get install -y git"]
         elif re.search(r"certificate|SSL|x509", text):
-            fixes = ["git config --global http.sslCAInfo /etc/ssl/certs/ca-certificates.crt",
-                     "go env -w GOPROXY=https://proxy.golang.org,direct"]
+            fixes = ["git config --global http.sslCAInfo /etc/ssl/certs/ca-certificates.crt", "go env -u GOPROXY"]
         elif re.search(r"[Rr]epository .*not found|Could not read from remote", text) and m:
-            fixes = [f"go env -w GOPRIVATE={_private_pattern(m)}",
+            fixes = [_private(d, _private_pattern(m)),
                      f"git config --global url.\"git@{m.split('/')[0]}:\".insteadOf \"https://{m.split('/')[0]}/\""]
         else:
-            fixes = ["go env -w GOPROXY=https://proxy.golang.org,direct", f"go mod download -x {mv}".rstrip()]
+            fixes = [f"go mod download -x {mv}".rstrip(), "go env -u GOPROXY"]
         where = f" in {d.location}" if d.location else ""
         return fixes, f"{target}a version-control command failed{where}: {d.cause}"
     if c == "proxy-unreachable":
-        base = None
-        if d.url:
-            um = _PROXY_URL.match(d.url)
-            base = um.group("url") if um else None
-            if um and "." not in um.group("esc").split("/")[0]:
-                parts = um.group("esc").split("/")
-                k = next((i for i, p in enumerate(parts) if "." in p), 0)
-                base = um.group("url") + "/" + "/".join(parts[:k]) if k else base
+        base = _user_proxy(d)
         fixes = []
         if re.search(r"unknown authority|not standards compliant", d.cause):
             fixes.append("export SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt")
         if re.search(r"proxyconnect", text):
             fixes.append("echo \"$HTTPS_PROXY\"")
-        if base and "proxy.golang.org" not in base:
-            fixes.append(f"go env -w GOPROXY='{base}|https://proxy.golang.org|direct'")
-        else:
-            fixes.append("go env -w GOPROXY='https://proxy.golang.org|direct'")
+        if base:
+            # Keep the user's proxy and let go fall back to the origin on any error ("|").
+            fixes.append(f"go env -w GOPROXY='{base}|direct'")
         if mv:
             fixes.append(f"go mod download -x {mv}")
         where = f" ({d.url})" if d.url else ""

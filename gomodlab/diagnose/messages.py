@@ -9,8 +9,9 @@ proxy URLs). :class:`_Draft` is one message's diagnosis before messages are merg
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Sequence
 from dataclasses import dataclass, field
 
 from ..mod import modpath
@@ -55,14 +56,33 @@ def _strip_prefix(s: str) -> str:
     return s
 
 
-def _clean(text: str) -> tuple[list[str], list[_Line]]:
+def _raw_lines(text: str) -> list[str]:
     # A carriage return inside a line is a progress display overwriting itself: keep what was left.
-    raw = [_ANSI.sub("", ln.rstrip("\r").rsplit("\r", 1)[-1]) for ln in text.split("\n")]
+    raw = [ln.rstrip("\r").rsplit("\r", 1)[-1] for ln in text.split("\n")]
     if raw and raw[-1] == "":
         raw.pop()
+    return raw
+
+
+#: Terminal pastes are small; a text longer than this is never read as hard-wrapped (finding the
+#: width would mean splitting all of a long log into lines).
+_MAX_WRAPPED = 4_000_000
+
+
+def _wrap_width(text: str) -> int:
+    """The terminal width ``text`` was hard-wrapped at, or 0 when it was not wrapped."""
+    if len(text) > _MAX_WRAPPED:
+        return 0
+    raw = _raw_lines(text)
     width = max((len(r) for r in raw), default=0)
     at_width = sum(len(r) == width for r in raw)
-    wrapped = width in _WRAP_WIDTHS and (width == 80 or at_width >= 2)
+    return width if width in _WRAP_WIDTHS and (width == 80 or at_width >= 2) else 0
+
+
+def _clean(text: str, first: int = 1, width: int = 0) -> tuple[list[str], list[_Line]]:
+    """The lines of ``text`` as given (``raw``) and cleaned; ``first`` is the number of its first
+    line in the whole input, ``width`` the terminal width it was hard-wrapped at (0: none)."""
+    raw = _raw_lines(text)
     lines: list[_Line] = []
     i = 0
     while i < len(raw):
@@ -70,13 +90,15 @@ def _clean(text: str) -> tuple[list[str], list[_Line]]:
         s = _strip_prefix(raw[i])
         # A terminal hard wrap: the line fills the width exactly and the next one carries on. A
         # next line with a log prefix of its own, or starting a go message, is a line of its own.
-        while wrapped and len(raw[nos[-1] - 1]) == width and nos[-1] < len(raw) and raw[nos[-1]].strip():
+        while width and len(raw[nos[-1] - 1]) == width and nos[-1] < len(raw) and raw[nos[-1]].strip():
             nxt = raw[nos[-1]]
             if _strip_prefix(nxt) != nxt or _TOP.match(nxt) or _POSITION.match(nxt):
                 break
             s += nxt
             nos.append(nos[-1] + 1)
         i = nos[-1]
+        if first != 1:
+            nos = [n + first - 1 for n in nos]
         stripped = s.lstrip()
         indent = len(s[:len(s) - len(stripped)].expandtabs(8))
         body = stripped.rstrip()
@@ -262,7 +284,9 @@ def _mentions(text: str) -> list[_Mention]:
             version = version.rstrip(".")
         out.append(_Mention(start, path, version or None, kind))
 
-    for m in _AT.finditer(text):
+    # Each pattern runs only where its fixed text occurs ("@", "pkg/mod", "://"): a regular
+    # expression that starts with a character class is tried at every offset (halves explain's time).
+    for m in _AT.finditer(text) if "@" in text else ():
         path, version = m.group(1), m.group(2)
         if _is_modlike(path) and _good_version(path, version) and not _REQUIRES_NEXT.match(text, m.end()):
             add(m.start(), path, version, "at")
@@ -273,7 +297,7 @@ def _mentions(text: str) -> list[_Mention]:
         for m in rx.finditer(text):
             if _is_modlike(m.group(1)):
                 add(m.start(1), m.group(1), None, kind)
-    for m in _CLONE.finditer(text):
+    for m in _CLONE.finditer(text) if " clone " in text else ():
         repo = re.sub(r"^(?:[a-z+]+://)?(?:[^@/]+@)?", "", m.group(1)).replace(":", "/").removesuffix("/").removesuffix(".git")
         if _is_modlike(repo):
             add(m.start(), repo, None, "clone")
@@ -287,20 +311,20 @@ def _mentions(text: str) -> list[_Mention]:
             add(offset, elem, None, "chain")
             offset += len(elem) + 2
         pos += len(line) + 1
-    for rx in (_CACHE_FILE, _CACHE_DIR):
+    for rx in (_CACHE_FILE, _CACHE_DIR) if "pkg/mod" in slashed or "/cache/download/" in slashed else ():
         for m in rx.finditer(slashed):
             pv = _unescape(m.group("esc"), m.group("ev"))
             if pv and _is_modlike(pv[0]):
                 add(m.start(), pv[0], pv[1], "cache")
-    for m in _PROXY_URL.finditer(text):
+    for m in _PROXY_URL.finditer(text) if "://" in text else ():
         pv = _unescape(_proxy_module(m.group("esc")), m.group("ev"))
         if pv and _is_modlike(pv[0]):
             add(m.start(), pv[0], pv[1], "url")
-    for m in _SUMDB_URL.finditer(text):
+    for m in _SUMDB_URL.finditer(text) if "://" in text else ():
         pv = _unescape(m.group("esc"), m.group("ev"))
         if pv:
             add(m.start(), pv[0], pv[1], "url")
-    for m in _GOGET_URL.finditer(text):
+    for m in _GOGET_URL.finditer(text) if "://" in text else ():
         if _is_modlike(m.group("path")):
             add(m.start(), m.group("path").rstrip("/"), None, "url")
     out.sort(key=lambda x: x.start)
@@ -328,7 +352,7 @@ def _pick(mentions: Sequence[_Mention], at: int) -> _Mention | None:
 _MAJOR = re.compile(r"v(?:[2-9]|[1-9]\d+)")
 
 
-def _module_root_guess(pkg: str, known: Iterable[str]) -> str:
+def _module_root_guess(pkg: str, known: Container[str]) -> str:
     """The module providing package ``pkg`` when the text does not say.
 
     A module the text names elsewhere wins (the longest prefix of ``pkg``); otherwise the repository
@@ -336,10 +360,10 @@ def _module_root_guess(pkg: str, known: Iterable[str]) -> str:
     an explicit ``.git`` suffix), golang.org/x/NAME, gopkg.in/[USER/]NAME.vN, and HOST/NAME for
     vanity hosts, followed by a ``/vN`` major-version element when there is one.
     """
-    best = max((k for k in known if pkg == k or pkg.startswith(k + "/")), key=len, default="")
-    if best:
-        return best
     elems = pkg.split("/")
+    for n in range(len(elems), 0, -1):
+        if "/".join(elems[:n]) in known:
+            return "/".join(elems[:n])
     host = elems[0]
     vcs = re.match(r"(.*?\.(?:git|hg|svn|bzr|fossil))(?:/|$)", pkg)
     if vcs:
@@ -365,27 +389,56 @@ def _module_root_guess(pkg: str, known: Iterable[str]) -> str:
 
 @dataclass(slots=True)
 class _Context:
-    """What the whole text says that a single message may need."""
+    """What the whole text says that a single message may need: the versions ``go: downloading``
+    lines name, and the packages ``go: finding module for package`` lines look for."""
 
-    progress: list[tuple[int, str, str, str]] = field(default_factory=list)   # (line, verb, path, version)
-    finding: list[tuple[int, str]] = field(default_factory=list)              # (line, package)
-    known: set[str] = field(default_factory=set)
+    progress: dict[str, list[tuple[int, str, str]]] = field(default_factory=dict)   # path -> (line, verb, version)
+    finding_lines: list[int] = field(default_factory=list)
+    finding: list[str] = field(default_factory=list)
+    env: dict[str, str] = field(default_factory=dict)      # the last value of each setting shown
+
+    def version(self, path: str, before_line: int | None = None) -> str | None:
+        """The version the last ``downloading``/``extracting`` (else ``finding``) line names."""
+        seen = self.progress.get(path, ())
+        for verbs in (("downloading", "extracting"), ("finding",)):
+            hits = [v for (n, verb, v) in seen if verb in verbs and (before_line is None or n <= before_line)]
+            if hits:
+                return hits[-1]
+        return None
+
+    def finding_before(self, line: int) -> str | None:
+        i = bisect.bisect_left(self.finding_lines, line)
+        return self.finding[i - 1] if i else None
 
 
-_PROGRESS = re.compile(r"^go: (downloading|extracting|finding) (" + _PATH + r") (\S+)$")
-_FINDING_PKG = re.compile(r"^go: finding module for package (" + _PATH + r")$")
+# Matched on the whole text at once (one pass in C), not line by line; "go: " starts a line after
+# any log prefix, so what precedes it is checked in Python.
+_PROGRESS = re.compile(r"go: (?:(downloading|extracting|finding) (" + _PATH + r") (\S+?)|finding module for package ("
+                       + _PATH + r"))\r?$", re.M)
 
 
-def _context(lines: list[_Line]) -> _Context:
+# go env output (GOPROXY='…'), shell exports and CI env blocks: the user's own settings, which a
+# fix must keep rather than replace with defaults.
+_SETTING = re.compile(r"(?<![\w$])(GOPROXY|GOFLAGS|GOPRIVATE|GONOPROXY|GONOSUMDB|GOSUMDB|GOINSECURE)[=:]\s?['\"]?([^'\"\s]*)")
+
+
+def _context(text: str) -> _Context:
     ctx = _Context()
-    for ln in lines:
-        m = _PROGRESS.match(ln.body)
-        if m:
-            ctx.progress.append((ln.nos[0], m.group(1), m.group(2), m.group(3)))
-            ctx.known.add(m.group(2))
-        m = _FINDING_PKG.match(ln.body)
-        if m:
-            ctx.finding.append((ln.nos[0], m.group(1)))
+    if "GO" in text:
+        for m in _SETTING.finditer(text):
+            ctx.env[m.group(1)] = m.group(2)
+    line, at = 1, 0
+    for m in _PROGRESS.finditer(text):
+        start = m.start()
+        if start and not text[start - 1].isspace() and text[start - 1] not in "]>|":
+            continue
+        line += text.count("\n", at, start)
+        at = start
+        if m.group(1):
+            ctx.progress.setdefault(m.group(2), []).append((line, m.group(1), m.group(3)))
+        else:
+            ctx.finding_lines.append(line)
+            ctx.finding.append(m.group(4))
     return ctx
 
 
@@ -400,6 +453,7 @@ class _Draft:
     url: str | None
     text: str                  # the message text (cleaned), for fixes that quote go's own hints
     first: int
+    env: dict[str, str] = field(default_factory=dict)   # GOPROXY, GOFLAGS, GOPRIVATE… the input shows
 
 
 _REQ_LINE = re.compile(r"\b(?:require|exclude|replace|retract)\s+(" + _PATH + r"):?\s+version\s+\"([^\"]+)\"\s+invalid")

@@ -103,6 +103,8 @@ TEMPLATES: tuple[Template, ...] = (
     _t("vcs-command-failed", r"Failed to connect to \S+ port \d+|Could not resolve host(?:name)?|server certificate verification failed|"
                              r"SSL certificate problem|ssh: connect to host", "git (curl, gnutls, ssh)"),
     _t("vcs-command-failed", r"GOVCS disallows using \S+ for", "vcs/vcs.go CheckGOVCS"),
+    _t("vcs-command-failed", r"(?:reading|Get|GET|fetching)\s+\"?\S+?\"?:\s+(?:(?:GET|Get)\s+\"?\S+?\"?:\s+)?exit status \d+",
+       "a GOPROXY that runs git itself (goproxy.io, Athens) relays its exit status as the response: web/api.go HTTPError"),
     # --- proxy-unreachable -----------------------------------------------------------------
     _t("proxy-unreachable", r"\bdial tcp\b[^\n]*", "net.OpError"),
     _t("proxy-unreachable", r"\blookup \S+(?: on \S+)?: (?:no such host|server misbehaving|i/o timeout)", "net.DNSError"),
