@@ -84,7 +84,22 @@ def test_the_smallest_fix_repairs_the_cache(demo_scenario, tmp_path):
     assert gotool.run_go(["mod", "verify"], cwd=p.project, env=env).check().stdout.strip() == "all modules verified"
     gotool.run_go(["mod", "tidy"], cwd=p.project, env=env).check()
     assert scan_cache(p.modcache, gosum=[p.project / "go.sum"], index=False, progress=False).findings == ()
-    assert demo_scenario.fix_commands[0].startswith(f"GOPROXY=file://{demo_scenario.paths.proxy} gomodlab fix ")
+    assert demo_scenario.fix_commands[0] == f". {demo_scenario.paths.env_file}"
+    assert demo_scenario.fix_commands[2].startswith(f"GOPROXY=file://{demo_scenario.paths.proxy} gomodlab fix ")
+
+
+def test_the_printed_fix_works_when_pasted(tmp_path):
+    """Every line the demo prints as its fix, pasted into bash as printed (a fresh scenario: the
+    env file names its own paths); afterwards go mod verify and go build ./... pass in it."""
+    res = demo.build(tmp_path / "scenario", report=False)
+    script = "set -e\n" + "\n".join(res.fix_commands) + "\n"
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path / "user-home")}
+    (tmp_path / "user-home").mkdir()
+    pasted = subprocess.run(["bash", "-c", script], env=env, capture_output=True, text=True, timeout=300)
+    assert pasted.returncode == 0, pasted.stdout + pasted.stderr
+    check = subprocess.run(["bash", "-c", f". {res.paths.env_file} && cd {res.paths.project} && go mod verify && go build ./..."],
+                           env=env, capture_output=True, text=True, timeout=300)
+    assert check.returncode == 0 and "all modules verified" in check.stdout, check.stdout + check.stderr
 
 
 def test_article_universe_is_the_articles_build_list(tmp_path):

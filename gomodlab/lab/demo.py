@@ -39,6 +39,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
 import shutil
 import stat
 import subprocess
@@ -97,6 +98,8 @@ class DemoPaths:
     buildlist = property(lambda self: self.root / "buildlist.txt", doc="go list -m all, before the damage")
     scan_json = property(lambda self: self.root / "scan.json", doc="gomodlab scan's findings as JSON")
     report = property(lambda self: self.root / "reports" / "demo.html", doc="the default report page")
+    env_file = property(lambda self: self.root / "demo.env",
+                        doc="the demo's go settings as shell exports: `. demo.env` before pasting its fix")
     stamp = property(lambda self: self.root / ".built", doc="written last: the scenario is complete")
 
 
@@ -290,6 +293,27 @@ def go_env(p: DemoPaths, *, modcache: Path | None = None, proxy: str | None = No
     env["GOMODCACHE"] = str(modcache or p.modcache)
     env["GOCACHE"] = str(p.gocache)
     return env
+
+
+#: Settings of go_env that a shell pasting the demo's fix needs (HOME stays the user's: git finds
+#: the demo's URL mapping through GIT_CONFIG_GLOBAL instead).
+_EXPORTED = ("GOPROXY", "GOSUMDB", "GOFLAGS", "GOPRIVATE", "GONOSUMDB", "GONOPROXY", "GOINSECURE", "GOTOOLCHAIN",
+             "GOENV", "GOTELEMETRY", "GOPATH", "GOMODCACHE", "GOCACHE", "GIT_CONFIG_NOSYSTEM", "GIT_TERMINAL_PROMPT",
+             "CGO_ENABLED")
+
+
+def write_env_file(p: DemoPaths, env: Mapping[str, str]) -> Path:
+    """``demo.env``: the environment the demo ran go in, as exports a shell can source, with the go
+    and gomodlab commands this run used first on PATH, so the printed fix works when pasted."""
+    import sys
+
+    bins = list(dict.fromkeys([os.path.dirname(gotool.find_go()), os.path.dirname(sys.executable)]))
+    lines = ["# gomodlab demo: source this file (. demo.env) before pasting the demo's fix into a shell."]
+    lines += [f"export {k}={shlex.quote(env[k])}" for k in _EXPORTED if k in env]
+    lines.append(f"export GIT_CONFIG_GLOBAL={shlex.quote(str(p.home / '.gitconfig'))}")
+    lines.append(f"export PATH={':'.join(shlex.quote(b) for b in bins)}:\"$PATH\"")
+    p.env_file.write_text("\n".join(lines) + "\n")
+    return p.env_file
 
 
 def _go(args: Sequence[str], p: DemoPaths, env: Mapping[str, str], *, check: bool = True) -> gotool.GoResult:
@@ -491,7 +515,10 @@ def build(directory: str | os.PathLike[str], *, seed: int = DEFAULT_SEED, report
                        d.fix) for d in diags)
     plan = repair.plan_repair(result)
     params = {k: v for k, v in postmortem_params(p).items() if k != "title"}
-    fix = tuple(postmortem.smallest_fix(diags, plan, postmortem.Evidence.from_params(**params)))
+    write_env_file(p, env)
+    # Pasteable as printed: the demo's settings first, then the fix in the project directory.
+    fix = (f". {shlex.quote(str(p.env_file))}", f"cd {shlex.quote(str(p.project))}",
+           *postmortem.smallest_fix(diags, plan, postmortem.Evidence.from_params(**params)))
     t = _step(steps, "scanned the cache, planned the repair and explained go's output", t, on_step)
 
     status = error = None
