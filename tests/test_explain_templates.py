@@ -414,3 +414,11 @@ def test_no_fix_hard_codes_a_public_proxy(case):
     """A fix names proxy.golang.org only where the user's own go asked it."""
     for d in explain(case[1]):
         assert not any("proxy.golang.org" in f for f in d.fix) or "proxy.golang.org" in case[1], d.fix
+
+
+def test_the_last_commands_failure_comes_first():
+    """Causal order: the paste's last go command is the one that failed on the user."""
+    text = ("$ go mod verify\nexample.com/web v1.2.0: dir has been modified (/c/pkg/mod/example.com/web@v1.2.0)\n"
+            "$ go mod tidy\ngo: example.com/a@v1.0.0: reading https://p.example/example.com/a/@v/v1.0.0.zip: "
+            "GET https://p.example/example.com/a/@v/v1.0.0.zip: exit status 128\n")
+    assert [d.category for d in explain(text)] == ["vcs-command-failed", "cache-modified"]

@@ -23,8 +23,9 @@ How a text is read:
 5. Messages naming the same category, module and version are merged; messages that match nothing
    and are not progress lines (``go: downloading …``) become ``unknown`` diagnoses.
 
-Order: by :data:`PRECEDENCE` (unknown last), then diagnoses that name a module before those that
-do not, then by first line. The first diagnosis is the **primary** one: the problem to fix first.
+Order: the problems of the last go command a paste shows (after a ``$ go …`` prompt: the command
+that failed on the user) before those of earlier commands; then by :data:`PRECEDENCE` (unknown
+last), diagnoses that name a module before those that do not, and by first line. The first diagnosis is the **primary** one: the problem to fix first.
 
 Category precedence (earlier wins, within one message and for the order of the result)::
 
@@ -375,7 +376,11 @@ def explain(text: str) -> list[Diagnosis]:
                 continue
             for n in d.lines:
                 raw_of[n] = raw[n - first]
-    ordered = sorted(merged.values(), key=lambda d: (_RANK[d.category], d.module is None, d.first))
+    # The last go command a paste shows ("$ go mod tidy") is the one whose failure the user met:
+    # its problems come first, those of the commands before it (go mod verify's findings) after.
+    prompts = [m.start() for m in _PROMPT.finditer(text)]
+    last = text.count("\n", 0, prompts[-1]) + 1 if prompts else 0
+    ordered = sorted(merged.values(), key=lambda d: (d.first < last, _RANK[d.category], d.module is None, d.first))
     out = []
     for d in ordered:
         fixes, summary = _fix(d)
@@ -383,6 +388,9 @@ def explain(text: str) -> list[Diagnosis]:
         out.append(Diagnosis(d.category, d.module, d.version, evidence, tuple(fixes), summary, d.cause,
                              d.location, d.url, counts[(d.category, d.module, d.version)]))
     return out
+
+
+_PROMPT = re.compile(r"^(?:\$|>|PS [^>\n]*>|[\w.@-]+[:~][^$\n]*\$) go \w", re.M)
 
 
 def _is_noise(line: str) -> bool:
