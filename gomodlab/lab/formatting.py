@@ -38,6 +38,8 @@ MISSING = "—"
 #: Units :func:`cell` knows; numbers of the last four are right-aligned in tables.
 UNITS = ("text", "code", "path", "lines", "bytes", "seconds", "percent", "count", "time", "days")
 _NUMERIC = ("bytes", "seconds", "percent", "count", "days")
+#: A word longer than this (a path, a hash) may break anywhere; shorter ones stay whole.
+_LONG = 28
 
 
 def is_missing(value: Any) -> bool:
@@ -191,7 +193,9 @@ class Table:
 
     def html(self) -> str:
         """An HTML table (no index column) whose cells carry their header as ``data-label``: the
-        report's stylesheet stacks them as label/value pairs on a narrow screen."""
+        report's stylesheet stacks them as label/value pairs on a narrow screen. Cells holding a
+        path or a word longer than 28 characters (a hash, a URL) are classed ``long``: they may
+        break anywhere, so they never widen the table past the page; other words stay whole."""
         esc = _html.escape
         out = ['<div class="gml-table-wrap"><table class="gml-table">']
         if self.caption:
@@ -210,6 +214,8 @@ class Table:
                     body = esc(v)
                 if v == MISSING:
                     cls.append("missing")
+                elif unit == "path" or any(len(w) > _LONG for w in v.split()):
+                    cls.append("long")
                 attr = f' class="{" ".join(cls)}"' if cls else ""
                 cells.append(f'<td data-label="{esc(h)}"{attr}>{body}</td>')
             out.append("<tr>" + "".join(cells) + "</tr>")

@@ -72,9 +72,10 @@ CSS = """
 .gml table.gml-table { border-collapse: collapse; width: 100%; font-size: .84rem; table-layout: auto; margin: 0; }
 .gml table.gml-table caption { text-align: left; font-weight: 600; padding: .2rem 0; }
 .gml table.gml-table th, .gml table.gml-table td { text-align: left; vertical-align: top; padding: .25rem .5rem;
-  border: 0; border-bottom: 1px solid #e6e6e6; overflow-wrap: anywhere; word-break: break-word; max-width: none;
+  border: 0; border-bottom: 1px solid #e6e6e6; overflow-wrap: break-word; word-break: normal; max-width: none;
   white-space: normal; }
-.gml table.gml-table td code { overflow-wrap: anywhere; white-space: pre-wrap; }
+.gml table.gml-table td.long, .gml table.gml-table td.long code { overflow-wrap: anywhere; }
+.gml table.gml-table td code { white-space: pre-wrap; }
 .gml table.gml-table thead th { background: #f6f8fa; font-weight: 600; }
 .gml table.gml-table td.num { text-align: right; white-space: nowrap; }
 .gml table.gml-table td.missing { color: #999; }
@@ -84,7 +85,6 @@ CSS = """
 @media (max-width: 640px) {
   .gml { font-size: 14px; }
   .gml dl.gml-facts { grid-template-columns: minmax(0, 1fr); }
-  .gml pre, .gml code { overflow-wrap: anywhere; }
   .gml dl.gml-facts dd { margin-bottom: .3rem; }
   .gml table.gml-table thead { display: none; }
   .gml table.gml-table, .gml table.gml-table tbody, .gml table.gml-table tr, .gml table.gml-table td {
@@ -338,7 +338,7 @@ def evidence(inv: Investigation) -> str:
         if inv.plan is not None and inv.plan.actions:
             from .postmortem import action_label
 
-            rows = [(action_label(a), ", ".join(a.kinds), sum(m.bytes for m in a.moves),
+            rows = [(action_label(a) if a.version else f"git checkout of {a.module}", ", ".join(a.kinds), sum(m.bytes for m in a.moves),
                      "yes" if a.refetch else "no: go clones it again", "\n".join(m.src for m in a.moves))
                     for a in inv.plan.actions]
             t = table(rows, ["entry", "what is wrong", "size", "refetched", "moved to the quarantine"],
