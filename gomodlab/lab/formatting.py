@@ -209,9 +209,9 @@ class Table:
                 cls = ["num"] if unit in _NUMERIC else []
                 if unit in ("code", "path"):
                     cls.append(unit)
-                    body = f"<code>{esc(v)}</code>" if v != MISSING else MISSING
+                    body = f"<code>{esc(v, quote=False)}</code>" if v != MISSING else MISSING
                 else:
-                    body = esc(v)
+                    body = esc(v, quote=False)
                 if v == MISSING:
                     cls.append("missing")
                 elif unit == "path" or any(len(w) > _LONG for w in v.split()):

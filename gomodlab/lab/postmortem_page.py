@@ -51,6 +51,7 @@ CSS = """
 .gml p { margin: .35rem 0; }
 .gml code { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: .88em;
   overflow-wrap: break-word; word-break: normal; background: #f2f3f5; padding: 0 .2em; border-radius: 3px; }
+.gml code.nb { white-space: nowrap; }
 .gml pre code { background: transparent; color: inherit; padding: 0; font-size: inherit; }
 .gml pre { white-space: pre-wrap; overflow-wrap: break-word; word-break: normal; max-width: 100%;
   margin: .3rem 0; padding: .5rem .7rem; background: #f6f8fa; border-radius: 4px; font-size: .85rem; }
@@ -108,11 +109,15 @@ CSS = """
 _PRINT_SCRIPT = ("<script>window.addEventListener('beforeprint',()=>document.querySelectorAll('.gml details')"
                  ".forEach(d=>d.open=true));</script>")
 
-_e = html.escape
+def _e(text: str) -> str:
+    """Text for an element's content (quotes stay quotes: the page reads ``go's``, not ``&#x27;``)."""
+    return html.escape(text, quote=False)
+
 
 
 def _code(text: str) -> str:
-    return f"<code>{_e(text)}</code>"
+    """Inline code; a short one (a command, a module) is never broken at its hyphens."""
+    return f'<code class="nb">{_e(text)}</code>' if len(text) <= 40 else f"<code>{_e(text)}</code>"
 
 
 def _entry(module: str | None, version: str | None) -> str:
@@ -246,7 +251,7 @@ def timeline(inv: Investigation, events: Sequence[Any]) -> str:
 
 
 def _details(title: str, body: str, *, open_: bool = False, ident: str = "") -> str:
-    attrs = (f' id="{_e(ident)}"' if ident else "") + (" open" if open_ else "")
+    attrs = (f' id="{html.escape(ident)}"' if ident else "") + (" open" if open_ else "")
     return f"<details{attrs}><summary>{title}</summary>{body}</details>"
 
 
