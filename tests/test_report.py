@@ -241,3 +241,54 @@ def test_focus_graph_keeps_the_paths_of_large_graphs():
     assert set(G.nodes) == {"m", "a@v1", "b@v1", "c@v1", "d@v1"} and G.graph["total_nodes"] == 105
     whole, _ = postmortem.focus_graph(mg, ["d"], limit=500)
     assert whole.number_of_nodes() == 105
+
+
+def test_fix_lines_split_joined_and_escaped_newlines():
+    from gomodlab.lab import postmortem
+
+    assert postmortem.fix_lines(["a --x\nb", "c\\nd", "a --x", "  "]) == ["a --x", "b", "c", "d"]
+
+
+def test_lab_proxies_only_from_the_demos_record(tmp_path):
+    import json
+
+    from gomodlab.lab import postmortem
+
+    (tmp_path / "go-x.log").write_text("")
+    ev = postmortem.Evidence(xlog=tmp_path / "go-x.log")
+    assert postmortem.lab_proxies(ev) == ()
+    (tmp_path / "proxies.json").write_text(json.dumps({"primary": "http://127.0.0.1:7001",
+                                                       "secondary": "http://127.0.0.1:7002"}))
+    assert postmortem.lab_proxies(ev) == ("http://127.0.0.1:7001", "http://127.0.0.1:7002")
+
+
+def test_sections_of_an_investigation_with_nothing_wrong():
+    import pandas as pd
+
+    from gomodlab.lab import postmortem, postmortem_page as page
+
+    inv = postmortem.Investigation(postmortem.Evidence())
+    html = page.summary(inv, "Nothing to see")
+    assert html.startswith('<section id="summary" class="gml-summary clean"') and "No problem was found" in html
+    assert "gml-fix" not in html and page.impact(inv) == "" and page.figures(inv) == ""
+    events = postmortem.timeline(inv, now=pd.Timestamp("2026-12-03 12:00", tz="UTC"))
+    assert [e.source for e in events] == ["gomodlab"]
+    assert "2026-12-03 12:00:00 UTC" in page.timeline(inv, events)
+    assert page._answers([(404,), (None,), (500, 404)]) == "404, no answer, 500, 404"
+
+
+@pytest.mark.go
+def test_investigation_of_the_demo(demo_scenario):
+    from gomodlab.lab import postmortem, postmortem_page as page
+
+    params = {k: v for k, v in demo.postmortem_params(demo_scenario.paths).items() if k != "title"}
+    inv = postmortem.investigate(postmortem.Evidence.from_params(**params))
+    assert inv.primary is not None and inv.commands == ["go mod verify", "go mod tidy"]
+    assert inv.fix[-1] == "go mod verify" and all("\n" not in c for c in inv.fix)
+    events = postmortem.timeline(inv)
+    assert [e.time for e in events] == sorted(e.time for e in events) and len(events) >= 5
+    assert {"module cache", "access log", "go output", "gomodlab"} <= {e.source for e in events}
+    html = page.page(inv, events)
+    assert html.index('id="summary"') < html.index('id="impact"') < html.index('id="timeline"') \
+        < html.index('id="evidence"') < html.index('id="figures"')
+    assert "lab proxy :" in html and "127.0.0.1" not in html.split('id="about"')[0].split('id="figures"')[0]
