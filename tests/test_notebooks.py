@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -69,8 +70,9 @@ def test_notebook_runs_headless(name, demo_scenario, tmp_path):
     widgets = [o for c in nb.cells for o in c.get("outputs", []) if WIDGET in o.get("data", {})]
     interactive = name in ("cache-doctor", "mvs-lesson")
     assert bool(widgets) == interactive, "widgets appear in interactive runs only"
-    # Figures are SVG (what the report pages embed).
-    assert any("image/svg+xml" in o.get("data", {}) for c in nb.cells for o in c.get("outputs", []))
+    # Figures are SVG (what the report pages embed): an SVG output, or an <img> of one with alt text.
+    assert any("image/svg+xml" in o.get("data", {}) for c in nb.cells for o in c.get("outputs", [])) \
+        or re.search(r'<img src="data:image/svg\+xml;base64,[^"]+" alt="[^"]{20,}"', text)
     html = report.to_html(nb)
     assert "Traceback" not in html
 

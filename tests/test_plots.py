@@ -109,22 +109,41 @@ def test_trace_frame_shows_the_step_and_the_state(article):
     assert boxes["example.com/f@v1.1.0"] == mpatches.Patch(color="white").get_facecolor(), "not reached yet"
 
 
+def _legend_covers_no_axes(fig: Figure) -> bool:
+    """Every figure legend sits outside every axes' data area (below them)."""
+    r = fig._get_renderer()
+    fig.draw(r)
+    boxes = [ax.get_window_extent(r) for ax in fig.axes]
+    return all(not leg.get_window_extent(r).overlaps(b) for leg in fig.legends for b in boxes)
+
+
+def _fits(fig: Figure) -> bool:
+    return fig.get_size_inches()[0] <= plots.WIDTH + 1e-9
+
+
 @pytest.mark.go
 def test_cache_figures(demo_scenario):
     p = demo_scenario.paths
     result = scan_cache(p.modcache, gosum=[p.project / "go.sum"], index=False, progress=False)
     fig = plots.cache_findings(result)
-    by_kind, by_entry = fig.axes
-    assert len(by_kind.patches) == len({f.kind for f in result.findings})
-    assert len(by_entry.patches) == len(result.findings)
+    [by_entry] = fig.axes
+    entries = {(f.module, f.version) if f.version else f.path for f in result.findings}
+    labels = [t.get_text() for t in by_entry.get_yticklabels()]
+    assert len(labels) == len(entries) and not any("…" in t for t in labels), "untruncated entry labels"
     assert all(p.get_width() > 0 for p in by_entry.patches), "every damaged entry has bytes on disk"
+    unit = by_entry.get_xlabel()
+    assert unit.startswith("size on disk (") and unit.endswith(("B)", "KiB)", "MiB)"))
+    assert fig._suptitle.get_text().startswith(f"{len(entries)} damaged entr")
+    assert "damaged module cache entries" in plots.alt_text(fig) and _fits(fig) and _legend_covers_no_axes(fig)
     same = plots.cache_findings(result.findings_frame(), result.inventory())
-    assert len(same.axes[1].patches) == len(by_entry.patches)
+    assert len(same.axes[0].patches) == len(by_entry.patches)
     hy = hygiene.report(result, gosum=[p.project / "go.sum"])
     fig = plots.cache_sizes(hy.versions)
     sizes, ages = fig.axes
-    assert len(sizes.patches) >= hy.modules.shape[0]
+    assert len(sizes.patches) >= min(12, hy.modules.shape[0])
     assert sum(len(c.get_offsets()) for c in ages.collections) == len(hy.versions)
+    assert ages.get_yscale() == "log" and len([t for t in ages.get_yticklabels() if t.get_text()]) >= 2
+    assert _fits(fig) and _legend_covers_no_axes(fig) and "scatter" in plots.alt_text(fig)
 
 
 def test_latency_and_fallback_model_figures():
@@ -135,7 +154,13 @@ def test_latency_and_fallback_model_figures():
     http = requests[requests["kind"] == "http"]
     assert len(hist.patches) == http.groupby(["proxy", "endpoint"]).ngroups
     assert len(ecdf.lines) == http["proxy"].nunique()
-    assert "timeouts" in ecdf.get_legend().get_texts()[0].get_text()
+    [legend] = fig.legends
+    assert "no answer" in legend.get_texts()[0].get_text()
+    assert _fits(fig) and _legend_covers_no_axes(fig)
+    fig.draw(fig._get_renderer())
+    ticks = [t.get_text() for t in ecdf.get_xticklabels() if t.get_text()]
+    assert len(ticks) >= 2 and all(t.endswith(("ms", " s")) for t in ticks), ticks
+    assert "median" in fig._suptitle.get_text() and "request durations" in plots.alt_text(fig)
     run = json.loads((samples / "proxies.json").read_text())
     primary, secondary = demo.lab_models()
     predicted = faultmodel.simulate(run["GOPROXY"], {run["primary"]: primary, run["secondary"]: secondary}, n=500)
@@ -143,5 +168,9 @@ def test_latency_and_fallback_model_figures():
     curves, rates = fig.axes
     assert len(curves.lines) == 2 and len(rates.patches) == 4
     assert plots.to_svg(fig).lstrip().startswith("<?xml") and "<svg" in plots.to_svg(fig)
+    assert _fits(fig) and _legend_covers_no_axes(fig) and "fall back" in fig._suptitle.get_text()
+    html = plots.to_html(fig)
+    assert html.startswith('<figure class="gml-figure"><img src="data:image/svg+xml;base64,')
+    assert 'alt="Cumulative distribution' in html and "max-width:100%" in html
     only = plots.fallback_model(predicted)
     assert len(only.axes[0].lines) == 1 and len(only.axes[1].patches) == 2

@@ -11,6 +11,8 @@ engine's own functions, and displays what they return:
 - :func:`focus_graph` — the requirement graph to draw: all of it, or around those paths when large.
 - :func:`triage_named` — checksum triage of every cache-related diagnosis.
 - :func:`smallest_fix` — the commands to run, in order.
+- :func:`investigate` — all of the above at once, as an :class:`Investigation` (what the report
+  page shows, :mod:`gomodlab.lab.postmortem_page`), with its :func:`timeline`.
 
 Diagnoses table (:func:`diagnoses_frame`): ``category``, ``module``, ``version``, ``lines`` (the
 evidence line numbers, ``3-5,9``), ``summary``, ``fix`` (commands, one per line).
@@ -37,7 +39,8 @@ if TYPE_CHECKING:
     from ..cache.triage import Triage
 
 __all__ = ["Evidence", "diagnoses_frame", "load_graph", "named_modules", "triage_named", "smallest_fix",
-           "action_label", "focus_graph", "CACHE_CATEGORIES"]
+           "action_label", "focus_graph", "CACHE_CATEGORIES", "Investigation", "investigate", "fix_lines",
+           "lab_proxies", "Event", "timeline"]
 
 #: Diagnoses about cached bytes that disagree with a recorded hash: the ones a checksum triage decides.
 CACHE_CATEGORIES = ("checksum-mismatch", "cache-modified")
@@ -211,3 +214,174 @@ def smallest_fix(diagnoses: Sequence[Diagnosis], plan: Plan | None = None, ev: E
     if cmds and plan is not None and plan.actions and "go mod verify" not in cmds:
         cmds.append("go mod verify")
     return cmds
+
+
+def fix_lines(commands: Iterable[str]) -> list[str]:
+    """One shell command per line: a fix string holding several (joined with a newline, or with
+    the two characters ``\\n`` of an escaped one) is split, so each line pastes as a command."""
+    out: list[str] = []
+    for c in commands:
+        for line in str(c).replace("\\n", "\n").splitlines():
+            if line.strip() and line.strip() not in out:
+                out.append(line.strip())
+    return out
+
+
+def lab_proxies(ev: Evidence) -> tuple[str, ...]:
+    """The demo's own loopback proxies: those its ``proxies.json`` (written next to the logs by
+    :func:`gomodlab.lab.demo.build`) lists. Any other proxy keeps its URL in the report."""
+    import json
+
+    urls: list[str] = []
+    for log in (ev.xlog, ev.access_log):
+        if log is None:
+            continue
+        for candidate in (log.parent / "proxies.json", log.parent / "net" / "proxies.json"):
+            try:
+                run = json.loads(candidate.read_text())
+            except (OSError, ValueError):
+                continue
+            urls += [str(run[k]) for k in ("primary", "secondary") if isinstance(run, dict) and run.get(k)]
+    return tuple(dict.fromkeys(urls))
+
+
+@dataclass
+class Investigation:
+    """Everything the post-mortem found, gathered once (each part ``None``/empty when its evidence
+    is missing; ``problems`` says why a part could not be read)."""
+
+    evidence: Evidence
+    go_text: str = ""
+    diagnoses: list[Diagnosis] = field(default_factory=list)
+    scan: Any = None
+    plan: Plan | None = None
+    triaged: list[Triage] = field(default_factory=list)
+    hygiene: Any = None
+    graph: ModGraph | None = None
+    named: list[str] = field(default_factory=list)
+    requests: pd.DataFrame | None = None
+    served: pd.DataFrame | None = None
+    fix: list[str] = field(default_factory=list)
+    lab: tuple[str, ...] = ()
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def primary(self) -> Diagnosis | None:
+        """The problem to fix first (explain puts the cause before its consequences)."""
+        return self.diagnoses[0] if self.diagnoses else None
+
+    @property
+    def commands(self) -> list[str]:
+        """The go commands whose output the log holds (its ``$ go …`` lines)."""
+        return [line[2:].strip() for line in self.go_text.splitlines() if line.startswith("$ ")]
+
+    def damaged_path(self) -> str:
+        """Where the primary problem's bytes are: go's own location, else the scan's finding."""
+        d = self.primary
+        if d is None:
+            return ""
+        if d.location:
+            return d.location
+        for f in getattr(self.scan, "findings", ()):
+            if f.module == d.module and f.version == d.version:
+                return f.path
+        return ""
+
+
+def investigate(ev: Evidence) -> Investigation:
+    """Run every analysis the evidence allows: explain go's output, scan the cache and plan its
+    repair (a dry run), triage the checksums, load the module graph, parse the network logs, and
+    put together the smallest fix."""
+    from ..cache import hygiene, repair
+    from ..cache.scan import scan as scan_cache
+    from ..diagnose import explain
+    from ..errors import GomodlabError
+    from ..net import xlog
+
+    inv = Investigation(ev, lab=lab_proxies(ev))
+    if ev.go_log is not None:
+        inv.go_text = ev.read("go_log")
+        inv.diagnoses = list(explain.explain(inv.go_text))
+    if ev.modcache is not None:
+        inv.scan = scan_cache(ev.modcache, gosum=list(ev.gosum) or None, index=False, progress=False)
+        inv.plan = repair.plan_repair(inv.scan)
+        inv.hygiene = hygiene.report(inv.scan, gosum=ev.gosum)
+    if inv.scan is not None or ev.goproxy:
+        inv.triaged = triage_named(inv.diagnoses, ev, inv.go_text)
+    try:
+        inv.graph = load_graph(ev)
+        inv.named = named_modules(inv.diagnoses, inv.graph, ev.modules)
+    except GomodlabError as e:
+        inv.problems.append(f"module graph: {e}")
+    if ev.xlog is not None:
+        inv.requests = xlog.parse(ev.read("xlog"))
+    if ev.access_log is not None:
+        inv.served = xlog.parse(ev.read("access_log"))
+    inv.fix = fix_lines(smallest_fix(inv.diagnoses, inv.plan, ev))
+    return inv
+
+
+@dataclass(frozen=True)
+class Event:
+    """One line of the timeline: when (UTC), where it was read, what happened."""
+
+    time: Any
+    source: str
+    text: str
+
+
+def _utc(value: Any) -> Any:
+    import pandas as pd
+
+    t = pd.Timestamp(value)
+    return t.tz_localize("UTC") if t.tzinfo is None else t.tz_convert("UTC")
+
+
+def timeline(inv: Investigation, *, now: Any = None) -> list[Event]:
+    """Time-ordered events from the evidence: when each damaged cache entry was downloaded and
+    last changed (the cache files' mtimes), what the proxies' access log saw fail (first time
+    and count per proxy and status), when go's output was saved, and when this report ran."""
+    import pandas as pd
+
+    from .formatting import proxy_name
+
+    events: list[Event] = []
+    if inv.scan is not None:
+        inventory = inv.scan.inventory()
+        damaged = inventory[inventory["status"] == "damaged"]
+        for row in damaged.itertuples(index=False):
+            entry = f"{row.module}@{row.version}"
+            got = [t for t in (row.info_mtime, row.mod_mtime) if not pd.isna(t)]
+            if got:
+                events.append(Event(_utc(min(got)), "module cache", f"{entry} downloaded (its .info and .mod written)"))
+            changed = [t for t in (row.zip_mtime, row.dir_mtime) if not pd.isna(t)]
+            if changed and (not got or max(changed) - min(got) > pd.Timedelta(seconds=1)):
+                events.append(Event(_utc(max(changed)), "module cache",
+                                    f"{entry} changed on disk ({row.kinds.replace(',', ', ') or 'damaged'})"))
+        for repo in inv.scan.vcs:
+            if repo.status != "ok":
+                try:
+                    mtime = os.stat(repo.path).st_mtime
+                except OSError:
+                    continue
+                events.append(Event(_utc(pd.Timestamp(mtime, unit="s")), "module cache",
+                                    f"git checkout of {repo.remote or os.path.basename(repo.path)} last changed"))
+    served = inv.served
+    if served is not None and len(served) and served["time"].notna().any():
+        timed = served[served["time"].notna()].sort_values("time")
+        events.append(Event(_utc(timed["time"].iloc[0]), "access log",
+                            f"first of {len(timed)} requests to the proxies"))
+        bad = timed[(timed["status_code"].fillna(0).astype(int) >= 400) | ~timed["finished"].astype(bool)]
+        for (proxy, code), g in bad.groupby([bad["proxy"], bad["status_code"].fillna(0).astype(int)], sort=False):
+            what = f"answered {code}" if code else "gave no answer"
+            events.append(Event(_utc(g["time"].iloc[0]), "access log",
+                                f"{proxy_name(proxy, inv.lab)} {what} to {len(g)} request{'s' * (len(g) != 1)} "
+                                f"(first {g['module'].iloc[0]}@{g['version'].iloc[0]})"))
+        events.append(Event(_utc(timed["time"].iloc[-1]), "access log", "last request to the proxies"))
+    if inv.evidence.go_log is not None and inv.commands:
+        mtime = os.stat(inv.evidence.go_log).st_mtime
+        events.append(Event(_utc(pd.Timestamp(mtime, unit="s")), "go output",
+                            f"{', '.join(inv.commands)} failed; output saved to {inv.evidence.go_log.name}"))
+    events.append(Event(_utc(now if now is not None else pd.Timestamp.now(tz="UTC")), "gomodlab",
+                        "this post-mortem ran (read-only: nothing was changed)"))
+    return sorted(events, key=lambda e: e.time)

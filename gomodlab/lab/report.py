@@ -113,8 +113,19 @@ def to_html(nb: Any) -> str:
     templates = Path(__file__).resolve().parent / "templates"
     exporter = nbconvert.HTMLExporter(template_name="gomodlab", extra_template_basedirs=[str(templates)],
                                       exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
-    body, _ = exporter.from_notebook_node(nb)
+    page = nb.copy()
+    page.cells = [c for c in nb.cells if _shown(c)]
+    body, _ = exporter.from_notebook_node(page)
     return body
+
+
+def _shown(cell: Any) -> bool:
+    """Whether a cell is on the page: not tagged ``remove-cell`` (a notebook's note to its
+    editor), and a code cell only when it printed something (an empty cell would leave a gap
+    above the first section)."""
+    if "remove-cell" in cell.get("metadata", {}).get("tags", []):
+        return False
+    return cell.get("cell_type") != "code" or bool(cell.get("outputs"))
 
 
 def _version() -> str:
