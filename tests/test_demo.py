@@ -90,9 +90,17 @@ def test_the_smallest_fix_repairs_the_cache(demo_scenario, tmp_path):
 
 
 def test_the_printed_fix_works_when_pasted(tmp_path):
-    """Every line the demo prints as its fix, pasted into bash as printed (a fresh scenario: the
-    env file names its own paths); afterwards go mod verify and go build ./... pass in it."""
-    res = demo.build(tmp_path / "scenario", report=False)
+    """Every line the demo and its report print as the fix, pasted into bash as printed (a fresh
+    scenario: the env file names its own paths); afterwards go mod verify and go build ./... pass."""
+    import html
+    import re
+
+    res = demo.build(tmp_path / "scenario", report_path=tmp_path / "demo.html")
+    assert res.report_status == "ok", res.report_error
+    page = (tmp_path / "demo.html").read_text()
+    shown = re.search(r'<pre[^>]*aria-label="the fix, one shell command per line"[^>]*><code>(.*?)</code></pre>', page, re.S)
+    assert shown and html.unescape(shown.group(1)).splitlines() == list(res.fix_commands), "the report prints another fix"
+    assert res.fix_commands[:2] == (f". {res.paths.env_file}", f"cd {res.paths.project}")
     script = "set -e\n" + "\n".join(res.fix_commands) + "\n"
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path / "user-home")}
     (tmp_path / "user-home").mkdir()

@@ -21,7 +21,7 @@ from ..errors import GomodlabError
 #: Shorthand option → (notebook parameter, is a path).
 SHORTHANDS = {"project": ("project_dir", True), "modcache": ("modcache", True), "log": ("go_log", True),
               "xlog": ("xlog", True), "access_log": ("access_log", True), "proxy": ("goproxy", False),
-              "modgraph": ("modgraph", True)}
+              "modgraph": ("modgraph", True), "env_file": ("env_file", True)}
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -42,6 +42,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--access-log", metavar="FILE", help="a GOPROXY access log: parameter access_log")
     p.add_argument("--proxy", metavar="GOPROXY", help="where to read go.mod files the cache lacks: parameter goproxy")
     p.add_argument("--modgraph", metavar="FILE", help="saved go mod graph output: parameter modgraph")
+    p.add_argument("--env-file", metavar="FILE",
+                   help="shell exports go ran with (the demo's demo.env); the printed fix sources it first: parameter env_file")
     p.add_argument("--timeout", type=int, default=900, help="seconds a cell may run (default 900)")
     p.set_defaults(run=run)
 

@@ -447,7 +447,7 @@ def postmortem_params(p: DemoPaths) -> dict[str, object]:
         "title": "Post-mortem: go mod tidy died with exit status 128",
         "project_dir": str(p.project), "modcache": str(p.modcache), "go_log": str(p.go_error),
         "xlog": str(p.go_x_log), "access_log": str(p.access_log),
-        "goproxy": universe.file_proxy_url(p.proxy),
+        "goproxy": universe.file_proxy_url(p.proxy), "env_file": str(p.env_file),
     }
 
 
@@ -516,9 +516,7 @@ def build(directory: str | os.PathLike[str], *, seed: int = DEFAULT_SEED, report
     plan = repair.plan_repair(result)
     params = {k: v for k, v in postmortem_params(p).items() if k != "title"}
     write_env_file(p, env)
-    # Pasteable as printed: the demo's settings first, then the fix in the project directory.
-    fix = (f". {shlex.quote(str(p.env_file))}", f"cd {shlex.quote(str(p.project))}",
-           *postmortem.smallest_fix(diags, plan, postmortem.Evidence.from_params(**params)))
+    fix = tuple(postmortem.smallest_fix(diags, plan, postmortem.Evidence.from_params(**params)))
     t = _step(steps, "scanned the cache, planned the repair and explained go's output", t, on_step)
 
     status = error = None

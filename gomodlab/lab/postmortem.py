@@ -64,13 +64,15 @@ class Evidence:
     modules: tuple[str, ...] = ()
     samples: bool = False
     gosum: tuple[Path, ...] = field(default=())
+    env_file: Path | None = None    # shell exports of the world the evidence came from (demo.env)
 
     @classmethod
     def from_params(cls, *, project_dir: str | os.PathLike[str] | None = None,
                     modcache: str | os.PathLike[str] | None = None, go_log: str | os.PathLike[str] | None = None,
                     xlog: str | os.PathLike[str] | None = None, access_log: str | os.PathLike[str] | None = None,
                     goproxy: str | None = None, modgraph: str | os.PathLike[str] | None = None,
-                    modules: Iterable[str] | str | None = ()) -> Evidence:
+                    modules: Iterable[str] | str | None = (),
+                    env_file: str | os.PathLike[str] | None = None) -> Evidence:
         """The notebook's parameters as paths. No evidence at all means the demo's samples
         (``data/demo``: go's output, the ``-x`` trace, the access log, go.mod/go.sum, the graph)."""
         if isinstance(modules, str):
@@ -84,8 +86,8 @@ class Evidence:
         proj = _path(project_dir)
         gosum = (proj / "go.sum",) if proj is not None and (proj / "go.sum").is_file() else ()
         ev = cls(proj, _path(modcache), _path(go_log), _path(xlog), _path(access_log), goproxy or None,
-                 _path(modgraph), mods, False, gosum)
-        for name in ("project_dir", "modcache", "go_log", "xlog", "access_log", "modgraph"):
+                 _path(modgraph), mods, False, gosum, _path(env_file))
+        for name in ("project_dir", "modcache", "go_log", "xlog", "access_log", "modgraph", "env_file"):
             p = getattr(ev, name)
             if p is not None and not p.exists():
                 raise SourceError(f"{name}: {p}: no such file or directory")
@@ -192,7 +194,8 @@ def action_label(action: Any) -> str:
 def smallest_fix(diagnoses: Sequence[Diagnosis], plan: Plan | None = None, ev: Evidence | None = None) -> list[str]:
     """The commands to run, in order: one ``gomodlab fix`` evicting every damaged cache entry (when
     a scan planned any; with the evidence's GOPROXY for the refetch), each diagnosis's own fix that
-    the repair does not cover, and ``go mod verify`` to check the cache afterwards."""
+    the repair does not cover, and ``go mod verify`` to check the cache afterwards; preceded by
+    sourcing the evidence's ``env_file`` and ``cd`` into its project when it has one."""
     cmds: list[str] = []
     covered: set[tuple[str, str]] = set()
     vcs = False
@@ -213,6 +216,13 @@ def smallest_fix(diagnoses: Sequence[Diagnosis], plan: Plan | None = None, ev: E
                 cmds.append(c)
     if cmds and plan is not None and plan.actions and "go mod verify" not in cmds:
         cmds.append("go mod verify")
+    if cmds and ev is not None and ev.env_file is not None:
+        # Pasteable as printed: the settings go ran with first, then the project directory (go
+        # mod verify and go's own hints work on the main module).
+        setup = [f". {shlex.quote(str(ev.env_file))}"]
+        if ev.project_dir is not None:
+            setup.append(f"cd {shlex.quote(str(ev.project_dir))}")
+        cmds = setup + cmds
     return cmds
 
 
