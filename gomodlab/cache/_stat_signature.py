@@ -257,30 +257,19 @@ def _raw_matches_in_two(top: str, tree: dict) -> bool:
     """:func:`tree_matches` for a raw tree, the files shared with one forked child.
 
     The child takes the last files, as many as leaves this process (which also takes every
-    directory) half of all the lstat calls, and compares them with its own slice of ``fpacked``:
-    it sends back one byte, not its signatures. Each side splits only its own share of the names
-    (``split``/``rsplit`` with a count), so no list of every name is built before the fork.
-    Measured on a 5,000-version cache (20,007 directories, 102,558 files): 144 ms for the two
-    processes before this, when the parent split all names and read the child's signatures back.
+    directory) half of all the lstat calls, and compares them with its own slice of ``fpacked``.
+    The lstat calls are the whole cost: on a 5,000-version cache (20,007 directories, 102,558
+    files) 2.0 us each, 250 ms in one process, 143 ms in two.
     """
-    names = os.fsencode(tree["files"])
     dirs = os.fsencode(tree["dirs"]).split(b"\0")
-    count = names.count(b"\0") + 1 if names else 0
-    if count < _FORK_MIN or not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
+    files = os.fsencode(tree["files"]).split(b"\0") if tree["files"] else []
+    if len(files) < _FORK_MIN or not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
         return _files_if_unchanged(top, tree) is not None
-    theirs = min(count, (len(dirs) + count) // 2)
-    mine = count - theirs
+    mine = len(files) - min(len(files), (len(dirs) + len(files)) // 2)
     cut = mine * _STAT.size
     raw = tree["fpacked"]
-
-    def child_verdict() -> bytes:
-        now = _packed(top, names.rsplit(b"\0", theirs)[-theirs:])
-        return b"=" if now is not None and now == raw[cut:] else b"!"
-
-    child = _in_child(child_verdict)
-    same = _packed(top, dirs) == tree["dpacked"]
-    if same and mine:
-        same = _packed(top, names.split(b"\0", mine)[:mine]) == raw[:cut]
+    child = _in_child(lambda: b"=" if _packed(top, files[mine:]) == raw[cut:] else b"!")
+    same = _packed(top, dirs) == tree["dpacked"] and _packed(top, files[:mine]) == raw[:cut]
     verdict = child()  # always reaped, even when the directories already told
     return same and verdict == b"="
 
