@@ -1,39 +1,52 @@
-"""``gomodlab scan`` against ``go mod verify`` on the same generated module cache and build list.
+"""``gomodlab scan`` against ``go mod verify`` on module caches of the shapes users have.
 
-The cache: >= 500 module versions (one per module path, so that go's build list covers every one
-of them), about 130 MB on disk, filled by the real ``go mod download`` from a local proxy. Each
-version has a realistic mix: Go sources and docs (compressible), and for many of them test data
-or assets that do not compress (random bytes). Both tools hash every zip and every extracted
-directory; the scan also checks zip names, .mod/.info files and locks.
+Every cache is filled by the real ``go mod download`` from a ``file://`` proxy, and a main module
+requires every version in it, so ``go mod verify`` checks the same zips and directories the scan
+does. Both run as whole processes, as a user runs them, alternately in one loop (the machine's
+load then falls on both alike); each row gives min/median/max of the runs and the ratio of the
+medians to go's, with the range of the per-run ratios (run i of gomodlab against run i of go).
 
-Measured, best of a few runs on a warm page cache, in one process run:
+Shapes (``--shape``, repeatable; default all):
 
-* ``go mod verify`` in a main module requiring every version;
-* ``gomodlab scan --no-index`` (target: no slower than go);
-* ``gomodlab scan`` again with its index (target: under a tenth of go), and once more after an
-  unrelated change to the cache, so that the answer cannot come from the output memo and every
-  entry is checked against the index;
+* ``a`` small-file heavy: 500 versions of 20–200 Go files of 1–20 KB each (log-uniform sizes, so
+  most are small, as in real modules), spread over a few package directories;
+* ``b`` few large binaries: 520 versions, about 130 MB, where half the versions carry testdata
+  blobs or images that do not compress (the generator this benchmark started with);
+* ``c`` a mix like a real cache: two std-like modules (1,500 files in 150 packages), a dozen
+  vendored-heavy ones (a ``vendor/`` tree of 300–600 files), four with a 10 MB asset (10 MB
+  zips) and 280 ordinary ones;
+* ``d`` size: 5,000 versions of 3–20 files of 1–20 KB (fewer files per module than ``a``, to
+  keep generation under a few minutes), to show how the times grow with the cache.
 
-and how close the full scan comes to the floor of 1.7 GB/s sha256 plus 0.6 GB/s inflate per core.
+Rows: ``go mod verify``; ``gomodlab scan --no-index`` (target <= 1.0x go); ``gomodlab scan`` on
+the unchanged cache (its index and output memo built once before the loop; target <= 0.05x go);
+and ``gomodlab scan`` after an unrelated change (a file created and removed in one ``@v``
+directory: the memo no longer applies, every entry is answered from the index).
+
+Run one shape quickly with ``python -m benchmarks scan --shape a``; ``--keep DIR`` keeps the
+generated caches in DIR and reuses them on the next run.
 """
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import json
+import math
+import os
 import random
+import shutil
+import statistics
 import subprocess
+import sys
 import tempfile
 import time
 import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks import best_of, gomodlab_command, gomodlab_env
-
-VERSIONS = 520
-TARGET_BYTES = 130 * 10**6
-SHA256_FLOOR = 1.7e9
-INFLATE_FLOOR = 0.6e9
+from benchmarks import gomodlab_command, gomodlab_env
 
 _WORDS = ("request response handler config client server buffer stream token parse encode decode "
           "value index cache entry module version path reader writer error context deadline").split()
@@ -54,14 +67,53 @@ def _go_source(rng: random.Random, pkg: str, size: int) -> bytes:
     return "".join(out).encode()
 
 
-def _files(i: int, scale: float) -> dict[str, bytes]:
+class _Corpus:
+    """Go source to cut files from: generating each file afresh would make shape d take minutes."""
+
+    def __init__(self) -> None:
+        self.text = _go_source(random.Random(7), "corpus", 4 << 20)
+
+    def file(self, rng: random.Random, pkg: str, size: int) -> bytes:
+        head = f"// Code for {pkg}, {size} bytes.\npackage {pkg}\n".encode()
+        off = rng.randrange(0, len(self.text) - size)
+        return head + self.text[off:off + max(0, size - len(head))]
+
+
+def _log_uniform(rng: random.Random, lo: int, hi: int) -> int:
+    return int(math.exp(rng.uniform(math.log(lo), math.log(hi))))
+
+
+def _package_tree(rng: random.Random, corpus: _Corpus, nfiles: int, packages: int, prefix: str = "",
+                  lo: int = 1000, hi: int = 20_000) -> dict[str, bytes]:
+    dirs = [""] + [f"{rng.choice(_WORDS)}{k}/" for k in range(packages - 1)]
+    files = {}
+    for j in range(nfiles):
+        d = dirs[j % len(dirs)]
+        pkg = d[:-1] if d else "root"
+        files[f"{prefix}{d}{pkg}_{j}.go"] = corpus.file(rng, pkg, _log_uniform(rng, lo, hi))
+    return files
+
+
+def _common(rng: random.Random) -> dict[str, bytes]:
+    return {"README.md": (" ".join(rng.choice(_WORDS) for _ in range(rng.randint(100, 800)))).encode(),
+            "LICENSE": b"Permission is hereby granted, free of charge, to any person obtaining a copy.\n" * 20}
+
+
+def _small_files(i: int, corpus: _Corpus) -> dict[str, bytes]:
+    """Shape a: 20-200 Go files of 1-20 KB."""
+    rng = random.Random(i)
+    n = rng.randint(20, 200)
+    return {**_package_tree(rng, corpus, n, max(1, n // 15)), **_common(rng)}
+
+
+def _binaries(i: int, corpus: _Corpus, scale: float = 0.8) -> dict[str, bytes]:
+    """Shape b: 4-30 Go files, and for half the versions testdata blobs or an image (random bytes)."""
     rng = random.Random(i)
     pkg = f"m{i:03d}"
     files: dict[str, bytes] = {}
     for j in range(rng.randint(4, 30)):
         sub = "" if j < 3 else f"{rng.choice(_WORDS)}/"
-        size = int(rng.randint(1500, 9000) * scale)
-        files[f"{sub}{pkg}_{j}.go"] = _go_source(rng, pkg if not sub else sub[:-1], size)
+        files[f"{sub}{pkg}_{j}.go"] = _go_source(rng, pkg if not sub else sub[:-1], int(rng.randint(1500, 9000) * scale))
     files["README.md"] = (" ".join(rng.choice(_WORDS) for _ in range(int(rng.randint(200, 1500) * scale)))).encode()
     files["LICENSE"] = b"Permission is hereby granted, free of charge, to any person obtaining a copy.\n" * 20
     if rng.random() < 0.55:
@@ -72,62 +124,118 @@ def _files(i: int, scale: float) -> dict[str, bytes]:
     return files
 
 
-def build(top: Path, versions: int = VERSIONS, target: int = TARGET_BYTES) -> tuple[Path, Path, dict[str, str]]:
-    """(cache root, main module dir, go env): a proxy, ``go mod download`` into the cache, a main module."""
-    from gomodlab.load import gotool
-    from gomodlab.lab import universe
+def _mixed(i: int, corpus: _Corpus) -> dict[str, bytes]:
+    """Shape c: std-like (i < 2), vendored-heavy (i < 14), a 10 MB asset (i < 18), else ordinary."""
+    rng = random.Random(i)
+    if i < 2:
+        return {**_package_tree(rng, corpus, 1500, 150, lo=1000, hi=40_000), **_common(rng)}
+    if i < 14:
+        own = _package_tree(rng, corpus, rng.randint(10, 40), 3)
+        vendored = _package_tree(rng, corpus, rng.randint(300, 600), 60, prefix="vendor/github.com/dep/")
+        return {**own, **vendored, "vendor/modules.txt": b"# github.com/dep v1.0.0\n", **_common(rng)}
+    if i < 18:
+        return {**_package_tree(rng, corpus, 12, 2), "assets/model.bin": rng.randbytes(10 << 20), **_common(rng)}
+    return {**_package_tree(rng, corpus, rng.randint(5, 60), 4), **_common(rng)}
 
-    mods = []
-    # Scaled so that zips + extracted dirs come to about ``target`` bytes for this mix.
-    probe = sum(len(v) for i in range(40) for v in _files(i, 1.0).values()) / 40
-    scale = target * 0.71 / (probe * versions)
-    for i in range(versions):
-        path = f"bench.example.com/m{i:03d}"
-        mods.append(universe.ModuleSource(path, f"v1.{i % 7}.{i % 3}", universe.gomod_text(path, "1.21"),
-                                          _files(i, scale)))
-    proxy = universe.write_proxy(top / "proxy", mods)
+
+def _few_files(i: int, corpus: _Corpus) -> dict[str, bytes]:
+    """Shape d: 3-20 Go files of 1-20 KB."""
+    rng = random.Random(i)
+    return {**_package_tree(rng, corpus, rng.randint(3, 20), 2), **_common(rng)}
+
+
+@dataclass(frozen=True)
+class Shape:
+    name: str
+    title: str
+    versions: int
+    files: Callable[[int, _Corpus], dict[str, bytes]]
+
+
+SHAPES = {s.name: s for s in (
+    Shape("a", "small-file heavy: 500 versions, 20-200 Go files of 1-20 KB each", 500, _small_files),
+    Shape("b", "few large binaries: 520 versions, incompressible testdata and images", 520, _binaries),
+    Shape("c", "mixed: std-like, vendored-heavy, 10 MB zips and ordinary modules, 300 versions", 300, _mixed),
+    Shape("d", "size: 5,000 versions, 3-20 Go files of 1-20 KB each", 5000, _few_files),
+)}
+
+
+def build(top: Path, shape: Shape) -> tuple[Path, Path, dict[str, str]]:
+    """(cache root, main module dir, go env): a proxy, ``go mod download`` into the cache, a main module."""
+    from gomodlab.lab import universe
+    from gomodlab.load import gotool
+
+    corpus = _Corpus()
+    wanted: list[tuple[str, str]] = []
+
+    def modules() -> Iterator[universe.ModuleSource]:
+        # One version at a time: shape d's sources never sit in memory all at once.
+        for i in range(shape.versions):
+            path = f"bench.example.com/{shape.name}/m{i:04d}"
+            version = f"v1.{i % 7}.{i % 3}"
+            wanted.append((path, version))
+            yield universe.ModuleSource(path, version, universe.gomod_text(path, "1.21"), shape.files(i, corpus))
+
+    proxy = universe.write_proxy(top / "proxy", modules())
     cache = top / "gopath" / "pkg" / "mod"
     env = gotool.isolated_env(top, proxy=universe.file_proxy_url(proxy))
     env["GOMODCACHE"] = str(cache)
-    out = gotool.run_go(["mod", "download", "-json", *(f"{m.path}@{m.version}" for m in mods)], cwd=top, env=env,
-                        timeout=1800).check().stdout
+    out = gotool.run_go(["mod", "download", "-json", *(f"{p}@{v}" for p, v in wanted)], cwd=top, env=env,
+                        timeout=3600).check().stdout
     sums = []
     for blob in out.replace("}\n{", "}\x00{").split("\x00"):
         d = json.loads(blob)
         sums.append(f"{d['Path']} {d['Version']} {d['Sum']}\n{d['Path']} {d['Version']}/go.mod {d['GoModSum']}\n")
     main = top / "main"
     main.mkdir()
-    req = "".join(f"\t{m.path} {m.version}\n" for m in mods)
+    req = "".join(f"\t{p} {v}\n" for p, v in wanted)
     (main / "go.mod").write_text(f"module bench.example.com/main\n\ngo 1.21\n\nrequire (\n{req})\n")
     (main / "go.sum").write_text("".join(sums))
+    shutil.rmtree(top / "proxy")  # only go mod download needed it
+    (top / "env.json").write_text(json.dumps(env))
     return cache, main, env
 
 
-def _rates() -> tuple[float, float]:
-    data = random.Random(1).randbytes(32 << 20)
+def _prepared(keep: Path | None, shape: Shape) -> tuple[Path, Path, dict[str, str], Path, float | None]:
+    """(cache, main module, go env, scratch top, seconds spent generating or None if reused)."""
+    top = (keep / f"shape-{shape.name}") if keep else Path(tempfile.mkdtemp(prefix=f"gomodlab-bench-scan-{shape.name}-"))
+    if keep and (top / "env.json").exists():
+        return top / "gopath" / "pkg" / "mod", top / "main", json.loads((top / "env.json").read_text()), top, None
+    if top.exists():
+        _remove(top)
+    top.mkdir(parents=True)
     t = time.perf_counter()
-    hashlib.sha256(data).digest()
-    sha = len(data) / (time.perf_counter() - t)
-    text = _go_source(random.Random(2), "p", 16 << 20)
-    comp = zlib.compress(text, 6)[2:-4]
-    t = time.perf_counter()
-    zlib.decompressobj(-15).decompress(comp)
-    return sha, len(text) / (time.perf_counter() - t)
+    cache, main, env = build(top, shape)
+    return cache, main, env, top, time.perf_counter() - t
 
 
-def main(runs: int = 3) -> None:
+def _remove(top: Path) -> None:
+    # go leaves the module cache read-only; make it writable again to delete it.
+    subprocess.run(["chmod", "-R", "u+w", str(top)], check=False)
+    shutil.rmtree(top, ignore_errors=True)
+
+
+def _timed(fn: Callable[[], None]) -> float:
+    t = time.perf_counter()
+    fn()
+    return time.perf_counter() - t
+
+
+def run_shape(shape: Shape, runs: int, keep: Path | None) -> dict[str, list[float]]:
+    """Time the four rows on one shape, alternately; print the table; return the timings."""
     from gomodlab.cache.layout import cache_size
-    from gomodlab.cache.scan import scan as scan_cache
     from gomodlab.load import gotool
 
-    with tempfile.TemporaryDirectory(prefix="gomodlab-bench-scan-") as tmp:
-        top = Path(tmp)
-        t = time.perf_counter()
-        root, main_dir, env = build(top)
+    root, main_dir, env, top, gen = _prepared(keep, shape)
+    try:
         disk = cache_size(root)[0]
-        print(f"generated {VERSIONS} module versions, {disk / 1e6:.0f} MB on disk, in {time.perf_counter() - t:.0f}s")
+        nfiles = sum(len(fs) for _, _, fs in os.walk(root / "bench.example.com"))
+        how = f"generated in {gen:.0f}s" if gen is not None else f"reused from {top}"
+        print(f"shape {shape.name}, {shape.title}: {shape.versions} versions, {nfiles:,} extracted files, "
+              f"{disk / 1e6:.0f} MB on disk ({how})")
         go = gotool.find_go()
-        cli_env = gomodlab_env(GOMODLAB_INDEX_DIR=str(top / "index"))
+        index = top / "index"
+        cli_env = gomodlab_env(GOMODLAB_INDEX_DIR=str(index))
 
         def go_verify() -> None:
             p = subprocess.run([go, "mod", "verify"], cwd=main_dir, env=env, capture_output=True, text=True)
@@ -138,48 +246,96 @@ def main(runs: int = 3) -> None:
                                env=cli_env, capture_output=True, text=True)
             assert p.returncode == 0, p.stdout + p.stderr
 
-        go_verify()  # warm the page cache (and Python's bytecode cache) for both
-        scan("--no-index")
-        t_go = best_of(go_verify, runs)
-        t_full = best_of(lambda: scan("--no-index"), runs)
-        t = time.perf_counter()
-        scan()  # builds the index
-        t_first = time.perf_counter() - t
-        t_index = best_of(scan, max(runs, 5))  # a few ms of noise matter at this size
-
         def scan_after_a_change() -> None:
-            # A file created and removed in one @v directory: the memo no longer applies (that
-            # directory's signature changed), so this is a real rescan answered from the index.
             marker = next((root / "cache" / "download").rglob("@v")) / "bench-marker"
             marker.write_bytes(b"")
             marker.unlink()
             scan()
 
-        t_changed = best_of(scan_after_a_change, runs)
-        result = scan_cache(root, index=False, progress=False)
-        assert result.findings == () and len(result.entries) == VERSIONS
+        shutil.rmtree(index, ignore_errors=True)
+        go_verify()  # warm the page cache (and Python's bytecode cache) for both
+        scan("--no-index")
+        scan()  # builds the index
+        time.sleep(1.1)  # the memo keeps only answers older than a second (coarse ctimes)
+        scan()  # stores the output memo
+        def startup() -> None:
+            subprocess.run([sys.executable, "-c", "import gomodlab.cli"], env=cli_env, check=True)
 
+        rows: dict[str, list[float]] = {"go": [], "full": [], "rescan": [], "changed": [], "startup": []}
+        for _ in range(runs):
+            rows["go"].append(_timed(go_verify))
+            rows["startup"].append(_timed(startup))
+            rows["full"].append(_timed(lambda: scan("--no-index")))
+            rows["rescan"].append(_timed(scan))
+            rows["changed"].append(_timed(scan_after_a_change))
+            time.sleep(1.1)
+            scan()  # the change cost the memo: store it again for the next round's rescan
+        _print(rows)
+        _print_floors(root, rows)
+        return rows
+    finally:
+        if keep is None:
+            _remove(top)
+
+
+_LABELS = {"go": ("go mod verify", ""), "full": ("gomodlab scan --no-index", "target <= 1.0"),
+           "rescan": ("gomodlab scan, unchanged", "target <= 0.05"),
+           "changed": ("  after an unrelated change", "every entry from the index"),
+           "startup": ("python start-up + CLI import", "in every gomodlab row")}
+
+
+def _print(rows: dict[str, list[float]]) -> None:
+    go = rows["go"]
+    print(f"{'':30}{'min':>8}{'median':>8}{'max':>8}   {'vs go (median)':>14}  {'per run':>11}")
+    for key, times in rows.items():
+        name, note = _LABELS[key]
+        ratio = statistics.median(times) / statistics.median(go)
+        per_run = [t / g for t, g in zip(times, go)]
+        spread = f"{min(per_run):.3f}-{max(per_run):.3f}" if key != "go" else ""
+        print(f"{name:30}{min(times):8.3f}{statistics.median(times):8.3f}{max(times):8.3f}   "
+              f"{ratio:14.3f}  {spread:>11}  {note}")
+
+
+def _rates() -> tuple[float, float]:
+    """This machine's sha256 and inflate rates on one core (bytes/s)."""
+    data = random.Random(1).randbytes(32 << 20)
+    t = time.perf_counter()
+    hashlib.sha256(data).digest()
+    sha = len(data) / (time.perf_counter() - t)
+    text = _Corpus().text * 4
+    comp = zlib.compress(text, 6)[2:-4]
+    t = time.perf_counter()
+    zlib.decompressobj(-15).decompress(comp)
+    return sha, len(text) / (time.perf_counter() - t)
+
+
+def _print_floors(root: Path, rows: dict[str, list[float]]) -> None:
+    """What the full scan cannot go below (sha256 + inflate of what it hashes, over the hashing
+    processes) and how many entries the unchanged rescan lstats."""
+    from gomodlab.cache.scan import scan as scan_cache
+
+    result = scan_cache(root, index=False, progress=False)
+    assert result.findings == (), result.findings[:3]
     s = result.stats
-    # Inflate output is what we decompressed; sha256 input is that plus the extracted files.
-    sha_bytes, inflate_bytes = s.hashed_bytes, s.inflated_bytes
-    cores = s.jobs
-    floor = (sha_bytes / SHA256_FLOOR + inflate_bytes / INFLATE_FLOOR) / cores
-    sha_rate, inflate_rate = _rates()
-    local_floor = (sha_bytes / sha_rate + inflate_bytes / inflate_rate) / cores
-    rows = [("go mod verify", t_go, 1.0, ""),
-            ("gomodlab scan --no-index", t_full, t_full / t_go, "target <= 1.0"),
-            ("gomodlab scan (building index)", t_first, t_first / t_go, ""),
-            ("gomodlab scan (index)", t_index, t_index / t_go, "target < 0.10"),
-            ("  after an unrelated change", t_changed, t_changed / t_go, "(memo miss: every entry from the index)")]
-    print(f"{'':32}{'seconds':>9}{'vs go':>8}")
-    for name, sec, ratio, note in rows:
-        print(f"{name:32}{sec:9.3f}{ratio:8.2f}  {note}")
-    print(f"work: {sha_bytes / 1e6:.0f} MB through sha256 ({inflate_bytes / 1e6:.0f} MB of it inflated first), "
-          f"{s.zip_bytes_read / 1e6:.0f} MB of zips read, {cores} hashing processes")
-    print(f"floor at 1.7 GB/s sha256 + 0.6 GB/s inflate per core: {floor:.3f}s -> full scan at {t_full / floor:.1f}x "
-          f"the floor, go mod verify at {t_go / floor:.1f}x")
-    print(f"this machine, one core: sha256 {sha_rate / 1e9:.2f} GB/s, inflate {inflate_rate / 1e9:.2f} GB/s -> "
-          f"floor {local_floor:.3f}s, full scan at {t_full / local_floor:.1f}x")
+    sha, inflate = _rates()
+    floor = (s.hashed_bytes / sha + s.inflated_bytes / inflate) / s.jobs
+    entries = sum(1 + len(fs) for _, _, fs in os.walk(root))
+    full = statistics.median(rows["full"])
+    print(f"full scan: {s.hashed_bytes / 1e6:.0f} MB through sha256 ({s.inflated_bytes / 1e6:.0f} MB of it inflated "
+          f"first), {s.jobs} processes; floor at this machine's sha256 {sha / 1e9:.2f} GB/s and inflate "
+          f"{inflate / 1e9:.2f} GB/s per core: {floor:.3f}s -> full scan at {full / floor:.1f}x the floor")
+    print(f"rescan: {entries:,} directories and files, one lstat each")
+
+
+def main(argv: list[str] | None = None) -> None:
+    p = argparse.ArgumentParser(prog="python -m benchmarks scan", description=__doc__.split("\n\n")[0])
+    p.add_argument("--shape", action="append", choices=sorted(SHAPES), help="shape to run (repeatable; default all)")
+    p.add_argument("--runs", type=int, default=5, help="runs of each row (default 5)")
+    p.add_argument("--keep", type=Path, metavar="DIR", help="keep generated caches in DIR and reuse them")
+    args = p.parse_args(argv or [])
+    for name in args.shape or sorted(SHAPES):
+        run_shape(SHAPES[name], args.runs, args.keep)
+        print()
 
 
 if __name__ == "__main__":

@@ -510,6 +510,30 @@ def test_cli_memo_answers_an_unchanged_cache_and_sees_every_change(copy, base, t
     assert "unchanged" not in _cli("scan", str(copy), "--no-index", env=env).stdout
 
 
+def test_memo_does_not_watch_what_the_scan_never_reads(copy, tmp_path):
+    """@v/list files and cache/download/sumdb are not in the memo's tree (the scan skips them);
+    a new entry beside them still changes their directory's signature."""
+    env = {"GOMODLAB_INDEX_DIR": str(tmp_path / "idx")}
+    vdir = vfile(copy, *A1, "zip").parent
+    sumdb = copy / "cache" / "download" / "sumdb" / "sum.golang.org" / "tile"
+    with writable(vdir):
+        (vdir / "list").write_text("v1.0.0\n")
+    sumdb.mkdir(parents=True)
+    (sumdb / "0").write_bytes(b"tile")
+    time.sleep(1.1)
+    first = _cli("scan", str(copy), env=env)
+    assert "unchanged" in _cli("scan", str(copy), env=env).stdout
+    (vdir / "list").chmod(0o644)
+    (vdir / "list").write_text("v1.0.0\nv1.1.0\n")
+    (sumdb / "1").write_bytes(b"another tile")
+    (sumdb / "0").write_bytes(b"edited")
+    again = _cli("scan", str(copy), env=env)
+    assert "unchanged" in again.stdout and again.stdout.splitlines()[:-1] == first.stdout.splitlines()[:-1]
+    with writable(vdir):
+        (vdir / "v9.9.9.info").write_text("{}")
+    assert "unchanged" not in _cli("scan", str(copy), env=env).stdout
+
+
 def test_memo_is_not_kept_for_a_scan_with_entries_in_progress(copy, tmp_path):
     env = {"GOMODLAB_INDEX_DIR": str(tmp_path / "idx")}
     lock = vfile(copy, *NESTED, "lock")

@@ -13,6 +13,7 @@ import marshal
 import os
 import stat
 import struct
+from collections.abc import Callable
 
 __all__ = ["walk_tree", "tree_unchanged", "tree_matches", "snapshot"]
 
@@ -40,9 +41,11 @@ def _digest(packed: list[bytes] | bytes) -> str:
 class _Listing:
     """What a walk has seen so far: directories and regular files with their stat signatures."""
 
-    __slots__ = ("dirs", "dstats", "names", "fstats", "files", "total", "error", "denied")
+    __slots__ = ("dirs", "dstats", "names", "fstats", "files", "total", "error", "denied", "ignore")
 
-    def __init__(self) -> None:
+    def __init__(self, ignore: Callable[[str, str], bool] | None = None) -> None:
+        #: (relative dir, name) -> True for an entry to leave out, with all below it (see snapshot).
+        self.ignore = ignore
         self.dirs: list[str] = []
         self.dstats: list[bytes] = []
         self.names: list[str] = []
@@ -68,6 +71,8 @@ class _Listing:
             self.error = self.error or f"{d}: {e.strerror or e}"
             return subdirs
         for e in ents:
+            if self.ignore is not None and self.ignore(rel, e.name):
+                continue
             try:
                 st = e.stat(follow_symlinks=False)
             except OSError as err:
@@ -121,23 +126,26 @@ def walk_tree(xdir: str, *, raw: bool = False) -> tuple[dict[str, str], list[tup
     return listing.tree(raw), listing.files, listing.total, listing.error, listing.denied
 
 
-def snapshot(top: str, *, parallel: bool = False) -> tuple[dict | None, int]:
+def snapshot(top: str, *, parallel: bool = False,
+             ignore: Callable[[str, str], bool] | None = None) -> tuple[dict | None, int]:
     """(raw tree of ``top``, newest ctime in it in ns): the whole-tree form the scan memo keeps.
 
     None when the tree has something no signature can vouch for (a symlink, an unreadable
     directory). ``parallel``: as in :func:`tree_matches`, the second half of the walk (split
-    where the tree first fans out) runs in one forked child.
+    where the tree first fans out) runs in one forked child. ``ignore(relative dir, name)``:
+    entries left out of the tree, with everything below them, for what its user never reads;
+    their directory's own signature still shows one created, removed or renamed.
     """
     try:
         st = os.lstat(top)
     except OSError:
         return None, 0
-    listing = _Listing()
+    listing = _Listing(ignore)
     frontier = [("", top, _pack(st))]
     if parallel and hasattr(os, "fork") and (os.cpu_count() or 1) > 1:
         while frontier and len(frontier) < 32:
             frontier.extend(listing.visit(*frontier.pop(0)))
-        child = _in_child(lambda: _listing_of(frontier[1::2]))
+        child = _in_child(lambda: _listing_of(frontier[1::2], ignore))
         listing.walk(frontier[0::2])
         theirs = child()
         if theirs is None:
@@ -158,8 +166,8 @@ def snapshot(top: str, *, parallel: bool = False) -> tuple[dict | None, int]:
     return tree, newest
 
 
-def _listing_of(stack: list[tuple[str, str, bytes]]) -> bytes:
-    listing = _Listing()
+def _listing_of(stack: list[tuple[str, str, bytes]], ignore: Callable[[str, str], bool] | None) -> bytes:
+    listing = _Listing(ignore)
     listing.walk(stack)
     return marshal.dumps((listing.dirs, listing.dstats, listing.names, listing.fstats, listing.error))
 
@@ -172,7 +180,7 @@ def tree_unchanged(xdir: str, tree: object) -> int | None:
     changed, neither did the names, and one ``lstat`` per known file settles it, without listing
     a single directory.
     """
-    files = _files_if_unchanged(xdir, tree, parallel=False)
+    files = _files_if_unchanged(xdir, tree)
     return None if files is None else sum(rec[1] for rec in _STAT.iter_unpack(files))
 
 
@@ -198,13 +206,6 @@ def _packed(top: str, rels: list[bytes]) -> bytes | None:
     finally:
         os.close(fd)
     return b"".join(out)
-
-
-def _packed_or_fail(top: str, rels: list[bytes]) -> bytes:
-    data = _packed(top, rels)
-    if data is None:
-        raise FileNotFoundError(top)
-    return data
 
 
 def _in_child(work):  # noqa: ANN001, ANN202 - () -> bytes | None, returns () -> bytes | None
@@ -243,10 +244,34 @@ def _in_child(work):  # noqa: ANN001, ANN202 - () -> bytes | None, returns () ->
 def tree_matches(top: str, tree: object, *, parallel: bool = False) -> bool:
     """Whether ``top`` still matches a tree from :func:`walk_tree` (see :func:`tree_unchanged`).
 
-    ``parallel`` splits the lstat calls with one forked child when the tree is large: for the
-    command line only (a process that may hold threads, such as a notebook kernel, must not fork).
+    ``parallel`` splits the lstat calls with one forked child when the tree is large and kept raw
+    (the memo's form; a digest can only be checked whole, in one process): for the command line
+    only (a process that may hold threads, such as a notebook kernel, must not fork).
     """
-    return _files_if_unchanged(top, tree, parallel=parallel) is not None
+    if parallel and isinstance(tree, dict) and "fpacked" in tree:
+        return _raw_matches_in_two(top, tree)
+    return _files_if_unchanged(top, tree) is not None
+
+
+def _raw_matches_in_two(top: str, tree: dict) -> bool:
+    """:func:`tree_matches` for a raw tree, the files shared with one forked child.
+
+    The child takes the last files, as many as leaves this process (which also takes every
+    directory) half of all the lstat calls, and compares them with its own slice of ``fpacked``.
+    The lstat calls are the whole cost: on a 5,000-version cache (20,007 directories, 102,558
+    files) 2.0 us each, 250 ms in one process, 143 ms in two.
+    """
+    dirs = os.fsencode(tree["dirs"]).split(b"\0")
+    files = os.fsencode(tree["files"]).split(b"\0") if tree["files"] else []
+    if len(files) < _FORK_MIN or not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
+        return _files_if_unchanged(top, tree) is not None
+    mine = len(files) - min(len(files), (len(dirs) + len(files)) // 2)
+    cut = mine * _STAT.size
+    raw = tree["fpacked"]
+    child = _in_child(lambda: b"=" if _packed(top, files[mine:]) == raw[cut:] else b"!")
+    same = _packed(top, dirs) == tree["dpacked"] and _packed(top, files[:mine]) == raw[:cut]
+    verdict = child()  # always reaped, even when the directories already told
+    return same and verdict == b"="
 
 
 def _same(tree: dict, kind: str, now: bytes) -> bool:
@@ -255,24 +280,16 @@ def _same(tree: dict, kind: str, now: bytes) -> bool:
     return now == raw if raw is not None else _digest(now) == tree[f"{kind}sig"]
 
 
-def _files_if_unchanged(top: str, tree: object, *, parallel: bool) -> bytes | None:
+def _files_if_unchanged(top: str, tree: object) -> bytes | None:
     """The files' packed signatures if every directory and file of ``tree`` is as it was, else None.
 
     Directories first: a file added, removed or renamed anywhere shows there, for a fraction of
-    the lstat calls. With ``parallel``, a forked child meanwhile takes the last files, as many as
-    leaves this process with half of all the lstat calls.
+    the lstat calls.
     """
     if not isinstance(tree, dict) or not ("fsig" in tree or "fpacked" in tree):
         return None
     dirs = os.fsencode(tree["dirs"]).split(b"\0")
     files = os.fsencode(tree["files"]).split(b"\0") if tree["files"] else []
-    fork = parallel and len(files) >= _FORK_MIN and hasattr(os, "fork") and (os.cpu_count() or 1) > 1
-    mine = len(files) - min(len(files), (len(dirs) + len(files)) // 2) if fork else len(files)
-    child = _in_child(lambda: _packed_or_fail(top, files[mine:])) if fork else None
     dnow = _packed(top, dirs)
-    same_dirs = dnow is not None and _same(tree, "d", dnow)
-    fnow = _packed(top, files[:mine]) if same_dirs else None
-    if child is not None:
-        rest = child()  # always reaped, even when the directories already told
-        fnow = None if fnow is None or rest is None else fnow + rest
+    fnow = _packed(top, files) if dnow is not None and _same(tree, "d", dnow) else None
     return fnow if fnow is not None and _same(tree, "f", fnow) else None

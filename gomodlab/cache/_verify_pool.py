@@ -99,7 +99,10 @@ def fork_map(fn: Callable[[Any], Any], tasks: Sequence[Any], jobs: int) -> Itera
                         os.close(w_tasks)
                         w_tasks = -1
                     continue
-                chunk = os.read(fd, 1 << 20)
+                # 64 KiB, not 1 MiB: os.read allocates the whole size first, and a 1 MiB buffer is
+                # an mmap/munmap per result (a few KiB each). Measured: full scan of a 500-version
+                # cache of small modules 334 -> 326 ms (median of 7, alternating).
+                chunk = os.read(fd, 1 << 16)
                 if not chunk:
                     sel.unregister(fd)
                     live.discard(fd)

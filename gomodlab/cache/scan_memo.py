@@ -22,9 +22,19 @@ from ._stat_signature import snapshot, tree_matches
 
 __all__ = ["ScanMemo"]
 
-_FORMAT = 1
+_FORMAT = 2
 #: Changes this recent (before the scan began) may not show in coarse ctimes: no memo then.
 _SETTLED_NS = 1_000_000_000
+
+
+def _unread(rel_dir: str, name: str) -> bool:
+    """What a scan never reads, so the memo need not lstat it on every rescan: ``@v/list`` files
+    (a proxy listing, not a module version's file) and ``cache/download/sumdb`` (checksum
+    database tiles, often thousands of files in a real cache), both skipped by
+    :func:`gomodlab.cache.layout._enumerate`."""
+    if rel_dir == "cache/download":
+        return name == "sumdb"
+    return name == "list" and rel_dir.endswith("/@v") and rel_dir.startswith("cache/download/")
 
 
 def _signature(path: str) -> tuple[int, int, int, int]:
@@ -69,7 +79,7 @@ class ScanMemo:
         that landed during the scan is never hidden behind an answer that predates it.
         Failures are ignored.
         """
-        tree, newest = snapshot(self.root, parallel=True)
+        tree, newest = snapshot(self.root, parallel=True, ignore=_unread)
         if tree is None or newest >= started_ns - _SETTLED_NS:
             return
         tmp = f"{self.file}.{os.getpid()}.tmp"
