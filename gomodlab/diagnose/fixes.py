@@ -181,7 +181,8 @@ def _fix(d: _Draft) -> tuple[list[str], str]:
                      f"git config --global url.\"git@{m.split('/')[0]}:\".insteadOf \"https://{m.split('/')[0]}/\""]
         else:
             fixes = [f"go mod download -x {mv}".rstrip(), "go env -u GOPROXY"]
-        where = f" in {d.location}" if d.location else ""
+        # The checkout's path once: git's own words often name it already.
+        where = f" in {d.location}" if d.location and d.location not in d.cause else ""
         return fixes, f"{target}a version-control command failed{where}: {d.cause}"
     if c == "proxy-unreachable":
         base = _user_proxy(d)
