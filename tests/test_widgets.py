@@ -59,7 +59,8 @@ def test_mvs_explorer_trace_slider(explorer):
     assert app.state == graph.trace_state(trace, step)
     assert app.state["example.com/d"] == "v1.4.0" and "<svg" in app.frame_html.value
     assert app.step.max == len(trace) - 1
-    assert [app.widget.get_title(i) for i in range(3)] == ["why this version", "go get m@v", "MVS step by step"]
+    assert [app.tabs.get_title(i) for i in range(3)] == ["Why this version?", "What would go get change?",
+                                                         "MVS step by step"]
 
 
 @pytest.mark.go
