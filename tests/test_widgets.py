@@ -104,7 +104,7 @@ def test_proxy_what_if_separator_and_sliders():
     assert app.summary["fallback_rate"] > 0.45 and app.summary["p50_s"] > before
     app.secondary_errors.value = 0.5
     assert app.summary["failure_rate"] > 0.1
-    assert "<svg" in app.figure_html.value and "failure rate" in app.summary_html.value
+    assert "<svg" in app.figure_html.value and "fail</b>" in app.summary_html.value
     assert app.prediction is not None and len(app.prediction) == 3000
 
 
