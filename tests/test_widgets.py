@@ -6,6 +6,7 @@ import importlib
 import subprocess
 import sys
 
+import networkx as nx
 import pytest
 
 from gomodlab.lab import demo, postmortem
@@ -113,3 +114,51 @@ def test_widgets_without_ipywidgets_say_which_extra(monkeypatch):
     monkeypatch.delitem(sys.modules, "gomodlab.lab.widgets", raising=False)
     with pytest.raises(ImportError, match=r"pip install 'gomodlab\[lab\]'"):
         importlib.import_module("gomodlab.lab.widgets")
+
+
+@pytest.fixture(scope="module")
+def large():
+    """A made-up project of 500 module paths (741 module versions), as go mod graph prints it."""
+    from gomodlab.lab import universe
+    from gomodlab.load import modload
+
+    text = universe.graph_text(500)
+    assert text == universe.graph_text(500), "deterministic for a seed"
+    return modload.graph_from_text(text)
+
+
+def test_focus_keeps_the_paths_to_a_module_and_counts_the_rest(large):
+    G = graph.to_networkx(large)
+    assert len({p for _, p in G.nodes(data="path")}) == 501 and G.number_of_nodes() == 741
+    for path in ("example.com/m030", "example.com/m250", "example.com/m499"):
+        target = f"{path}@{large.selected(path)}"
+        F = graph.focus(G, target)
+        modules = [n for n, a in F.nodes(data=True) if not a.get("collapsed")]
+        boxes = {n: a["collapsed"] for n, a in F.nodes(data=True) if a.get("collapsed")}
+        assert target in modules and len(modules) <= 30 and F.graph["total_nodes"] == 741
+        # Every kept module lies on a requirement path from the main module to the target...
+        main = "example.com/app"
+        assert all(n == main or (nx.has_path(G, main, n) and nx.has_path(G, n, target)) for n in modules)
+        # ...and each box counts exactly the requirements of its module that were left out.
+        for box, count in boxes.items():
+            (owner,) = F.predecessors(box)
+            assert count == sum(1 for v in G.successors(owner) if v not in modules)
+        if F.graph["paths"] == "all":
+            on_paths = (nx.descendants(G, main) | {main}) & (nx.ancestors(G, target) | {target})
+            assert set(modules) == on_paths
+    assert graph.focus(G, "example.com/nowhere@v1.0.0").graph["drawn_nodes"] == 1
+
+
+def test_mvs_explorer_on_500_modules_draws_the_paths(large):
+    app = MVSExplorer(large, engine="multipartite")
+    assert app.scope.value == "paths", "a large graph starts with the paths view"
+    app.module.value = "example.com/m499"
+    target = f"example.com/m499@{large.selected('example.com/m499')}"
+    assert app.drawn.graph["focus"] == target and app.drawn.graph["drawn_nodes"] <= 30
+    assert f'id="node:{target}"' in app.graph_html.value
+    assert "of 741 module versions drawn" in app.graph_html.value and "more counted in boxes" in app.graph_html.value
+    assert "more requirement path" in app.why_html.value, "the other shortest paths are folded away"
+    app.scope.value = "all"
+    assert app.drawn is app.G and "60 of 741 module versions drawn" in app.graph_html.value
+    small = MVSExplorer(large, engine="multipartite", large=10_000)
+    assert small.scope.value == "all"

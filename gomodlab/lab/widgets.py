@@ -51,7 +51,10 @@ _CSS = """<style>
 .gml-app .gml-text { line-height: 1.45; white-space: normal }
 .gml-app .gml-table { border-collapse: collapse; max-width: 100%; margin: 4px 0 }
 .gml-app .gml-table th, .gml-app .gml-table td { text-align: left; vertical-align: top; padding: 2px 10px 2px 0;
-  overflow-wrap: anywhere; line-height: 1.4 }
+  white-space: nowrap; line-height: 1.4 }
+.gml-app .gml-table td:last-child { white-space: normal; overflow-wrap: anywhere }
+.gml-app .widget-readout { width: auto !important; min-width: 2.5em; margin-left: 8px }
+.gml-app details summary { cursor: pointer; margin: 4px 0 }
 .gml-app .gml-table th { border-bottom: 1px solid var(--jp-border-color1, #bdbdbd) }
 .gml-app .gml-figure svg { max-width: 100%; height: auto; display: block }
 .gml-app .lm-TabBar-tab { flex: 0 0 auto !important; max-width: none !important; min-width: 0 !important }
@@ -83,6 +86,7 @@ def _error(e: Exception) -> str:
 
 
 def _table(df: pd.DataFrame, max_rows: int = 60) -> str:
+    """An HTML table: short columns kept on one line, the last (long: detail, path) wrapped."""
     more = len(df) - max_rows
     return (df.head(max_rows).to_html(index=False, border=0, classes="gml-table", na_rep="")
             + (f"<div class='gml-text'><i>… and {more} more rows</i></div>" if more > 0 else ""))
@@ -237,8 +241,7 @@ class MVSExplorer(_App):
         path, version = self.module.value, self.version.value
         self.why_result = graph.why(self.mg, path)
         self.version_why = graph.why_version(self.mg, path, version) if version else None
-        text = self.version_why.text() + "\n\n" if self.version_why else ""
-        self.why_html.value = _pre(text + self.why_result.text())
+        self.why_html.value = self._why_markup()
         node = f"{path}@{version}" if version else path
         on_path = {str(m) for p in graph.why(self.mg, node).shortest for m in p}
         if self.scope.value == "paths":
@@ -249,6 +252,19 @@ class MVSExplorer(_App):
             self.drawn = self.G
             fig = plots.requirement_graph(self.G, engine=self.engine, highlight=on_path)
         self.graph_html.value = _svg(fig)
+
+    def _why_markup(self) -> str:
+        """The verdict on the chosen version, then the shortest requirement path to the selected
+        one; the other paths as short (a large graph has many) folded away."""
+        w = self.why_result
+        head = _pre(self.version_why.text()) if self.version_why else ""
+        if not w.found:
+            return head + _pre(w.text())
+        chains = [" > ".join(str(m) for m in p) for p in w.shortest]
+        more = (f"<details><summary>{len(chains) - 1} more requirement path{'s' if len(chains) > 2 else ''} "
+                f"as short</summary>{_pre(chr(10).join(chains[1:]))}</details>" if len(chains) > 1 else "")
+        return (head + _text(f"<p>The shortest requirement path to {html.escape(w.module)} "
+                             f"{html.escape(w.selected)}:</p>") + _pre(chains[0]) + more)
 
     def _on_preview(self, _button: Any = None) -> None:
         import pandas as pd
@@ -379,7 +395,8 @@ class CacheDoctor(_App):
         self.confirm.value = False
         frame = self.plan.frame()
         frame = frame.assign(bytes=frame["bytes"].map(human_bytes),
-                             refetch=frame["refetch"].map({True: "yes", False: "no"})).rename(
+                             refetch=frame["refetch"].map({True: "yes", False: "no"}))[
+            ["module", "version", "reason", "kinds", "type", "bytes", "refetch", "path"]].rename(
             columns={"bytes": "size", "path": "path in $GOMODCACHE", "refetch": "download again"})
         self.plan_html.value = (
             (_table(frame) if len(frame) else _text("<i>nothing selected</i>"))
