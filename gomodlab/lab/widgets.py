@@ -241,9 +241,10 @@ class MVSExplorer(_App):
         path, version = self.module.value, self.version.value
         self.why_result = graph.why(self.mg, path)
         self.version_why = graph.why_version(self.mg, path, version) if version else None
-        self.why_html.value = self._why_markup()
         node = f"{path}@{version}" if version else path
-        on_path = {str(m) for p in graph.why(self.mg, node).shortest for m in p}
+        to_node = graph.why(self.mg, node)
+        self.why_html.value = self._why_markup(to_node)
+        on_path = {str(m) for p in to_node.shortest for m in p}
         if self.scope.value == "paths":
             self.drawn = graph.focus(self.G, node)
             fig = plots.requirement_graph(self.drawn, engine=self.engine, highlight=on_path,
@@ -253,18 +254,18 @@ class MVSExplorer(_App):
             fig = plots.requirement_graph(self.G, engine=self.engine, highlight=on_path)
         self.graph_html.value = _svg(fig)
 
-    def _why_markup(self) -> str:
-        """The verdict on the chosen version, then the shortest requirement path to the selected
-        one; the other paths as short (a large graph has many) folded away."""
-        w = self.why_result
+    def _why_markup(self, w: Any) -> str:
+        """The verdict on the chosen version, then the shortest requirement path to it (``w``:
+        :func:`gomodlab.load.graph.why` of ``path@version``); the other paths as short (a large
+        graph has many) folded away."""
         head = _pre(self.version_why.text()) if self.version_why else ""
         if not w.found:
-            return head + _pre(w.text())
+            return head + _pre(self.why_result.text())
         chains = [" > ".join(str(m) for m in p) for p in w.shortest]
         more = (f"<details><summary>{len(chains) - 1} more requirement path{'s' if len(chains) > 2 else ''} "
                 f"as short</summary>{_pre(chr(10).join(chains[1:]))}</details>" if len(chains) > 1 else "")
-        return (head + _text(f"<p>The shortest requirement path to {html.escape(w.module)} "
-                             f"{html.escape(w.selected)}:</p>") + _pre(chains[0]) + more)
+        return (head + _text(f"<p>The shortest requirement path to {html.escape(w.module)}:</p>")
+                + _pre(chains[0]) + more)
 
     def _on_preview(self, _button: Any = None) -> None:
         import pandas as pd
