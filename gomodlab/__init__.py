@@ -39,6 +39,7 @@ FACADE = {
     "build_list": ("gomodlab.load.graph", "build_list_frame"),
     "to_networkx": ("gomodlab.load.graph", "to_networkx"),
     "why": ("gomodlab.load.graph", "why"),
+    "focus_graph": ("gomodlab.load.graph", "focus"),
     "plan_get": ("gomodlab.load.get", "plan_get"),
     # the module cache (cache)
     "scan_cache": ("gomodlab.cache.scan", "scan"),

@@ -6,6 +6,7 @@ import importlib
 import subprocess
 import sys
 
+import networkx as nx
 import pytest
 
 from gomodlab.lab import demo, postmortem
@@ -59,7 +60,8 @@ def test_mvs_explorer_trace_slider(explorer):
     assert app.state == graph.trace_state(trace, step)
     assert app.state["example.com/d"] == "v1.4.0" and "<svg" in app.frame_html.value
     assert app.step.max == len(trace) - 1
-    assert [app.widget.get_title(i) for i in range(3)] == ["why this version", "go get m@v", "MVS step by step"]
+    assert [app.tabs.get_title(i) for i in range(3)] == ["Why this version?", "What would go get change?",
+                                                         "MVS step by step"]
 
 
 @pytest.mark.go
@@ -103,7 +105,7 @@ def test_proxy_what_if_separator_and_sliders():
     assert app.summary["fallback_rate"] > 0.45 and app.summary["p50_s"] > before
     app.secondary_errors.value = 0.5
     assert app.summary["failure_rate"] > 0.1
-    assert "<svg" in app.figure_html.value and "failure rate" in app.summary_html.value
+    assert "<svg" in app.figure_html.value and "fail</b>" in app.summary_html.value
     assert app.prediction is not None and len(app.prediction) == 3000
 
 
@@ -112,3 +114,51 @@ def test_widgets_without_ipywidgets_say_which_extra(monkeypatch):
     monkeypatch.delitem(sys.modules, "gomodlab.lab.widgets", raising=False)
     with pytest.raises(ImportError, match=r"pip install 'gomodlab\[lab\]'"):
         importlib.import_module("gomodlab.lab.widgets")
+
+
+@pytest.fixture(scope="module")
+def large():
+    """A made-up project of 500 module paths (741 module versions), as go mod graph prints it."""
+    from gomodlab.lab import universe
+    from gomodlab.load import modload
+
+    text = universe.graph_text(500)
+    assert text == universe.graph_text(500), "deterministic for a seed"
+    return modload.graph_from_text(text)
+
+
+def test_focus_keeps_the_paths_to_a_module_and_counts_the_rest(large):
+    G = graph.to_networkx(large)
+    assert len({p for _, p in G.nodes(data="path")}) == 501 and G.number_of_nodes() == 741
+    for path in ("example.com/m030", "example.com/m250", "example.com/m499"):
+        target = f"{path}@{large.selected(path)}"
+        F = graph.focus(G, target)
+        modules = [n for n, a in F.nodes(data=True) if not a.get("collapsed")]
+        boxes = {n: a["collapsed"] for n, a in F.nodes(data=True) if a.get("collapsed")}
+        assert target in modules and len(modules) <= 30 and F.graph["total_nodes"] == 741
+        # Every kept module lies on a requirement path from the main module to the target...
+        main = "example.com/app"
+        assert all(n == main or (nx.has_path(G, main, n) and nx.has_path(G, n, target)) for n in modules)
+        # ...and each box counts exactly the requirements of its module that were left out.
+        for box, count in boxes.items():
+            (owner,) = F.predecessors(box)
+            assert count == sum(1 for v in G.successors(owner) if v not in modules)
+        if F.graph["paths"] == "all":
+            on_paths = (nx.descendants(G, main) | {main}) & (nx.ancestors(G, target) | {target})
+            assert set(modules) == on_paths
+    assert graph.focus(G, "example.com/nowhere@v1.0.0").graph["drawn_nodes"] == 1
+
+
+def test_mvs_explorer_on_500_modules_draws_the_paths(large):
+    app = MVSExplorer(large, engine="multipartite")
+    assert app.scope.value == "paths", "a large graph starts with the paths view"
+    app.module.value = "example.com/m499"
+    target = f"example.com/m499@{large.selected('example.com/m499')}"
+    assert app.drawn.graph["focus"] == target and app.drawn.graph["drawn_nodes"] <= 30
+    assert f'id="node:{target}"' in app.graph_html.value
+    assert "of 741 module versions drawn" in app.graph_html.value and "more counted in boxes" in app.graph_html.value
+    assert "more requirement path" in app.why_html.value, "the other shortest paths are folded away"
+    app.scope.value = "all"
+    assert app.drawn is app.G and "60 of 741 module versions drawn" in app.graph_html.value
+    small = MVSExplorer(large, engine="multipartite", large=10_000)
+    assert small.scope.value == "all"

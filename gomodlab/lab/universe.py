@@ -26,7 +26,7 @@ from pathlib import Path
 
 from ..mod import modpath, semver
 
-__all__ = ["ModuleSource", "gomod_text", "module_zip", "write_proxy", "file_proxy_url"]
+__all__ = ["ModuleSource", "gomod_text", "module_zip", "write_proxy", "file_proxy_url", "graph_text"]
 
 _EPOCH = datetime(2024, 1, 1, tzinfo=timezone.utc)
 
@@ -109,3 +109,42 @@ def write_proxy(root: str | os.PathLike[str], modules: Iterable[ModuleSource]) -
 def file_proxy_url(root: str | os.PathLike[str]) -> str:
     """``file:///abs/path`` for a proxy directory, as GOPROXY wants it."""
     return Path(root).resolve().as_uri()
+
+
+def graph_text(n: int = 500, *, seed: int = 0, main: str = "example.com/app", direct: int = 25) -> str:
+    """``go mod graph`` output of a made-up project with ``n`` module paths (a large graph to look at).
+
+    ``main`` requires ``direct`` of them; every other path ``example.com/mNNN`` is required by a
+    version of a lower-numbered one (so all are reachable and the graph has no cycle), at one of
+    up to three versions; each version requires up to four higher-numbered paths. Deterministic for
+    a ``seed``. Load it with :func:`gomodlab.load.modload.graph_from_text`.
+    """
+    import random
+
+    rng = random.Random(seed)
+    paths = [f"example.com/m{i:03d}" for i in range(n)]
+    versions = {p: [f"v1.{k}.0" for k in range(rng.randint(1, 3))] for p in paths}
+    reqs: dict[str, set[str]] = defaultdict(set)
+    reached: dict[str, list[str]] = defaultdict(list)  # path -> its versions something requires
+
+    def require(a: str, j: int) -> None:
+        b = f"{paths[j]}@{rng.choice(versions[paths[j]])}"
+        reqs[a].add(b)
+        if b not in reached[paths[j]]:
+            reached[paths[j]].append(b)
+
+    for i in range(n):
+        # Each path is asked for by the main module or by a version already reached...
+        if i < direct:
+            require(main, i)
+        else:
+            earlier = paths[rng.randrange(0, i)]
+            require(rng.choice(reached[earlier]) if reached[earlier] else main, i)
+    for i in range(n - 1):
+        # ...and each reached version asks for a few higher-numbered paths.
+        for a in list(reached[paths[i]]):
+            for j in rng.sample(range(i + 1, n), min(rng.randint(0, 4), n - i - 1)):
+                require(a, j)
+    order = [main, *(v for p in paths for v in sorted(reached[p]))]
+    lines = [f"{a} {b}" for a in order for b in sorted(reqs.get(a, ()))]
+    return "\n".join(lines) + "\n"

@@ -3,7 +3,8 @@
 Build the graph with :func:`to_networkx` from a loaded :class:`~gomodlab.load.modload.ModGraph`
 (:func:`gomodlab.load.modload.load`), then ask: :func:`witnesses` (which requirement forced each
 selected version — golang/go#27900, #33124), :func:`why_version` ("why not newer / older?"),
-:func:`why` (requirement paths, like ``go mod why -m`` at the module level), :func:`layers`
+:func:`why` (requirement paths, like ``go mod why -m`` at the module level), :func:`focus`
+(the part of a large graph that leads to one module, the rest counted), :func:`layers`
 (breadth-first depth), and :func:`trace` / :func:`trace_reqs` (each step of the algorithm, to
 replay in a notebook).
 
@@ -62,6 +63,7 @@ this step), ``raised`` and ``detail``. :func:`trace_state` replays it to any ste
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections import deque
 from collections.abc import Iterator, Sequence
@@ -78,7 +80,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "node_id", "to_networkx", "build_list_frame", "witnesses", "why_version", "VersionWhy",
-    "why", "WhyResult", "layers", "TraceReporter", "trace", "trace_reqs", "trace_state", "depths",
+    "why", "WhyResult", "focus", "layers", "TraceReporter", "trace", "trace_reqs", "trace_state", "depths",
 ]
 
 
@@ -384,6 +386,52 @@ def why(mg: ModGraph, module: str, *, all_paths: bool = False, limit: int = 100)
                 if r not in on_path:
                     stack.append((r, p + [r]))
     return res
+
+
+def focus(G: nx.DiGraph, target: str, *, max_nodes: int = 30,
+          hide: Sequence[str] = ("go", "toolchain")) -> nx.DiGraph:
+    """The part of ``G`` (:func:`to_networkx`) that explains how the main module reaches ``target``.
+
+    Kept: every module version on some requirement path from the main module to the node
+    ``target`` (``path@version``); when those are more than ``max_nodes``, only the nodes of the
+    shortest paths (breadth first, as :func:`why` picks them), as many whole paths as fit. Every
+    kept node's other requirements are one node ``"+N more of NODE"`` (attributes ``collapsed=N``,
+    ``path=""``; its edge ``collapsed=True``), so a 500-module graph becomes a drawing of the
+    path plus what was left out, counted. ``hide`` paths (go, toolchain) are neither kept nor
+    counted. The result's graph attributes: ``total_nodes`` (modules in ``G``), ``drawn_nodes``,
+    ``focus`` (``target``), ``paths`` (``"all"`` or ``"shortest"``). A ``target`` not in ``G``
+    gives the main module alone.
+    """
+    import networkx as nx
+
+    hidden = set(hide)
+    nodes = [n for n, p in G.nodes(data="path") if (p or str(n).partition("@")[0]) not in hidden]
+    H = G.subgraph(nodes)
+    main = next((n for n, a in H.nodes(data=True) if a.get("main")), None)
+    keep: list[str] = [main] if main is not None else []
+    kind = "all"
+    if main is not None and target in H and target != main:
+        on_paths = (nx.descendants(H, main) | {main}) & (nx.ancestors(H, target) | {target})
+        if len(on_paths) <= max_nodes:
+            keep = [main, *sorted(on_paths - {main}, key=lambda n: (H.nodes[n].get("depth") or 0, str(n)))]
+        else:
+            kind = "shortest"
+            # A few dozen shortest paths at most: in a dense graph there can be millions.
+            for path in itertools.islice(nx.all_shortest_paths(H, main, target), 64):
+                new = [n for n in path if n not in keep]
+                if len(keep) + len(new) > max_nodes and len(keep) > 1:
+                    break
+                keep.extend(new)
+    out = H.subgraph(keep).copy()
+    kept = set(keep)
+    for u in keep:
+        left = [v for v in H.successors(u) if v not in kept]
+        if left:
+            box = f"+{len(left)} more of {u}"
+            out.add_node(box, collapsed=len(left), path="")
+            out.add_edge(u, box, collapsed=True)
+    out.graph.update(G.graph, total_nodes=H.number_of_nodes(), drawn_nodes=len(keep), focus=target, paths=kind)
+    return out
 
 
 def layers(mg: ModGraph) -> list[list[str]]:
