@@ -10,7 +10,10 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import shutil
 import sys
+import tempfile
+from typing import BinaryIO
 
 from ..errors import GomodlabError
 
@@ -25,13 +28,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run)
 
 
-def _read(name: str) -> str:
+def _open(name: str) -> BinaryIO:
+    """The input as a seekable binary file: explain reads it twice, a piece at a time. Standard
+    input is spooled (in memory while small, then to a temporary file)."""
     try:
-        data = sys.stdin.buffer.read() if name == "-" else open(name, "rb").read()
+        if name != "-":
+            return open(name, "rb")
+        spool = tempfile.SpooledTemporaryFile(max_size=8 << 20)
+        shutil.copyfileobj(sys.stdin.buffer, spool)
+        spool.seek(0)
+        return spool
     except OSError as e:
         raise GomodlabError(f"{name}: {e.strerror or e}") from None
-    # Logs are mostly UTF-8, sometimes Windows code pages: never fail on a stray byte.
-    return data.decode("utf-8", errors="replace")
 
 
 def _table(diagnoses: list) -> str:
@@ -65,18 +73,30 @@ def run(args: argparse.Namespace) -> int:
     from ..diagnose import explain
 
     name = "standard input" if args.file == "-" else args.file
-    text = _read(args.file)
-    if not text.strip():
-        raise GomodlabError(f"{name}: empty: found no go output; {_NEXT}")
-    if _looks_binary(text):
-        raise GomodlabError(f"{name}: binary data, not go output; {_NEXT}")
-    diagnoses = explain.explain(text)
+    with _open(args.file) as file:
+        # Empty and binary input is told from the start of the file (never echoed back).
+        head = file.read(1 << 20).decode("utf-8", errors="replace")
+        if not head.strip() and not file.read(1):
+            raise GomodlabError(f"{name}: empty: found no go output; {_NEXT}")
+        if _looks_binary(head):
+            raise GomodlabError(f"{name}: binary data, not go output; {_NEXT}")
+        diagnoses = explain.explain_file(file)
+        go_output = bool(diagnoses) or _mentions_go(file)
     if args.format == "json":
         print(json.dumps([d.to_dict() for d in diagnoses], indent=2))
     elif diagnoses:
         print(_table(diagnoses))
-    elif re.search(r"(?m)^\S*go(?: [\w-]+)*: |\bgo(?:\.mod|\.sum| mod| get| build)\b", text):
+    elif go_output:
         print("no go command errors found")
     else:
         raise GomodlabError(f"{name}: found no go output in it; {_NEXT}")
     return 0 if any(d.category != "unknown" for d in diagnoses) else 1
+
+
+_GO_OUTPUT = re.compile(rb"(?m)^\S*go(?: [\w-]+)*: |\bgo(?:\.mod|\.sum| mod| get| build)\b")
+
+
+def _mentions_go(file: BinaryIO) -> bool:
+    """Whether the file shows any go output (read a line at a time: bounded memory)."""
+    file.seek(0)
+    return any(_GO_OUTPUT.search(line) for line in file)

@@ -12,6 +12,7 @@ around those lines only. Finding them costs about 10 ns per character (measured 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 
@@ -204,3 +205,52 @@ def windows(text: str, skip=None) -> list[tuple[int, int, int]]:
         else:
             out.append([line - back + 1, start, end])
     return [(first, start, end) for first, start, end in out]
+
+
+#: Lines a window may reach before its trigger line (see :func:`_back`): a piece of a long text is
+#: read together with this many lines of the one before it, so its windows start where they would
+#: in the whole text.
+REACH = BEFORE + _MAX_EXTEND + 1
+#: A window still growing at the end of a piece is carried into the next one, up to this many
+#: characters; past it (a log that is one unbroken message, or errors on every few lines) it is cut,
+#: so memory stays bounded whatever the input.
+MAX_CARRY = 16 << 20
+
+
+def _start_of_last(text: str, lines: int) -> int:
+    """The offset of the start of the last ``lines`` lines of ``text`` (which ends in a newline)."""
+    at = len(text) - 1
+    for _ in range(lines):
+        at = text.rfind("\n", 0, at)
+        if at == -1:
+            return 0
+    return at + 1
+
+
+def stream_windows(pieces: Iterable[str], skip=None) -> Iterator[tuple[int, str]]:
+    """(number of the first line, text) of each part of a long text to read, as :func:`windows`
+    gives them for the whole text, from its line-aligned ``pieces`` (each ends in a newline but
+    perhaps the last), holding one piece and a bounded tail of the one before."""
+    carry, first = "", 1
+    pieces = iter(pieces)
+    piece = next(pieces, None)
+    while piece is not None:
+        following = next(pieces, None)
+        text = carry + piece
+        found = windows(text, skip)
+        if following is None:
+            ready, keep = found, len(text)
+        else:
+            # A window ending in the last REACH lines may grow, or join one that starts in the
+            # next piece: it is read with that piece (or cut at the tail, past MAX_CARRY).
+            tail = _start_of_last(text, REACH)
+            ready = [w for w in found if w[2] <= tail]
+            keep = min([w[1] for w in found if w[2] > tail] + [tail])
+            if len(text) - keep > MAX_CARRY:
+                ready += [(w_first, start, tail) for w_first, start, end in found[len(ready):] if start < tail]
+                keep = tail
+        for w_first, start, end in ready:
+            yield first + w_first - 1, text[start:end]
+        first += text.count("\n", 0, keep)
+        carry = text[keep:]
+        piece = following

@@ -50,17 +50,18 @@ from __future__ import annotations
 
 import re
 from collections import ChainMap
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from . import _triggers
 from .fixes import _fix
 from .messages import (_ANSI, _AT, _CACHE_DIR, _CACHE_FILE, _CHAIN_HEAD, _NOISE, _REQ_LINE, _URL, _VCS_DIR, _Context,
-                       _Draft, _Line, _Mention, _clean, _context, _is_modlike, _mentions, _mentions_any,
-                       _module_root_guess, _pick, _segment, _strip_prefix, _unescape, _wrap_width)
+                       _Draft, _Line, _Mention, _clean, _is_modlike, _mentions, _mentions_any,
+                       _MAX_WRAPPED, _module_root_guess, _pick, _progress, _segment, _strip_prefix, _summary, _unescape, _wrap_width)
 from .templates import _PATH, _RANK, TEMPLATES
 
-__all__ = ["Evidence", "Diagnosis", "MAX_EVIDENCE", "explain"]
+__all__ = ["Evidence", "Diagnosis", "MAX_EVIDENCE", "explain", "explain_file"]
 
 #: Evidence lines kept per diagnosis: a log repeating one error a million times gives one diagnosis
 #: with its first lines and the number of times it occurred (``occurrences``).
@@ -226,7 +227,7 @@ def _missing_sum_module(full: str, mentions: Sequence[_Mention], ctx: _Context,
         return path, _fill_version(path, mentions, ctx)
     pkg = re.search(r"missing go\.sum entry (?:for module providing|needed to verify) package (" + _PATH + ")", full)
     if pkg:
-        known = ChainMap(ctx.progress, dict.fromkeys(m.path for m in mentions if m.kind in ("at", "pv", "cache")))
+        known = ChainMap(ctx.final, dict.fromkeys(m.path for m in mentions if m.kind in ("at", "pv", "cache")))
         path = _module_root_guess(pkg.group(1), known)
         return path, _fill_version(path, [], ctx)
     return module, version
@@ -353,15 +354,84 @@ def explain(text: str) -> list[Diagnosis]:
     Where only a path is named, the version is taken from ``go: downloading P V`` lines.
     """
     text = _ANSI.sub("", text) if "\x1b" in text else text
-    ctx = _context(text)
-    width = _wrap_width(text)
     # A hard-wrapped paste may split the words the triggers look for: it is read whole.
-    parts = [(1, 0, len(text))] if width else _triggers.windows(text, _is_noise)
+    width = _wrap_width(text)
+    return _explain(lambda: [text], width)
+
+
+#: How much of a file is read at once: memory stays a few times this, whatever the file's size.
+PIECE = 4 << 20
+
+
+def explain_file(file: BinaryIO) -> list[Diagnosis]:
+    """:func:`explain` for a file of go output of any size, read twice, a piece at a time, in
+    memory bounded by :data:`PIECE` (a 100 MB CI log never lives in memory whole).
+
+    ``file`` is a seekable binary file; undecodable bytes are read as U+FFFD. The diagnoses are
+    those ``explain`` gives for the whole text, except where one message is longer than
+    :data:`~gomodlab.diagnose._triggers.MAX_CARRY` (it is cut there).
+    """
+    def pieces() -> Iterator[str]:
+        file.seek(0)
+        rest = b""
+        while block := file.read(PIECE):
+            block = rest + block
+            cut = block.rfind(b"\n") + 1
+            if cut == 0:             # one line longer than a piece: read on until it ends
+                rest = block
+                continue
+            rest = block[cut:]
+            yield _decoded(block[:cut])
+        if rest:
+            yield _decoded(rest)
+
+    file.seek(0)
+    head = file.read(_MAX_WRAPPED + 1)
+    if len(head) <= _MAX_WRAPPED:
+        return explain(_decoded(head))
+    return _explain(pieces, 0)
+
+
+#: Lines read between two prunings of what earlier lines said (:meth:`_Context.forget_before`).
+_FORGET_EVERY = 100_000
+
+
+def _decoded(data: bytes) -> str:
+    # Logs are mostly UTF-8, sometimes Windows code pages: never fail on a stray byte.
+    text = data.decode("utf-8", errors="replace")
+    return _ANSI.sub("", text) if "\x1b" in text else text
+
+
+def _explain(pieces: Callable[[], Iterable[str]], width: int) -> list[Diagnosis]:
+    """The diagnoses of the text ``pieces()`` yields in line-aligned parts (read twice: first for
+    what the whole text says, then for its messages)."""
+    ctx = _Context()
+    line, last = 1, 0
+    for piece in pieces():
+        _summary(piece, ctx)
+        prompts = [m.start() for m in _PROMPT.finditer(piece)]
+        if prompts:
+            last = line + piece.count("\n", 0, prompts[-1])
+        line += piece.count("\n")
+
+    def progressed() -> Iterator[str]:
+        # Each piece's progress lines are known before any of its messages is read.
+        line = 1
+        for piece in pieces():
+            _progress(piece, ctx, line)
+            line += piece.count("\n")
+            yield piece
+
+    parts = _triggers.stream_windows(progressed(), _is_noise) if not width else [(1, text) for text in progressed()]
     merged: dict[tuple[str, str | None, str | None], _Draft] = {}
     counts: dict[tuple[str, str | None, str | None], int] = {}
     raw_of: dict[int, str] = {}
-    for first, start, end in parts:
-        raw, lines = _clean(text[start:end], first, width)
+    forgotten = 0
+    for first, part in parts:
+        if first - forgotten > _FORGET_EVERY:
+            ctx.forget_before(first)
+            forgotten = first
+        raw, lines = _clean(part, first, width)
         for block in _segment(lines):
             d = _diagnose(block, ctx)
             if d is None:
@@ -378,8 +448,6 @@ def explain(text: str) -> list[Diagnosis]:
                 raw_of[n] = raw[n - first]
     # The last go command a paste shows ("$ go mod tidy") is the one whose failure the user met:
     # its problems come first, those of the commands before it (go mod verify's findings) after.
-    prompts = [m.start() for m in _PROMPT.finditer(text)]
-    last = text.count("\n", 0, prompts[-1]) + 1 if prompts else 0
     ordered = sorted(merged.values(), key=lambda d: (d.first < last, _RANK[d.category], d.module is None, d.first))
     out = []
     for d in ordered:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Container, Sequence
+from collections.abc import Container, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from ..mod import modpath
@@ -390,18 +390,30 @@ def _module_root_guess(pkg: str, known: Container[str]) -> str:
 @dataclass(slots=True)
 class _Context:
     """What the whole text says that a single message may need: the versions ``go: downloading``
-    lines name, and the packages ``go: finding module for package`` lines look for."""
+    lines name, the packages ``go: finding module for package`` lines look for, and the user's
+    settings.
+
+    A text is read in two passes (:func:`_summary`, then :func:`_progress` as its messages are
+    read), so that a long log is never held whole: the first keeps only what the whole text ends
+    with (``final``, ``env``), the second the lines up to the message being read; what lies before
+    every message still to come is dropped (:meth:`forget_before`).
+    """
 
     progress: dict[str, list[tuple[int, str, str]]] = field(default_factory=dict)   # path -> (line, verb, version)
     finding_lines: list[int] = field(default_factory=list)
     finding: list[str] = field(default_factory=list)
     env: dict[str, str] = field(default_factory=dict)      # the last value of each setting shown
+    final: dict[str, dict[bool, str]] = field(default_factory=dict)  # path -> {is "finding": last version}
 
     def version(self, path: str, before_line: int | None = None) -> str | None:
-        """The version the last ``downloading``/``extracting`` (else ``finding``) line names."""
+        """The version the last ``downloading``/``extracting`` (else ``finding``) line names,
+        before ``before_line`` or, when it is None, in the whole text."""
+        if before_line is None:
+            final = self.final.get(path, {})
+            return final.get(False) or final.get(True)
         seen = self.progress.get(path, ())
-        for verbs in (("downloading", "extracting"), ("finding",)):
-            hits = [v for (n, verb, v) in seen if verb in verbs and (before_line is None or n <= before_line)]
+        for finding in (False, True):
+            hits = [v for (n, verb, v) in seen if (verb == "finding") == finding and n <= before_line]
             if hits:
                 return hits[-1]
         return None
@@ -409,6 +421,18 @@ class _Context:
     def finding_before(self, line: int) -> str | None:
         i = bisect.bisect_left(self.finding_lines, line)
         return self.finding[i - 1] if i else None
+
+    def forget_before(self, line: int) -> None:
+        """Drop what no question about ``line`` or later needs: of the lines before it, only the
+        last of each kind per module (and the last package looked for) can still be an answer."""
+        for path, seen in self.progress.items():
+            old = [e for e in seen if e[0] < line]
+            if len(old) > 2:
+                last = {e[1] == "finding": e for e in old}
+                seen[:] = sorted(last.values()) + seen[len(old):]
+        i = bisect.bisect_left(self.finding_lines, line)
+        if i > 1:
+            del self.finding_lines[:i - 1], self.finding[:i - 1]
 
 
 # Matched on the whole text at once (one pass in C), not line by line; "go: " starts a line after
@@ -422,24 +446,43 @@ _PROGRESS = re.compile(r"go: (?:(downloading|extracting|finding) (" + _PATH + r"
 _SETTING = re.compile(r"(?<![\w$])(GOPROXY|GOFLAGS|GOPRIVATE|GONOPROXY|GONOSUMDB|GOSUMDB|GOINSECURE)[=:]\s?['\"]?([^'\"\s]*)")
 
 
-def _context(text: str) -> _Context:
-    ctx = _Context()
-    if "GO" in text:
-        for m in _SETTING.finditer(text):
-            ctx.env[m.group(1)] = m.group(2)
-    line, at = 1, 0
+def _progress_lines(text: str, first: int) -> Iterator[tuple[int, re.Match[str]]]:
+    """(line number, match) of each ``go: downloading|extracting|finding`` line of ``text``."""
+    line, at = first, 0
     for m in _PROGRESS.finditer(text):
         start = m.start()
         if start and not text[start - 1].isspace() and text[start - 1] not in "]>|":
             continue
         line += text.count("\n", at, start)
         at = start
+        yield line, m
+
+
+def _summary(text: str, ctx: _Context) -> None:
+    """First pass over a piece of the text: the settings it shows and the last version of each
+    module, kept in ``ctx`` (a later piece overrides)."""
+    if "GO" in text:
+        for m in _SETTING.finditer(text):
+            ctx.env[m.group(1)] = m.group(2)
+    for _, m in _progress_lines(text, 1):
         if m.group(1):
-            ctx.progress.setdefault(m.group(2), []).append((line, m.group(1), m.group(3)))
-        else:
+            ctx.final.setdefault(m.group(2), {})[m.group(1) == "finding"] = m.group(3)
+
+
+def _progress(text: str, ctx: _Context, first: int = 1) -> None:
+    """Second pass over a piece whose first line is number ``first``: its progress lines, in
+    ``ctx``. A line repeating the version the last line of its kind named for the same module
+    adds nothing, nor one repeating the last package looked for: no answer changes."""
+    for line, m in _progress_lines(text, first):
+        if m.group(1):
+            seen = ctx.progress.setdefault(m.group(2), [])
+            finding = m.group(1) == "finding"
+            last = next((v for (_, verb, v) in reversed(seen) if (verb == "finding") == finding), None)
+            if last != m.group(3):
+                seen.append((line, m.group(1), m.group(3)))
+        elif not ctx.finding or ctx.finding[-1] != m.group(4):
             ctx.finding_lines.append(line)
             ctx.finding.append(m.group(4))
-    return ctx
 
 
 @dataclass(slots=True)
