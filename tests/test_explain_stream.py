@@ -47,6 +47,21 @@ def test_pieces_give_the_diagnoses_of_the_whole_text(monkeypatch, piece, errors,
     assert explain_file(io.BytesIO(text.encode())) == whole
 
 
+@pytest.mark.parametrize("errors,seed", [(0.02, 2), (0.2, 3)])
+def test_a_window_cut_at_the_carry_limit_loses_no_problem(monkeypatch, errors, seed):
+    """Errors every few lines join all windows into one; past MAX_CARRY it is cut where a go
+    message starts: a message at the cut may be read as two, but every problem of the whole
+    text is still found, and the primary one is the same."""
+    text = _log(600_000, errors, seed)
+    whole = explain(text)
+    monkeypatch.setattr(explain_module, "PIECE", 1 << 12)
+    monkeypatch.setattr(explain_module, "_MAX_WRAPPED", 0)
+    monkeypatch.setattr(_triggers, "MAX_CARRY", 1 << 14)
+    cut = explain_file(io.BytesIO(text.encode()))
+    assert cut[0] == whole[0]
+    assert {(d.category, d.module, d.version) for d in whole} <= {(d.category, d.module, d.version) for d in cut}
+
+
 def test_a_message_longer_than_the_carry_is_cut_not_held(monkeypatch):
     """A log that is one endless message (an indented stack on every line) stays bounded: the
     carried tail is cut, and every line is still read once."""

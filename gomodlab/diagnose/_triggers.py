@@ -12,7 +12,7 @@ around those lines only. Finding them costs about 10 ns per character (measured 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 
@@ -212,9 +212,9 @@ def windows(text: str, skip=None) -> list[tuple[int, int, int]]:
 #: in the whole text.
 REACH = BEFORE + _MAX_EXTEND + 1
 #: A window still growing at the end of a piece is carried into the next one, up to this many
-#: characters; past it (a log that is one unbroken message, or errors on every few lines) it is cut,
-#: so memory stays bounded whatever the input.
-MAX_CARRY = 16 << 20
+#: characters; past it (errors on every few lines join all windows into one) it is cut where a
+#: message starts, so memory and the work of reading the carry again stay bounded.
+MAX_CARRY = 1 << 20
 
 
 def _start_of_last(text: str, lines: int) -> int:
@@ -227,17 +227,39 @@ def _start_of_last(text: str, lines: int) -> int:
     return at + 1
 
 
-def stream_windows(pieces: Iterable[str], skip=None) -> Iterator[tuple[int, str]]:
+def _message_start(text: str, low: int, high: int, starts: Callable[[str], bool]) -> int:
+    """The start of the last line in ``text[low:high]`` (``high`` starts a line) that ``starts``
+    a message (not indented, not after a line ending in ``:``); ``high`` if none does within
+    :data:`REACH` lines (a message that long is cut anyway)."""
+    at = high
+    for _ in range(REACH):
+        if at <= low:
+            break
+        end = text.find("\n", at)
+        if text[at] not in " \t" and not _after_colon(text, at) and starts(text[at:end]):
+            return at
+        at = text.rfind("\n", 0, at - 1) + 1
+    return high
+
+
+def stream_windows(pieces: Iterable[str], skip=None, starts: Callable[[str], bool] = bool) -> Iterator[tuple[int, str]]:
     """(number of the first line, text) of each part of a long text to read, as :func:`windows`
     gives them for the whole text, from its line-aligned ``pieces`` (each ends in a newline but
-    perhaps the last), holding one piece and a bounded tail of the one before."""
+    perhaps the last), holding one piece and a bounded tail of the one before. ``starts(line)``
+    tells a line that begins a message: where a window too long to carry is cut."""
     carry, first = "", 1
+    pending = 0                # the carry's first characters belong to a window that was cut
     pieces = iter(pieces)
     piece = next(pieces, None)
     while piece is not None:
         following = next(pieces, None)
         text = carry + piece
         found = windows(text, skip)
+        if pending:
+            if found and found[0][1] <= pending:
+                found[0] = (1, 0, max(pending, found[0][2]))
+            else:
+                found.insert(0, (1, 0, pending))
         if following is None:
             ready, keep = found, len(text)
         else:
@@ -245,10 +267,18 @@ def stream_windows(pieces: Iterable[str], skip=None) -> Iterator[tuple[int, str]
             # next piece: it is read with that piece (or cut at the tail, past MAX_CARRY).
             tail = _start_of_last(text, REACH)
             ready = [w for w in found if w[2] <= tail]
-            keep = min([w[1] for w in found if w[2] > tail] + [tail])
-            if len(text) - keep > MAX_CARRY:
-                ready += [(w_first, start, tail) for w_first, start, end in found[len(ready):] if start < tail]
-                keep = tail
+            deferred = found[len(ready):]
+            keep = min(deferred[0][1], tail) if deferred else tail
+            if deferred and keep < tail and len(text) - keep > MAX_CARRY:
+                w_first, start, _ = deferred[0]
+                cut = _message_start(text, start, tail, starts)
+                ready.append((w_first, start, cut))
+                # The lines after the cut that the triggers before it reach are read with the
+                # next piece (as if the line before the cut were a trigger: no trigger reaches further).
+                pending = max(0, _forward(text, text.rfind("\n", 0, cut - 1) + 1, AFTER) - cut)
+                keep = cut
+            elif keep:         # else the window read from the carry's start is carried again
+                pending = 0
         for w_first, start, end in ready:
             yield first + w_first - 1, text[start:end]
         first += text.count("\n", 0, keep)

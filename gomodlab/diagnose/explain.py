@@ -56,7 +56,7 @@ from typing import BinaryIO
 
 from . import _triggers
 from .fixes import _fix
-from .messages import (_ANSI, _AT, _CACHE_DIR, _CACHE_FILE, _CHAIN_HEAD, _NOISE, _REQ_LINE, _URL, _VCS_DIR, _Context,
+from .messages import (_ANSI, _AT, _TOP, _CACHE_DIR, _CACHE_FILE, _CHAIN_HEAD, _NOISE, _REQ_LINE, _URL, _VCS_DIR, _Context,
                        _Draft, _Line, _Mention, _clean, _is_modlike, _mentions, _mentions_any,
                        _MAX_WRAPPED, _module_root_guess, _pick, _progress, _segment, _strip_prefix, _summary, _unescape, _wrap_width)
 from .templates import _PATH, _RANK, TEMPLATES
@@ -422,7 +422,8 @@ def _explain(pieces: Callable[[], Iterable[str]], width: int) -> list[Diagnosis]
             line += piece.count("\n")
             yield piece
 
-    parts = _triggers.stream_windows(progressed(), _is_noise) if not width else [(1, text) for text in progressed()]
+    parts = (_triggers.stream_windows(progressed(), _is_noise, _starts_message) if not width
+             else [(1, text) for text in progressed()])
     merged: dict[tuple[str, str | None, str | None], _Draft] = {}
     counts: dict[tuple[str, str | None, str | None], int] = {}
     raw_of: dict[int, str] = {}
@@ -459,6 +460,11 @@ def _explain(pieces: Callable[[], Iterable[str]], width: int) -> list[Diagnosis]
 
 
 _PROMPT = re.compile(r"^(?:\$|>|PS [^>\n]*>|[\w.@-]+[:~][^$\n]*\$) go \w", re.M)
+
+
+def _starts_message(line: str) -> bool:
+    """A go message's head (``go: …``, ``go get …``): a new message whatever came before."""
+    return bool(_TOP.match(_strip_prefix(line.strip())))
 
 
 def _is_noise(line: str) -> bool:
