@@ -93,8 +93,8 @@ def expand_inputs(patterns: Iterable[str | os.PathLike[str]]) -> tuple[list[Inpu
 
 def _source_names(paths: Sequence[str]) -> list[str]:
     parts = [Path(p).parts for p in paths]
-    if len(parts) == 1:
-        return [parts[0][-1]]
+    if len(parts) <= 1:
+        return [p[-1] for p in parts]
     shortest = min(len(p) for p in parts)
     lead = 0
     while lead < shortest - 1 and len({p[lead] for p in parts}) == 1:
