@@ -12,6 +12,8 @@ function                       answers
                                ``local`` or ``upstream``, with the evidence
 :func:`latency`                request latency percentiles per proxy, endpoint and day
 :func:`failure_rates`          failed and timed-out requests per proxy and day
+:func:`slow_proxies`           the proxies whose daily p90 latency turned several times the
+                               others', since when, and how much
 :func:`diverging_runners`      the runners whose latency or failure rate is far from the fleet's
 =============================  ===============================================================
 
@@ -34,7 +36,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["HASHED_KINDS", "bad_copies", "damage", "latency", "failure_rates", "diverging_runners", "runner_of"]
+__all__ = ["HASHED_KINDS", "bad_copies", "damage", "latency", "failure_rates", "slow_proxies", "diverging_runners",
+           "runner_of"]
 
 #: Finding kinds whose ``got`` is the hash of the bad bytes, most telling first.
 HASHED_KINDS = ("gosum-mismatch", "zip-modified", "dir-modified")
@@ -162,6 +165,44 @@ def failure_rates(requests: "pd.DataFrame", by: Sequence[str] = ("proxy", "day")
     out = latency(requests, by, percentiles=())
     out["timeout_rate"] = out["timeouts"] / out["requests"]
     return out[[*by, "requests", "errors", "timeouts", "error_rate", "timeout_rate"]]
+
+
+def slow_proxies(requests: "pd.DataFrame", *, factor: float = 3.0, percentile: float = 90) -> "pd.DataFrame":
+    """The proxies that turned slow: on a day a proxy's p<N> latency is over ``factor`` times the
+    median p<N> of the other proxies that day, it is slow. One row per proxy slow on its last day
+    of requests: ``proxy``, ``slow_since`` (the first day of the slow run that reaches its last
+    day), ``days_slow``, ``before_s`` (its median daily p<N> before then, NaN if none),
+    ``since_s`` (since then), ``others_s`` (the other proxies' median daily p<N> since then),
+    ``error_rate_before`` and ``error_rate_since``. Sorted by ``since_s / others_s``, worst first."""
+    import pandas as pd
+
+    col = f"p{percentile:g}_s"
+    days = latency(requests, by=["proxy", "day"], percentiles=(percentile,))
+    rows = []
+    for proxy, g in days.groupby("proxy", sort=True):
+        g = g.sort_values("day")
+        others = days[days["proxy"] != proxy].groupby("day")[col].median()
+        ratio = g[col].to_numpy() / g["day"].map(others).to_numpy()
+        slow = [bool(r > factor) for r in ratio]
+        if not slow or not slow[-1]:
+            continue
+        start = len(slow) - 1
+        while start > 0 and slow[start - 1]:
+            start -= 1
+        since_day = g["day"].iloc[start]
+        before, since = g.iloc[:start], g.iloc[start:]
+        rows.append({"proxy": proxy, "slow_since": since_day, "days_slow": len(since),
+                     "before_s": float(before[col].median()) if len(before) else math.nan,
+                     "since_s": float(since[col].median()),
+                     "others_s": float(others[others.index >= since_day].median()),
+                     "error_rate_before": float(before["errors"].sum() / before["requests"].sum()) if len(before)
+                     else math.nan,
+                     "error_rate_since": float(since["errors"].sum() / since["requests"].sum())})
+    out = pd.DataFrame(rows, columns=["proxy", "slow_since", "days_slow", "before_s", "since_s", "others_s",
+                                      "error_rate_before", "error_rate_since"])
+    if len(out):
+        out = out.iloc[(-(out["since_s"] / out["others_s"])).argsort(kind="stable")]
+    return out.reset_index(drop=True)
 
 
 def runner_of(source: str) -> str:
