@@ -45,7 +45,7 @@ from ..load import gotool
 from ..mod import modpath
 from . import universe
 
-__all__ = ["PROXIES", "SLOW_PROXY", "SLOW_FROM", "FIRST_DAY", "DAYS", "FleetPlan", "fleet_modules", "generate",
+__all__ = ["default_dir", "PROXIES", "SLOW_PROXY", "SLOW_FROM", "FIRST_DAY", "DAYS", "FleetPlan", "fleet_modules", "generate",
            "load_plan"]
 
 #: The runners' proxies: runner ``i`` uses ``PROXIES[i % 3]``.
@@ -77,6 +77,13 @@ class FleetPlan:
     slow_proxy: str = SLOW_PROXY
     slow_from: str = SLOW_FROM.date().isoformat()
     proxies: list[str] = field(default_factory=lambda: list(PROXIES))
+
+
+def default_dir() -> Path:
+    """Where the fleet notebook writes its generated fleet and outputs: ``.fleet`` beside the demo's ``.demo``."""
+    from .demo import default_dir as demo_dir
+
+    return demo_dir().parent / ".fleet"
 
 
 def load_plan(directory: str | os.PathLike[str]) -> FleetPlan:
