@@ -22,9 +22,10 @@ on one disk: the runners fetched the same wrong bytes from where they download (
 mirror), so the verdict is ``upstream``. Damage only one source has (its own hash, or bytes that
 cannot be hashed at all, such as a truncated zip) is ``local``: repair that cache. The bad-bytes
 hash is what go's checks compare: the ``got`` hash of a ``gosum-mismatch`` (the cache holds bytes
-the project's go.sum does not), else of ``zip-modified`` or ``dir-modified``. Without a go.sum,
-a copy whose ``.ziphash`` differs from the one most sources recorded for that version is a
-``fleet-divergent`` bad copy: the fleet's majority is the reference.
+the project's go.sum does not), else of ``zip-modified`` or ``dir-modified``. For a version no
+go.sum names, a copy whose ``.ziphash`` differs from the one most sources recorded (more than
+half of them) is a ``fleet-divergent`` bad copy: the fleet's majority is the reference, which is
+only as good as the majority; scan with the project's go.sum (``--gosum``) to judge by it.
 """
 
 from __future__ import annotations
@@ -69,6 +70,9 @@ def bad_copies(findings: "pd.DataFrame", inventory: "pd.DataFrame | None" = None
     if inventory is not None and len(inventory):
         covered = {(r["source"], r["module"], r["version"]) for r in rows}
         held = inventory[inventory["ziphash"] != ""]
+        if "gosum_zip" in held:
+            # A version a go.sum names is judged by the go.sum (its mismatches are findings already).
+            held = held[held.groupby(["module", "version"])["gosum_zip"].transform(lambda g: (g == "").all())]
         for (module, version), g in held.groupby(["module", "version"], sort=True):
             counts = g["ziphash"].value_counts()
             if len(counts) < 2 or counts.iloc[0] * 2 <= len(g):

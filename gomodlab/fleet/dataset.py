@@ -130,7 +130,10 @@ def _to_arrow(df: "pd.DataFrame", table: str) -> "pa.Table":
 
     schema = _schema(table)
     if table == "requests":
-        df = df.assign(argv=[list(a) if isinstance(a, tuple) else None for a in df["argv"]])
+        import pandas as pd
+
+        df = df.assign(argv=pd.Series([list(a) if isinstance(a, tuple) else None for a in df["argv"]], index=df.index,
+                                      dtype=object))
     return pa.Table.from_pandas(df[schema.names], schema=schema, preserve_index=False)
 
 

@@ -167,6 +167,21 @@ def parse_input(inp: Input, out: str, part: int, base: str = "") -> dict[str, An
     return _record(inp, "ok", notes=notes, rows=len(df), seconds=time.perf_counter() - start)
 
 
+def _probe(scheduler: str) -> None:
+    """Fail at once on a TCP scheduler address nothing listens on (the client would retry for its
+    whole timeout before saying so)."""
+    import socket
+    from urllib.parse import urlsplit
+
+    u = urlsplit(scheduler if "://" in scheduler else f"tcp://{scheduler}")
+    if u.scheme not in ("tcp", "tls") or not u.hostname or not u.port:
+        return
+    try:
+        socket.create_connection((u.hostname, u.port), timeout=10).close()
+    except OSError as e:
+        raise SourceError(f"cannot reach the Dask scheduler at {scheduler}: {e.strerror or e}") from None
+
+
 def _client(scheduler: str | None, workers: int | None, processes: bool) -> tuple[Any, Any]:
     """(client, cluster): connected to ``scheduler``, or to a new LocalCluster (cluster not None)."""
     import logging
@@ -174,6 +189,7 @@ def _client(scheduler: str | None, workers: int | None, processes: bool) -> tupl
     from distributed import Client, LocalCluster
 
     if scheduler:
+        _probe(scheduler)
         try:
             return Client(scheduler, timeout="10s"), None
         except (OSError, TimeoutError) as e:

@@ -262,7 +262,7 @@ def generate(directory: str | os.PathLike[str], *, caches: int = 50, logs: int =
     healthy = names[:-1]
     # The first runners went through the mirror (one took both corrupted versions); the last three
     # healthy ones have local damage. A small fleet gets fewer mirror runners.
-    counts = [n if len(healthy) >= 13 else n // 2 + 1 for _, _, n in _UPSTREAM]
+    counts = [n if len(healthy) >= 13 else n // 3 + 1 for _, _, n in _UPSTREAM]
     picks = {(p, v): healthy[start:start + n] for (p, v, _), n, start in zip(_UPSTREAM, counts, (0, counts[0] - 1))}
     latest = {m.path: m.version for m in good}
     local = [(healthy[-3], "example.com/cobra", latest["example.com/cobra"], "edited a file in the extracted directory"),
