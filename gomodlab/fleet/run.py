@@ -48,12 +48,15 @@ class Input:
 
 @dataclass(frozen=True)
 class FleetRun:
-    """What a fleet run did: where it wrote, one row per input, how long it took, on what."""
+    """What a fleet run did: where it wrote, one row per input, how long it took (``seconds`` in
+    all, ``tasks_seconds`` from the first task submitted to the last result: without starting the
+    local cluster), on what."""
 
     out: str
     kind: str
     inputs: "pd.DataFrame"
     seconds: float
+    tasks_seconds: float
     workers: int
     scheduler: str
     dashboard: str
@@ -228,6 +231,7 @@ def _run(kind: str, task: Callable[..., dict[str, Any]], inputs: Sequence[Input]
         if on_start is not None:
             on_start(f"{len(inputs)} input(s) on {n_workers} worker(s) of "
                      f"{scheduler or 'a local cluster'}" + (f"; dashboard {dashboard}" if dashboard else ""))
+        submitted = time.perf_counter()
         futures = [client.submit(task, inp, root, i, *extra, key=f"{kind}-{i:05d}", pure=False)
                    for i, inp in enumerate(inputs)]
         index = {f.key: i for i, f in enumerate(futures)}
@@ -242,6 +246,7 @@ def _run(kind: str, task: Callable[..., dict[str, Any]], inputs: Sequence[Input]
                 fut.release()
                 if bar is not None:
                     bar.update(1)
+            tasks_seconds = time.perf_counter() - submitted
         finally:
             if bar is not None:
                 bar.close()
@@ -252,7 +257,7 @@ def _run(kind: str, task: Callable[..., dict[str, Any]], inputs: Sequence[Input]
     rows = [records[i] for i in range(len(inputs))]
     dataset.write_inputs(root, rows)
     return FleetRun(root, kind, pd.DataFrame(rows, columns=list(dataset.INPUT_COLUMNS)), time.perf_counter() - start,
-                    n_workers, scheduler or "local", dashboard)
+                    tasks_seconds, n_workers, scheduler or "local", dashboard)
 
 
 def scan_fleet(inputs: Sequence[Input], out: str | os.PathLike[str], *, gosum: Sequence[str | os.PathLike[str]] = (),
