@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gomodlab.cache.scan import scan
 from gomodlab.cli import main
@@ -166,6 +168,21 @@ def test_source_names_drop_the_shared_folders(tmp_path):
     assert [i.source for i in inputs] == ["a/1.log", "b/7.log"]
     assert [i.source for i in expand_inputs([tmp_path / "one.log"])[0]] == ["one.log"]
     assert expand_inputs([]) == ([], [])
+
+
+_SEGMENT = st.sampled_from(["a", "b", "runners", "pkg", "mod", "logs", "x.log", "1.log", "ci", "go"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(_SEGMENT, min_size=1, max_size=5), min_size=1, max_size=8))
+def test_source_names_are_unique_tails_of_their_paths(segment_lists):
+    from gomodlab.fleet.run import _source_names
+
+    paths = list(dict.fromkeys("/" + "/".join(s) for s in segment_lists))
+    names = _source_names(paths)
+    assert len(names) == len(paths) and len(set(names)) == len(names)
+    for name, path in zip(names, paths):
+        assert name and f"/{name}" in path or name == path
 
 
 def test_out_must_be_new_empty_or_a_fleet_output(tmp_path):

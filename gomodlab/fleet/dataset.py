@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     import pandas as pd
     import pyarrow as pa
 
-__all__ = ["TABLES", "INPUT_COLUMNS", "table_path", "prepare", "write_partition", "write_inputs", "read_table",
+__all__ = ["TABLES", "INPUT_COLUMNS", "table_path", "check_out", "prepare", "write_partition", "write_inputs", "read_table",
            "read_inputs", "kind_of"]
 
 #: The tables each kind of run writes (besides ``inputs``).
@@ -102,19 +102,25 @@ def kind_of(out: str | os.PathLike[str]) -> str:
             from None
 
 
-def prepare(out: str | os.PathLike[str], kind: str) -> Path:
-    """Make ``out`` an empty run directory of ``kind``: created, or an earlier fleet run's output
-    (of either kind) cleared. Anything else already there is left alone: SourceError."""
+def check_out(out: str | os.PathLike[str]) -> Path:
+    """SourceError unless ``out`` may be a run directory: absent, empty, or a fleet run's output."""
     root = Path(out)
     if root.exists():
         if not root.is_dir():
             raise SourceError(f"{root}: exists and is not a directory; choose another --out")
-        if any(root.iterdir()):
-            if not (root / _MARKER).is_file():
-                raise SourceError(f"{root}: a directory that is not a fleet run's output (no {_MARKER}); "
-                                  "choose another --out, or an empty or new directory")
-            for entry in root.iterdir():
-                shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink()
+        if any(root.iterdir()) and not (root / _MARKER).is_file():
+            raise SourceError(f"{root}: a directory that is not a fleet run's output (no {_MARKER}); "
+                              "choose another --out, or an empty or new directory")
+    return root
+
+
+def prepare(out: str | os.PathLike[str], kind: str) -> Path:
+    """Make ``out`` an empty run directory of ``kind``: created, or an earlier fleet run's output
+    (of either kind) cleared. Anything else already there is left alone: SourceError."""
+    root = check_out(out)
+    if root.exists():
+        for entry in root.iterdir():
+            shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink()
     try:
         root.mkdir(parents=True, exist_ok=True)
         for table in TABLES[kind]:

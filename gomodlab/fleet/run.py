@@ -198,8 +198,11 @@ def _client(scheduler: str | None, workers: int | None, processes: bool) -> tupl
         except (OSError, TimeoutError) as e:
             raise SourceError(f"cannot reach the Dask scheduler at {scheduler}: {e}") from None
     n = workers or (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
-    cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=processes, dashboard_address=None,
-                           silence_logs=logging.ERROR)
+    try:
+        cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=processes, dashboard_address=None,
+                               silence_logs=logging.ERROR)
+    except (RuntimeError, OSError) as e:
+        raise SourceError(f"cannot start a local Dask cluster of {n} worker(s): {e}") from None
     return Client(cluster), cluster
 
 
@@ -221,11 +224,13 @@ def _run(kind: str, task: Callable[..., dict[str, Any]], inputs: Sequence[Input]
 
     if not inputs:
         raise SourceError(f"fleet {kind}: no inputs")
-    root = str(dataset.prepare(out, kind))
+    dataset.check_out(out)
     start = time.perf_counter()
     client, cluster = _client(scheduler, workers, processes)
     records: dict[int, dict[str, Any]] = {}
     try:
+        # Only once the cluster is there: a scheduler that cannot be reached leaves an earlier run alone.
+        root = str(dataset.prepare(out, kind))
         n_workers = len(client.scheduler_info(n_workers=-1)["workers"])
         dashboard = client.dashboard_link if scheduler else ""
         if on_start is not None:
