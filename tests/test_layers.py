@@ -18,7 +18,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "gomodlab"
 
 #: Lowest first: ``base`` (``errors``, what every layer raises, and ``version``), the
 #: subpackages, then ``cli`` and the facade (``gomodlab/__init__.py``, ``__main__``).
-LAYERS = ("base", "mod", "load", "cache", "net", "diagnose", "lab", "cli", "facade")
+LAYERS = ("base", "mod", "load", "cache", "net", "diagnose", "fleet", "lab", "cli", "facade")
 
 #: Modules over ~800 lines that mirror one Go file of that size.
 MIRRORS = {"mod/modfile.py": "golang.org/x/mod/modfile/rule.go"}

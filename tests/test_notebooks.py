@@ -22,6 +22,8 @@ def _params(name: str, scenario, tmp_path: Path) -> dict[str, object]:
         "postmortem": {},
         "cache-doctor": {"demo_dir": str(p.root)},
         "mvs-lesson": {"workdir": str(tmp_path / "mvs")},
+        # A small fleet, workers as threads: the generation, both fleet runs and the figures in seconds.
+        "fleet": {"workdir": str(tmp_path / "fleet"), "n_caches": 9, "n_logs": 120, "threads": True, "workers": 2},
         "proxy-latency": {"xlog": str(p.go_x_log), "access_log": str(p.access_log),
                           "proxies": str(p.net / "proxies.json"), "n": 5000, "report": True},
     }[name]
@@ -35,6 +37,9 @@ EXPECT = {
     "mvs-lesson": ["`go list -m all` and gomodlab: **identical**", "real `go get` then `go list -m all`: **identical**",
                    "indirect-import", "example.com/a &gt; example.com/b &gt; example.com/d &gt; example.com/e",
                    "+\texample.com/f v1.1.0 // indirect"],
+    "fleet": ["Upstream: yaml@v1.4.0 on", "grpcish@v0.9.1", "turned slow on 2026-11-27", "runners diverge",
+              "upstream corruptions (module, version, runners): **found**", "local damage (runner, module, version): **found**",
+              "recorded as failed inputs: **found**"],
     "proxy-latency": ["GOPROXY = http://127.0.0.1:", "ks_distance", "request(s) failed", "fallback_rate", "from_proxy"],
 }
 

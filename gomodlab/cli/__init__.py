@@ -30,6 +30,7 @@ COMMANDS = {
     "tidy-explain": "tidyexplain",
     "scan": "scan", "fix": "fix", "triage": "triage", "hygiene": "hygiene", "trim": "hygiene",
     "logs": "logs", "proxy": "proxycmd", "explain": "explain", "report": "reportcmd", "demo": "democmd",
+    "fleet": "fleet",
 }
 
 
