@@ -16,7 +16,8 @@ from go.mod files (a :class:`~gomodlab.load.sources.GoModSource` supplies depend
   selected version until stable; unpruned: the minimal requirement list (mvs ``Req``).
 
 :func:`load` returns a :class:`ModGraph`; ``graph_lines()`` is ``go mod graph`` and
-``list_lines()`` is ``go list -m all`` (GOFLAGS=-mod=mod). Workspaces (go.work) and vendoring are
+``list_lines()`` is ``go list -m all`` (GOFLAGS=-mod=mod). In a workspace (a go.work applies),
+:func:`load` loads the workspace's graph instead (:mod:`gomodlab.load.workspace`). Vendoring is
 not modelled.
 """
 
@@ -68,7 +69,8 @@ class ModGraph:
     requirements whose own requirements were not followed because of pruning, and
     ``excluded_edges`` the requirements dropped because the main go.mod excludes them, and
     ``errors`` the modules whose go.mod could not be read (only kept by a non-strict load).
-    ``root_history`` lists each root set tried, the first being the go.mod's own.
+    ``root_history`` lists each root set tried, the first being the go.mod's own. ``mains`` are
+    the main modules: ``(main,)``, or a workspace's used modules (``pruning`` is then ``"workspace"``).
     """
 
     def __init__(self, main: Module, pruning: str, graph: Graph, roots: tuple[Module, ...],
@@ -76,6 +78,7 @@ class ModGraph:
                  loader: Loader | None = None) -> None:
         self.main, self.pruning, self.graph, self.roots = main, pruning, graph, roots
         self.root_history, self.main_file, self.loader = root_history, main_file, loader
+        self.mains: tuple[Module, ...] = (main,)
         self.summaries: dict[Module, Summary] = {}
         self.replaced: dict[Module, Module] = {}
         self.excluded_edges: list[tuple[Module, Module]] = []
@@ -466,9 +469,16 @@ def load(directory: str | os.PathLike[str] = ".", source: GoModSource | None = N
          reporter: Reporter | None = None) -> ModGraph:
     """The module graph of the main module containing ``directory``, as go loads it, with
     dependencies' go.mod files from ``source`` (default: go's module cache,
-    :func:`gomodlab.load.sources.source_for`)."""
+    :func:`gomodlab.load.sources.source_for`). Where a go.work applies (``GOWORK``, or one in
+    ``directory`` or a parent) it is the workspace's graph, as go's module commands load it."""
+    from .workspace import find_gowork, load_workspace
+
+    src = source if source is not None else source_for()
+    gowork = find_gowork(directory)
+    if gowork is not None:
+        return load_workspace(gowork, src, cwd=directory, reporter=reporter)
     main_file = MainModFile.read(find_main_gomod(directory))
-    return Loader(main_file, source if source is not None else source_for()).load(reporter)
+    return Loader(main_file, src).load(reporter)
 
 
 def graph_from_text(text: str | GraphTextSource) -> ModGraph:
