@@ -15,6 +15,7 @@ import os
 import sys
 
 from ..errors import GomodlabError
+from ..load.workspace import check_can_list
 
 
 def _add_source_options(p: argparse.ArgumentParser, graph_text: bool = True) -> None:
@@ -165,11 +166,23 @@ def _excluded_messages(loader) -> list[str]:
 
 
 def _main_module_info(mg, m) -> tuple[str, str | None] | None:
-    """(directory, go line) of the main module ``m`` (one of a workspace's), or None."""
+    """(directory, GoVersion) of the main module ``m`` (one of a workspace's), or None.
+
+    Outside a workspace a main module without a go line shows the go version -mod=mod writes
+    into it (the local toolchain's); a workspace (read-only) shows none."""
+    from ..load.get import LOCAL_GO_VERSION
+
     ws = getattr(mg.loader, "workspace", None)
     if ws is not None:
         return next(((mf.dir, mf.go) for mf in ws.modules if mf.path == m.path), None)
-    return (mg.main_file.dir, mg.main_file.go) if mg.main_file is not None else None
+    if mg.main_file is None:
+        return None
+    return mg.main_file.dir, mg.main_file.go or LOCAL_GO_VERSION
+
+
+def _list_lines(mg) -> list[str]:
+    check_can_list(mg)
+    return mg.list_lines()
 
 
 def run_buildlist(args: argparse.Namespace) -> int:
@@ -181,12 +194,10 @@ def run_buildlist(args: argparse.Namespace) -> int:
         sys.stdout.write(work_sum(_load(args)).text)
         return 0
     if args.format == "text":
-        return _text_with_memo(args, "buildlist", lambda mg: mg.list_lines())
+        return _text_with_memo(args, "buildlist", _list_lines)
     mg = _load(args)
-    # go list -m -json all's fields that gomodlab knows (modinfo.ModulePublic): a main module
-    # without a go line shows the go version -mod=mod writes into it (the local toolchain's).
-    from ..load.get import LOCAL_GO_VERSION
-
+    check_can_list(mg)
+    # go list -m -json all's fields that gomodlab knows (modinfo.ModulePublic).
     out = []
     for m in mg.build_list():
         if m.path in ("go", "toolchain"):
@@ -198,7 +209,8 @@ def run_buildlist(args: argparse.Namespace) -> int:
             if info is not None:
                 item["Dir"] = info[0]
                 item["GoMod"] = os.path.join(info[0], "go.mod")
-                item["GoVersion"] = info[1] or LOCAL_GO_VERSION
+                if info[1]:
+                    item["GoVersion"] = info[1]
         else:
             item["Version"] = m.version
             if not mg.is_direct(m.path):

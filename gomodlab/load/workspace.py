@@ -44,13 +44,15 @@ from .modload import Loader, ModGraph, cmp_version
 from .mvs import NONE, BuildListError, Graph, Module, Reporter
 from .sources import GoModSource
 
-__all__ = ["WorkspaceError", "Workspace", "find_gowork", "load_workspace", "work_sum", "WorkSum", "check_workspace_for_get",
+__all__ = ["WorkspaceError", "Workspace", "find_gowork", "load_workspace", "work_sum", "WorkSum", "check_can_list", "check_workspace_for_get",
            "DEFAULT_GO_WORK_VERSION", "LOCAL_GO_VERSION"]
 
 #: gover.FromGoWork: a go.work without a go line implies go 1.18.
 DEFAULT_GO_WORK_VERSION = "1.18"
 #: The go toolchain whose rules are modelled (the "running go" of go's too-new errors).
 LOCAL_GO_VERSION = "1.27.3"
+#: gover.TidyGoModSumVersion: from this go version on the build list's go.mod checksums are kept.
+TIDY_GO_MOD_SUM_VERSION = "1.21"
 #: readModGraph's third pruning mode, for the used modules themselves.
 WORKSPACE = "workspace"
 
@@ -350,9 +352,10 @@ class WorkspaceLoader(Loader):
             self._raw[Module(mf.path, "")] = Summary(mf.path, mf.go, reqs, pruning)
 
     def load(self, reporter: Reporter | None = None) -> ModGraph:
-        """readModGraph at workspace pruning (the workspace's roots are never updated)."""
+        """readModGraph at workspace pruning (the workspace's roots are never updated). A go.work
+        that uses no module has an empty graph (``go mod graph`` prints nothing)."""
         roots, _ = self.main_file.roots()
-        return self.read_workspace_graph(roots, reporter)
+        return self.read_workspace_graph(roots if self.workspace.modules else [], reporter)
 
     def read_workspace_graph(self, roots: Sequence[Module], reporter: Reporter | None = None,
                              *, strict: bool = True) -> ModGraph:
@@ -445,6 +448,13 @@ def load_workspace(gowork: str | os.PathLike[str], source: GoModSource, *, cwd: 
         loader.save_cache()
 
 
+def check_can_list(mg: ModGraph) -> None:
+    """``go list -m all`` refuses a workspace that uses no module."""
+    if mg.pruning == WORKSPACE and not mg.mains:
+        raise WorkspaceError("cannot match \"all\": no modules were found in the current workspace; "
+                             "see 'go help work'")
+
+
 def check_workspace_for_get(directory: str | os.PathLike[str], main_path: str) -> None:
     """What ``go get`` checks of a workspace: it edits the module's go.mod alone, then, if a go.work
     applies and uses ``main_path``, loads the workspace and fails where that load fails
@@ -507,8 +517,8 @@ class WorkSum(NamedTuple):
 def work_sum(mg: ModGraph) -> WorkSum:
     """What ``go list -m`` leaves in go.work.sum after loading the workspace graph ``mg``.
 
-    The go.mod hash of every module whose requirements were loaded (its replacement's when
-    replaced) is needed; one already in a used module's go.sum is not written, and the lines
+    The go.mod hash of every module whose requirements were loaded and, when the go.work says
+    go >= 1.21, of every listed module (its replacement's when replaced) is needed; one already in a used module's go.sum is not written, and the lines
     go.work.sum held are kept unless a used module's go.sum lists the module (modfetch tidyGoSum).
     """
     from ..mod.dirhash import hash_gomod
@@ -522,7 +532,12 @@ def work_sum(mg: ModGraph) -> WorkSum:
         in_modules.update(_read_sums(os.path.join(mf.dir, "go.sum")))
     work, before = _read_sums(ws.file + ".sum", with_text=True)
     added: dict[Module, str] = {}
-    for m in mg.summaries:
+    needed = list(mg.summaries)
+    if gover.compare(ws.go_version, TIDY_GO_MOD_SUM_VERSION) >= 0:
+        # init.go keepSums: list -m reads every listed module's go.mod (its GoVersion), and from
+        # go 1.21 on keeps their checksums too, loaded or not.
+        needed.extend(mg.build_list())
+    for m in needed:
         if m.version == "" or gover.is_toolchain(m.path):
             continue
         actual = mg.replacement(m) or m
