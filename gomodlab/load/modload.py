@@ -16,9 +16,8 @@ from go.mod files (a :class:`~gomodlab.load.sources.GoModSource` supplies depend
   selected version until stable; unpruned: the minimal requirement list (mvs ``Req``).
 
 :func:`load` returns a :class:`ModGraph`; ``graph_lines()`` is ``go mod graph`` and
-``list_lines()`` is ``go list -m all`` (GOFLAGS=-mod=mod). In a workspace (a go.work applies),
-:func:`load` loads the workspace's graph instead (:mod:`gomodlab.load.workspace`). Vendoring is
-not modelled.
+``list_lines()`` is ``go list -m all`` (GOFLAGS=-mod=mod). Workspaces (go.work) are loaded by
+:mod:`gomodlab.load.workspace` on top of this; vendoring is not modelled.
 """
 
 from __future__ import annotations
@@ -467,18 +466,12 @@ class Loader:
 
 def load(directory: str | os.PathLike[str] = ".", source: GoModSource | None = None, *,
          reporter: Reporter | None = None) -> ModGraph:
-    """The module graph of the main module containing ``directory``, as go loads it, with
-    dependencies' go.mod files from ``source`` (default: go's module cache,
-    :func:`gomodlab.load.sources.source_for`). Where a go.work applies (``GOWORK``, or one in
-    ``directory`` or a parent) it is the workspace's graph, as go's module commands load it."""
-    from .workspace import find_gowork, load_workspace
-
-    src = source if source is not None else source_for()
-    gowork = find_gowork(directory)
-    if gowork is not None:
-        return load_workspace(gowork, src, cwd=directory, reporter=reporter)
+    """The module graph of the main module containing ``directory``, as go loads it outside
+    workspace mode, with dependencies' go.mod files from ``source`` (default: go's module cache,
+    :func:`gomodlab.load.sources.source_for`). :func:`gomodlab.load.workspace.load` is the same
+    with go.work files followed, as go's module commands follow them."""
     main_file = MainModFile.read(find_main_gomod(directory))
-    return Loader(main_file, src).load(reporter)
+    return Loader(main_file, source if source is not None else source_for()).load(reporter)
 
 
 def graph_from_text(text: str | GraphTextSource) -> ModGraph:

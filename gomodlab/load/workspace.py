@@ -23,8 +23,8 @@ The rules are cmd/go/internal/modload's (init.go ``FindGoWork``, ``LoadWorkFile`
   plus the go.mod hash of every module whose requirements were loaded, minus every module the
   used modules' go.sum files already list, sorted as go sorts go.sum.
 
-:func:`load_workspace` returns a :class:`~gomodlab.load.modload.ModGraph` whose ``mains`` are
-the used modules; ``list_lines()`` is ``go list -m all``, ``graph_lines()`` ``go mod graph``.
+:func:`load_workspace` (and :func:`load`, which falls back to the main module when no go.work
+applies) returns a :class:`~gomodlab.load.modload.ModGraph` whose ``mains`` are the used modules; ``list_lines()`` is ``go list -m all``, ``graph_lines()`` ``go mod graph``.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ from .modload import Loader, ModGraph, cmp_version
 from .mvs import NONE, BuildListError, Graph, Module, Reporter
 from .sources import GoModSource
 
-__all__ = ["WorkspaceError", "Workspace", "find_gowork", "load_workspace", "work_sum", "WorkSum", "check_can_list", "check_workspace_for_get",
+__all__ = ["WorkspaceError", "Workspace", "find_gowork", "load", "load_workspace", "work_sum", "WorkSum", "check_can_list", "check_workspace_for_get",
            "DEFAULT_GO_WORK_VERSION", "LOCAL_GO_VERSION"]
 
 #: gover.FromGoWork: a go.work without a go line implies go 1.18.
@@ -435,6 +435,21 @@ class WorkspaceLoader(Loader):
             path = g.find_path(lambda x: x in errors)
             raise BuildListError(errors[path[-1]], path)
         return mg
+
+
+def load(directory: str | os.PathLike[str] = ".", source: GoModSource | None = None, *,
+         reporter: Reporter | None = None) -> ModGraph:
+    """The module graph go's module commands load for ``directory``: the workspace's where a
+    go.work applies (``GOWORK``, or one in ``directory`` or a parent), else the main module's
+    (:func:`gomodlab.load.modload.load`). ``source`` defaults to go's module cache."""
+    from .modload import load as load_module
+    from .sources import source_for
+
+    src = source if source is not None else source_for()
+    gowork = find_gowork(directory)
+    if gowork is None:
+        return load_module(directory, src, reporter=reporter)
+    return load_workspace(gowork, src, cwd=directory, reporter=reporter)
 
 
 def load_workspace(gowork: str | os.PathLike[str], source: GoModSource, *, cwd: str | os.PathLike[str] = ".",
