@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from gomodlab.cli import main as cli_main
 from gomodlab.lab import universe
@@ -498,3 +499,24 @@ def test_work_sum_keeps_lines_and_drops_what_modules_list(tmp_path: Path, hand_w
     got = work_sum(mg)
     assert got.writes and got.text == (tmp_path / "go" / "go.work.sum").read_text()
     assert "example.com/zz v1.0.0 h1:abc=" in got.text and "h/d v1.2.0" not in got.text
+
+
+_WORK_LINES = ["go 1.22", "go 1.17", "go 1.999", "go x", "toolchain go1.23.0", "use ./a", "use ./b", "use a",
+               "use /nonexistent", "use", "use (", ")", "replace example.com/h/a => ./b",
+               "replace example.com/h/d v1.0.0 => example.com/h/d v1.1.0", "replace x =>", "godebug panicnil=1",
+               "godebug foo=1", "godebug default=go1.21", "module m", "// comment", "\"quoted", ""]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(_WORK_LINES), max_size=8))
+def test_any_go_work_loads_or_is_a_workspace_error(tmp_path: Path, lines: list[str]) -> None:
+    """Whatever the go.work says, loading it gives a workspace or go's error, never a traceback."""
+    d = tmp_path / "w"
+    _write_case(d, {"go.work": "\n".join(lines) + "\n", "a/go.mod": _A, "b/go.mod": _B})
+    try:
+        ws = Workspace(str(d / "go.work"), d)
+    except WorkspaceError as e:
+        assert str(e) and "Traceback" not in str(e)
+    else:
+        assert [mf.path for mf in ws.modules] == [{"a": "example.com/h/a", "b": "example.com/h/b"}[os.path.basename(r)]
+                                                  for r in ws.roots]
