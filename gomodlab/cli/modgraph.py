@@ -15,7 +15,6 @@ import os
 import sys
 
 from ..errors import GomodlabError
-from ..load.workspace import check_can_list
 
 
 def _add_source_options(p: argparse.ArgumentParser, graph_text: bool = True) -> None:
@@ -96,7 +95,8 @@ def _load(args: argparse.Namespace, gomod: str | None = None, *, workspace: bool
         return graph_from_text(GraphTextSource(text, "<stdin>" if args.graph == "-" else args.graph))
 
     if gomod is None and workspace:
-        from ..load.workspace import find_gowork, load_workspace
+        from ..load.locate import find_gowork
+        from ..load.workspace import load_workspace
 
         gowork = find_gowork(args.dir)
         if gowork is not None:
@@ -138,9 +138,8 @@ def _text_with_memo(args: argparse.Namespace, kind: str, render) -> int:
     read, all of which the memo checks (gomodlab.load.output_memo). The memo module needs no heavy imports,
     so a hit answers before the graph machinery is even imported.
     """
-    from ..load.locate import default_modcache, find_main_gomod
+    from ..load.locate import default_modcache, find_gowork, find_main_gomod
     from ..load.output_memo import OutputMemo
-    from ..load.workspace import find_gowork
 
     memo = gomod = None
     # A workspace is loaded afresh each time: the memo is keyed by one main go.mod.
@@ -181,6 +180,8 @@ def _main_module_info(mg, m) -> tuple[str, str | None] | None:
 
 
 def _list_lines(mg) -> list[str]:
+    from ..load.workspace import check_can_list
+
     check_can_list(mg)
     return mg.list_lines()
 
@@ -196,7 +197,7 @@ def run_buildlist(args: argparse.Namespace) -> int:
     if args.format == "text":
         return _text_with_memo(args, "buildlist", _list_lines)
     mg = _load(args)
-    check_can_list(mg)
+    _list_lines(mg)
     # go list -m -json all's fields that gomodlab knows (modinfo.ModulePublic).
     out = []
     for m in mg.build_list():

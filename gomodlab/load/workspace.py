@@ -38,7 +38,7 @@ from ..errors import GomodlabError, ParseError, SourceError
 from ..mod import gover, semver
 from ._fileio import read_bytes
 from .gomod_summary import PRUNED, UNPRUNED, Summary, SummaryCache, _go_line
-from .locate import go_env_value
+from .locate import WorkspaceError, find_gowork, go_env_value
 from .main_module import MainModFile
 from .modload import Loader, ModGraph, cmp_version
 from .mvs import NONE, BuildListError, Graph, Module, Reporter
@@ -55,15 +55,6 @@ LOCAL_GO_VERSION = "1.27.3"
 TIDY_GO_MOD_SUM_VERSION = "1.21"
 #: readModGraph's third pruning mode, for the used modules themselves.
 WORKSPACE = "workspace"
-
-
-class WorkspaceError(SourceError):
-    """go refuses the workspace: ``str()`` is go's own message (without its ``go: `` prefix).
-
-    The command line prints it and exits 1, as go does.
-    """
-
-    exit_code = 1
 
 
 def _short_path(path: str, cwd: str) -> str:
@@ -90,31 +81,6 @@ def _to_directory_path(p: str) -> str:
 def _too_new_explain() -> str:
     toolchain = go_env_value("GOTOOLCHAIN")
     return f"; GOTOOLCHAIN={toolchain}" if toolchain and toolchain != "auto" else ""
-
-
-def find_gowork(directory: str | os.PathLike[str]) -> str | None:
-    """The go.work file go would use for a command run in ``directory``, or None (init.go FindGoWork)."""
-    gowork = go_env_value("GOWORK")
-    if gowork == "off":
-        return None
-    if gowork not in ("", "auto"):
-        if not os.path.isabs(gowork):
-            raise WorkspaceError("invalid GOWORK: not an absolute path")
-        return gowork
-    d = os.path.realpath(directory)
-    if not os.path.isdir(d):
-        raise SourceError(f"{os.fspath(directory)}: no such directory")
-    goroot = go_env_value("GOROOT")
-    goroot = os.path.normpath(goroot) if goroot else None
-    while True:
-        f = os.path.join(d, "go.work")
-        if os.path.isfile(f):
-            return f
-        parent = os.path.dirname(d)
-        # findWorkspaceFile: never cross GOROOT (the standard library's own modules).
-        if parent == d or parent == goroot:
-            return None
-        d = parent
 
 
 class Workspace:
