@@ -154,6 +154,10 @@ def _text_with_memo(args: argparse.Namespace, kind: str, render) -> int:
     mg = _load(args, gomod)
     out = "".join(line + "\n" for line in render(mg))
     sys.stdout.write(out)
+    if gomod is None and not getattr(args, "graph", None):
+        from ..load.workspace import check_replacements
+
+        check_replacements(mg)  # go prints the graph, then fails
     if memo is not None and mg.loader is not None:
         memo.store(mg.loader.inputs, out, "".join(_excluded_messages(mg.loader)))
     return 0

@@ -44,7 +44,8 @@ from .modload import Loader, ModGraph, cmp_version
 from .mvs import NONE, BuildListError, Graph, Module, Reporter
 from .sources import GoModSource
 
-__all__ = ["WorkspaceError", "Workspace", "find_gowork", "load", "load_workspace", "work_sum", "WorkSum", "check_can_list", "check_workspace_for_get",
+__all__ = ["WorkspaceError", "Workspace", "find_gowork", "load", "load_workspace", "work_sum", "WorkSum", "check_can_list",
+           "check_replacements", "check_workspace_for_get",
            "DEFAULT_GO_WORK_VERSION", "LOCAL_GO_VERSION"]
 
 #: gover.FromGoWork: a go.work without a go line implies go 1.18.
@@ -137,6 +138,10 @@ class Workspace:
         self.roots = tuple(roots)
         self.modules: tuple[MainModFile, ...] = ()
         self.paths: frozenset[str] = frozenset()
+        #: What go reports with base.Errorf and goes on from (a module used twice, a used module
+        #: replaced at all versions, replacements found conflicting while loading): ``go mod graph``
+        #: still prints the graph, then exits 1.
+        self.deferred: list[str] = []
         if load_modules:
             self.load_modules()
 
@@ -233,8 +238,7 @@ class Workspace:
                     raise WorkspaceError("\n".join(problems))
                 current.add(key)
                 replacements[key] = new
-        if problems:
-            raise WorkspaceError("\n".join(problems))
+        self.deferred.extend(problems)
 
     def replacement(self, m: Module) -> Module | None:
         """What replaces ``m`` in the workspace (replacementFrom + canonicalizeReplacePath), or None."""
@@ -244,20 +248,24 @@ class Workspace:
         if r is not None:
             return r
         found: Module | None = None
-        found_from: tuple[str, str] | None = None
         found_in: MainModFile | None = None
         for mf in self.modules:
             if not mf.replace:
                 continue
-            key = (m.path, m.version) if (m.path, m.version) in mf.replace else (m.path, "")
-            r = mf.replace.get(key)
+            exact = mf.replace.get((m.path, m.version))
+            r = exact if exact is not None else mf.replace.get((m.path, ""))
             if r is None:
                 continue
-            if found_in is not None and found_from != key and found != r:
-                raise WorkspaceError(f"conflicting replacements found for {_version_text(m)} in workspace modules "
-                                     f"defined by {os.path.join(found_in.dir, 'go.mod')} and "
-                                     f"{os.path.join(mf.dir, 'go.mod')}")
-            found, found_from, found_in = r, key, mf
+            # replacementFrom compares its never-set foundFrom with this match's version: only a
+            # version-specific match that differs from an earlier module's is a conflict, reported
+            # (base.Errorf) while the earlier replacement is used; otherwise the last module wins.
+            if found_in is not None and exact is not None and found != r:
+                msg = (f"conflicting replacements found for {_version_text(m)} in workspace modules defined by "
+                       f"{os.path.join(found_in.dir, 'go.mod')} and {os.path.join(mf.dir, 'go.mod')}")
+                if msg not in self.deferred:
+                    self.deferred.append(msg)
+                break
+            found, found_in = r, mf
         if found is None or found_in is None or found.version or os.path.isabs(found.path):
             return found
         rel = os.path.relpath(os.path.join(found_in.dir, found.path), self.dir)
@@ -430,10 +438,28 @@ def load_workspace(gowork: str | os.PathLike[str], source: GoModSource, *, cwd: 
 
 
 def check_can_list(mg: ModGraph) -> None:
-    """``go list -m all`` refuses a workspace that uses no module."""
-    if mg.pruning == WORKSPACE and not mg.mains:
+    """What makes ``go list -m all`` fail on a workspace before it prints anything: ``-mod=`` in
+    GOFLAGS other than readonly or vendor, no used module, replacements found conflicting."""
+    if mg.pruning != WORKSPACE:
+        return
+    mod = [f.partition("=")[2] for f in go_env_value("GOFLAGS").split() if f.startswith(("-mod=", "--mod="))]
+    if mod and mod[-1] not in ("readonly", "vendor"):
+        raise WorkspaceError(f"-mod may only be set to readonly or vendor when in workspace mode, but it is set "
+                             f"to \"{mod[-1]}\"\n\tRemove the -mod flag to use the default readonly value, "
+                             "\n\tor set GOWORK=off to disable workspace mode.")
+    if not mg.mains:
         raise WorkspaceError("cannot match \"all\": no modules were found in the current workspace; "
                              "see 'go help work'")
+    for m in mg.build_list():
+        mg.replacement(m)  # modinfo of each listed module asks for its replacement before printing
+    check_replacements(mg)
+
+
+def check_replacements(mg: ModGraph) -> None:
+    """go's exit status 1 after a workspace graph it printed anyway (:attr:`Workspace.deferred`)."""
+    ws = getattr(mg.loader, "workspace", None)
+    if ws is not None and ws.deferred:
+        raise WorkspaceError("\n".join(ws.deferred))
 
 
 def check_workspace_for_get(directory: str | os.PathLike[str], main_path: str) -> None:
@@ -456,6 +482,8 @@ def check_workspace_for_get(directory: str | os.PathLike[str], main_path: str) -
     else:
         return
     ws.load_modules()
+    if ws.deferred:
+        raise WorkspaceError("\n".join(ws.deferred))
 
 
 def _gosum_sort_key(m: Module) -> tuple:
