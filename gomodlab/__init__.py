@@ -34,7 +34,7 @@ FACADE = {
     "hash_dir": ("gomodlab.mod.dirhash", "hash_dir"),
     "hash_gomod": ("gomodlab.mod.dirhash", "hash_gomod"),
     # the module graph (load)
-    "load_graph": ("gomodlab.load.modload", "load"),
+    "load_graph": ("gomodlab.load.workspace", "load"),
     "graph_from_text": ("gomodlab.load.modload", "graph_from_text"),
     "build_list": ("gomodlab.load.graph", "build_list_frame"),
     "to_networkx": ("gomodlab.load.graph", "to_networkx"),

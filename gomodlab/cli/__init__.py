@@ -4,7 +4,8 @@ One module per command group under ``gomodlab/cli/``; each has ``register(subpar
 set-up, cheap) and puts its heavy imports (pandas, networkx) inside the function that runs it,
 so ``gomodlab hash`` or ``gomodlab parse`` start fast.
 
-Exit codes: 0 success, 1 the answer is "problems found" (or go would reject the input), 2 an error
+Exit codes: 0 success, 1 the answer is "problems found" (or go would reject the input: an error
+with ``exit_code = 1``, such as a workspace go refuses), 2 an error
 (bad arguments, unreadable input): a one-line message on stderr, never a traceback.
 """
 
@@ -53,7 +54,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.run(args) or 0)
     except GomodlabError as e:
         print(f"gomodlab {args.command}: {e}", file=sys.stderr)
-        return 2
+        # 1 where go itself fails on the input (its own wording), else 2.
+        return int(getattr(e, "exit_code", 2))
     except BrokenPipeError:
         return 1
     except KeyboardInterrupt:

@@ -3,7 +3,9 @@
 All four read go.mod files in-process (module cache or GOPROXY) and never run go. ``buildlist``
 prints what ``go list -m all`` prints (GOFLAGS=-mod=mod), ``modgraph`` what ``go mod graph``
 prints; ``why`` shows requirement paths to a module; ``upgrade`` previews ``go get m@v``.
-None of them needs pandas or networkx.
+Where a go.work applies (``GOWORK``, or found upward from DIR; ``GOWORK=off`` disables it) the
+first three use the workspace, as go does; ``upgrade`` works on DIR's module, as ``go get`` does,
+after checking that the workspace loads. None of them needs pandas or networkx.
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                        description="The selected version of every module in the graph, main module first, "
                                    "with '=> replacement' as go list -m all prints them (GOFLAGS=-mod=mod).")
     _add_source_options(p)
+    p.add_argument("--work-sum", action="store_true",
+                   help="in a workspace: print go.work.sum as 'go list -m all' would leave it (gomodlab never writes it)")
     p.set_defaults(run=run_buildlist)
 
     p = sub.add_parser("modgraph", help="print the requirement graph exactly as 'go mod graph' does",
@@ -61,13 +65,23 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run_upgrade)
 
 
-def _load(args: argparse.Namespace, gomod: str | None = None):
-    """The graph the arguments name; ``gomod`` is the main go.mod when the caller found it already."""
-    from ..load.locate import find_main_gomod
+def _source(args: argparse.Namespace):
+    """(go.mod source, summary cache or None) for --proxy / --modcache."""
     from ..load.gomod_summary import SummaryCache
+    from ..load.sources import ModCacheSource, ProxySource
+
+    if args.proxy:
+        return ProxySource(args.proxy), None
+    src = ModCacheSource(args.modcache)
+    return src, SummaryCache.for_modcache(src.root)
+
+
+def _load(args: argparse.Namespace, gomod: str | None = None, *, workspace: bool = True):
+    """The graph the arguments name; ``gomod`` is the main go.mod when the caller found it already
+    (and found no go.work). With ``workspace`` a go.work that applies is loaded instead."""
+    from ..load.locate import find_main_gomod
     from ..load.main_module import MainModFile
     from ..load.modload import Loader
-    from ..load.sources import ModCacheSource, ProxySource
 
     if getattr(args, "graph", None):
         from ..errors import SourceError
@@ -80,12 +94,17 @@ def _load(args: argparse.Namespace, gomod: str | None = None):
             raise SourceError(f"{args.graph}: {e.strerror or e}") from None
         return graph_from_text(GraphTextSource(text, "<stdin>" if args.graph == "-" else args.graph))
 
+    if gomod is None and workspace:
+        from ..load.locate import find_gowork
+        from ..load.workspace import load_workspace
+
+        gowork = find_gowork(args.dir)
+        if gowork is not None:
+            src, cache = _source(args)
+            return load_workspace(gowork, src, cwd=args.dir, summary_cache=cache)
     main_file = MainModFile.read(gomod or find_main_gomod(args.dir))
-    if args.proxy:
-        loader = Loader(main_file, ProxySource(args.proxy))
-    else:
-        src = ModCacheSource(args.modcache)
-        loader = Loader(main_file, src, SummaryCache.for_modcache(src.root))
+    src, cache = _source(args)
+    loader = Loader(main_file, src, cache)
     try:
         mg = loader.load()
     finally:
@@ -119,11 +138,12 @@ def _text_with_memo(args: argparse.Namespace, kind: str, render) -> int:
     read, all of which the memo checks (gomodlab.load.output_memo). The memo module needs no heavy imports,
     so a hit answers before the graph machinery is even imported.
     """
-    from ..load.locate import default_modcache, find_main_gomod
+    from ..load.locate import default_modcache, find_gowork, find_main_gomod
     from ..load.output_memo import OutputMemo
 
     memo = gomod = None
-    if not args.proxy and not getattr(args, "graph", None):
+    # A workspace is loaded afresh each time: the memo is keyed by one main go.mod.
+    if not args.proxy and not getattr(args, "graph", None) and find_gowork(args.dir) is None:
         gomod = find_main_gomod(args.dir)
         memo = OutputMemo.open(kind, gomod, args.modcache or default_modcache())
         hit = memo.lookup() if memo is not None else None
@@ -134,6 +154,10 @@ def _text_with_memo(args: argparse.Namespace, kind: str, render) -> int:
     mg = _load(args, gomod)
     out = "".join(line + "\n" for line in render(mg))
     sys.stdout.write(out)
+    if gomod is None and not getattr(args, "graph", None):
+        from ..load.workspace import check_replacements
+
+        check_replacements(mg)  # go prints the graph, then fails
     if memo is not None and mg.loader is not None:
         memo.store(mg.loader.inputs, out, "".join(_excluded_messages(mg.loader)))
     return 0
@@ -144,14 +168,41 @@ def _excluded_messages(loader) -> list[str]:
             for m in loader.excluded_roots]
 
 
-def run_buildlist(args: argparse.Namespace) -> int:
-    if args.format == "text":
-        return _text_with_memo(args, "buildlist", lambda mg: mg.list_lines())
-    mg = _load(args)
-    # go list -m -json all's fields that gomodlab knows (modinfo.ModulePublic): a main module
-    # without a go line shows the go version -mod=mod writes into it (the local toolchain's).
+def _main_module_info(mg, m) -> tuple[str, str | None] | None:
+    """(directory, GoVersion) of the main module ``m`` (one of a workspace's), or None.
+
+    Outside a workspace a main module without a go line shows the go version -mod=mod writes
+    into it (the local toolchain's); a workspace (read-only) shows none."""
     from ..load.get import LOCAL_GO_VERSION
 
+    ws = getattr(mg.loader, "workspace", None)
+    if ws is not None:
+        return next(((mf.dir, mf.go) for mf in ws.modules if mf.path == m.path), None)
+    if mg.main_file is None:
+        return None
+    return mg.main_file.dir, mg.main_file.go or LOCAL_GO_VERSION
+
+
+def _list_lines(mg) -> list[str]:
+    from ..load.workspace import check_can_list
+
+    check_can_list(mg)
+    return mg.list_lines()
+
+
+def run_buildlist(args: argparse.Namespace) -> int:
+    if args.work_sum:
+        from ..load.workspace import work_sum
+
+        if getattr(args, "graph", None):
+            raise GomodlabError("--work-sum reads go.mod files: use --modcache or --proxy, not --graph")
+        sys.stdout.write(work_sum(_load(args)).text)
+        return 0
+    if args.format == "text":
+        return _text_with_memo(args, "buildlist", _list_lines)
+    mg = _load(args)
+    _list_lines(mg)
+    # go list -m -json all's fields that gomodlab knows (modinfo.ModulePublic).
     out = []
     for m in mg.build_list():
         if m.path in ("go", "toolchain"):
@@ -159,10 +210,12 @@ def run_buildlist(args: argparse.Namespace) -> int:
         item: dict[str, object] = {"Path": m.path}
         if m.version == "":
             item["Main"] = True
-            if mg.main_file is not None:
-                item["Dir"] = mg.main_file.dir
-                item["GoMod"] = os.path.join(mg.main_file.dir, "go.mod")
-                item["GoVersion"] = mg.main_file.go or LOCAL_GO_VERSION
+            info = _main_module_info(mg, m)
+            if info is not None:
+                item["Dir"] = info[0]
+                item["GoMod"] = os.path.join(info[0], "go.mod")
+                if info[1]:
+                    item["GoVersion"] = info[1]
         else:
             item["Version"] = m.version
             if not mg.is_direct(m.path):
@@ -210,7 +263,11 @@ def run_upgrade(args: argparse.Namespace) -> int:
     path, at, version = args.target.partition("@")
     if not at or not version:
         raise GomodlabError(f"{args.target}: want MODULE@VERSION")
-    plan = plan_get(_load(args), path, version)
+    mg = _load(args, workspace=False)
+    from ..load.workspace import check_workspace_for_get
+
+    check_workspace_for_get(args.dir, mg.main.path)
+    plan = plan_get(mg, path, version)
     changes = [c for c in plan.changes if c.path != "toolchain"]
     if args.format == "json":
         _dump({"target": str(plan.target), "changes": [

@@ -97,8 +97,8 @@ def _repl_text(r: Module | None) -> str | None:
 
 def depths(mg: ModGraph) -> dict[Module, int]:
     """Shortest requirement-path length from the main module to every node (loaded edges only)."""
-    out = {mg.main: 0}
-    queue = deque([mg.main])
+    out = dict.fromkeys(mg.mains, 0)
+    queue = deque(mg.mains)
     while queue:
         m = queue.popleft()
         for r in mg.graph.required_by(m) or ():
@@ -109,8 +109,8 @@ def depths(mg: ModGraph) -> dict[Module, int]:
 
 
 def _shortest_parents(mg: ModGraph) -> dict[Module, Module | None]:
-    parent: dict[Module, Module | None] = {mg.main: None}
-    queue = deque([mg.main])
+    parent: dict[Module, Module | None] = dict.fromkeys(mg.mains)
+    queue = deque(mg.mains)
     while queue:
         m = queue.popleft()
         for r in mg.graph.required_by(m) or ():
@@ -148,11 +148,11 @@ def to_networkx(mg: ModGraph, *, include_excluded: bool = False) -> nx.DiGraph:
         if nid not in G:
             s = mg.summaries.get(m)
             reqs = g.required_by(m)
-            G.add_node(nid, path=m.path, version=m.version, main=m == mg.main,
+            G.add_node(nid, path=m.path, version=m.version, main=m in mg.mains,
                        selected=g.selected(m.path) == m.version, root=m in roots,
-                       go=s.go if s else (mg.main_file.go if m == mg.main and mg.main_file else None),
+                       go=s.go if s else (mg.main_file.go if m in mg.mains and mg.main_file else None),
                        pruning=s.pruning if s else None, loaded=reqs is not None,
-                       pruned=reqs is None and m != mg.main, replaced_by=_repl_text(mg.replaced.get(m)),
+                       pruned=reqs is None and m not in mg.mains, replaced_by=_repl_text(mg.replaced.get(m)),
                        excluded=excluded, depth=depth.get(m))
         return nid
 
@@ -190,7 +190,7 @@ def build_list_frame(mg: ModGraph) -> pd.DataFrame:
             "depth": len(path) - 1 if path else None,
             "why": " > ".join(map(str, path)) if path else None,
             "root": m in roots,
-            "go": s.go if s else (mg.main_file.go if m == mg.main and mg.main_file else None),
+            "go": s.go if s else (mg.main_file.go if m in mg.mains and mg.main_file else None),
         })
     df = pd.DataFrame(rows, columns=["path", "version", "replaced_by", "indirect", "depth", "why", "root", "go"])
     return df.astype({"depth": "Int64"})
@@ -213,7 +213,7 @@ def witnesses(mg: ModGraph) -> pd.DataFrame:
     for m in g.bfs():
         for r in g.required_by(m) or ():
             if r in selected:
-                rows.append({"path": r.path, "version": r.version, "root": m == mg.main,
+                rows.append({"path": r.path, "version": r.version, "root": m in mg.mains,
                              "witness": str(m), "witness_selected": g.selected(m.path) == m.version,
                              "witness_depth": depth.get(m)})
     return pd.DataFrame(rows, columns=["path", "version", "root", "witness", "witness_selected",
@@ -341,9 +341,10 @@ def why(mg: ModGraph, module: str, *, all_paths: bool = False, limit: int = 100)
         return res
     res.provenance = why_version(mg, path, version or sel)
     # BFS keeping every shortest predecessor, then enumerate the shortest paths.
-    dist = {mg.main: 0}
-    preds: dict[Module, list[Module]] = {mg.main: []}
-    queue = deque([mg.main])
+    # From every main module (a workspace has several), each at distance 0.
+    dist = dict.fromkeys(mg.mains, 0)
+    preds: dict[Module, list[Module]] = {m: [] for m in mg.mains}
+    queue = deque(mg.mains)
     while queue:
         m = queue.popleft()
         for r in _edges(mg, m):
@@ -371,11 +372,11 @@ def why(mg: ModGraph, module: str, *, all_paths: bool = False, limit: int = 100)
                 break
     if all_paths:
         res.all_paths = []
-        stack: list[tuple[Module, list[Module]]] = [(mg.main, [mg.main])]
+        stack: list[tuple[Module, list[Module]]] = [(m, [m]) for m in reversed(mg.mains)]
         # Depth-first in requirement order, so paths come out in go.mod order; cycles are cut.
         while stack:
             m, p = stack.pop()
-            if m in targets and m != mg.main:
+            if m in targets and m not in mg.mains:
                 res.all_paths.append(p)
                 if len(res.all_paths) >= limit:
                     res.truncated = True

@@ -1,4 +1,4 @@
-"""Where things are: the main go.mod, GOMODCACHE, gomodlab's own cache directories.
+"""Where things are: the main go.mod, the go.work, GOMODCACHE, gomodlab's own cache directories.
 
 Each is found the way the go command finds it, without running go. The command line asks here
 first and answers from the output memo when it can, before the module-graph code is loaded.
@@ -10,37 +10,62 @@ import os
 
 from ..errors import SourceError
 
-__all__ = ["find_main_gomod", "go_env_value", "default_modcache", "cache_dir", "index_dir"]
+__all__ = ["find_main_gomod", "find_gowork", "WorkspaceError", "go_env_value", "default_modcache", "cache_dir",
+           "index_dir"]
 
 
 def find_main_gomod(directory: str | os.PathLike[str]) -> str:
-    """The go.mod go would use for ``directory``: the nearest one in it or a parent (findModuleRoot),
-    as an absolute path with symbolic links resolved.
+    """The go.mod go would use for ``directory`` outside workspace mode: the nearest one in it or
+    a parent (findModuleRoot), as an absolute path with symbolic links resolved.
 
-    go.work files are not followed (workspace mode is not modelled): with ``GOWORK`` unset or
-    ``auto`` a go.work above the module is reported as an error rather than ignored.
+    A go.work is not looked at here: commands that use workspaces find it with
+    :func:`gomodlab.load.workspace.find_gowork`, and the others (``go mod tidy``) ignore it, as go does.
     """
     d = os.path.realpath(directory)
     if not os.path.isdir(d):
         raise SourceError(f"{os.fspath(directory)}: no such directory")
-    gowork = os.environ.get("GOWORK", "")
-    if gowork not in ("", "auto", "off"):
-        raise SourceError(f"GOWORK={gowork}: workspace mode is not modelled by gomodlab; set GOWORK=off")
-    found: str | None = None
     c = d
     while True:
-        if found is None and os.path.isfile(os.path.join(c, "go.mod")):
-            found = os.path.join(c, "go.mod")
-        if gowork != "off" and os.path.isfile(os.path.join(c, "go.work")):
-            raise SourceError(f"{os.path.join(c, 'go.work')}: workspace mode is not modelled by gomodlab; "
-                              "run with GOWORK=off to use the module alone")
+        if os.path.isfile(os.path.join(c, "go.mod")):
+            return os.path.join(c, "go.mod")
         parent = os.path.dirname(c)
-        if (found is not None and gowork == "off") or parent == c:
-            break
+        if parent == c:
+            raise SourceError(f"go.mod file not found in current directory or any parent directory ({d})")
         c = parent
-    if found is None:
-        raise SourceError(f"go.mod file not found in current directory or any parent directory ({d})")
-    return found
+
+
+class WorkspaceError(SourceError):
+    """go refuses the workspace: ``str()`` is go's own message (without its ``go: `` prefix).
+
+    The command line prints it and exits 1, as go does.
+    """
+
+    exit_code = 1
+
+
+def find_gowork(directory: str | os.PathLike[str]) -> str | None:
+    """The go.work file go would use for a command run in ``directory``, or None (init.go FindGoWork)."""
+    gowork = go_env_value("GOWORK")
+    if gowork == "off":
+        return None
+    if gowork not in ("", "auto"):
+        if not os.path.isabs(gowork):
+            raise WorkspaceError("invalid GOWORK: not an absolute path")
+        return gowork
+    d = os.path.realpath(directory)
+    if not os.path.isdir(d):
+        raise SourceError(f"{os.fspath(directory)}: no such directory")
+    goroot = go_env_value("GOROOT")
+    goroot = os.path.normpath(goroot) if goroot else None
+    while True:
+        f = os.path.join(d, "go.work")
+        if os.path.isfile(f):
+            return f
+        parent = os.path.dirname(d)
+        # findWorkspaceFile: never cross GOROOT (the standard library's own modules).
+        if parent == d or parent == goroot:
+            return None
+        d = parent
 
 
 def go_env_value(name: str) -> str:

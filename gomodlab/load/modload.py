@@ -16,8 +16,8 @@ from go.mod files (a :class:`~gomodlab.load.sources.GoModSource` supplies depend
   selected version until stable; unpruned: the minimal requirement list (mvs ``Req``).
 
 :func:`load` returns a :class:`ModGraph`; ``graph_lines()`` is ``go mod graph`` and
-``list_lines()`` is ``go list -m all`` (GOFLAGS=-mod=mod). Workspaces (go.work) and vendoring are
-not modelled.
+``list_lines()`` is ``go list -m all`` (GOFLAGS=-mod=mod). Workspaces (go.work) are loaded by
+:mod:`gomodlab.load.workspace` on top of this; vendoring is not modelled.
 """
 
 from __future__ import annotations
@@ -68,7 +68,8 @@ class ModGraph:
     requirements whose own requirements were not followed because of pruning, and
     ``excluded_edges`` the requirements dropped because the main go.mod excludes them, and
     ``errors`` the modules whose go.mod could not be read (only kept by a non-strict load).
-    ``root_history`` lists each root set tried, the first being the go.mod's own.
+    ``root_history`` lists each root set tried, the first being the go.mod's own. ``mains`` are
+    the main modules: ``(main,)``, or a workspace's used modules (``pruning`` is then ``"workspace"``).
     """
 
     def __init__(self, main: Module, pruning: str, graph: Graph, roots: tuple[Module, ...],
@@ -76,6 +77,7 @@ class ModGraph:
                  loader: Loader | None = None) -> None:
         self.main, self.pruning, self.graph, self.roots = main, pruning, graph, roots
         self.root_history, self.main_file, self.loader = root_history, main_file, loader
+        self.mains: tuple[Module, ...] = (main,)
         self.summaries: dict[Module, Summary] = {}
         self.replaced: dict[Module, Module] = {}
         self.excluded_edges: list[tuple[Module, Module]] = []
@@ -464,9 +466,10 @@ class Loader:
 
 def load(directory: str | os.PathLike[str] = ".", source: GoModSource | None = None, *,
          reporter: Reporter | None = None) -> ModGraph:
-    """The module graph of the main module containing ``directory``, as go loads it, with
-    dependencies' go.mod files from ``source`` (default: go's module cache,
-    :func:`gomodlab.load.sources.source_for`)."""
+    """The module graph of the main module containing ``directory``, as go loads it outside
+    workspace mode, with dependencies' go.mod files from ``source`` (default: go's module cache,
+    :func:`gomodlab.load.sources.source_for`). :func:`gomodlab.load.workspace.load` is the same
+    with go.work files followed, as go's module commands follow them."""
     main_file = MainModFile.read(find_main_gomod(directory))
     return Loader(main_file, source if source is not None else source_for()).load(reporter)
 

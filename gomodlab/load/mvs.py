@@ -236,8 +236,9 @@ class Graph:
         """Every version other than ``"none"`` once, breadth first from the roots (WalkBreadthFirst)."""
         queue: deque[Module] = deque()
         enqueued: set[Module] = set()
+        # go queues every root, a duplicate too (a module used twice in a workspace is walked twice).
         for m in self.roots:
-            if m.version != NONE and m not in enqueued:
+            if m.version != NONE:
                 queue.append(m)
                 enqueued.add(m)
         while queue:
