@@ -34,6 +34,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                        description="The selected version of every module in the graph, main module first, "
                                    "with '=> replacement' as go list -m all prints them (GOFLAGS=-mod=mod).")
     _add_source_options(p)
+    p.add_argument("-u", dest="updates", action="store_true",
+                   help="add available updates, retractions and deprecations, as 'go list -m -u all' does")
+    p.add_argument("-retracted", "--retracted", dest="retracted", action="store_true",
+                   help="mark retracted versions, as 'go list -m -retracted all' does")
     p.set_defaults(run=run_buildlist)
 
     p = sub.add_parser("modgraph", help="print the requirement graph exactly as 'go mod graph' does",
@@ -54,8 +58,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("upgrade", help="preview 'go get MODULE@VERSION': the new build list and what changes",
                        description="Upgrade (or downgrade) one module with Minimal Version Selection over the "
                                    "loaded graph and show each module whose selected version changes.")
-    p.add_argument("target", metavar="MODULE@VERSION")
+    p.add_argument("target", metavar="MODULE@VERSION", nargs="*",
+                   help="modules to get (with -u: default every requirement of the main module)")
     _add_source_options(p, graph_text=False)
+    p.add_argument("-u", dest="update", nargs="?", const="upgrade", choices=("upgrade", "patch"),
+                   help="also update what the named modules require, as 'go get -u' (-u=patch: "
+                        "'go get -u=patch') does; prints the go.mod go would write")
     p.add_argument("--dry-run", action="store_true",
                    help="only show the changes (the default: go.mod is never written)")
     p.set_defaults(run=run_upgrade)
@@ -145,6 +153,8 @@ def _excluded_messages(loader) -> list[str]:
 
 
 def run_buildlist(args: argparse.Namespace) -> int:
+    if args.updates or args.retracted:
+        return _run_buildlist_updates(args)
     if args.format == "text":
         return _text_with_memo(args, "buildlist", lambda mg: mg.list_lines())
     mg = _load(args)
@@ -176,6 +186,39 @@ def run_buildlist(args: argparse.Namespace) -> int:
                 item["GoVersion"] = go
         out.append(item)
     _dump(out)
+    return 0
+
+
+def _run_buildlist_updates(args: argparse.Namespace) -> int:
+    from ..load.updates import list_modules
+
+    mods = list_modules(_load(args), updates=args.updates, retracted=args.retracted)
+    errors = [e for x in mods for e in (x.error, x.replace.error if x.replace else "") if e]
+    if errors:
+        # go list -m reports each module's error and prints nothing else (list.go, without -e).
+        sys.stderr.write("".join(f"go: {e}\n" for e in errors))
+        return 1
+    if args.format == "json":
+        def obj(x) -> dict[str, object]:
+            d: dict[str, object] = {"Path": x.path}
+            if x.version:
+                d["Version"] = x.version
+            if x.main:
+                d["Main"] = True
+            if x.indirect:
+                d["Indirect"] = True
+            if x.update:
+                d["Update"] = {"Path": x.path, "Version": x.update, "Time": x.update_time}
+            if x.retracted:
+                d["Retracted"] = list(x.retracted)
+            if x.deprecated:
+                d["Deprecated"] = x.deprecated
+            if x.replace is not None:
+                d["Replace"] = obj(x.replace)
+            return d
+        _dump([obj(x) for x in mods])
+        return 0
+    sys.stdout.write("".join(x.line() + "\n" for x in mods))
     return 0
 
 
