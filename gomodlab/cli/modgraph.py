@@ -88,12 +88,17 @@ def _load(args: argparse.Namespace, gomod: str | None = None):
             raise SourceError(f"{args.graph}: {e.strerror or e}") from None
         return graph_from_text(GraphTextSource(text, "<stdin>" if args.graph == "-" else args.graph))
 
-    main_file = MainModFile.read(gomod or find_main_gomod(args.dir))
+    from ..load.gomod_queries import version_fixer
+
+    source = ProxySource(args.proxy) if args.proxy else ModCacheSource(args.modcache)
+    resolved: list = []
+    # Version queries in the main go.mod (v1.5, latest, a commit) are resolved as go resolves them.
+    main_file = MainModFile.read(gomod or find_main_gomod(args.dir), fix=version_fixer(source, resolved))
     if args.proxy:
-        loader = Loader(main_file, ProxySource(args.proxy))
+        loader = Loader(main_file, source)
     else:
-        src = ModCacheSource(args.modcache)
-        loader = Loader(main_file, src, SummaryCache.for_modcache(src.root))
+        loader = Loader(main_file, source, SummaryCache.for_modcache(source.root))
+    loader.resolved_queries = resolved
     try:
         mg = loader.load()
     finally:
@@ -142,7 +147,8 @@ def _text_with_memo(args: argparse.Namespace, kind: str, render) -> int:
     mg = _load(args, gomod)
     out = "".join(line + "\n" for line in render(mg))
     sys.stdout.write(out)
-    if memo is not None and mg.loader is not None:
+    if memo is not None and mg.loader is not None and not mg.loader.resolved_queries:
+        # (A resolved query depends on version lists the memo does not check.)
         memo.store(mg.loader.inputs, out, "".join(_excluded_messages(mg.loader)))
     return 0
 

@@ -1,6 +1,9 @@
-"""``gomodlab outdated``: for each module of the build list, the updates available and what they bring.
+"""``gomodlab outdated`` and ``gomodlab queries``: updates available, and version queries in go.mod.
 
-Argument parsing and printing only; the answers come from :mod:`gomodlab.load.updates`.
+``outdated``: for each module of the build list, the updates available and what they bring
+(:mod:`gomodlab.load.updates`). ``queries``: the version queries of the main go.mod (``v1.5``,
+``latest``, a commit) as go resolves them, and the go.mod go writes (:mod:`gomodlab.load.gomod_queries`).
+Argument parsing and printing only.
 """
 
 from __future__ import annotations
@@ -24,6 +27,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--all", dest="show_all", action="store_true",
                    help="also list modules that are up to date")
     p.set_defaults(run=run_outdated)
+
+    p = sub.add_parser("queries", help="resolve version queries in go.mod (v1.5, latest, a commit hash) as go "
+                                       "does, and print the go.mod go would write",
+                       description="Non-canonical versions in the main go.mod's require, exclude and replace "
+                                   "lines are queries go answers from the proxy and writes back (with "
+                                   "-mod=mod). Prints each query, what it resolves to, and the rewritten go.mod; "
+                                   "go.mod itself is never written.")
+    _add_source_options(p, graph_text=False)
+    p.set_defaults(run=run_queries)
 
 
 _HEADERS = {"path": "module", "version": "version", "direct": "direct", "patch": "patch", "latest": "latest",
@@ -60,3 +72,19 @@ def _cell(v: object) -> str:
     if isinstance(v, bool):
         return "yes" if v else "no"
     return str(v) if v else "—"
+
+
+def run_queries(args: argparse.Namespace) -> int:
+    from ..load.gomod_queries import resolve_gomod_queries
+    from ..load.sources import ModCacheSource, ProxySource
+
+    source = ProxySource(args.proxy) if args.proxy else ModCacheSource(args.modcache)
+    rw = resolve_gomod_queries(args.dir, source)
+    if args.format == "json":
+        _dump({"gomod": rw.gomod, "queries": [{"path": r.path, "query": r.query, "version": r.version}
+                                              for r in rw.resolutions],
+               "changed": rw.changed, "gomod_after": rw.gomod_after.decode("utf-8", "replace"),
+               "build_list": rw.graph.list_lines()})
+        return 0
+    sys.stdout.write(rw.text())
+    return 0

@@ -28,14 +28,15 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from ..errors import GomodlabError, ParseError, SourceError
-from ..mod import modpath, semver
+from ..mod import gostrings, modpath, semver
+from ..mod.modfile import VersionFixer, VersionFixError
 from .main_module import MainModFile
 from .mvs import Module
 from .sources import GoModSource, NotInSource
 
 __all__ = [
-    "RevInfo", "QueryError", "NotFound", "NoMatchingVersion", "Disallowed", "Excluded", "Retracted",
-    "RetractionLoadingError",
+    "RevInfo", "QueryError", "NotFound", "NoMatchingVersion", "NoPatchBase", "Disallowed", "Excluded", "Retracted",
+    "RetractionLoadingError", "Resolution", "version_fixer",
     "Querier", "is_revision_query", "short_message",
 ]
 
@@ -53,7 +54,23 @@ class QueryError(SourceError):
 
 
 class NotFound(QueryError):
-    """The proxy has no such module or version (go's fs.ErrNotExist)."""
+    """The proxy has no such module or version (go's fs.ErrNotExist).
+
+    ``inner`` is the fetch error, ``version`` the revision asked for ("" for the version list):
+    go's module.ModuleError around it, which a go.mod error shows as
+    ``require <path>: version "<version>" invalid: <inner>``.
+    """
+
+    def __init__(self, message: str, *, inner: str = "", version: str = "") -> None:
+        super().__init__(message)
+        self.inner, self.version = inner or message, version
+
+
+class NoPatchBase(QueryError):
+    """``patch`` with no current version (query.go NoPatchBaseError)."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(f'can\'t query version "patch" of module {path}: no existing version is required')
 
 
 class NoMatchingVersion(QueryError):
@@ -177,7 +194,7 @@ def _matcher(path: str, q: str, current: str) -> _Matcher:
             qm.filter = lambda mv: _cmp(mv, current) >= 0
     elif q == "patch":
         if current in ("", "none"):
-            raise QueryError(f'can\'t query version "patch" of module {path}: no existing version is required')
+            raise NoPatchBase(path)
         qm.may_use_latest = semver.is_pseudo(current)
         qm.prefix = semver.major_minor(current) + "."
         qm.filter = lambda mv: _cmp(mv, current) >= 0
@@ -248,7 +265,10 @@ class Querier:
         return got
 
     def _repo_versions(self, path: str, prefix: str) -> list[str]:
-        data = self._file(path, "list")
+        try:
+            data = self._file(path, "list")
+        except NotFound as e:
+            raise NotFound(f"module {path}: {e}", inner=str(e)) from None
         vs = []
         for line in data.decode("utf-8", "replace").split("\n"):
             f = line.split()
@@ -264,7 +284,7 @@ class Querier:
         try:
             data = self._file(path, "info", rev)
         except NotFound as e:
-            raise NotFound(f"{path}@{rev}: {e}") from None
+            raise NotFound(f"{path}@{rev}: {e}", inner=str(e), version=rev) from None
         info = _rev_info(path, rev, data)
         if info.version != rev and rev == modpath.canonical_version(rev):
             try:
@@ -563,3 +583,41 @@ def _rev_info(path: str, rev: str, data: bytes) -> RevInfo:
 def _replacement_stat(v: str) -> RevInfo:
     t = semver.pseudo_version_time(v) if semver.is_pseudo(v) else None
     return RevInfo(v, t.strftime("%Y-%m-%dT%H:%M:%SZ") if t else "")
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """One version query of the main go.mod and the version go resolved it to."""
+
+    path: str
+    query: str
+    version: str
+
+
+def version_fixer(source: GoModSource, record: list[Resolution] | None = None) -> VersionFixer:
+    """fixVersion over ``source``: canonical versions pass, anything else is queried; each query
+    answered is appended to ``record``. Errors carry go's wording (:class:`VersionFixError`)."""
+    blank = MainModFile("", "", None, None, (), frozenset(), frozenset(), {})
+    q = Querier(blank, source)
+
+    def fix(path: str, vers: str) -> str:
+        _, _, ok = modpath.split_path_version(path)
+        if not ok:
+            raise VersionFixError(f"version {gostrings.quote(vers)} invalid: malformed module path "
+                                  f"{gostrings.quote(path)}", module_error=True)
+        if vers and modpath.canonical_version(vers) == vers:
+            return vers  # the parser checks it against the path's major version
+        try:
+            info = q.query(path, vers)
+        except NotFound as e:
+            if e.version:
+                raise VersionFixError(f"version {gostrings.quote(e.version)} invalid: {e.inner}",
+                                      module_error=True) from None
+            raise VersionFixError(e.inner, module_error=True) from None
+        except QueryError as e:
+            raise VersionFixError(str(e)) from None
+        if record is not None:
+            record.append(Resolution(path, vers, info.version))
+        return info.version
+
+    return fix
