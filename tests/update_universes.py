@@ -108,7 +108,7 @@ def generate(seed: int, index: int) -> Universe:
     files: dict[str, str] = {}
     if rnd.random() < 0.3:
         p = rnd.choice(paths)
-        extra.append(f"exclude {p} {rnd.choice(versions[p])}\n")
+        extra.append(f"exclude (\n\t{p} {rnd.choice(versions[p])}\n)\n")
     repls = []
     for _ in range(rnd.choice([0, 0, 0, 1, 2])):
         p = rnd.choice(paths)
@@ -137,3 +137,35 @@ def generate(seed: int, index: int) -> Universe:
         extra.append("replace (\n" + "".join(f"\t{r}\n" for r in uniq) + ")\n")
     main_gomod = _gomod(main_path, main_go, main_reqs, "".join(extra))
     return Universe(f"o{seed}u{index}", main_path, main_gomod, files, modules)
+
+
+#: The commit a proxy resolves to :data:`PSEUDO` (its ``@v/<rev>.info``; tests write it).
+PSEUDO_REV = "abcdefabcdef"
+
+
+def with_queries(u: Universe, seed: int) -> Universe:
+    """``u`` with some of its main go.mod's require, exclude and replace versions turned into
+    queries go resolves: ``latest``, ``upgrade``, ``v1``, ``v1.2``, ``>v1.1.0``, ``<=v1.2.0``,
+    ``v1.2.0+meta``, a commit hash, and the odd one go refuses (``patch``, ``v9``)."""
+    rnd = random.Random(f"{seed}-{u.name}-queries")
+
+    def query(v: str) -> str:
+        if v == PSEUDO:
+            return PSEUDO_REV
+        choices = ["latest", "upgrade", semver.major(v), ">" + v, "<" + v, ">=" + v, "<=" + v]
+        if not semver.prerelease(v) and not semver.build(v):
+            choices += [semver.major_minor(v), semver.major_minor(v), v + "+meta"]
+        if rnd.random() < 0.05:
+            choices.append(rnd.choice(["patch", "v9"]))
+        return rnd.choice(choices)
+
+    lines = []
+    for line in u.main_gomod.splitlines(keepends=True):
+        f = line.split()
+        if line.startswith("\t") and len(f) >= 2 and semver.is_valid(f[1]) and rnd.random() < 0.6:
+            # a require or exclude line in a block, or a replace's old version (path version => ...)
+            q = query(f[1])
+            line = line.replace(f" {f[1]}", f" {q}", 1)
+        lines.append(line)
+    text = "".join(lines)
+    return Universe(u.name + "q", u.main_path, text, u.main_files, u.modules)

@@ -58,12 +58,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("upgrade", help="preview 'go get MODULE@VERSION': the new build list and what changes",
                        description="Upgrade (or downgrade) one module with Minimal Version Selection over the "
                                    "loaded graph and show each module whose selected version changes.")
-    p.add_argument("target", metavar="MODULE@VERSION", nargs="*",
-                   help="modules to get (with -u: default every requirement of the main module)")
+    p.add_argument("target", metavar="MODULE@VERSION", nargs="+",
+                   help="the module to get; with -u any number of MODULE[@QUERY], then optionally DIR")
     _add_source_options(p, graph_text=False)
-    p.add_argument("-u", dest="update", nargs="?", const="upgrade", choices=("upgrade", "patch"),
-                   help="also update what the named modules require, as 'go get -u' (-u=patch: "
-                        "'go get -u=patch') does; prints the go.mod go would write")
+    p.add_argument("-u", dest="update", nargs="?", const="upgrade", metavar="=patch",
+                   help="'go get -u MODULE...' (-u=patch: 'go get -u=patch MODULE...') at the module level: "
+                        "each module to its latest (or latest patch) allowed version; prints the go.mod "
+                        "go would write")
     p.add_argument("--dry-run", action="store_true",
                    help="only show the changes (the default: go.mod is never written)")
     p.set_defaults(run=run_upgrade)
@@ -256,9 +257,22 @@ def run_why(args: argparse.Namespace) -> int:
 def run_upgrade(args: argparse.Namespace) -> int:
     from ..load.get import plan_get
 
-    path, at, version = args.target.partition("@")
+    if args.update is not None and args.update not in ("upgrade", "patch"):
+        if "." not in args.update and "/" not in args.update:
+            raise GomodlabError(f"unknown upgrade flag -u={args.update}")
+        # "-u MODULE": argparse took the first module for -u's optional value.
+        args.target.insert(0, args.update)
+        args.update = "upgrade"
+    if len(args.target) > 1 and os.path.isdir(args.target[-1]):
+        args.dir = args.target.pop()
+    if args.update:
+        return _run_upgrade_u(args)
+    if len(args.target) != 1:
+        raise GomodlabError("want one MODULE@VERSION (or -u MODULE...)")
+    target = args.target[0]
+    path, at, version = target.partition("@")
     if not at or not version:
-        raise GomodlabError(f"{args.target}: want MODULE@VERSION")
+        raise GomodlabError(f"{target}: want MODULE@VERSION")
     plan = plan_get(_load(args), path, version)
     changes = [c for c in plan.changes if c.path != "toolchain"]
     if args.format == "json":
@@ -273,4 +287,26 @@ def run_upgrade(args: argparse.Namespace) -> int:
     print(f"go get {plan.target} would change {len(changes)} module(s):")
     for c in changes:
         print(f"  {c.path:<{width}}  {c.old:>12} -> {c.new:<12} {c.kind}")
+    return 0
+
+
+def _run_upgrade_u(args: argparse.Namespace) -> int:
+    from ..load.updates import plan_update
+
+    up = plan_update(_load(args), args.target, args.update)
+    plan = up.plan
+    changes = [c for c in plan.changes if c.path != "toolchain"]
+    if args.format == "json":
+        _dump({"requests": [{"arg": a, "query": q, "version": v} for a, q, v in up.requests],
+               "changes": [{"path": c.path, "old": c.old, "new": c.new, "kind": c.kind} for c in changes],
+               "build_list": plan.after.list_lines(), "gomod": up.gomod_after.decode("utf-8", "replace")})
+        return 0
+    flag = "-u" if args.update == "upgrade" else "-u=patch"
+    for line in up.messages():
+        print(line, file=sys.stderr)
+    if up.gomod_after == up.gomod_before:
+        print(f"# go get {flag} {' '.join(args.target)}: go.mod stays as it is")
+    else:
+        print(f"# go get {flag} {' '.join(args.target)} would write go.mod:")
+    sys.stdout.write(up.gomod_after.decode("utf-8", "replace"))
     return 0

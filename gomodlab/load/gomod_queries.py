@@ -19,17 +19,20 @@ uses the resolved versions without writing.
 from __future__ import annotations
 
 import os
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 from ..errors import GomodlabError
+from ..mod import gover
 from ._fileio import read_bytes
 from .locate import find_main_gomod
 from .main_module import MainModFile
 from .modload import Loader, ModGraph
+from .mvs import Module
 from .query import Resolution, version_fixer
 from .sources import GoModSource, source_for
 
-__all__ = ["Resolution", "QueryRewrite", "version_fixer", "resolve_gomod_queries"]
+__all__ = ["Resolution", "QueryRewrite", "version_fixer", "resolve_gomod_queries", "written_gomod"]
 
 
 @dataclass
@@ -66,11 +69,9 @@ class QueryRewrite:
 def resolve_gomod_queries(directory: str | os.PathLike[str] = ".", source: GoModSource | None = None) -> QueryRewrite:
     """Resolve the version queries of the main go.mod containing ``directory`` (go's fixVersion),
     load the graph of the result, and work out the go.mod go writes (``-mod=mod``)."""
-    from ..mod.modedit import update_gomod
     from .get import LOCAL_GO_VERSION
     from .gomod_summary import PRUNED, UNPRUNED
     from .modload import _sort_key
-    from .mvs import Module
 
     src = source if source is not None else source_for()
     gomod = find_main_gomod(directory)
@@ -91,15 +92,30 @@ def resolve_gomod_queries(directory: str | os.PathLike[str] = ".", source: GoMod
         converted = loader.read_graph(UNPRUNED, sorted(first, key=_sort_key)).build_list()[1:]
         mg = loader.load_roots(PRUNED, converted)
         roots = list(mg.roots)
-    new_reqs = {(m.path, m.version, m.path not in main_file.direct) for m in roots
-                if m.path not in ("go", "toolchain")}
-    old_reqs = {(m.path, m.version, m.path not in main_file.direct) for m in main_file.require}
-    go_root = next(m.version for m in roots if m.path == "go")
-    tc_root = next((m.version for m in roots if m.path == "toolchain"), None)
-    dirty = bool(record) or new_reqs != old_reqs or go_root != main_file.go or (
-        tc_root != main_file.toolchain and not (tc_root is None and main_file.toolchain == "go" + go_root))
-    after = data
-    if dirty:
-        again = version_fixer(src)
-        after = update_gomod(data, [(m.path, m.version) for m in roots], main_file.direct, file=gomod, fix=again)
+    after = written_gomod(data, gomod, main_file, roots, main_file.direct, src, fixed=bool(record))
     return QueryRewrite(gomod, record, data, after, mg)
+
+
+def written_gomod(data: bytes, gomod: str, main_file: MainModFile, roots: Sequence[Module],
+                  direct: Collection[str], source: GoModSource, *, fixed: bool = False) -> bytes:
+    """The go.mod go writes when the main module's requirements become ``roots`` (go and
+    toolchain included), or ``data`` itself when go finds nothing to change (modFileIsDirty).
+
+    ``fixed``: version queries were resolved while reading it (always a change).
+    """
+    from ..mod.modedit import update_gomod
+
+    def indirect(p: str) -> bool:
+        return p not in direct
+
+    new_reqs = {(m.path, m.version, indirect(m.path)) for m in roots if m.path not in ("go", "toolchain")}
+    old_reqs = {(m.path, m.version, indirect(m.path)) for m in main_file.require}
+    go_root = next(m.version for m in roots if m.path == "go")
+    tc_root = next((m.version for m in roots if m.path == "toolchain"), "go" + go_root)
+    # UpdateGoModFromReqs drops a toolchain line naming the go version or one before go 1.21.
+    tc_written = None if tc_root == "go" + go_root or gover.compare(gover.from_toolchain(tc_root), "1.21") < 0 \
+        else tc_root
+    dirty = fixed or new_reqs != old_reqs or go_root != main_file.go or tc_written != main_file.toolchain
+    if not dirty:
+        return data
+    return update_gomod(data, [(m.path, m.version) for m in roots], direct, file=gomod, fix=version_fixer(source))

@@ -38,13 +38,15 @@ major_adds    the same for the major version's module
 
 from __future__ import annotations
 
+import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..errors import GomodlabError, SourceError
 from ..mod import gover, modpath, semver
+from .get import GetPlan
 from .modload import ModGraph
 from .mvs import Module
 from .query import Disallowed, NoMatchingVersion, NotFound, Querier, QueryError, RetractionLoadingError, short_message
@@ -53,7 +55,8 @@ from .sources import GoModNotFound
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["ListedModule", "Outdated", "list_modules", "list_lines", "outdated", "outdated_frame"]
+__all__ = ["ListedModule", "Outdated", "UpdatePlan", "list_modules", "list_lines", "outdated", "outdated_frame",
+           "plan_update"]
 
 
 @dataclass
@@ -319,3 +322,103 @@ def outdated_frame(directory: str = ".", *, modcache: str | None = None, proxy: 
     rows = outdated(graph, drag=drag, progress=progress)
     df = pd.DataFrame([{c: getattr(r, c) for c in OUTDATED_COLUMNS} for r in rows], columns=list(OUTDATED_COLUMNS))
     return df.astype({"direct": bool}).reset_index(drop=True)
+
+
+# -------------------------------------------------------------------------------------------
+
+@dataclass
+class UpdatePlan:
+    """What ``go get -u[=patch] ARGS`` does at the module level: the edit and the go.mod go writes."""
+
+    plan: GetPlan
+    requests: list[tuple[str, str, str]]   # (argument, query, version it resolved to)
+    gomod_before: bytes
+    gomod_after: bytes
+
+    def messages(self) -> list[str]:
+        """The ``go: upgraded … => …`` lines go get prints: changes of go.mod's requirements and
+        go/toolchain lines (modget reportChanges), go first, toolchain second, then by path."""
+        from ..mod import modfile
+
+        def reqs(data: bytes) -> dict[str, str]:
+            f = modfile.parse_gomod(data, lax=True)
+            out = {r.path: r.version for r in f.require}
+            if f.go:
+                out["go"] = f.go
+            if f.toolchain:
+                out["toolchain"] = f.toolchain
+            return out
+
+        if self.gomod_after == self.gomod_before:
+            return []
+        old, new = reqs(self.gomod_before), reqs(self.gomod_after)
+        lines = []
+        for p in sorted(old.keys() | new.keys(), key=lambda p: (p != "go", p != "toolchain", p)):
+            o, n = old.get(p, ""), new.get(p, "")
+            if o == n:
+                continue
+            if not o:
+                lines.append(f"go: added {p} {n}")
+            elif not n:
+                lines.append(f"go: removed {p} {o}")
+            elif gover.mod_compare(p, n, o) > 0:
+                lines.append(f"go: upgraded {p} {o} => {n}")
+            else:
+                lines.append(f"go: downgraded {p} {o} => {n}")
+        return lines
+
+
+def plan_update(mg: ModGraph, args: Sequence[str], mode: str = "upgrade") -> UpdatePlan:
+    """``go get -u ARGS`` (``mode="upgrade"``) or ``go get -u=patch ARGS`` (``"patch"``) on modules.
+
+    Each argument is a module path (queried with ``mode``, from the version the build list selects:
+    modget's default query under ``-u``) or ``path@query``. Queries follow modget ``checkAllowedOr``:
+    the requested and the current version are allowed even if retracted. go's ``-u`` also upgrades
+    the modules providing packages the named ones import; gomodlab works on modules, not packages,
+    so that part applies only when the named modules have no package imports (the case of a
+    module-level request, and of every universe the tests generate).
+    """
+    from ..errors import SourceError
+    from .get import plan_get_many
+    from .gomod_queries import written_gomod
+
+    if mode not in ("upgrade", "patch"):
+        raise SourceError(f"go: unknown upgrade flag -u={mode}")
+    if not args:
+        raise SourceError("no package to get in current directory")
+    if mg.loader is None or mg.main_file is None:
+        raise SourceError("go get needs go.mod files and a proxy or module cache, not 'go mod graph' text")
+    loader = mg.loader
+    q = Querier(mg.main_file, loader.source)
+    targets: list[Module] = []
+    requests: list[tuple[str, str, str]] = []
+    for arg in args:
+        path, at, query = arg.partition("@")
+        query = query if at else mode
+        current = mg.selected(path)
+        if query == "none":
+            version = "none"
+        else:
+            def allowed(m: Module, requested: str = query, cur: str = current) -> Exception | None:
+                if m.version == requested:
+                    return q.check_exclusions(m)
+                if requested in ("upgrade", "patch") and m.version == cur:
+                    return None
+                return q.check_allowed(m)
+            try:
+                info = q.query(path, query, current, allowed)
+            except QueryError as e:
+                raise SourceError(f"{path}@{query}: {e}" if not str(e).startswith(path) else str(e)) from None
+            version = info.version
+        targets.append(Module(path, version))
+        requests.append((arg, query, version))
+    plan = plan_get_many(mg, targets)
+    gomod = os.path.join(mg.main_file.dir, "go.mod")
+    with open(gomod, "rb") as f:
+        data = f.read()
+    roots = list(plan.after.roots)
+    paths = {m.path for m in roots}
+    direct = {p for p in mg.main_file.direct if p in paths}
+    after = written_gomod(data, gomod, mg.main_file, roots, direct, loader.source,
+                          fixed=bool(loader.resolved_queries))
+    return UpdatePlan(plan, requests, data, after)
