@@ -164,3 +164,76 @@ def test_hand_case_outdated(tmp_path: Path, go_exe: str) -> None:
     assert rows["example.com/b"].latest == "v2.1.0+incompatible"
     rc, out, _ = _cli(["outdated", str(main), "--proxy", url])
     assert rc == 0 and "example.com/a/v3 v3.1.0" in out and "nan" not in out.lower() and "None" not in out
+
+
+# -- upgrade -u / -u=patch against go get -u -------------------------------------------------
+
+GET_MODES = {"u": "upgrade", "u=patch": "patch"}
+
+
+@pytest.fixture(scope="module")
+def get_cases(world: World):
+    """For each universe and mode, 1–3 modules of the build list, and what go get -u made of them."""
+    import random
+
+    env = gotool.isolated_env(world.root / "goenv-get", proxy=world.url, flags="-mod=mod")
+    jobs = []
+    for u in world.universes:
+        mg = load(world.root / u.name / "ours", ProxySource(world.url))
+        paths = [m.path for m in mg.build_list()[1:] if m.path not in ("go", "toolchain")]
+        if not paths:
+            continue
+        rnd = random.Random(u.name)
+        for flag in GET_MODES:
+            picked = sorted(rnd.sample(paths, min(len(paths), rnd.randint(1, 3))))
+            jobs.append((u, flag, picked))
+
+    def run(job):
+        u, flag, picked = job
+        d = u.write_main(world.root / u.name / f"get-{flag}")
+        r = gotool.run_go(["get", f"-{flag}", *picked], cwd=d, env=env, timeout=60)
+        after = (d / "go.mod").read_bytes()
+        listed = gotool.run_go(["list", "-m", "all"], cwd=d, env=env).stdout if r.returncode == 0 else ""
+        return u, flag, picked, r.returncode, r.stderr, after, listed
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return list(pool.map(run, jobs))
+
+
+def test_upgrade_u_matches_go_get_u(world: World, get_cases) -> None:
+    from gomodlab.errors import GomodlabError
+    from gomodlab.load.updates import plan_update
+
+    mismatches = []
+    changed = 0
+    for u, flag, picked, rc, err, after, listed in get_cases:
+        mg = load(world.root / u.name / "ours", ProxySource(world.url))
+        try:
+            up = plan_update(mg, picked, GET_MODES[flag])
+            ours, ours_list, ours_err = up.gomod_after, "".join(x + "\n" for x in up.plan.after.list_lines()), None
+        except GomodlabError as e:
+            ours, ours_list, ours_err = b"", "", str(e)
+        if rc != 0:
+            ok = ours_err is not None
+        else:
+            ok = ours_err is None and ours == after and ours_list == listed
+            changed += after != u.main_gomod.encode()
+        if not ok:
+            mismatches.append(f"{u.name} go get -{flag} {' '.join(picked)}: go rc={rc} {err.strip()!r}\n"
+                              f"{u.main_gomod}go wrote:\n{after.decode()}\nours ({ours_err}):\n{ours.decode()}"
+                              f"go list:\n{listed}ours:\n{ours_list}")
+    assert not mismatches, f"{len(mismatches)} of {len(get_cases)} differ:\n" + "\n".join(mismatches[:2])
+    assert changed >= len(get_cases) // 3
+
+
+def test_upgrade_u_cli(tmp_path: Path, go_exe: str) -> None:
+    url = _hand_world(tmp_path)
+    main = tmp_path / "m"
+    main.mkdir()
+    (main / "go.mod").write_text("module example.com/m\n\ngo 1.21\n\nrequire example.com/a v1.0.0\n")
+    rc, out, err = _cli(["upgrade", "-u=patch", "example.com/a", str(main), "--proxy", url])
+    # v1.0.1 is retracted (by v1.2.0's go.mod), so there is no patch to take.
+    assert rc == 0 and "stays as it is" in out and err == ""
+    rc, out, err = _cli(["upgrade", "-u", "example.com/a", str(main), "--proxy", url])
+    assert rc == 0 and "require example.com/a v1.1.0\n" in out
+    assert err == "go: upgraded example.com/a v1.0.0 => v1.1.0\n"

@@ -336,8 +336,12 @@ class UpdatePlan:
     gomod_after: bytes
 
     def messages(self) -> list[str]:
-        """The ``go: upgraded … => …`` lines go get prints: changes of go.mod's requirements and
-        go/toolchain lines (modget reportChanges), go first, toolchain second, then by path."""
+        """What go.mod's requirements and go/toolchain lines change, as go get words it
+        (``go: upgraded … => …``, modget reportChanges order: go, toolchain, then by path).
+
+        go diffs against its in-memory go.mod, which its own loading may already have updated,
+        so it can print fewer lines than this list: a summary, not a copy of go's stderr.
+        """
         from ..mod import modfile
 
         def reqs(data: bytes) -> dict[str, str]:
@@ -349,9 +353,13 @@ class UpdatePlan:
                 out["toolchain"] = f.toolchain
             return out
 
+        from .get import LOCAL_GO_VERSION
+
         if self.gomod_after == self.gomod_before:
             return []
         old, new = reqs(self.gomod_before), reqs(self.gomod_after)
+        # A go.mod without a go line got the local one when go get loaded it, before the edit.
+        old.setdefault("go", LOCAL_GO_VERSION)
         lines = []
         for p in sorted(old.keys() | new.keys(), key=lambda p: (p != "go", p != "toolchain", p)):
             o, n = old.get(p, ""), new.get(p, "")
