@@ -38,6 +38,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     _add_source_options(p)
     p.add_argument("--work-sum", action="store_true",
                    help="in a workspace: print go.work.sum as 'go list -m all' would leave it (gomodlab never writes it)")
+    p.add_argument("-u", dest="updates", action="store_true",
+                   help="add available updates, retractions and deprecations, as 'go list -m -u all' does")
+    p.add_argument("-retracted", "--retracted", dest="retracted", action="store_true",
+                   help="mark retracted versions, as 'go list -m -retracted all' does")
     p.set_defaults(run=run_buildlist)
 
     p = sub.add_parser("modgraph", help="print the requirement graph exactly as 'go mod graph' does",
@@ -58,8 +62,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("upgrade", help="preview 'go get MODULE@VERSION': the new build list and what changes",
                        description="Upgrade (or downgrade) one module with Minimal Version Selection over the "
                                    "loaded graph and show each module whose selected version changes.")
-    p.add_argument("target", metavar="MODULE@VERSION")
+    p.add_argument("target", metavar="MODULE@VERSION", nargs="+",
+                   help="the module to get; with -u any number of MODULE[@QUERY], then optionally DIR")
     _add_source_options(p, graph_text=False)
+    p.add_argument("-u", dest="update", nargs="?", const="upgrade", metavar="=patch",
+                   help="'go get -u MODULE...' (-u=patch: 'go get -u=patch MODULE...') at the module level: "
+                        "each module to its latest (or latest patch) allowed version; prints the go.mod "
+                        "go would write")
     p.add_argument("--dry-run", action="store_true",
                    help="only show the changes (the default: go.mod is never written)")
     p.set_defaults(run=run_upgrade)
@@ -102,9 +111,14 @@ def _load(args: argparse.Namespace, gomod: str | None = None, *, workspace: bool
         if gowork is not None:
             src, cache = _source(args)
             return load_workspace(gowork, src, cwd=args.dir, summary_cache=cache)
-    main_file = MainModFile.read(gomod or find_main_gomod(args.dir))
+    from ..load.gomod_queries import version_fixer
+
     src, cache = _source(args)
+    resolved: list = []
+    # Version queries in the main go.mod (v1.5, latest, a commit) are resolved as go resolves them.
+    main_file = MainModFile.read(gomod or find_main_gomod(args.dir), fix=version_fixer(src, resolved))
     loader = Loader(main_file, src, cache)
+    loader.resolved_queries = resolved
     try:
         mg = loader.load()
     finally:
@@ -158,7 +172,8 @@ def _text_with_memo(args: argparse.Namespace, kind: str, render) -> int:
         from ..load.workspace import check_replacements
 
         check_replacements(mg)  # go prints the graph, then fails
-    if memo is not None and mg.loader is not None:
+    if memo is not None and mg.loader is not None and not mg.loader.resolved_queries:
+        # (A resolved query depends on version lists the memo does not check.)
         memo.store(mg.loader.inputs, out, "".join(_excluded_messages(mg.loader)))
     return 0
 
@@ -191,6 +206,8 @@ def _list_lines(mg) -> list[str]:
 
 
 def run_buildlist(args: argparse.Namespace) -> int:
+    if args.updates or args.retracted:
+        return _run_buildlist_updates(args)
     if args.work_sum:
         from ..load.workspace import work_sum
 
@@ -232,6 +249,39 @@ def run_buildlist(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_buildlist_updates(args: argparse.Namespace) -> int:
+    from ..load.updates import list_modules
+
+    mods = list_modules(_load(args), updates=args.updates, retracted=args.retracted)
+    errors = [e for x in mods for e in (x.error, x.replace.error if x.replace else "") if e]
+    if errors:
+        # go list -m reports each module's error and prints nothing else (list.go, without -e).
+        sys.stderr.write("".join(f"go: {e}\n" for e in errors))
+        return 1
+    if args.format == "json":
+        def obj(x) -> dict[str, object]:
+            d: dict[str, object] = {"Path": x.path}
+            if x.version:
+                d["Version"] = x.version
+            if x.main:
+                d["Main"] = True
+            if x.indirect:
+                d["Indirect"] = True
+            if x.update:
+                d["Update"] = {"Path": x.path, "Version": x.update, "Time": x.update_time}
+            if x.retracted:
+                d["Retracted"] = list(x.retracted)
+            if x.deprecated:
+                d["Deprecated"] = x.deprecated
+            if x.replace is not None:
+                d["Replace"] = obj(x.replace)
+            return d
+        _dump([obj(x) for x in mods])
+        return 0
+    sys.stdout.write("".join(x.line() + "\n" for x in mods))
+    return 0
+
+
 def run_modgraph(args: argparse.Namespace) -> int:
     if args.format == "text":
         return _text_with_memo(args, "modgraph", lambda mg: mg.graph_lines())
@@ -260,12 +310,25 @@ def run_why(args: argparse.Namespace) -> int:
 def run_upgrade(args: argparse.Namespace) -> int:
     from ..load.get import plan_get
 
-    path, at, version = args.target.partition("@")
-    if not at or not version:
-        raise GomodlabError(f"{args.target}: want MODULE@VERSION")
-    mg = _load(args, workspace=False)
     from ..load.workspace import check_workspace_for_get
 
+    if args.update is not None and args.update not in ("upgrade", "patch"):
+        if "." not in args.update and "/" not in args.update:
+            raise GomodlabError(f"unknown upgrade flag -u={args.update}")
+        # "-u MODULE": argparse took the first module for -u's optional value.
+        args.target.insert(0, args.update)
+        args.update = "upgrade"
+    if len(args.target) > 1 and os.path.isdir(args.target[-1]):
+        args.dir = args.target.pop()
+    if args.update:
+        return _run_upgrade_u(args)
+    if len(args.target) != 1:
+        raise GomodlabError("want one MODULE@VERSION (or -u MODULE...)")
+    target = args.target[0]
+    path, at, version = target.partition("@")
+    if not at or not version:
+        raise GomodlabError(f"{target}: want MODULE@VERSION")
+    mg = _load(args, workspace=False)
     check_workspace_for_get(args.dir, mg.main.path)
     plan = plan_get(mg, path, version)
     changes = [c for c in plan.changes if c.path != "toolchain"]
@@ -281,4 +344,30 @@ def run_upgrade(args: argparse.Namespace) -> int:
     print(f"go get {plan.target} would change {len(changes)} module(s):")
     for c in changes:
         print(f"  {c.path:<{width}}  {c.old:>12} -> {c.new:<12} {c.kind}")
+    return 0
+
+
+def _run_upgrade_u(args: argparse.Namespace) -> int:
+    from ..load.updates import plan_update
+
+    from ..load.workspace import check_workspace_for_get
+
+    mg = _load(args, workspace=False)
+    check_workspace_for_get(args.dir, mg.main.path)
+    up = plan_update(mg, args.target, args.update)
+    plan = up.plan
+    changes = [c for c in plan.changes if c.path != "toolchain"]
+    if args.format == "json":
+        _dump({"requests": [{"arg": a, "query": q, "version": v} for a, q, v in up.requests],
+               "changes": [{"path": c.path, "old": c.old, "new": c.new, "kind": c.kind} for c in changes],
+               "build_list": plan.after.list_lines(), "gomod": up.gomod_after.decode("utf-8", "replace")})
+        return 0
+    flag = "-u" if args.update == "upgrade" else "-u=patch"
+    for line in up.messages():
+        print(line, file=sys.stderr)
+    if up.gomod_after == up.gomod_before:
+        print(f"# go get {flag} {' '.join(args.target)}: go.mod stays as it is")
+    else:
+        print(f"# go get {flag} {' '.join(args.target)} would write go.mod:")
+    sys.stdout.write(up.gomod_after.decode("utf-8", "replace"))
     return 0

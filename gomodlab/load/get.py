@@ -10,8 +10,9 @@ conflicts, or dropped. Upgrades that other roots pull in are then accepted, and 
 requirement list is minimised with mvs ``Req``. A request that cannot be met raises
 :class:`ConstraintError` with go's conflict summary.
 
-Not modelled: retractions (go skips retracted versions when stepping down), package-level
-queries and ``-u``, and the go/toolchain lines go get rewrites in go.mod.
+Not modelled: retractions (go skips retracted versions when stepping down) and package-level
+queries. ``go get -u`` at the module level, and the go.mod go get writes, are
+:func:`gomodlab.load.updates.plan_update`.
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ from .gomod_summary import PRUNED, UNPRUNED, pruning_for
 from .modload import Loader, ModGraph, _LoaderReqs, _sort_key, cmp_version
 from .mvs import NONE, Module, req
 
-__all__ = ["LOCAL_GO_VERSION", "Change", "GetPlan", "Conflict", "ConstraintError", "plan_get", "edit_requirements"]
+__all__ = ["LOCAL_GO_VERSION", "Change", "GetPlan", "Conflict", "ConstraintError", "plan_get", "plan_get_many",
+           "edit_requirements"]
 
 #: The go version ``go get`` writes into a go.mod that has none (gover.Local() of the go release
 #: gomodlab is tested against); only the go/toolchain nodes depend on its exact value.
@@ -60,6 +62,8 @@ class GetPlan:
     after: ModGraph
     roots: tuple[Module, ...]
     changed: bool
+    #: Every module requested (``target`` is the first); more than one for ``go get a b``.
+    targets: tuple[Module, ...] = ()
 
     @property
     def changes(self) -> list[Change]:
@@ -402,19 +406,26 @@ def plan_get(mg: ModGraph, path: str, version: str, *, local_go: str = LOCAL_GO_
     without a go line first gets ``go <local_go>`` and a pruned requirement list, as go get's
     -mod=mod load does (init.go ``loadModFile``).
     """
+    return plan_get_many(mg, [Module(path, version)], local_go=local_go)
+
+
+def plan_get_many(mg: ModGraph, targets: Sequence[Module], *, local_go: str = LOCAL_GO_VERSION) -> GetPlan:
+    """:func:`plan_get` for several modules at once (``go get a@v1 b@v2``): all of them must be selected."""
     loader = mg.loader
     if loader is None:
         raise SourceError("a graph read from 'go mod graph' text cannot be edited (no go.mod files)")
-    if path == loader.main.path:
-        raise SourceError(f"can't request explicit version of path in main module ({path})")
-    target = Module(path, version)
-    if target in loader.main_file.exclude:
-        raise SourceError(f"{path}@{version}: excluded by go.mod")
+    if not targets:
+        raise SourceError("go get: no modules named")
+    for target in targets:
+        if target.path == loader.main.path:
+            raise SourceError(f"can't request explicit version of path in main module ({target.path})")
+        if target in loader.main_file.exclude:
+            raise SourceError(f"{target.path}@{target.version}: excluded by go.mod")
     current = mg
     if loader.main_file.go is None:
         first = [r for r in loader.initial_roots() if r.path != "go"] + [Module("go", local_go)]
         converted = loader.read_graph(UNPRUNED, sorted(first, key=_sort_key)).build_list()[1:]
         current = loader.load_roots(PRUNED, converted)
-    roots, pruning, changed = edit_requirements(loader, current, [target])
+    roots, pruning, changed = edit_requirements(loader, current, list(targets))
     after = loader.load_roots(pruning, roots) if changed else current
-    return GetPlan(target, mg, after, tuple(after.roots), changed)
+    return GetPlan(targets[0], mg, after, tuple(after.roots), changed, tuple(targets))

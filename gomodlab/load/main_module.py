@@ -14,7 +14,7 @@ parser; anything else goes to :func:`gomodlab.mod.modfile.parse_gomod`, strictly
 from __future__ import annotations
 
 import os
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..errors import ParseError, SourceError
 from ..mod import gover, modpath
@@ -22,6 +22,9 @@ from ..mod.limits import MAX_GO_MOD
 from ._fileio import read_bytes
 from .gomod_summary import _BLOCK_OPEN_RE, _NOT_PLAIN, _plain_require
 from .mvs import Module
+
+if TYPE_CHECKING:
+    from ..mod.modfile import VersionFixer
 
 __all__ = ["MainModFile"]
 
@@ -54,8 +57,9 @@ class MainModFile(NamedTuple):
         return self.go or gover.DEFAULT_GO_MOD_VERSION
 
     @classmethod
-    def read(cls, gomod: str | os.PathLike[str]) -> MainModFile:
-        """Parse a main module's go.mod (strictly, as go parses the main module)."""
+    def read(cls, gomod: str | os.PathLike[str], fix: VersionFixer | None = None) -> MainModFile:
+        """Parse a main module's go.mod (strictly, as go parses the main module); ``fix`` resolves
+        version queries (:func:`gomodlab.load.gomod_queries.version_fixer`)."""
         p = os.fspath(gomod)
         try:
             size = os.stat(p).st_size
@@ -68,13 +72,17 @@ class MainModFile(NamedTuple):
             data = read_bytes(p)
         except OSError as e:
             raise SourceError(f"reading {p}: {e.strerror or e}") from None
-        return cls.from_bytes(data, p)
+        return cls.from_bytes(data, p, fix)
 
     @classmethod
-    def from_bytes(cls, data: bytes, gomod: str | os.PathLike[str]) -> MainModFile:
-        """Parse main go.mod bytes; ``gomod`` is the file's path (its directory is the module root)."""
+    def from_bytes(cls, data: bytes, gomod: str | os.PathLike[str], fix: VersionFixer | None = None) -> MainModFile:
+        """Parse main go.mod bytes; ``gomod`` is the file's path (its directory is the module root).
+
+        Without ``fix`` a non-canonical version such as ``v1.2`` reads as ``v1.2.0`` (modfile.Parse);
+        with it, it is a query (go's fixVersion). Plain files never reach the fixer.
+        """
         p = os.fspath(gomod)
-        path, go, toolchain, requires, excludes, replaces = _fast_main(data) or _parsed_main(data, p)
+        path, go, toolchain, requires, excludes, replaces = _fast_main(data) or _parsed_main(data, p, fix)
         try:
             modpath.check_import_path(path)
         except ParseError as e:
@@ -134,11 +142,11 @@ class _MainLines(NamedTuple):
     replace: list[tuple[str, str, str, str]]   # old path, old version, new path, new version
 
 
-def _parsed_main(data: bytes, gomod: str) -> _MainLines:
+def _parsed_main(data: bytes, gomod: str, fix: VersionFixer | None = None) -> _MainLines:
     """The go.mod's lines as modfile.parse_gomod reads a main module's (strictly)."""
     from ..mod import modfile  # only for what _fast_main leaves to it (module docstring)
 
-    f = modfile.parse_gomod(data, gomod)
+    f = modfile.parse_gomod(data, gomod, fix=fix)
     if f.module is None:
         raise SourceError(f"error reading {gomod}: missing module declaration. To specify the module path:\n"
                           "\tgo mod edit -module=example.com/mod")

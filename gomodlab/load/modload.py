@@ -186,6 +186,8 @@ class Loader:
         self._summaries: dict[Module, Summary] = {}
         self._versions: dict[str, list[str]] = {}
         self.excluded_roots: list[Module] = []
+        #: The version queries of the main go.mod resolved while reading it (gomod_queries.Resolution).
+        self.resolved_queries: list = []
 
     # -- go.mod summaries ------------------------------------------------------------------
 
@@ -469,9 +471,17 @@ def load(directory: str | os.PathLike[str] = ".", source: GoModSource | None = N
     """The module graph of the main module containing ``directory``, as go loads it outside
     workspace mode, with dependencies' go.mod files from ``source`` (default: go's module cache,
     :func:`gomodlab.load.sources.source_for`). :func:`gomodlab.load.workspace.load` is the same
-    with go.work files followed, as go's module commands follow them."""
-    main_file = MainModFile.read(find_main_gomod(directory))
-    return Loader(main_file, source if source is not None else source_for()).load(reporter)
+    with go.work files followed, as go's module commands follow them. Version queries in the main
+    go.mod (``v1.5``, ``latest``, a commit hash) are resolved through ``source`` as go resolves
+    them (:mod:`gomodlab.load.gomod_queries`)."""
+    from .query import version_fixer
+
+    src = source if source is not None else source_for()
+    resolved: list = []
+    main_file = MainModFile.read(find_main_gomod(directory), fix=version_fixer(src, resolved))
+    loader = Loader(main_file, src)
+    loader.resolved_queries = resolved
+    return loader.load(reporter)
 
 
 def graph_from_text(text: str | GraphTextSource) -> ModGraph:

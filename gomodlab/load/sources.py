@@ -28,7 +28,7 @@ from .locate import default_modcache, go_env_value
 from .mvs import Module, ModuleError
 
 __all__ = [
-    "GoModSource", "GoModNotFound", "ModCacheSource", "ProxySource", "ChainSource",
+    "GoModSource", "GoModNotFound", "NotInSource", "ModCacheSource", "ProxySource", "ChainSource",
     "GraphTextSource", "source_for", "default_modcache", "go_env_value",
 ]
 
@@ -40,6 +40,11 @@ class GoModNotFound(ModuleError):
         self.places = tuple(places)
         looked = "".join(f"\n\t{p}" for p in self.places) or " (no places to look)"
         super().__init__(m, f"go.mod not found; looked in:{looked}")
+
+
+class NotInSource(SourceError):
+    """A GOPROXY endpoint (``list``, ``info``, ``latest``…) that a source does not have: go's "not
+    exist", with the text go shows for it (``reading file:///…/v1.0.0.info: no such file or directory``)."""
 
 
 class GoModSource(Protocol):
@@ -124,6 +129,25 @@ class ModCacheSource:
                     continue
         return _version_list("\n".join(found))
 
+    def proxy_file(self, path: str, endpoint: str, version: str = "") -> bytes:
+        """A GOPROXY endpoint as this cache's download directory serves it (what go sees with
+        ``GOPROXY=file://$GOMODCACHE/cache/download``): ``list``, ``info`` or ``mod``;
+        :class:`NotInSource` if absent.
+
+        A missing ``list`` is made from the ``.mod`` files present; the cache has no ``@latest``.
+        """
+        d = os.path.join(self._download, modpath.escape_path(path))
+        name = "@latest" if endpoint == "latest" else "@v/" + (
+            "list" if endpoint == "list" else f"{modpath.escape_version(version)}.{endpoint}")
+        f = os.path.join(d, name)
+        try:
+            return read_bytes(f)
+        except OSError:
+            found = self.versions(path) if endpoint == "list" else None
+            if not found:
+                raise NotInSource(f"reading {f}: no such file or directory") from None
+        return "".join(v + "\n" for v in found).encode()
+
     def describe(self) -> str:
         return f"module cache {self.root}"
 
@@ -164,6 +188,18 @@ class ProxySource:
             raise SourceError(f"{path}: listing versions: {e}") from None
         return _version_list(data.decode("utf-8", "replace"))
 
+    def proxy_file(self, path: str, endpoint: str, version: str = "") -> bytes:
+        """The body of a GOPROXY endpoint (``list``, ``info``, ``mod``, ``latest``);
+        :class:`NotInSource` when no proxy has it, SourceError for any other failure."""
+        from . import proxy
+
+        try:
+            return proxy.fetch_with_fallback(self._specs, path, endpoint, version).data
+        except proxy.NotExist as e:
+            raise NotInSource(str(e)) from None
+        except proxy.ProxyError as e:
+            raise SourceError(str(e)) from None
+
     def describe(self) -> str:
         return f"GOPROXY={self.goproxy}"
 
@@ -191,6 +227,22 @@ class ChainSource:
             if lister is not None:
                 found.update(lister(path))
         return semver.sort_versions(found)
+
+    def proxy_file(self, path: str, endpoint: str, version: str = "") -> bytes:
+        """``info``/``mod`` from the first source that has it; ``list`` and ``latest`` from the
+        last one only (the proxy, in :func:`source_for`'s chain), as go lists versions from the
+        proxy and never from the cache."""
+        sources = self.sources[-1:] if endpoint in ("list", "latest") else self.sources
+        missing = NotInSource(f"{path}: no source answers {endpoint}")
+        for s in sources:
+            getter = getattr(s, "proxy_file", None)
+            if getter is None:
+                continue
+            try:
+                return getter(path, endpoint, version)
+            except NotInSource as e:
+                missing = e
+        raise missing
 
     def describe(self) -> str:
         return ", then ".join(s.describe() for s in self.sources)

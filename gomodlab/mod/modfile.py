@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cmp_to_key
 from typing import Literal
@@ -48,7 +49,7 @@ __all__ = [
     "Use", "GoWork", "GoSumLine", "EMPTY_GOMOD_HASH",
     "parse_gomod", "read_gomod", "parse_gowork", "parse_gosum",
     "gomod_json", "gowork_json", "gosum_json", "format_gomod", "format_gowork",
-    "is_directory_path", "must_quote", "auto_quote",
+    "is_directory_path", "must_quote", "auto_quote", "VersionFixer", "VersionFixError",
 ]
 
 Kind = Literal["gomod", "gowork", "gosum"]
@@ -396,8 +397,23 @@ def _parse_string(args: _Args, i: int) -> str:
     return t
 
 
-def _parse_version(verb: str, path: str, args: _Args, i: int, *, keep: bool = False) -> str:
-    """modfile.parseVersion with no VersionFixer: the canonical form of a valid version.
+class VersionFixError(Exception):
+    """What a :data:`VersionFixer` raises: ``message`` is the error's text; ``module_error`` says it
+    is a module.ModuleError, which rule.go reports after ``<verb> <path>: ``."""
+
+    def __init__(self, message: str, module_error: bool = False) -> None:
+        super().__init__(message)
+        self.message, self.module_error = message, module_error
+
+
+#: modfile.VersionFixer: ``fix(path, version)`` → the version to use (go's main module resolves
+#: queries such as ``v1.2`` or ``latest`` through it, modload/init.go ``fixVersion``).
+VersionFixer = Callable[[str, str], str]
+
+
+def _parse_version(verb: str, path: str, args: _Args, i: int, *, keep: bool = False,
+                   fix: VersionFixer | None = None) -> str:
+    """modfile.parseVersion: the canonical form of a valid version, or what ``fix`` makes of it.
 
     ``keep`` is rule.go's ``dontFixRetract``: retract versions are only unquoted, never checked.
     """
@@ -406,7 +422,12 @@ def _parse_version(verb: str, path: str, args: _Args, i: int, *, keep: bool = Fa
         t = _parse_string(args, i)
     except _DirectiveError as e:
         raise _DirectiveError(f"{_prefix(verb, path)}version {quote(raw)} invalid: {e.message}") from None
-    if not keep:
+    if fix is not None and not keep:
+        try:
+            t = fix(path, t)
+        except VersionFixError as e:
+            raise _DirectiveError((_prefix(verb, path) if e.module_error else "") + e.message) from None
+    elif not keep:
         cv = canonical_version(t)
         if cv == "":
             raise _DirectiveError(f"{_prefix(verb, path)}version {quote(t)} invalid: must be of the form v1.2.3")
@@ -453,7 +474,7 @@ def _version_interval(verb: str, args: _Args) -> tuple[str, str, _Args]:
     return low, high, args.shift(1)
 
 
-def _parse_replace(verb: str, args: _Args, line: int) -> Replace:
+def _parse_replace(verb: str, args: _Args, line: int, fix: VersionFixer | None = None) -> Replace:
     """modfile.parseReplace (go.mod and go.work)."""
     arrow = 1 if len(args) >= 2 and args[1] == "=>" else 2
     if len(args) < arrow + 2 or len(args) > arrow + 3 or args[arrow] != "=>":
@@ -466,7 +487,7 @@ def _parse_replace(verb: str, args: _Args, line: int) -> Replace:
         raise _DirectiveError(_prefix(verb, s) + e.message) from None
     v = ""
     if arrow == 2:
-        v = _parse_version(verb, s, args, 1)
+        v = _parse_version(verb, s, args, 1, fix=fix)
         _check_path_major(verb, s, v, major)
     ns = _quoted(args, arrow + 1)
     nv = ""
@@ -479,7 +500,7 @@ def _parse_replace(verb: str, args: _Args, line: int) -> Replace:
         if "\\" in ns:  # go on a non-Windows system, as the differential tests run it
             raise _DirectiveError("replacement directory appears to be Windows path (on a non-windows system)")
     if len(args) == arrow + 3:
-        nv = _parse_version(verb, ns, args, arrow + 2)
+        nv = _parse_version(verb, ns, args, arrow + 2, fix=fix)
         if is_directory_path(ns):
             raise _DirectiveError(f"replacement module directory path {quote(ns)} cannot have version")
     return Replace(s, v, ns, nv, line)
@@ -562,8 +583,10 @@ _LAX_VERBS = frozenset(("go", "module", "retract", "require", "ignore"))
 class _Reader:
     """rule.go's parseToFile / File.add and work.go's ParseWork / WorkFile.add."""
 
-    def __init__(self, fs: FileSyntax, kind: Kind, strict: bool, keep_syntax: bool) -> None:
+    def __init__(self, fs: FileSyntax, kind: Kind, strict: bool, keep_syntax: bool,
+                 fix: VersionFixer | None = None) -> None:
         self.fs = fs
+        self.fix = fix
         self.kind = kind
         self.strict = strict
         self.keep_syntax = keep_syntax
@@ -638,7 +661,7 @@ class _Reader:
                 raise _DirectiveError("usage: godebug key=value")
             f.godebug.append((Godebug(key, value, lineno), at))
         elif verb == "replace":
-            f.replace.append((_parse_replace(verb, args, lineno), at))
+            f.replace.append((_parse_replace(verb, args, lineno, self.fix), at))
         elif work and verb == "use":
             if len(args) != 1:
                 raise _DirectiveError(f"usage: {verb} local/dir")
@@ -659,7 +682,7 @@ class _Reader:
             if len(args) != 2:
                 raise _DirectiveError(f"usage: {verb} module/path v1.2.3")
             s = _quoted(args, 0)
-            v = _parse_version(verb, s, args, 1)
+            v = _parse_version(verb, s, args, 1, fix=self.fix)
             _check_path_major(verb, s, v, _path_major(s))
             if verb == "require":
                 f.require.append((Require(s, v, _is_indirect(line), lineno), at))
@@ -690,28 +713,31 @@ class _Reader:
 
 
 def _read(data: bytes | str | Source, file: str, kind: Kind, strict: bool = True, *,
-          keep_syntax: bool = True) -> _Entries:
+          keep_syntax: bool = True, fix: VersionFixer | None = None) -> _Entries:
     """The directives of a file; ``keep_syntax=False`` keeps the records only (the tree is consumed)."""
-    return _Reader(_syntax(data, file, kind), kind, strict, keep_syntax).read()
+    return _Reader(_syntax(data, file, kind), kind, strict, keep_syntax, fix).read()
 
 
 def _records(entries: list) -> tuple:
     return tuple(rec for rec, _ in entries)
 
 
-def parse_gomod(data: bytes | str, file: str = "go.mod", *, lax: bool = False) -> GoMod:
+def parse_gomod(data: bytes | str, file: str = "go.mod", *, lax: bool = False,
+                fix: VersionFixer | None = None) -> GoMod:
     """Parse a go.mod file as ``modfile.Parse`` does, or ``modfile.ParseLax`` with ``lax=True``.
 
     Lax is how go reads a dependency's go.mod: only module, go, require, retract and ignore
     lines are read (others, even unknown directives and blocks, are skipped), a go version such
     as ``1.21.x`` is cut to ``1.21``, and malformed retractions are ignored. Versions come back
-    canonical (``v1.2`` → ``v1.2.0``). Raises :class:`GoModSyntaxError`.
+    canonical (``v1.2`` → ``v1.2.0``) — or, with a ``fix`` (:data:`VersionFixer`), what it makes of
+    each require, exclude and replace version, as go resolves queries in the main go.mod.
+    Raises :class:`GoModSyntaxError`.
 
     >>> m = parse_gomod("module example.com/m\\n\\ngo 1.22\\n\\nrequire golang.org/x/text v0.14.0 // indirect\\n")
     >>> m.module.path, m.go, m.require[0].version, m.require[0].indirect
     ('example.com/m', '1.22', 'v0.14.0', True)
     """
-    return _gomod(_read(data, file, "gomod", strict=not lax, keep_syntax=False), file)
+    return _gomod(_read(data, file, "gomod", strict=not lax, keep_syntax=False, fix=fix), file)
 
 
 def _gomod(f: _Entries, file: str) -> GoMod:
