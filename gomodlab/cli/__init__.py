@@ -27,7 +27,7 @@ __all__ = ["main"]
 COMMANDS = {
     "doctor": "doctor", "hash": "hashcmd", "parse": "parse",
     "buildlist": "modgraph", "modgraph": "modgraph", "why": "modgraph", "upgrade": "modgraph",
-    "tidy-explain": "tidyexplain",
+    "tidy-explain": "tidyexplain", "vendor-check": "vendorcmd",
     "scan": "scan", "fix": "fix", "triage": "triage", "hygiene": "hygiene", "trim": "hygiene",
     "logs": "logs", "proxy": "proxycmd", "explain": "explain", "report": "reportcmd", "demo": "democmd",
 }

@@ -13,9 +13,11 @@ import os
 import sys
 
 from ..errors import GomodlabError
+from ._goexit import go_exit
 
 
-def _add_source_options(p: argparse.ArgumentParser, graph_text: bool = True) -> None:
+def _add_source_options(p: argparse.ArgumentParser, graph_text: bool = True,
+                        formats: tuple[str, ...] = ("text", "json")) -> None:
     p.add_argument("dir", nargs="?", default=".", metavar="DIR",
                    help="directory in the main module (default: the current directory)")
     src = p.add_mutually_exclusive_group()
@@ -26,14 +28,21 @@ def _add_source_options(p: argparse.ArgumentParser, graph_text: bool = True) -> 
     if graph_text:
         src.add_argument("--graph", metavar="FILE",
                          help="use 'go mod graph' output captured elsewhere ('-' for stdin) instead of go.mod files")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--modfile", metavar="FILE",
+                   help="read FILE instead of the module's go.mod, and FILE's .sum for go.sum (go's -modfile; "
+                        "GOFLAGS=-modfile=… is honoured too)")
+    p.add_argument("--format", choices=formats, default="text",
+                   help="text (as go prints it), json" + (", go-json (byte for byte 'go list -m -json all')"
+                                                          if "go-json" in formats else ""))
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("buildlist", help="print the build list exactly as 'go list -m all' does",
                        description="The selected version of every module in the graph, main module first, "
-                                   "with '=> replacement' as go list -m all prints them (GOFLAGS=-mod=mod).")
-    _add_source_options(p)
+                                   "with '=> replacement' as go list -m all prints them (GOFLAGS=-mod=mod). "
+                                   "GOFLAGS=-mod=…, -modfile=… and GO111MODULE are honoured as go honours them; "
+                                   "in vendor mode go refuses to compute 'all', and so does this.")
+    _add_source_options(p, formats=("text", "json", "go-json"))
     p.set_defaults(run=run_buildlist)
 
     p = sub.add_parser("modgraph", help="print the requirement graph exactly as 'go mod graph' does",
@@ -61,11 +70,33 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run_upgrade)
 
 
-def _load(args: argparse.Namespace, gomod: str | None = None):
-    """The graph the arguments name; ``gomod`` is the main go.mod when the caller found it already."""
-    from ..load.locate import find_main_gomod
+#: The go command each gomodlab command stands for (its switches: gomodlab.load.goswitch).
+_GO_COMMAND = {"buildlist": "list", "modgraph": "mod graph", "why": "mod why", "upgrade": "mod graph"}
+
+
+def _locate(args: argparse.Namespace) -> tuple[str, str]:
+    """(module root, go.mod file read) with go's switches applied; for ``buildlist``, what go
+    does in vendor mode (it checks vendor/modules.txt, then refuses to compute 'all')."""
+    from ..load.goswitch import locate_main, switches
+
+    sw = switches(_GO_COMMAND[args.command], modfile=getattr(args, "modfile", None))
+    root, gomod = locate_main(sw, args.dir)
+    if sw.command == "list" and (sw.mod == "vendor" or (not sw.mod and os.path.isdir(os.path.join(root, "vendor")))):
+        from ..load.get import LOCAL_GO_VERSION
+        from ..load.goswitch import GoExit, read_main
+        from ..load.vendor import CANT_COMPUTE_ALL, build_mode, check_vendor
+
+        main_file = read_main(gomod, root)
+        if build_mode(sw, main_file, root)[0] == "vendor":
+            check_vendor(main_file, root, gomod=gomod, cwd=os.path.abspath(args.dir), local_go=LOCAL_GO_VERSION)
+            raise GoExit(CANT_COMPUTE_ALL)
+    return root, gomod
+
+
+def _load(args: argparse.Namespace, located: tuple[str, str] | None = None):
+    """The graph the arguments name; ``located`` is (root, go.mod) when the caller found them already."""
     from ..load.gomod_summary import SummaryCache
-    from ..load.main_module import MainModFile
+    from ..load.goswitch import read_main
     from ..load.modload import Loader
     from ..load.sources import ModCacheSource, ProxySource
 
@@ -80,7 +111,7 @@ def _load(args: argparse.Namespace, gomod: str | None = None):
             raise SourceError(f"{args.graph}: {e.strerror or e}") from None
         return graph_from_text(GraphTextSource(text, "<stdin>" if args.graph == "-" else args.graph))
 
-    main_file = MainModFile.read(gomod or find_main_gomod(args.dir))
+    main_file = read_main(*(located or _locate(args))[::-1])
     if args.proxy:
         loader = Loader(main_file, ProxySource(args.proxy))
     else:
@@ -119,19 +150,21 @@ def _text_with_memo(args: argparse.Namespace, kind: str, render) -> int:
     read, all of which the memo checks (gomodlab.load.output_memo). The memo module needs no heavy imports,
     so a hit answers before the graph machinery is even imported.
     """
-    from ..load.locate import default_modcache, find_main_gomod
+    from ..load.locate import default_modcache
     from ..load.output_memo import OutputMemo
 
-    memo = gomod = None
-    if not args.proxy and not getattr(args, "graph", None):
-        gomod = find_main_gomod(args.dir)
-        memo = OutputMemo.open(kind, gomod, args.modcache or default_modcache())
+    memo = located = None
+    if not getattr(args, "graph", None):
+        located = _locate(args)
+    # Not with -modfile: the memo is keyed on the go.mod alone, and its root would not be.
+    if located is not None and not args.proxy and located[1] == os.path.join(located[0], "go.mod"):
+        memo = OutputMemo.open(kind, located[1], args.modcache or default_modcache())
         hit = memo.lookup() if memo is not None else None
         if hit is not None:
             sys.stderr.write(hit[1])
             sys.stdout.write(hit[0])
             return 0
-    mg = _load(args, gomod)
+    mg = _load(args, located)
     out = "".join(line + "\n" for line in render(mg))
     sys.stdout.write(out)
     if memo is not None and mg.loader is not None:
@@ -144,6 +177,7 @@ def _excluded_messages(loader) -> list[str]:
             for m in loader.excluded_roots]
 
 
+@go_exit
 def run_buildlist(args: argparse.Namespace) -> int:
     if args.format == "text":
         return _text_with_memo(args, "buildlist", lambda mg: mg.list_lines())
@@ -179,6 +213,7 @@ def run_buildlist(args: argparse.Namespace) -> int:
     return 0
 
 
+@go_exit
 def run_modgraph(args: argparse.Namespace) -> int:
     if args.format == "text":
         return _text_with_memo(args, "modgraph", lambda mg: mg.graph_lines())
@@ -191,6 +226,7 @@ def run_modgraph(args: argparse.Namespace) -> int:
     return 0
 
 
+@go_exit
 def run_why(args: argparse.Namespace) -> int:
     from ..load import graph as gg
 
@@ -204,6 +240,7 @@ def run_why(args: argparse.Namespace) -> int:
     return 0 if result.found else 1
 
 
+@go_exit
 def run_upgrade(args: argparse.Namespace) -> int:
     from ..load.get import plan_get
 
