@@ -74,9 +74,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 _GO_COMMAND = {"buildlist": "list", "modgraph": "mod graph", "why": "mod why", "upgrade": "mod graph"}
 
 
-def _locate(args: argparse.Namespace) -> tuple[str, str]:
-    """(module root, go.mod file read) with go's switches applied; for ``buildlist``, what go
-    does in vendor mode (it checks vendor/modules.txt, then refuses to compute 'all')."""
+def _locate(args: argparse.Namespace):
+    """(module root, go.mod file read, switches) with go's switches applied; for ``buildlist``,
+    what go does in vendor mode (it checks vendor/modules.txt, then refuses to compute 'all')."""
     from ..load.goswitch import locate_main, switches
 
     sw = switches(_GO_COMMAND[args.command], modfile=getattr(args, "modfile", None))
@@ -90,11 +90,11 @@ def _locate(args: argparse.Namespace) -> tuple[str, str]:
         if build_mode(sw, main_file, root)[0] == "vendor":
             check_vendor(main_file, root, gomod=gomod, cwd=os.path.abspath(args.dir), local_go=LOCAL_GO_VERSION)
             raise GoExit(CANT_COMPUTE_ALL)
-    return root, gomod
+    return root, gomod, sw
 
 
-def _load(args: argparse.Namespace, located: tuple[str, str] | None = None):
-    """The graph the arguments name; ``located`` is (root, go.mod) when the caller found them already."""
+def _load(args: argparse.Namespace, located=None):
+    """The graph the arguments name; ``located`` is what :func:`_locate` returned, when the caller has it."""
     from ..load.gomod_summary import SummaryCache
     from ..load.goswitch import read_main
     from ..load.modload import Loader
@@ -111,7 +111,8 @@ def _load(args: argparse.Namespace, located: tuple[str, str] | None = None):
             raise SourceError(f"{args.graph}: {e.strerror or e}") from None
         return graph_from_text(GraphTextSource(text, "<stdin>" if args.graph == "-" else args.graph))
 
-    main_file = read_main(*(located or _locate(args))[::-1])
+    root, gomod, sw = located or _locate(args)
+    main_file = read_main(gomod, root)
     if args.proxy:
         loader = Loader(main_file, ProxySource(args.proxy))
     else:
@@ -122,6 +123,10 @@ def _load(args: argparse.Namespace, located: tuple[str, str] | None = None):
     finally:
         loader.save_cache()
     sys.stderr.write("".join(_excluded_messages(loader)))
+    if sw.command == "list" and sw.mod == "readonly":
+        from ..load.goswitch import check_readonly
+
+        check_readonly(mg, sw)
     return mg
 
 
@@ -158,7 +163,9 @@ def _text_with_memo(args: argparse.Namespace, kind: str, render) -> int:
         located = _locate(args)
     # Not with -modfile: the memo is keyed on the go.mod alone, and its root would not be.
     if located is not None and not args.proxy and located[1] == os.path.join(located[0], "go.mod"):
-        memo = OutputMemo.open(kind, located[1], args.modcache or default_modcache())
+        # An explicit -mod keeps its own memo: -mod=readonly stores only what go would not refuse.
+        memo = OutputMemo.open(kind + (f"-{located[2].mod}" if located[2].mod else ""), located[1],
+                               args.modcache or default_modcache())
         hit = memo.lookup() if memo is not None else None
         if hit is not None:
             sys.stderr.write(hit[1])
@@ -181,6 +188,8 @@ def _excluded_messages(loader) -> list[str]:
 def run_buildlist(args: argparse.Namespace) -> int:
     if args.format == "text":
         return _text_with_memo(args, "buildlist", lambda mg: mg.list_lines())
+    if args.format == "go-json":
+        return _go_json(args)
     mg = _load(args)
     # go list -m -json all's fields that gomodlab knows (modinfo.ModulePublic): a main module
     # without a go line shows the go version -mod=mod writes into it (the local toolchain's).
@@ -210,6 +219,25 @@ def run_buildlist(args: argparse.Namespace) -> int:
                 item["GoVersion"] = go
         out.append(item)
     _dump(out)
+    return 0
+
+
+def _go_json(args: argparse.Namespace) -> int:
+    from ..load.get import LOCAL_GO_VERSION
+    from ..load.golist import GoSum, list_json, list_json_text
+    from ..load.locate import default_modcache
+    from ..load.vendor import build_mode
+
+    if getattr(args, "graph", None):
+        raise GomodlabError("--format go-json needs go.mod files (a module cache or a proxy), not --graph")
+    located = _locate(args)
+    root, gomod, sw = located
+    mg = _load(args, located)
+    mode = build_mode(sw, mg.main_file, root)[0]
+    objects = list_json(mg, root=root, gomod_shown=sw.modfile or gomod,
+                        gosum=GoSum.read(gomod.removesuffix(".mod") + ".sum"), mode=mode,
+                        modcache=args.modcache or default_modcache(), proxy=args.proxy, local_go=LOCAL_GO_VERSION)
+    sys.stdout.write(list_json_text(objects))
     return 0
 
 

@@ -30,7 +30,8 @@ from ..errors import GomodlabError
 from .locate import find_main_gomod, go_env_value
 from .main_module import MainModFile
 
-__all__ = ["GoExit", "Switches", "split_goflags", "switches", "check_module_mode", "locate_main", "read_main", "COMMANDS"]
+__all__ = ["GoExit", "Switches", "split_goflags", "switches", "check_module_mode", "locate_main", "read_main",
+           "go_mod_dirty", "check_readonly", "COMMANDS"]
 
 
 class GoExit(GomodlabError):
@@ -189,3 +190,40 @@ def read_main(gomod: str, root: str) -> MainModFile:
     stay relative to the root, wherever the file is."""
     main_file = MainModFile.read(gomod)
     return main_file if main_file.dir == root else main_file._replace(dir=root)
+
+
+def go_mod_dirty(mg) -> bool:
+    """modFileIsDirty for ``go list -m``: whether the go.mod go would write from the loaded graph
+    (init.go ``UpdateGoModFromReqs``) differs in meaning from the one read, under -mod=readonly.
+
+    Compared as go compares them: the go and toolchain lines and the set of required versions
+    (``// indirect`` marks are not compared in readonly mode). go also counts duplicated
+    ``replace``/``exclude`` lines and go.mod lines needing a fix (version queries); those are not
+    seen here.
+    """
+    from ..mod import gover
+
+    main = mg.main_file
+    go = next((r.version for r in mg.roots if r.path == "go"), main.go_version)
+    toolchain = next((r.version for r in mg.roots if r.path == "toolchain"), "") or "go" + go
+    new_go = main.go if main.go is None and go == gover.DEFAULT_GO_MOD_VERSION else go
+    if toolchain == "go" + go or gover.compare(gover.from_toolchain(toolchain), gover.GO_STRICT_VERSION) < 0:
+        toolchain = ""
+    if new_go != main.go or toolchain != (main.toolchain or ""):
+        return True
+    required = {r for r in mg.roots if not gover.is_toolchain(r.path)}
+    return required != set(main.require)
+
+
+def check_readonly(mg, sw: Switches, reason: str = "") -> None:
+    """go's refusal (errGoModDirty) when -mod=readonly would need to update go.mod."""
+    if not go_mod_dirty(mg):
+        return
+    explicit = bool(sw.mod)
+    if explicit:
+        head = f"updates to go.mod needed, disabled by -mod={sw.mod}; to update it:"
+    elif reason:
+        head = f"updates to go.mod needed, disabled by -mod=readonly\n\t({reason})\n\tto update it:"
+    else:
+        head = "updates to go.mod needed; to update it:"
+    raise GoExit(f"go: {head}\n\tgo mod tidy")
