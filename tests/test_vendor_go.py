@@ -196,11 +196,10 @@ def test_vendor_case_matches_go(vendored, name: str, monkeypatch: pytest.MonkeyP
 
 
 def test_vendor_frame(vendored) -> None:
-    from gomodlab.load.main_module import MainModFile
-    from gomodlab.load.vendor import read_modules_txt, vendor_list_frame
+    import gomodlab
 
     _, _, base = vendored
-    df = vendor_list_frame(read_modules_txt(str(base / "vendor")), MainModFile.read(base / "go.mod"))
+    df = gomodlab.vendor_list(base / "local")   # a directory inside the module: its root's vendor/
     assert list(df.columns) == ["path", "version", "replaced_by", "indirect", "depth", "why", "root", "go"]
     assert df.path.tolist() == ["example.com/vm", "example.com/va", "example.com/vb", "example.com/vc",
                                 "example.com/vd", "example.com/ve"]

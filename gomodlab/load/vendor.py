@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["build_mode", "read_modules_txt", "check_consistency", "InconsistentVendoring",
-           "check_vendor", "vendor_list_frame", "short_path", "CANT_COMPUTE_ALL"]
+           "check_vendor", "vendor_list_frame", "vendor_build_list", "short_path", "CANT_COMPUTE_ALL"]
 
 #: list.go: what ``go list -m all`` says in vendor mode.
 CANT_COMPUTE_ALL = ("go: can't compute 'all' using the vendor directory\n"
@@ -226,3 +226,12 @@ def vendor_list_frame(mt: ModulesTxt, main_file: MainModFile | None = None) -> p
                      "root": meta.explicit, "go": meta.go})
     df = pd.DataFrame(rows, columns=["path", "version", "replaced_by", "indirect", "depth", "why", "root", "go"])
     return df.astype({"depth": "Int64"})
+
+
+def vendor_build_list(directory: str | os.PathLike[str] = ".") -> pd.DataFrame:
+    """The vendored modules of the main module containing ``directory`` (its vendor/modules.txt)
+    as the build list's DataFrame (:func:`vendor_list_frame`)."""
+    from .locate import find_main_gomod
+
+    main_file = MainModFile.read(find_main_gomod(directory))
+    return vendor_list_frame(read_modules_txt(os.path.join(main_file.dir, "vendor")), main_file)
