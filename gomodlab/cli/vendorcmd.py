@@ -1,7 +1,8 @@
 """``gomodlab vendor-check``: is vendor/modules.txt consistent with go.mod, as go checks it in vendor mode?
 
 Prints go's own "inconsistent vendoring" report (exit 1, as go build would fail) or a one-line
-confirmation; says so when go would not use the vendor directory at all.
+confirmation; says so when go would not use the vendor directory at all. Inside a workspace
+(go.work found as go finds it, GOWORK=off to leave it) the vendor directory beside go.work is checked.
 """
 
 from __future__ import annotations
@@ -29,15 +30,29 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run_vendor_check(args: argparse.Namespace) -> int:
     from ..load.get import LOCAL_GO_VERSION
     from ..load.goswitch import locate_main, read_main, switches
+    from ..load.goswitch import GoExit
     from ..load.vendor import InconsistentVendoring, build_mode, check_vendor
+    from ..load.workvendor import Workspace, check_workspace_vendor, find_gowork, workspace_build_mode
 
     sw = switches("list", modfile=args.modfile)
-    root, gomod = locate_main(sw, args.dir)
-    main_file = read_main(gomod, root)
-    mode, reason = build_mode(sw, main_file, root)
     cwd = os.path.abspath(args.dir)
+    gowork = find_gowork(args.dir) if sw.modules_enabled else None
+    if gowork is not None:
+        # Workspace mode: the vendor directory beside go.work (go work vendor).
+        if sw.modfile:
+            raise GoExit("go: -modfile cannot be used in workspace mode")
+        ws = Workspace(gowork)
+        root, gomod = ws.dir, gowork
+        mode, reason = workspace_build_mode(sw, ws)
+    else:
+        root, gomod = locate_main(sw, args.dir)
+        main_file = read_main(gomod, root)
+        mode, reason = build_mode(sw, main_file, root)
     try:
-        mt = check_vendor(main_file, root, gomod=gomod, cwd=cwd, local_go=LOCAL_GO_VERSION)
+        if gowork is not None:
+            mt = check_workspace_vendor(ws, cwd=cwd, local_go=LOCAL_GO_VERSION)
+        else:
+            mt = check_vendor(main_file, root, gomod=gomod, cwd=cwd, local_go=LOCAL_GO_VERSION)
         details: list[str] = []
     except InconsistentVendoring as e:
         if args.format == "json":

@@ -16,8 +16,8 @@ from go.mod files (a :class:`~gomodlab.load.sources.GoModSource` supplies depend
   selected version until stable; unpruned: the minimal requirement list (mvs ``Req``).
 
 :func:`load` returns a :class:`ModGraph`; ``graph_lines()`` is ``go mod graph`` and
-``list_lines()`` is ``go list -m all`` (GOFLAGS=-mod=mod). Workspaces (go.work) and vendoring are
-not modelled.
+``list_lines()`` is ``go list -m all`` (GOFLAGS=-mod=mod). Workspaces (go.work) are not modelled;
+vendor mode is :mod:`gomodlab.load.vendor`'s.
 """
 
 from __future__ import annotations

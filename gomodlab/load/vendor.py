@@ -18,7 +18,7 @@ vendor.go ``readVendorList`` and ``checkVendorConsistency``).
 (:func:`gomodlab.load.graph.build_list_frame`'s columns): ``path``, ``version``, ``replaced_by``,
 ``indirect`` (not ``## explicit``), ``depth`` and ``why`` (None: modules.txt records no paths),
 ``root`` (``## explicit``), ``go`` (the ``## go`` annotation); the main module first.
-Workspace vendoring (a vendor directory beside go.work) is not modelled here.
+Workspace vendoring (a vendor directory beside go.work) is :mod:`gomodlab.load.workvendor`'s.
 """
 
 from __future__ import annotations
@@ -123,11 +123,11 @@ def _too_new(mt: ModulesTxt, vendor_file: str, local_go: str) -> None:
 class InconsistentVendoring(GoExit):
     """go's "inconsistent vendoring" report: ``details`` are its lines, ``root`` the module root."""
 
-    def __init__(self, root: str, details: list[str]) -> None:
+    def __init__(self, root: str, details: list[str], subcmd: str = "mod") -> None:
         self.root, self.details = root, details
         super().__init__(f"go: inconsistent vendoring in {root}:" + "".join("\n\t" + d for d in details)
                          + "\n\n\tTo ignore the vendor directory, use -mod=readonly or -mod=mod.\n"
-                           "\tTo sync the vendor directory, run:\n\t\tgo mod vendor")
+                           f"\tTo sync the vendor directory, run:\n\t\tgo {subcmd} vendor")
 
 
 def _describe(m: tuple[str, str] | Module | None) -> str:
