@@ -30,6 +30,7 @@ FACADE = {
     "parse_gomod": ("gomodlab.mod.modfile", "parse_gomod"),
     "parse_gowork": ("gomodlab.mod.modfile", "parse_gowork"),
     "parse_gosum": ("gomodlab.mod.modfile", "parse_gosum"),
+    "parse_modules_txt": ("gomodlab.mod.vendortxt", "parse_modules_txt"),
     "hash_zip": ("gomodlab.mod.dirhash", "hash_zip"),
     "hash_dir": ("gomodlab.mod.dirhash", "hash_dir"),
     "hash_gomod": ("gomodlab.mod.dirhash", "hash_gomod"),
@@ -41,6 +42,7 @@ FACADE = {
     "why": ("gomodlab.load.graph", "why"),
     "focus_graph": ("gomodlab.load.graph", "focus"),
     "plan_get": ("gomodlab.load.get", "plan_get"),
+    "vendor_list": ("gomodlab.load.vendor", "vendor_build_list"),
     # the module cache (cache)
     "scan_cache": ("gomodlab.cache.scan", "scan"),
     "plan_repair": ("gomodlab.cache.repair", "plan_repair"),

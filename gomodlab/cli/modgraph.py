@@ -15,9 +15,11 @@ import os
 import sys
 
 from ..errors import GomodlabError
+from ._goexit import go_exit
 
 
-def _add_source_options(p: argparse.ArgumentParser, graph_text: bool = True) -> None:
+def _add_source_options(p: argparse.ArgumentParser, graph_text: bool = True,
+                        formats: tuple[str, ...] = ("text", "json")) -> None:
     p.add_argument("dir", nargs="?", default=".", metavar="DIR",
                    help="directory in the main module (default: the current directory)")
     src = p.add_mutually_exclusive_group()
@@ -28,14 +30,21 @@ def _add_source_options(p: argparse.ArgumentParser, graph_text: bool = True) -> 
     if graph_text:
         src.add_argument("--graph", metavar="FILE",
                          help="use 'go mod graph' output captured elsewhere ('-' for stdin) instead of go.mod files")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--modfile", metavar="FILE",
+                   help="read FILE instead of the module's go.mod, and FILE's .sum for go.sum (go's -modfile; "
+                        "GOFLAGS=-modfile=… is honoured too)")
+    p.add_argument("--format", choices=formats, default="text",
+                   help="text (as go prints it), json" + (", go-json (byte for byte 'go list -m -json all')"
+                                                          if "go-json" in formats else ""))
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("buildlist", help="print the build list exactly as 'go list -m all' does",
                        description="The selected version of every module in the graph, main module first, "
-                                   "with '=> replacement' as go list -m all prints them (GOFLAGS=-mod=mod).")
-    _add_source_options(p)
+                                   "with '=> replacement' as go list -m all prints them (GOFLAGS=-mod=mod). "
+                                   "GOFLAGS=-mod=…, -modfile=… and GO111MODULE are honoured as go honours them; "
+                                   "in vendor mode go refuses to compute 'all', and so does this.")
+    _add_source_options(p, formats=("text", "json", "go-json"))
     p.add_argument("--work-sum", action="store_true",
                    help="in a workspace: print go.work.sum as 'go list -m all' would leave it (gomodlab never writes it)")
     p.add_argument("-u", dest="updates", action="store_true",
@@ -74,6 +83,29 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run_upgrade)
 
 
+#: The go command each gomodlab command stands for (its switches: gomodlab.load.goswitch).
+_GO_COMMAND = {"buildlist": "list", "modgraph": "mod graph", "why": "mod why", "upgrade": "mod graph"}
+
+
+def _locate(args: argparse.Namespace):
+    """(module root, go.mod file read, switches) with go's switches applied; for ``buildlist``,
+    what go does in vendor mode (it checks vendor/modules.txt, then refuses to compute 'all')."""
+    from ..load.goswitch import locate_main, switches
+
+    sw = switches(_GO_COMMAND[args.command], modfile=getattr(args, "modfile", None))
+    root, gomod = locate_main(sw, args.dir)
+    if sw.command == "list" and (sw.mod == "vendor" or (not sw.mod and os.path.isdir(os.path.join(root, "vendor")))):
+        from ..load.get import LOCAL_GO_VERSION
+        from ..load.goswitch import GoExit, read_main
+        from ..load.vendor import CANT_COMPUTE_ALL, build_mode, check_vendor
+
+        main_file = read_main(gomod, root)
+        if build_mode(sw, main_file, root)[0] == "vendor":
+            check_vendor(main_file, root, gomod=gomod, cwd=os.path.abspath(args.dir), local_go=LOCAL_GO_VERSION)
+            raise GoExit(CANT_COMPUTE_ALL)
+    return root, gomod, sw
+
+
 def _source(args: argparse.Namespace):
     """(go.mod source, summary cache or None) for --proxy / --modcache."""
     from ..load.gomod_summary import SummaryCache
@@ -85,11 +117,10 @@ def _source(args: argparse.Namespace):
     return src, SummaryCache.for_modcache(src.root)
 
 
-def _load(args: argparse.Namespace, gomod: str | None = None, *, workspace: bool = True):
-    """The graph the arguments name; ``gomod`` is the main go.mod when the caller found it already
-    (and found no go.work). With ``workspace`` a go.work that applies is loaded instead."""
-    from ..load.locate import find_main_gomod
-    from ..load.main_module import MainModFile
+def _load(args: argparse.Namespace, located=None, *, workspace: bool = True):
+    """The graph the arguments name; ``located`` is what :func:`_locate` returned, when the caller
+    has it (and found no go.work). With ``workspace`` a go.work that applies is loaded instead."""
+    from ..load.goswitch import read_main
     from ..load.modload import Loader
 
     if getattr(args, "graph", None):
@@ -103,7 +134,7 @@ def _load(args: argparse.Namespace, gomod: str | None = None, *, workspace: bool
             raise SourceError(f"{args.graph}: {e.strerror or e}") from None
         return graph_from_text(GraphTextSource(text, "<stdin>" if args.graph == "-" else args.graph))
 
-    if gomod is None and workspace:
+    if located is None and workspace and not getattr(args, "modfile", None):
         from ..load.locate import find_gowork
         from ..load.workspace import load_workspace
 
@@ -113,10 +144,11 @@ def _load(args: argparse.Namespace, gomod: str | None = None, *, workspace: bool
             return load_workspace(gowork, src, cwd=args.dir, summary_cache=cache)
     from ..load.gomod_queries import version_fixer
 
+    root, gomod, sw = located or _locate(args)
     src, cache = _source(args)
     resolved: list = []
     # Version queries in the main go.mod (v1.5, latest, a commit) are resolved as go resolves them.
-    main_file = MainModFile.read(gomod or find_main_gomod(args.dir), fix=version_fixer(src, resolved))
+    main_file = read_main(gomod, root, fix=version_fixer(src, resolved))
     loader = Loader(main_file, src, cache)
     loader.resolved_queries = resolved
     try:
@@ -124,6 +156,10 @@ def _load(args: argparse.Namespace, gomod: str | None = None, *, workspace: bool
     finally:
         loader.save_cache()
     sys.stderr.write("".join(_excluded_messages(loader)))
+    if sw.command == "list" and sw.mod == "readonly":
+        from ..load.goswitch import check_readonly
+
+        check_readonly(mg, sw)
     return mg
 
 
@@ -152,23 +188,28 @@ def _text_with_memo(args: argparse.Namespace, kind: str, render) -> int:
     read, all of which the memo checks (gomodlab.load.output_memo). The memo module needs no heavy imports,
     so a hit answers before the graph machinery is even imported.
     """
-    from ..load.locate import default_modcache, find_gowork, find_main_gomod
+    from ..load.locate import default_modcache, find_gowork
     from ..load.output_memo import OutputMemo
 
-    memo = gomod = None
+    memo = located = None
     # A workspace is loaded afresh each time: the memo is keyed by one main go.mod.
-    if not args.proxy and not getattr(args, "graph", None) and find_gowork(args.dir) is None:
-        gomod = find_main_gomod(args.dir)
-        memo = OutputMemo.open(kind, gomod, args.modcache or default_modcache())
+    graph_text = getattr(args, "graph", None)
+    if not graph_text and (getattr(args, "modfile", None) or find_gowork(args.dir) is None):
+        located = _locate(args)
+    # Not with -modfile: the memo is keyed on the go.mod alone, and its root would not be.
+    if located is not None and not args.proxy and located[1] == os.path.join(located[0], "go.mod"):
+        # An explicit -mod keeps its own memo: -mod=readonly stores only what go would not refuse.
+        memo = OutputMemo.open(kind + (f"-{located[2].mod}" if located[2].mod else ""), located[1],
+                               args.modcache or default_modcache())
         hit = memo.lookup() if memo is not None else None
         if hit is not None:
             sys.stderr.write(hit[1])
             sys.stdout.write(hit[0])
             return 0
-    mg = _load(args, gomod)
+    mg = _load(args, located)
     out = "".join(line + "\n" for line in render(mg))
     sys.stdout.write(out)
-    if gomod is None and not getattr(args, "graph", None):
+    if located is None and not graph_text:
         from ..load.workspace import check_replacements
 
         check_replacements(mg)  # go prints the graph, then fails
@@ -205,6 +246,7 @@ def _list_lines(mg) -> list[str]:
     return mg.list_lines()
 
 
+@go_exit
 def run_buildlist(args: argparse.Namespace) -> int:
     if args.updates or args.retracted:
         return _run_buildlist_updates(args)
@@ -217,6 +259,8 @@ def run_buildlist(args: argparse.Namespace) -> int:
         return 0
     if args.format == "text":
         return _text_with_memo(args, "buildlist", _list_lines)
+    if args.format == "go-json":
+        return _go_json(args)
     mg = _load(args)
     _list_lines(mg)
     # go list -m -json all's fields that gomodlab knows (modinfo.ModulePublic).
@@ -282,6 +326,26 @@ def _run_buildlist_updates(args: argparse.Namespace) -> int:
     return 0
 
 
+def _go_json(args: argparse.Namespace) -> int:
+    from ..load.get import LOCAL_GO_VERSION
+    from ..load.golist import GoSum, list_json, list_json_text
+    from ..load.locate import default_modcache
+    from ..load.vendor import build_mode
+
+    if getattr(args, "graph", None):
+        raise GomodlabError("--format go-json needs go.mod files (a module cache or a proxy), not --graph")
+    located = _locate(args)
+    root, gomod, sw = located
+    mg = _load(args, located)
+    mode = build_mode(sw, mg.main_file, root)[0]
+    objects = list_json(mg, root=root, gomod_shown=sw.modfile or gomod,
+                        gosum=GoSum.read(gomod.removesuffix(".mod") + ".sum"), mode=mode,
+                        modcache=args.modcache or default_modcache(), proxy=args.proxy, local_go=LOCAL_GO_VERSION)
+    sys.stdout.write(list_json_text(objects))
+    return 0
+
+
+@go_exit
 def run_modgraph(args: argparse.Namespace) -> int:
     if args.format == "text":
         return _text_with_memo(args, "modgraph", lambda mg: mg.graph_lines())
@@ -294,6 +358,7 @@ def run_modgraph(args: argparse.Namespace) -> int:
     return 0
 
 
+@go_exit
 def run_why(args: argparse.Namespace) -> int:
     from ..load import graph as gg
 
@@ -307,6 +372,7 @@ def run_why(args: argparse.Namespace) -> int:
     return 0 if result.found else 1
 
 
+@go_exit
 def run_upgrade(args: argparse.Namespace) -> int:
     from ..load.get import plan_get
 

@@ -17,7 +17,7 @@ from go.mod files (a :class:`~gomodlab.load.sources.GoModSource` supplies depend
 
 :func:`load` returns a :class:`ModGraph`; ``graph_lines()`` is ``go mod graph`` and
 ``list_lines()`` is ``go list -m all`` (GOFLAGS=-mod=mod). Workspaces (go.work) are loaded by
-:mod:`gomodlab.load.workspace` on top of this; vendoring is not modelled.
+:mod:`gomodlab.load.workspace` on top of this; vendor mode is :mod:`gomodlab.load.vendor`'s.
 """
 
 from __future__ import annotations
