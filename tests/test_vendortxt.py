@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from hypothesis import given, settings, strategies as st
 
+from gomodlab.mod import modpath
 from gomodlab.mod.vendortxt import VendorMeta, is_for_workspace, parse_modules_txt
 
 TXT = """# example.com/a v1.0.0
@@ -75,10 +76,26 @@ def test_crlf_lines_read_as_go_reads_them() -> None:
     assert mt.vendor_list == (("example.com/a", "v1.0.0"),)
 
 
+def test_windows_reserved_package_line_skipped() -> None:
+    """readVendorList keeps a package line only if module.CheckImportPath accepts it."""
+    mt = parse_modules_txt(b"# example.com/a v1.0.0\nexample.com/a/con/x\nexample.com/a/ok\n")
+    assert mt.packages_of(("example.com/a", "v1.0.0")) == ["example.com/a/ok"]
+
+
 # -- property tests -------------------------------------------------------------------------
 
+def _go_accepts(elem: str) -> bool:
+    try:
+        modpath.check_import_path(f"example.com/{elem}")
+    except ValueError:
+        return False
+    return True
+
+
+# Elements go accepts in an import path: Windows-reserved names (con, aux, nul, com1…) are not, and
+# go skips a package line naming one (test_windows_reserved_package_line_skipped).
 _elem = st.text("abcdefghijklmnopqrstuvwxyz0123456789-", min_size=1, max_size=6).filter(
-    lambda s: not s.startswith("-") and not s.endswith("-"))
+    lambda s: not s.startswith("-") and not s.endswith("-") and _go_accepts(s))
 _path = st.builds(lambda a, b: f"example.com/{a}/{b}", _elem, _elem)
 _version = st.builds(lambda a, b, c: f"v{a}.{b}.{c}", st.integers(0, 3), st.integers(0, 12), st.integers(0, 3))
 _go = st.sampled_from([None, "1.16", "1.17", "1.21", "1.22.3", "1.23rc1"])

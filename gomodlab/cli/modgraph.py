@@ -84,7 +84,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 #: The go command each gomodlab command stands for (its switches: gomodlab.load.goswitch).
-_GO_COMMAND = {"buildlist": "list", "modgraph": "mod graph", "why": "mod why", "upgrade": "mod graph"}
+# The go command whose switches each of ours honours (``outdated`` is ``go list -m -u all``).
+_GO_COMMAND = {"buildlist": "list", "outdated": "list", "modgraph": "mod graph", "why": "mod why",
+               "upgrade": "mod graph"}
 
 
 def _locate(args: argparse.Namespace):
