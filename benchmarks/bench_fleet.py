@@ -84,7 +84,7 @@ def _processes(plan, n: int = 5) -> dict[str, float]:  # noqa: ANN001 - FleetPla
         for cache in plan.caches[:n]:
             go_env = gotool.isolated_env(tmp, proxy=universe.file_proxy_url(Path(plan.root) / "proxy"),
                                          GOMODCACHE=cache, GOFLAGS="-mod=mod")
-            times["go mod verify"].append(gotool.run_go(["mod", "verify"], cwd=project, env=go_env).seconds)
+            times["go mod verify"].append(gotool.run_go(["mod", "verify"], cwd=project, env=go_env).check().seconds)
             t = time.perf_counter()
             subprocess.run([*gm, "scan", cache, "--no-index", "--jobs", "1", "--gosum", plan.gosum, "--format", "csv"],
                            env=env, capture_output=True)
