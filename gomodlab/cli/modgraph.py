@@ -172,8 +172,17 @@ def _dump(obj: object) -> None:
     sys.stdout.write("\n")
 
 
-def _go_version(mg, m) -> str:
+def _go_version(mg, m, read_unreplaced: frozenset = frozenset()) -> str:
     """The go line of the go.mod go reads for ``m`` (its replacement's if replaced), or ""."""
+    if m in read_unreplaced and mg.loader is not None and mg.replacement(m) is not None:
+        # modload keeps one go version per module version (rawGoVersion, first stored wins): a
+        # replaced m whose own go.mod was read as another module's replacement shows that go line.
+        try:
+            own = mg.loader.raw_summary(m).go
+        except GomodlabError:
+            own = None
+        if own:
+            return own
     s = mg.summaries.get(m)
     if s is None and mg.loader is not None:
         try:
@@ -266,6 +275,7 @@ def run_buildlist(args: argparse.Namespace) -> int:
     mg = _load(args)
     _list_lines(mg)
     # go list -m -json all's fields that gomodlab knows (modinfo.ModulePublic).
+    read_unreplaced = frozenset(mg.replaced.values())  # module versions read as replacements
     out = []
     for m in mg.build_list():
         if m.path in ("go", "toolchain"):
@@ -284,7 +294,7 @@ def run_buildlist(args: argparse.Namespace) -> int:
             if not mg.is_direct(m.path):
                 item["Indirect"] = True
             r = mg.replacement(m)
-            go = _go_version(mg, m)
+            go = _go_version(mg, m, read_unreplaced)
             if r is not None:
                 item["Replace"] = {"Path": r.path, **({"Version": r.version} if r.version else {}),
                                    **({"GoVersion": go} if go else {})}

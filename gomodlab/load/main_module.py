@@ -47,6 +47,9 @@ class MainModFile(NamedTuple):
     direct: frozenset[str]
     exclude: frozenset[Module]
     replace: dict[tuple[str, str], Module]
+    #: The paths required without ``// indirect``, excluded versions too (a workspace's direct
+    #: set: init.go directRequirements looks at no exclude).
+    listed_direct: frozenset[str] = frozenset()
 
     # A NamedTuple, not a frozen dataclass, though one is built per load: the graph's path never
     # imports dataclasses (about 7 ms of a cold `gomodlab buildlist`, see gomod_summary).
@@ -104,6 +107,7 @@ class MainModFile(NamedTuple):
             direct=frozenset(rp for rp, rv, ind in requires if not ind and Module(rp, rv) not in exclude),
             exclude=exclude,
             replace=replace,
+            listed_direct=frozenset(rp for rp, _, ind in requires if not ind),
         )
 
     def roots(self) -> tuple[list[Module], list[Module]]:

@@ -292,7 +292,7 @@ class WorkspaceModFile:
         self.dir = ws.dir
         self.go, self.toolchain = ws.go, ws.toolchain
         self.require: tuple[Module, ...] = tuple(r for mf in ws.modules for r in mf.require)
-        self.direct = frozenset(p for mf in ws.modules for p in mf.direct)
+        self.direct = frozenset(p for mf in ws.modules for p in mf.listed_direct)
         self.exclude = frozenset(x for mf in ws.modules for x in mf.exclude)
         self.replace = {k: v for mf in ws.modules for k, v in mf.replace.items()} | ws.replace
 
