@@ -43,6 +43,9 @@ FACADE = {
     "focus_graph": ("gomodlab.load.graph", "focus"),
     "plan_get": ("gomodlab.load.get", "plan_get"),
     "vendor_list": ("gomodlab.load.vendor", "vendor_build_list"),
+    "outdated": ("gomodlab.load.updates", "outdated_frame"),
+    "plan_update": ("gomodlab.load.updates", "plan_update"),
+    "resolve_gomod_queries": ("gomodlab.load.gomod_queries", "resolve_gomod_queries"),
     # the module cache (cache)
     "scan_cache": ("gomodlab.cache.scan", "scan"),
     "plan_repair": ("gomodlab.cache.repair", "plan_repair"),

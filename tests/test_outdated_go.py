@@ -237,3 +237,19 @@ def test_upgrade_u_cli(tmp_path: Path, go_exe: str) -> None:
     rc, out, err = _cli(["upgrade", "-u", "example.com/a", str(main), "--proxy", url])
     assert rc == 0 and "require example.com/a v1.1.0\n" in out
     assert err == "go: upgraded example.com/a v1.0.0 => v1.1.0\n"
+
+
+def test_outdated_frame_is_formatted(tmp_path: Path, go_exe: str) -> None:
+    import gomodlab as gml
+    from gomodlab.load.updates import OUTDATED_COLUMNS
+
+    url = _hand_world(tmp_path)
+    main = tmp_path / "m"
+    main.mkdir()
+    (main / "go.mod").write_text("module example.com/m\n\ngo 1.21\n\nrequire example.com/a v1.0.1\n")
+    df = gml.outdated(str(main), proxy=url, progress=False)
+    assert list(df.columns) == list(OUTDATED_COLUMNS)
+    assert list(df.index) == list(range(len(df))) and not df.isna().any().any()
+    row = df.set_index("path").loc["example.com/a"]
+    assert (row.latest, row.major, row.retracted) == ("v1.1.0", "example.com/a/v3 v3.1.0", "bad release")
+    assert df["direct"].dtype == bool

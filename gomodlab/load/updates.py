@@ -56,7 +56,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["ListedModule", "Outdated", "UpdatePlan", "list_modules", "list_lines", "outdated", "outdated_frame",
-           "plan_update"]
+           "plan_update", "OUTDATED_COLUMNS"]
 
 
 @dataclass
