@@ -4,6 +4,11 @@ All four read go.mod files in-process (module cache or GOPROXY) and never run go
 prints what ``go list -m all`` prints (GOFLAGS=-mod=mod), ``modgraph`` what ``go mod graph``
 prints; ``why`` shows requirement paths to a module; ``upgrade`` previews ``go get m@v``.
 None of them needs pandas or networkx.
+
+Where go refuses the main module or the graph (README "Where gomodlab refuses, as go does"),
+they fail as go fails: go's words on stderr, exit status 1. ``buildlist`` checks what
+``go list -m all`` checks (go.sum in ``GOFLAGS=-mod=readonly``, each listed version's .info);
+the others what ``go mod graph`` checks.
 """
 
 from __future__ import annotations
@@ -61,9 +66,20 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run_upgrade)
 
 
+def _main_gomod(args: argparse.Namespace) -> str:
+    """The main go.mod, after the warning go prints about it (or go's refusal to use it)."""
+    from ..load.locate import find_main_gomod, ignored_gomod
+
+    gomod = find_main_gomod(args.dir)
+    # Only `go list -m` carries on without a main module; go mod graph (and go get) need one.
+    sys.stderr.write(ignored_gomod(gomod, need_root=args.command != "buildlist"))
+    return gomod
+
+
 def _load(args: argparse.Namespace, gomod: str | None = None):
     """The graph the arguments name; ``gomod`` is the main go.mod when the caller found it already."""
-    from ..load.locate import find_main_gomod
+    from ..load.gosum import GoSum
+    from ..load.locate import goflags_mod
     from ..load.gomod_summary import SummaryCache
     from ..load.main_module import MainModFile
     from ..load.modload import Loader
@@ -80,16 +96,26 @@ def _load(args: argparse.Namespace, gomod: str | None = None):
             raise SourceError(f"{args.graph}: {e.strerror or e}") from None
         return graph_from_text(GraphTextSource(text, "<stdin>" if args.graph == "-" else args.graph))
 
-    main_file = MainModFile.read(gomod or find_main_gomod(args.dir))
+    main_file = MainModFile.read(gomod or _main_gomod(args))
+    listing = args.command == "buildlist"
+    # go mod graph (and go get) always run as -mod=mod; go list -m honours GOFLAGS (gomodlab's
+    # default, without -mod in GOFLAGS, stays -mod=mod: README "buildlist").
+    checks = {"gosum": GoSum(main_file.dir), "readonly": listing and goflags_mod() == "readonly"}
     if args.proxy:
-        loader = Loader(main_file, ProxySource(args.proxy))
+        loader = Loader(main_file, ProxySource(args.proxy), **checks)
     else:
         src = ModCacheSource(args.modcache)
-        loader = Loader(main_file, src, SummaryCache.for_modcache(src.root))
+        loader = Loader(main_file, src, SummaryCache.for_modcache(src.root), **checks)
     try:
         mg = loader.load()
+        if listing:
+            from ..load.listcheck import check_listed
+
+            check_listed(mg)
     finally:
         loader.save_cache()
+    if loader.gosum is not None and loader.gosum.stamp is not None:
+        loader.inputs[loader.gosum.file] = loader.gosum.stamp
     sys.stderr.write("".join(_excluded_messages(loader)))
     return mg
 
@@ -119,13 +145,17 @@ def _text_with_memo(args: argparse.Namespace, kind: str, render) -> int:
     read, all of which the memo checks (gomodlab.load.output_memo). The memo module needs no heavy imports,
     so a hit answers before the graph machinery is even imported.
     """
-    from ..load.locate import default_modcache, find_main_gomod
+    from ..load.locate import default_modcache, go_env_value, goflags_mod, toolchain_is_local
     from ..load.output_memo import OutputMemo
 
     memo = gomod = None
     if not args.proxy and not getattr(args, "graph", None):
-        gomod = find_main_gomod(args.dir)
-        memo = OutputMemo.open(kind, gomod, args.modcache or default_modcache())
+        gomod = _main_gomod(args)
+        # Besides the files read, the answer depends on the settings that decide what go refuses
+        # and on whether go.sum exists (a go.sum read is an input; one created later is not).
+        context = (f"{toolchain_is_local()} {goflags_mod()} {go_env_value('GOPROXY') == 'off'} "
+                   f"{os.path.exists(os.path.join(os.path.dirname(gomod), 'go.sum'))}")
+        memo = OutputMemo.open(kind, gomod, args.modcache or default_modcache(), context)
         hit = memo.lookup() if memo is not None else None
         if hit is not None:
             sys.stderr.write(hit[1])
