@@ -163,6 +163,14 @@ def _refuse_too_new(go: str | None, gomod: str) -> None:
         raise GoRefusal("go: " + gover.too_new_message(short_path(gomod), go, gotoolchain()) + "\n")
 
 
+def _position(data: bytes, line: int) -> str:
+    """x/mod Error's position of a directive: ``line``, or ``line:col`` when the directive does not
+    start the line (a line in a block); col counts runes from 1."""
+    text = data.split(b"\n")[line - 1].decode("utf-8", "replace")
+    col = len(text) - len(text.lstrip(" \t\r")) + 1
+    return f"{line}:{col}" if col > 1 else str(line)
+
+
 def _parsed_main(data: bytes, gomod: str, local_toolchain: bool) -> _MainLines:
     """The go.mod's lines as modfile.parse_gomod reads a main module's (strictly), with the
     checks go makes of a main go.mod (module docstring), in ReadModFile/loadModFile's order."""
@@ -185,7 +193,8 @@ def _parsed_main(data: bytes, gomod: str, local_toolchain: bool) -> _MainLines:
     shown = short_path(gomod)
     bad_retracts = modcheck.retract_errors(f)
     if bad_retracts:
-        raise GoRefusal(f"go: errors parsing {shown}:\n" + "".join(f"{shown}:{n}: {m}\n" for n, m in bad_retracts))
+        raise GoRefusal(f"go: errors parsing {shown}:\n"
+                        + "".join(f"{shown}:{_position(data, n)}: {m}\n" for n, m in bad_retracts))
     if f.module is None:
         raise SourceError(f"error reading {gomod}: missing module declaration. To specify the module path:\n"
                           "\tgo mod edit -module=example.com/mod")

@@ -40,7 +40,6 @@ KNOWN: tuple[tuple[str, str, int, str], ...] = (
     ('httpservecontentmaxranges', 'net/http', 26, '1'),
     ('installgoroot', 'go/build', 0, ''),
     ('jstmpllitinterp', 'html/template', 0, ''),
-    ('multipartfiles', 'mime/multipart', 0, ''),
     ('multipartmaxheaders', 'mime/multipart', 0, ''),
     ('multipartmaxparts', 'mime/multipart', 0, ''),
     ('multipathtcp', 'net', 24, '0'),
