@@ -44,7 +44,7 @@ def check_listed(mg: ModGraph) -> None:
         if target == m:
             err = _info_error(loader, m, proxy_off)
             if err is not None:
-                errors.append(f"go: {m.path}@{m.version}: {err}\n" if err.startswith("reading ") else f"go: {err}\n")
+                errors.append(f"go: {err}\n")
         gosum = loader.gosum
         if target.version == "" or gosum is None or (loader.readonly and not gosum.has_gomod(target)):
             continue
@@ -59,7 +59,7 @@ def check_listed(mg: ModGraph) -> None:
 
 
 def _info_error(loader, m: Module, proxy_off: bool) -> str | None:
-    """Why go cannot look up ``m``'s ``.info`` from the loader's source, or None."""
+    """go's message (after ``go: ``) when it cannot look up ``m``'s ``.info``, or None."""
     source = loader.source
     if isinstance(source, ProxySource):
         from . import proxy
@@ -67,7 +67,7 @@ def _info_error(loader, m: Module, proxy_off: bool) -> str | None:
         try:
             proxy.fetch_with_fallback(source.goproxy, m.path, "info", m.version)
         except proxy.ProxyError as e:
-            return str(e)
+            return f"{m.path}@{m.version}: {e}"
         return None
     if isinstance(source, ModCacheSource) and proxy_off:
         info = os.path.join(source.root, "cache", "download", modpath.escape_path(m.path), "@v",
@@ -75,6 +75,7 @@ def _info_error(loader, m: Module, proxy_off: bool) -> str | None:
         try:
             st = os.stat(info)
         except OSError:
+            # go's Query error under GOPROXY=off names no module (VERIFIED with go 1.27.3).
             return "module lookup disabled by GOPROXY=off"
         loader.inputs[info] = (st.st_size, st.st_mtime_ns)
     return None

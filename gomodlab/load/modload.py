@@ -17,7 +17,9 @@ from go.mod files (a :class:`~gomodlab.load.sources.GoModSource` supplies depend
 
 :func:`load` returns a :class:`ModGraph`; ``graph_lines()`` is ``go mod graph`` and
 ``list_lines()`` is ``go list -m all`` (GOFLAGS=-mod=mod). Workspaces (go.work) and vendoring are
-not modelled.
+not modelled. What go refuses while loading — a dependency's go line newer than go's own under
+``GOTOOLCHAIN=local``, go.sum checks (:mod:`gomodlab.load.gosum`) — raises
+:class:`~gomodlab.errors.GoRefusal` with go's text (the chain to the module included).
 """
 
 from __future__ import annotations
