@@ -10,12 +10,14 @@ CLI, which turns them into one-line messages and exit code 2) can catch them all
      │    └── modfile.GoModSyntaxError     go.mod / go.sum / go.work syntax
      ├── SourceError                       a go.mod, zip or list could not be obtained
      ├── CacheError                        a module cache is missing or unusable
-     └── GoCommandError                    the go command is missing or failed
+     ├── GoCommandError                    the go command is missing or failed
+     └── GoRefusal                         input the go command itself refuses: the CLI prints go's
+                                           own stderr (``stderr``) and exits 1, as go does
 """
 
 from __future__ import annotations
 
-__all__ = ["GomodlabError", "ParseError", "SourceError", "CacheError", "GoCommandError"]
+__all__ = ["GomodlabError", "ParseError", "SourceError", "CacheError", "GoCommandError", "GoRefusal"]
 
 
 class GomodlabError(Exception):
@@ -59,3 +61,15 @@ class CacheError(GomodlabError):
 
 class GoCommandError(GomodlabError):
     """The go command could not be found, or a run of it failed where success was required."""
+
+
+class GoRefusal(GomodlabError):
+    """What the go command refuses, as go refuses it: ``stderr`` is the exact text go writes
+    (``go: `` prefixes and final newline included) before exiting with status 1.
+
+    ``str()`` is the same text without the trailing newline, so the error reads well anywhere.
+    """
+
+    def __init__(self, stderr: str) -> None:
+        self.stderr = stderr if stderr.endswith("\n") else stderr + "\n"
+        super().__init__(self.stderr.rstrip("\n"))

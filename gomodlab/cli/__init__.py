@@ -16,7 +16,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-from ..errors import GomodlabError
+from ..errors import GomodlabError, GoRefusal
 from ..version import __version__
 
 __all__ = ["main"]
@@ -52,6 +52,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser(argv[0] if argv else None).parse_args(argv)
     try:
         return int(args.run(args) or 0)
+    except GoRefusal as e:
+        sys.stderr.write(e.stderr)  # go's own words, and go's exit status
+        return 1
     except GomodlabError as e:
         print(f"gomodlab {args.command}: {e}", file=sys.stderr)
         # 1 where go itself fails on the input (its own wording), else 2.

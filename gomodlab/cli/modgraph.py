@@ -6,6 +6,11 @@ prints; ``why`` shows requirement paths to a module; ``upgrade`` previews ``go g
 Where a go.work applies (``GOWORK``, or found upward from DIR; ``GOWORK=off`` disables it) the
 first three use the workspace, as go does; ``upgrade`` works on DIR's module, as ``go get`` does,
 after checking that the workspace loads. None of them needs pandas or networkx.
+
+Where go refuses the main module or the graph (README "Where gomodlab refuses, as go does"),
+they fail as go fails: go's words on stderr, exit status 1. ``buildlist`` checks what
+``go list -m all`` checks (go.sum in ``GOFLAGS=-mod=readonly``, each listed version's .info);
+the others what ``go mod graph`` checks.
 """
 
 from __future__ import annotations
@@ -83,8 +88,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run_upgrade)
 
 
-#: The go command each gomodlab command stands for (its switches: gomodlab.load.goswitch).
-# The go command whose switches each of ours honours (``outdated`` is ``go list -m -u all``).
+#: The go command whose switches each of ours honours (gomodlab.load.goswitch; ``outdated`` is
+#: ``go list -m -u all``).
 _GO_COMMAND = {"buildlist": "list", "outdated": "list", "modgraph": "mod graph", "why": "mod why",
                "upgrade": "mod graph"}
 
@@ -93,9 +98,12 @@ def _locate(args: argparse.Namespace):
     """(module root, go.mod file read, switches) with go's switches applied; for ``buildlist``,
     what go does in vendor mode (it checks vendor/modules.txt, then refuses to compute 'all')."""
     from ..load.goswitch import locate_main, switches
+    from ..load.locate import ignored_gomod
 
     sw = switches(_GO_COMMAND[args.command], modfile=getattr(args, "modfile", None))
     root, gomod = locate_main(sw, args.dir)
+    # Only `go list -m` carries on without a main module; go mod graph (and go get) need one.
+    sys.stderr.write(ignored_gomod(gomod, need_root=sw.command != "list"))
     if sw.command == "list" and (sw.mod == "vendor" or (not sw.mod and os.path.isdir(os.path.join(root, "vendor")))):
         from ..load.get import LOCAL_GO_VERSION
         from ..load.goswitch import GoExit, read_main
@@ -123,6 +131,7 @@ def _load(args: argparse.Namespace, located=None, *, workspace: bool = True):
     """The graph the arguments name; ``located`` is what :func:`_locate` returned, when the caller
     has it (and found no go.work). With ``workspace`` a go.work that applies is loaded instead."""
     from ..load.goswitch import read_main
+    from ..load.gosum import GoSum
     from ..load.modload import Loader
 
     if getattr(args, "graph", None):
@@ -151,17 +160,26 @@ def _load(args: argparse.Namespace, located=None, *, workspace: bool = True):
     resolved: list = []
     # Version queries in the main go.mod (v1.5, latest, a commit) are resolved as go resolves them.
     main_file = read_main(gomod, root, fix=version_fixer(src, resolved))
-    loader = Loader(main_file, src, cache)
+    listing = sw.command == "list"
+    # go mod graph (and go get) always run as -mod=mod; go list -m honours GOFLAGS (gomodlab's
+    # default, without -mod in GOFLAGS, stays -mod=mod: README "buildlist").
+    loader = Loader(main_file, src, cache, gosum=GoSum(main_file.dir), readonly=listing and sw.mod == "readonly")
     loader.resolved_queries = resolved
     try:
         mg = loader.load()
     finally:
         loader.save_cache()
+    if loader.gosum is not None and loader.gosum.stamp is not None:
+        loader.inputs[loader.gosum.file] = loader.gosum.stamp
     sys.stderr.write("".join(_excluded_messages(loader)))
-    if sw.command == "list" and sw.mod == "readonly":
+    if listing and sw.mod == "readonly":
         from ..load.goswitch import check_readonly
 
-        check_readonly(mg, sw)
+        check_readonly(mg, sw)  # go refuses an untidy go.mod before it lists anything
+    if listing:
+        from ..load.listcheck import check_listed
+
+        check_listed(mg)  # then each listed version's .info, as go list -m looks them up
     return mg
 
 
@@ -199,7 +217,7 @@ def _text_with_memo(args: argparse.Namespace, kind: str, render) -> int:
     read, all of which the memo checks (gomodlab.load.output_memo). The memo module needs no heavy imports,
     so a hit answers before the graph machinery is even imported.
     """
-    from ..load.locate import default_modcache, find_gowork
+    from ..load.locate import default_modcache, find_gowork, go_env_value, toolchain_is_local
     from ..load.output_memo import OutputMemo
 
     memo = located = None
@@ -210,8 +228,12 @@ def _text_with_memo(args: argparse.Namespace, kind: str, render) -> int:
     # Not with -modfile: the memo is keyed on the go.mod alone, and its root would not be.
     if located is not None and not args.proxy and located[1] == os.path.join(located[0], "go.mod"):
         # An explicit -mod keeps its own memo: -mod=readonly stores only what go would not refuse.
+        # Besides the files read, the answer depends on the settings that decide what go refuses
+        # and on whether go.sum exists (a go.sum read is an input; one created later is not).
+        context = (f"{toolchain_is_local()} {go_env_value('GOPROXY') == 'off'} "
+                   f"{os.path.exists(os.path.join(located[0], 'go.sum'))}")
         memo = OutputMemo.open(kind + (f"-{located[2].mod}" if located[2].mod else ""), located[1],
-                               args.modcache or default_modcache())
+                               args.modcache or default_modcache(), context)
         hit = memo.lookup() if memo is not None else None
         if hit is not None:
             sys.stderr.write(hit[1])

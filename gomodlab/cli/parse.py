@@ -9,10 +9,10 @@ gives go's own stderr text and exit status 1. go.sum files print as a JSON list 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 
 from ..errors import GomodlabError
+from ..load.locate import short_path  # cmd/go/internal/base.ShortPath, for the file name go shows
 
 KINDS = ("gomod", "gowork", "gosum")
 
@@ -38,26 +38,6 @@ def kind_of(path: str) -> str:
     if path.endswith(".sum"):
         return "gosum"
     return "gomod"
-
-
-def short_path(path: str) -> str:
-    """cmd/go/internal/base.ShortPath: a relative form of an absolute path when shorter."""
-    if not os.path.isabs(path):
-        return path  # filepath.Rel fails for a relative path against the absolute cwd
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:
-        return path
-    if len(rel) < len(path) and _same_file(rel, path):
-        return rel
-    return path
-
-
-def _same_file(a: str, b: str) -> bool:
-    try:
-        return os.path.samefile(a, b)
-    except OSError:
-        return not os.path.exists(a) and not os.path.exists(b)
 
 
 def run(args: argparse.Namespace) -> int:

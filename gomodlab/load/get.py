@@ -32,7 +32,7 @@ __all__ = ["LOCAL_GO_VERSION", "Change", "GetPlan", "Conflict", "ConstraintError
 
 #: The go version ``go get`` writes into a go.mod that has none (gover.Local() of the go release
 #: gomodlab is tested against); only the go/toolchain nodes depend on its exact value.
-LOCAL_GO_VERSION = "1.27.3"
+LOCAL_GO_VERSION = gover.LOCAL_GO_VERSION
 
 
 @dataclass(frozen=True, slots=True)

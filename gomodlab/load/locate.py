@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import os
 
-from ..errors import SourceError
+from ..errors import GoRefusal, SourceError
 
 __all__ = ["find_main_gomod", "find_gowork", "WorkspaceError", "go_env_value", "default_modcache", "cache_dir",
-           "index_dir"]
+           "index_dir", "short_path", "gotoolchain", "toolchain_is_local", "goflags_mod", "ignored_gomod"]
+
+#: go's message when no main module is found (modload.NewNoMainModulesError, no go.work).
+NO_MAIN_MODULE = "go.mod file not found in current directory or any parent directory; see 'go help modules'"
 
 
 def find_main_gomod(directory: str | os.PathLike[str]) -> str:
@@ -125,3 +128,83 @@ def index_dir() -> str:
         return base
     xdg = os.environ.get("XDG_CACHE_HOME")
     return os.path.join(xdg if xdg and os.path.isabs(xdg) else os.path.expanduser("~/.cache"), "gomodlab")
+
+
+def short_path(path: str) -> str:
+    """cmd/go/internal/base.ShortPath: ``path`` relative to the current directory when that is
+    shorter and names the same file, else ``path`` itself (for error messages)."""
+    if not os.path.isabs(path):
+        return path  # filepath.Rel fails for a relative path against the absolute cwd
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return path
+    if len(rel) < len(path) and _same_file(rel, path):
+        return rel
+    return path
+
+
+def _same_file(a: str, b: str) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return not os.path.exists(a) and not os.path.exists(b)
+
+
+def gotoolchain() -> str:
+    """The GOTOOLCHAIN setting go would use: the environment, go's env file, else ``auto``
+    (the default GOROOT/go.env sets)."""
+    return go_env_value("GOTOOLCHAIN") or "auto"
+
+
+def toolchain_is_local() -> bool:
+    """Whether go must run with its own toolchain (``GOTOOLCHAIN=local`` or the local release by
+    name): a go line newer than go's own is then refused rather than a reason to switch.
+
+    With ``auto``, ``path`` or a ``+auto``/``+path`` suffix go would switch to the newer toolchain;
+    gomodlab then answers as that toolchain would, by the same rules.
+    """
+    from ..mod.gover import LOCAL_GO_VERSION
+
+    return gotoolchain() in ("local", f"go{LOCAL_GO_VERSION}")
+
+
+def goflags_mod() -> str:
+    """The ``-mod=`` value in GOFLAGS (``mod``, ``readonly``, ``vendor``), or "" when not set."""
+    mode = ""
+    for flag in go_env_value("GOFLAGS").split():
+        name, eq, value = flag.lstrip("-").partition("=")
+        if name == "mod" and eq and flag.startswith("-"):
+            mode = value  # the last one wins, as with flags on a command line
+    return mode
+
+
+def ignored_gomod(gomod: str, *, need_root: bool) -> str:
+    """The warning go prints before using ``gomod`` (or "" when none); GoRefusal where go stops.
+
+    modload/init.go Init: a go.mod at the system temp root (``$TMPDIR``, else /tmp) is ignored
+    — no main module, so every command that needs one fails; a go.mod at ``$GOPATH`` (its first
+    entry) makes go warn, then fail where a main module is required (``go mod graph``,
+    ``need_root``) and carry on with the module found otherwise (``go list -m``). A go.mod inside
+    ``$GOPATH/src`` is an ordinary module in module mode.
+    """
+    root = os.path.dirname(gomod)
+    tmp = os.environ.get("TMPDIR") or "/tmp"
+    if _same_dir(root, tmp):
+        warning = f"go: warning: ignoring go.mod in system temp root {tmp}\n"
+        if need_root:
+            raise GoRefusal(warning + f"go: {NO_MAIN_MODULE}\n")
+        raise GoRefusal(warning + f'go: cannot match "all": {NO_MAIN_MODULE}\n')
+    gopath = go_env_value("GOPATH")
+    first = gopath.split(os.pathsep)[0] if gopath else os.path.join(os.path.expanduser("~"), "go")
+    if first and os.path.isfile(os.path.join(first, "go.mod")):
+        warning = f"go: warning: ignoring go.mod in $GOPATH {first}\n"
+        if need_root:
+            raise GoRefusal(warning + f"go: {NO_MAIN_MODULE}\n")
+        return warning
+    return ""
+
+
+def _same_dir(a: str, b: str) -> bool:
+    # search.InDir(modRoot, os.TempDir()) == ".": the same directory, symbolic links resolved.
+    return os.path.realpath(a) == os.path.realpath(b)

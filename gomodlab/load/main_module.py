@@ -6,6 +6,11 @@
 - **Replacements** (modfile.go ``replacement``): an exact ``path version`` replace wins over a
   path-only one; a replacement without a version is a directory.
 
+- **Refusals** (modfile.go ``ReadModFile``, init.go ``loadModFile``/``makeMainModules``): a go
+  line newer than go's own under ``GOTOOLCHAIN=local``, and what :mod:`gomodlab.mod.modcheck`
+  checks (retractions, godebug keys, tool paths) raise :class:`~gomodlab.errors.GoRefusal` with
+  go's text, in go's order.
+
 A plain main go.mod is read by the same kind of scanner as dependencies' go.mod files
 (:mod:`gomodlab.load.gomod_summary`), so that a graph of plain files never imports the full
 parser; anything else goes to :func:`gomodlab.mod.modfile.parse_gomod`, strictly.
@@ -16,11 +21,12 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, NamedTuple
 
-from ..errors import ParseError, SourceError
+from ..errors import GoRefusal, ParseError, SourceError
 from ..mod import gover, modpath
 from ..mod.limits import MAX_GO_MOD
 from ._fileio import read_bytes
 from .gomod_summary import _BLOCK_OPEN_RE, _NOT_PLAIN, _plain_require
+from .locate import gotoolchain, short_path, toolchain_is_local
 from .mvs import Module
 
 if TYPE_CHECKING:
@@ -61,8 +67,9 @@ class MainModFile(NamedTuple):
 
     @classmethod
     def read(cls, gomod: str | os.PathLike[str], fix: VersionFixer | None = None) -> MainModFile:
-        """Parse a main module's go.mod (strictly, as go parses the main module); ``fix`` resolves
-        version queries (:func:`gomodlab.load.gomod_queries.version_fixer`)."""
+        """Parse a main module's go.mod (strictly, as go parses the main module), refusing what go
+        refuses; ``fix`` resolves version queries (:func:`gomodlab.load.gomod_queries.version_fixer`);
+        the GOTOOLCHAIN setting decides whether a go line newer than go's own is refused."""
         p = os.fspath(gomod)
         try:
             size = os.stat(p).st_size
@@ -75,17 +82,25 @@ class MainModFile(NamedTuple):
             data = read_bytes(p)
         except OSError as e:
             raise SourceError(f"reading {p}: {e.strerror or e}") from None
-        return cls.from_bytes(data, p, fix)
+        return cls.from_bytes(data, p, fix, local_toolchain=toolchain_is_local())
 
     @classmethod
-    def from_bytes(cls, data: bytes, gomod: str | os.PathLike[str], fix: VersionFixer | None = None) -> MainModFile:
+    def from_bytes(cls, data: bytes, gomod: str | os.PathLike[str], fix: VersionFixer | None = None, *,
+                   local_toolchain: bool = False) -> MainModFile:
         """Parse main go.mod bytes; ``gomod`` is the file's path (its directory is the module root).
 
         Without ``fix`` a non-canonical version such as ``v1.2`` reads as ``v1.2.0`` (modfile.Parse);
         with it, it is a query (go's fixVersion). Plain files never reach the fixer.
+        ``local_toolchain``: go may not switch toolchains (``GOTOOLCHAIN=local``), so a go line
+        newer than go's own is a :class:`GoRefusal`.
         """
         p = os.fspath(gomod)
-        path, go, toolchain, requires, excludes, replaces = _fast_main(data) or _parsed_main(data, p, fix)
+        lines = _fast_main(data)
+        if lines is None:
+            lines = _parsed_main(data, p, fix, local_toolchain)
+        elif local_toolchain:
+            _refuse_too_new(lines.go, p)
+        path, go, toolchain, requires, excludes, replaces, tools = lines
         try:
             modpath.check_import_path(path)
         except ParseError as e:
@@ -99,6 +114,12 @@ class MainModFile(NamedTuple):
                 old = f"{old_path}@{old_version}" if old_version else old_path
                 raise SourceError(f"conflicting replacements for {old}:\n\t{_fmt_repl(prev)}\n\t{_fmt_repl(new)}")
             replace[key] = new
+        if tools:
+            from ..mod.modcheck import tool_error
+
+            bad_tool = tool_error(tools)
+            if bad_tool is not None:
+                raise GoRefusal(f"go: {bad_tool}\n")
         exclude = frozenset(excludes)
         return cls(
             path=path, dir=os.path.dirname(p), go=go, toolchain=toolchain,
@@ -144,19 +165,58 @@ class _MainLines(NamedTuple):
     require: list[tuple[str, str, bool]]   # path, version, "// indirect"
     exclude: list[Module]
     replace: list[tuple[str, str, str, str]]   # old path, old version, new path, new version
+    tool: tuple[str, ...] = ()   # tool paths (checked after the module path, as makeMainModules does)
 
 
-def _parsed_main(data: bytes, gomod: str, fix: VersionFixer | None = None) -> _MainLines:
-    """The go.mod's lines as modfile.parse_gomod reads a main module's (strictly)."""
-    from ..mod import modfile  # only for what _fast_main leaves to it (module docstring)
+def _refuse_too_new(go: str | None, gomod: str) -> None:
+    # modfile.go ReadModFile: gover.TooNewError names the go.mod by its ShortPath.
+    if go is not None and gover.compare(go, gover.LOCAL_GO_VERSION) > 0:
+        raise GoRefusal("go: " + gover.too_new_message(short_path(gomod), go, gotoolchain()) + "\n")
 
-    f = modfile.parse_gomod(data, gomod, fix=fix)
+
+def _position(data: bytes, line: int) -> str:
+    """x/mod Error's position of a directive: ``line``, or ``line:col`` when the directive does not
+    start the line (a line in a block); col counts runes from 1."""
+    text = data.split(b"\n")[line - 1].decode("utf-8", "replace")
+    col = len(text) - len(text.lstrip(" \t\r")) + 1
+    return f"{line}:{col}" if col > 1 else str(line)
+
+
+def _parsed_main(data: bytes, gomod: str, fix: VersionFixer | None, local_toolchain: bool) -> _MainLines:
+    """The go.mod's lines as modfile.parse_gomod reads a main module's (strictly), with the
+    checks go makes of a main go.mod (module docstring), in ReadModFile/loadModFile's order."""
+    from ..mod import modcheck, modfile  # only for what _fast_main leaves to it (module docstring)
+
+    try:
+        f = modfile.parse_gomod(data, gomod, fix=fix)
+    except modfile.GoModSyntaxError:
+        if local_toolchain:
+            # A go.mod go cannot parse but whose go line is too new: the go line is the news.
+            try:
+                lax = modfile.parse_gomod(data, gomod, lax=True, fix=fix)
+            except modfile.GoModSyntaxError:
+                lax = None
+            if lax is not None:
+                _refuse_too_new(lax.go, gomod)
+        raise
+    if local_toolchain:
+        _refuse_too_new(f.go, gomod)
+    shown = short_path(gomod)
+    bad_retracts = modcheck.retract_errors(f)
+    if bad_retracts:
+        raise GoRefusal(f"go: errors parsing {shown}:\n"
+                        + "".join(f"{shown}:{_position(data, n)}: {m}\n" for n, m in bad_retracts))
     if f.module is None:
         raise SourceError(f"error reading {gomod}: missing module declaration. To specify the module path:\n"
                           "\tgo mod edit -module=example.com/mod")
+    bad_godebugs = modcheck.godebug_errors(f)
+    if bad_godebugs:
+        # errors.Join of one error per setting: go prints each with its own "go: ".
+        raise GoRefusal("".join(f"go: error loading go.mod:\n{shown}:{n}: {m}\n" for n, m in bad_godebugs))
     return _MainLines(f.module.path, f.go, f.toolchain, [(r.path, r.version, r.indirect) for r in f.require],
                       [Module(x.path, x.version) for x in f.exclude],
-                      [(r.old_path, r.old_version, r.new_path, r.new_version) for r in f.replace])
+                      [(r.old_path, r.old_version, r.new_path, r.new_version) for r in f.replace],
+                      tuple(t.path for t in f.tool))
 
 
 #: A main go.mod may also hold backslashes only the full parser reads right.

@@ -18,6 +18,9 @@ from go.mod files (a :class:`~gomodlab.load.sources.GoModSource` supplies depend
 :func:`load` returns a :class:`ModGraph`; ``graph_lines()`` is ``go mod graph`` and
 ``list_lines()`` is ``go list -m all`` (GOFLAGS=-mod=mod). Workspaces (go.work) are loaded by
 :mod:`gomodlab.load.workspace` on top of this; vendor mode is :mod:`gomodlab.load.vendor`'s.
+What go refuses while loading — a dependency's go line newer than go's own under
+``GOTOOLCHAIN=local``, go.sum checks (:mod:`gomodlab.load.gosum`) — raises
+:class:`~gomodlab.errors.GoRefusal` with go's text (the chain to the module included).
 """
 
 from __future__ import annotations
@@ -26,16 +29,35 @@ import os
 from collections import deque
 from collections.abc import Iterable, Sequence
 
-from ..errors import GomodlabError, ParseError, SourceError
+from ..errors import GomodlabError, GoRefusal, ParseError, SourceError
 from ..mod import gover, semver
 from ._fileio import read_bytes
 from .gomod_summary import PRUNED, UNPRUNED, Summary, SummaryCache, _toolchain_summary, parse_summary, pruning_for
-from .locate import find_main_gomod
+from .gosum import GoSum, GoSumFatal, SumMissing
+from .locate import find_main_gomod, gotoolchain, toolchain_is_local
 from .main_module import MainModFile
 from .mvs import NONE, BuildListError, Graph, Module, ModuleError, Reporter, req
 from .sources import GoModSource, GraphTextSource, source_for
 
-__all__ = ["ModGraph", "Loader", "load", "graph_from_text", "cmp_version"]
+__all__ = ["ModGraph", "Loader", "RefusedBuildList", "DependencyTooNew", "load", "graph_from_text", "cmp_version"]
+
+
+class DependencyTooNew(SourceError, GoRefusal):
+    """A dependency's go line is newer than go's own and go may not switch (modfile.go
+    summaryFromModFile's TooNewError): ``module M@V requires go >= X (running go …)``."""
+
+    def __init__(self, actual: Module, go_version: str) -> None:
+        what = f"module {actual.path}@{actual.version}" if actual.version else f"module {actual.path}"
+        SourceError.__init__(self, gover.too_new_message(what, go_version, gotoolchain()))
+        self.stderr = f"go: {self}\n"
+
+
+class RefusedBuildList(BuildListError, GoRefusal):
+    """A :class:`BuildListError` whose cause go refuses too: printed as go prints it."""
+
+    def __init__(self, err: Exception, path: Sequence[Module]) -> None:
+        BuildListError.__init__(self, err, path)
+        self.stderr = f"go: {self}\n"
 
 
 _semver_key = semver.sort_key
@@ -172,11 +194,20 @@ class Loader:
 
     ``summary_cache`` (optional) keeps parsed summaries on disk; it is used only with a source
     that can ``stamp`` its files (a module cache).
+
+    What go checks while loading: ``gosum`` (optional, the main module's go.sum) is checked
+    against every go.mod read, and with ``readonly`` (``-mod=readonly``) must hold a line for
+    each one the graph needs (:mod:`gomodlab.load.gosum`); ``local_toolchain`` (default: from
+    GOTOOLCHAIN) refuses a dependency whose go line is newer than go's own.
     """
 
     def __init__(self, main_file: MainModFile, source: GoModSource,
-                 summary_cache: SummaryCache | None = None) -> None:
+                 summary_cache: SummaryCache | None = None, *, gosum: GoSum | None = None,
+                 readonly: bool = False, local_toolchain: bool | None = None) -> None:
         self.main_file = main_file
+        self.gosum = gosum
+        self.readonly = readonly and gosum is not None
+        self.local_toolchain = toolchain_is_local() if local_toolchain is None else local_toolchain
         self.main = Module(main_file.path, "")
         self.source = source
         self.summary_cache = summary_cache if hasattr(source, "stamp") else None
@@ -226,8 +257,12 @@ class Loader:
                 self.inputs[file] = (size, mtime)
                 hit = cache.get(m, size, mtime)  # type: ignore[union-attr]
                 if hit is not None:
+                    if self.gosum is not None and self.gosum.recorded_gomod(m):
+                        self.gosum.verify_gomod(m, self.source.gomod(m))
                     return hit
             data = self.source.gomod(m)
+            if self.gosum is not None:
+                self.gosum.verify_gomod(m, data)
             shown = "go.mod"
             if stamp is not None:
                 try:
@@ -251,7 +286,12 @@ class Loader:
             self._summaries[m] = s
             return s
         actual = self.main_file.replacement(m) or m
+        if self.readonly and actual.version != "" and not self.gosum.has_gomod(actual):  # type: ignore[union-attr]
+            raise SumMissing(actual, m.path)
         s = self.raw_summary(actual)
+        if (self.local_toolchain and s.go and gover.compare(s.go, gover.GO_STRICT_VERSION) >= 0
+                and gover.compare(s.go, gover.LOCAL_GO_VERSION) > 0):
+            raise DependencyTooNew(actual, s.go)
         if actual.version != "":
             if s.module == "":
                 raise ModuleError(actual, "parsing go.mod: missing module line")
@@ -314,6 +354,8 @@ class Loader:
                     reporter.visiting(m, depth)
                 try:
                     s = self.summary(m)
+                except GoSumFatal:
+                    raise
                 except GomodlabError as e:
                     errors[m] = e
                     if reporter:
@@ -352,7 +394,8 @@ class Loader:
                                            "own requirements are not loaded")
         if errors and strict:
             path = g.find_path(lambda x: x in errors)
-            raise BuildListError(errors[path[-1]], path)
+            err = errors[path[-1]]
+            raise (RefusedBuildList if isinstance(err, GoRefusal) else BuildListError)(err, path)
         return mg
 
     @staticmethod

@@ -25,8 +25,8 @@ class OutputMemo:
 
     _FORMAT = 1
 
-    def __init__(self, directory: str, kind: str, gomod: str, modcache: str) -> None:
-        self.key = f"{kind}\0{os.path.realpath(gomod)}\0{os.path.realpath(modcache)}"
+    def __init__(self, directory: str, kind: str, gomod: str, modcache: str, context: str = "") -> None:
+        self.key = f"{kind}\0{os.path.realpath(gomod)}\0{os.path.realpath(modcache)}\0{context}"
         self.gomod = gomod
         #: The main go.mod as :meth:`lookup` read it: what a later :meth:`store` records, so that a
         #: go.mod edited while the graph loads is never stored beside output computed before the edit.
@@ -34,10 +34,11 @@ class OutputMemo:
         self.file = os.path.join(directory, f"out-{kind}-{zlib.crc32(self.key.encode()):08x}.marshal")
 
     @classmethod
-    def open(cls, kind: str, gomod: str, modcache: str) -> OutputMemo | None:
-        """The memo for this command, or None when gomodlab's cache is off."""
+    def open(cls, kind: str, gomod: str, modcache: str, context: str = "") -> OutputMemo | None:
+        """The memo for this command, or None when gomodlab's cache is off; ``context`` names the
+        settings the output also depends on (a different context is a different memo)."""
         d = cache_dir()
-        return None if d is None else cls(d, kind, gomod, modcache)
+        return None if d is None else cls(d, kind, gomod, modcache, context)
 
     def lookup(self) -> tuple[str, str] | None:
         """(stdout, stderr) of the stored run if no input changed since, else None."""

