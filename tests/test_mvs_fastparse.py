@@ -28,7 +28,7 @@ from . import mvs_universes
 
 def _full_main(data: bytes):
     try:
-        return _parsed_main(data, "go.mod")
+        return _parsed_main(data, "go.mod", None, False)
     except (ParseError, SourceError):  # rejected, or no module line
         return None
 
