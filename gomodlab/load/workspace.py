@@ -35,7 +35,7 @@ from collections.abc import Sequence
 from typing import Literal, NamedTuple, overload
 
 from ..errors import GomodlabError, ParseError, SourceError
-from ..mod import gover, semver
+from ..mod import godebugs, gover, semver
 from ._fileio import read_bytes
 from .gomod_summary import PRUNED, UNPRUNED, Summary, SummaryCache, _go_line
 from .locate import WorkspaceError, find_gowork, go_env_value
@@ -122,8 +122,8 @@ class Workspace:
                                      "multiple times in workspace")
             roots.append(root)
         for g in wf.godebug:
-            problem = _godebug_problem(g.key, g.value)
-            if problem:
+            problem = godebugs.check_godebug("godebug", g.key, g.value)
+            if problem is not None:
                 raise WorkspaceError(f"error loading go.work:\n{short}:{g.line}: {problem}")
         self.replace: dict[tuple[str, str], Module] = {}
         for r in wf.replace:
@@ -565,50 +565,3 @@ def work_sum(mg: ModGraph) -> WorkSum:
     for m in sorted(sums, key=_gosum_sort_key):
         lines.extend(f"{m.path} {m.version} {h}\n" for h in sorted(set(sums[m])))
     return WorkSum("".join(lines), True)
-
-
-# internal/godebugs/table.go as of go 1.27.3: the settings go.mod and go.work godebug lines may name.
-_GODEBUGS = frozenset("""
-allowmultiplevcs containermaxprocs cryptocustomrand dataindependenttiming decoratemappings
-embedfollowsymlinks execerrdot fips140 fips140ems gocachehash gocachetest gocacheverify
-gotestjsonbuildtext htmlmetacontenturlescape http2client http2debug http2server httpcookiemaxnum
-httplaxcontentlength httpmuxgo121 httpservecontentkeepheaders httpservecontentmaxranges
-installgoroot jstmpllitinterp multipartfiles multipartmaxheaders multipartmaxparts multipathtcp
-netdns netedns0 panicnil randautoseed randseednop rsa1024min tarinsecurepath tlsmaxrsasize tlsmlkem
-tlssecpmlkem tlssha1 tracebacklabels updatemaxprocs urlmaxqueryparams urlstrictcolons
-winreadlinkvolume winsymlink x509negativeserial x509rsacrt x509sha256skid
-x509sslcertoverrideplatform x509usefallbackroots x509usepolicies zipinsecurepath
-""".split())
-#: internal/godebugs Removed: name → (go 1.N it was removed in, the values that asked for the old behaviour).
-_REMOVED_GODEBUGS = {
-    "x509sha1": (24, ("1",)), "tlskyber": (24, ("0",)), "gotypesalias": (27, ("0",)),
-    "tlsunsafeekm": (27, ("1",)), "tlsrsakex": (27, ("1",)), "tls3des": (27, ("1",)),
-    "tls10server": (27, ("1",)), "x509keypairleaf": (27, ("0",)), "asynctimerchan": (27, ("1", "2")),
-}
-
-
-def _godebug_problem(key: str, value: str) -> str:
-    """init.go CheckGodebug's complaint about one godebug setting of a go.work, or ""."""
-    if any(c in key for c in " \t"):
-        return "key contains space"
-    if any(c in value for c in " \t"):
-        return "value contains space"
-    if "," in key:
-        return "key contains comma"
-    if "," in value:
-        return "value contains comma"
-    if key == "default":
-        if not value.startswith("go") or not gover.is_valid(value[2:]):
-            return "value for default= must be goVERSION"
-        if gover.compare(value[2:], LOCAL_GO_VERSION) > 0:
-            return f"default={value} too new (toolchain is go{LOCAL_GO_VERSION})"
-        return ""
-    if key in _GODEBUGS:
-        return ""
-    removed = _REMOVED_GODEBUGS.get(key)
-    if removed is not None:
-        if value in removed[1]:
-            return (f"removed GODEBUG \"{key}\" set to old value \"{value}\" "
-                    f"(https://go.dev/doc/godebug#go-1{removed[0]})")
-        return ""
-    return f"unknown godebug \"{key}\""
