@@ -11,7 +11,7 @@ import os
 from ..errors import GoRefusal, SourceError
 
 __all__ = ["find_main_gomod", "find_gowork", "WorkspaceError", "go_env_value", "default_modcache", "cache_dir",
-           "index_dir", "short_path", "gotoolchain", "toolchain_is_local", "goflags_mod", "ignored_gomod"]
+           "index_dir", "short_path", "gotoolchain", "toolchain_is_local", "ignored_gomod"]
 
 #: go's message when no main module is found (modload.NewNoMainModulesError, no go.work).
 NO_MAIN_MODULE = "go.mod file not found in current directory or any parent directory; see 'go help modules'"
@@ -130,16 +130,18 @@ def index_dir() -> str:
     return os.path.join(xdg if xdg and os.path.isabs(xdg) else os.path.expanduser("~/.cache"), "gomodlab")
 
 
-def short_path(path: str) -> str:
-    """cmd/go/internal/base.ShortPath: ``path`` relative to the current directory when that is
-    shorter and names the same file, else ``path`` itself (for error messages)."""
+def short_path(path: str, cwd: str | None = None) -> str:
+    """cmd/go/internal/base.ShortPath: ``path`` relative to ``cwd`` (go's working directory; the
+    current directory by default) when that is shorter and names the same file, else ``path``
+    itself (for error messages)."""
     if not os.path.isabs(path):
         return path  # filepath.Rel fails for a relative path against the absolute cwd
+    base = os.getcwd() if cwd is None else cwd
     try:
-        rel = os.path.relpath(path)
+        rel = os.path.relpath(path, base)
     except ValueError:
         return path
-    if len(rel) < len(path) and _same_file(rel, path):
+    if len(rel) < len(path) and _same_file(os.path.join(base, rel), path):
         return rel
     return path
 
@@ -167,16 +169,6 @@ def toolchain_is_local() -> bool:
     from ..mod.gover import LOCAL_GO_VERSION
 
     return gotoolchain() in ("local", f"go{LOCAL_GO_VERSION}")
-
-
-def goflags_mod() -> str:
-    """The ``-mod=`` value in GOFLAGS (``mod``, ``readonly``, ``vendor``), or "" when not set."""
-    mode = ""
-    for flag in go_env_value("GOFLAGS").split():
-        name, eq, value = flag.lstrip("-").partition("=")
-        if name == "mod" and eq and flag.startswith("-"):
-            mode = value  # the last one wins, as with flags on a command line
-    return mode
 
 
 def ignored_gomod(gomod: str, *, need_root: bool) -> str:

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 from ..mod import gover
 from ..mod.vendortxt import ModulesTxt, VendorMeta, is_for_workspace, parse_modules_txt
 from .goswitch import GoExit, Switches
+from .locate import gotoolchain, short_path
 from .main_module import MainModFile
 from .mvs import Module
 
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["build_mode", "read_modules_txt", "check_consistency", "InconsistentVendoring",
-           "check_vendor", "vendor_list_frame", "vendor_build_list", "short_path", "CANT_COMPUTE_ALL"]
+           "check_vendor", "vendor_list_frame", "vendor_build_list", "CANT_COMPUTE_ALL"]
 
 #: list.go: what ``go list -m all`` says in vendor mode.
 CANT_COMPUTE_ALL = ("go: can't compute 'all' using the vendor directory\n"
@@ -96,28 +97,10 @@ def read_modules_txt(vendor_dir: str) -> ModulesTxt:
     return parse_modules_txt(data)
 
 
-def short_path(path: str, cwd: str) -> str:
-    """base.ShortPath: ``path`` relative to ``cwd`` when that is shorter (and names the same file)."""
-    try:
-        rel = os.path.relpath(path, cwd)
-    except ValueError:
-        return path
-    if len(rel) < len(path):
-        a, b = os.path.join(cwd, rel), path
-        if (not os.path.exists(a) and not os.path.exists(b)) or (os.path.exists(a) and os.path.exists(b)
-                                                                 and os.path.samefile(a, b)):
-            return rel
-    return path
-
-
 def _too_new(mt: ModulesTxt, vendor_file: str, local_go: str) -> None:
     for (path, _), go, _line in mt.go_lines:
         if gover.compare(go, local_go) > 0:
-            explain = ""
-            toolchain = os.environ.get("GOTOOLCHAIN", "")
-            if toolchain and toolchain != "auto":
-                explain = f"; GOTOOLCHAIN={toolchain}"
-            raise GoExit(f"go: {path} in {vendor_file} requires go >= {go} (running go {local_go}{explain})")
+            raise GoExit("go: " + gover.too_new_message(f"{path} in {vendor_file}", go, gotoolchain(), local_go))
 
 
 class InconsistentVendoring(GoExit):

@@ -38,7 +38,7 @@ from ..errors import GomodlabError, ParseError, SourceError
 from ..mod import godebugs, gover, semver
 from ._fileio import read_bytes
 from .gomod_summary import PRUNED, UNPRUNED, Summary, SummaryCache, _go_line
-from .locate import WorkspaceError, find_gowork, go_env_value
+from .locate import WorkspaceError, find_gowork, go_env_value, gotoolchain, short_path
 from .main_module import MainModFile
 from .modload import Loader, ModGraph, cmp_version
 from .mvs import NONE, BuildListError, Graph, Module, Reporter
@@ -51,20 +51,11 @@ __all__ = ["WorkspaceError", "Workspace", "find_gowork", "load", "load_workspace
 #: gover.FromGoWork: a go.work without a go line implies go 1.18.
 DEFAULT_GO_WORK_VERSION = "1.18"
 #: The go toolchain whose rules are modelled (the "running go" of go's too-new errors).
-LOCAL_GO_VERSION = "1.27.3"
+LOCAL_GO_VERSION = gover.LOCAL_GO_VERSION
 #: gover.TidyGoModSumVersion: from this go version on the build list's go.mod checksums are kept.
 TIDY_GO_MOD_SUM_VERSION = "1.21"
 #: readModGraph's third pruning mode, for the used modules themselves.
 WORKSPACE = "workspace"
-
-
-def _short_path(path: str, cwd: str) -> str:
-    # base.ShortPath: the relative name when it is shorter (and names the same file).
-    try:
-        rel = os.path.relpath(path, cwd)
-    except ValueError:
-        return path
-    return rel if len(rel) < len(path) else path
 
 
 def _version_text(m: Module) -> str:
@@ -77,11 +68,6 @@ def _to_directory_path(p: str) -> str:
     if p in (".", "..") or p.startswith(("./", "../", "/")):
         return p
     return "./" + os.path.normpath(p)
-
-
-def _too_new_explain() -> str:
-    toolchain = go_env_value("GOTOOLCHAIN")
-    return f"; GOTOOLCHAIN={toolchain}" if toolchain and toolchain != "auto" else ""
 
 
 class Workspace:
@@ -110,8 +96,7 @@ class Workspace:
         except ParseError as e:
             raise WorkspaceError(f"errors parsing go.work:\n{e}") from None
         if wf.go is not None and gover.compare(wf.go, LOCAL_GO_VERSION) > 0:
-            raise WorkspaceError(f"{short} requires go >= {wf.go} (running go {LOCAL_GO_VERSION}"
-                                 f"{_too_new_explain()})")
+            raise WorkspaceError(gover.too_new_message(short, wf.go, gotoolchain()))
         self.go, self.toolchain = wf.go, wf.toolchain
         self.godebug = tuple((g.key, g.value) for g in wf.godebug)
         roots: list[str] = []
@@ -152,7 +137,7 @@ class Workspace:
 
     def short(self, path: str) -> str:
         """``path`` as go's messages show it from :attr:`cwd`."""
-        return _short_path(path, self.cwd)
+        return short_path(path, self.cwd)
 
     @property
     def go_version(self) -> str:

@@ -25,7 +25,8 @@ from ._fileio import read_bytes
 from .goswitch import GoExit, Switches
 from .main_module import MainModFile
 from .mvs import Module
-from .vendor import _NO_META, _describe, _too_new, InconsistentVendoring, read_modules_txt, short_path
+from .vendor import _NO_META, _describe, _too_new, InconsistentVendoring, read_modules_txt
+from .locate import short_path
 
 __all__ = ["find_gowork", "Workspace", "workspace_build_mode", "check_workspace_vendor"]
 

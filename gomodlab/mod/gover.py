@@ -216,10 +216,10 @@ def mod_sort(mods: list) -> None:
     mods.sort(key=lambda m: mod_sort_key(m[0], m[1]))
 
 
-def too_new_message(what: str, go_version: str, gotoolchain: str) -> str:
+def too_new_message(what: str, go_version: str, gotoolchain: str, local: str = LOCAL_GO_VERSION) -> str:
     """gover.TooNewError's text: ``<what> requires go >= V (running go <local>; GOTOOLCHAIN=…)``.
 
     ``gotoolchain`` is the GOTOOLCHAIN setting; go names it unless it is empty or ``auto``.
     """
     explain = f"; GOTOOLCHAIN={gotoolchain}" if gotoolchain not in ("", "auto") else ""
-    return f"{what} requires go >= {go_version} (running go {LOCAL_GO_VERSION}{explain})"
+    return f"{what} requires go >= {go_version} (running go {local}{explain})"
