@@ -37,10 +37,13 @@ def parse_txtar(text: str) -> list[tuple[str, str]]:
     return files
 
 
-def write_proxy(dst: Path) -> list[tuple[str, str]]:
-    """Write every archive go's own proxy would serve into ``dst``; returns the module versions."""
+def write_proxy(dst: Path, src: Path | None = None) -> list[tuple[str, str]]:
+    """Write every archive go's own proxy would serve into ``dst``; returns the module versions.
+
+    ``src`` is a directory of archives in the same format (default: go's own testdata/mod).
+    """
     out = []
-    for f in sorted(testdata_dir().glob("*.txt")):
+    for f in sorted((src or testdata_dir()).glob("*.txt")):
         name = f.name[:-4]
         i = name.rfind("_v")
         if i < 0:

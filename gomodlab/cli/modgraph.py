@@ -368,6 +368,19 @@ def _go_json(args: argparse.Namespace) -> int:
 
     if getattr(args, "graph", None):
         raise GomodlabError("--format go-json needs go.mod files (a module cache or a proxy), not --graph")
+    from ..load.locate import find_gowork
+
+    if not getattr(args, "modfile", None) and (gowork := find_gowork(args.dir)) is not None:
+        mg = _load(args)
+        _list_lines(mg)  # what go refuses to list in a workspace, it refuses here too
+        ws = mg.loader.workspace
+        sums = [gowork + ".sum"] + [os.path.join(mf.dir, "go.sum") for mf in ws.modules]
+        # go looks for sums only outside workspace mode (import.go mustHaveSums): mode "workspace".
+        objects = list_json(mg, root=ws.dir, gomod_shown=gowork, gosum=GoSum.read(*sums), mode="workspace",
+                            modcache=args.modcache or default_modcache(), proxy=args.proxy,
+                            local_go=LOCAL_GO_VERSION, mains={mf.path: (mf.dir, mf.go) for mf in ws.modules})
+        sys.stdout.write(list_json_text(objects))
+        return 0
     located = _locate(args)
     root, gomod, sw = located
     mg = _load(args, located)

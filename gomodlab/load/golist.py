@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from ..errors import SourceError
 from ..mod import gover, modpath
@@ -46,15 +46,22 @@ class GoSum:
                 self._hashes.setdefault((ln.path, ln.version), []).append(ln.hash)
 
     @classmethod
-    def read(cls, path: str) -> GoSum:
-        """go.sum at ``path`` (an absent file is an empty go.sum, as for go)."""
-        try:
-            data = read_bytes(path)
-        except FileNotFoundError:
-            return cls()
-        except OSError as e:
-            raise SourceError(f"reading {path}: {e.strerror or e}") from None
-        return cls(parse_gosum(data, path, lax=True))
+    def read(cls, *paths: str) -> GoSum:
+        """The go.sum files at ``paths`` together (an absent file is an empty go.sum, as for go).
+
+        In a workspace go consults go.work.sum and every used module's go.sum (modfetch
+        ``WorkspaceGoSumFiles``).
+        """
+        lines: list[GoSumLine] = []
+        for path in paths:
+            try:
+                data = read_bytes(path)
+            except FileNotFoundError:
+                continue
+            except OSError as e:
+                raise SourceError(f"reading {path}: {e.strerror or e}") from None
+            lines.extend(parse_gosum(data, path, lax=True))
+        return cls(lines)
 
     def have(self, path: str, version: str) -> bool:
         """HaveSum: go.sum has an ``h1:`` hash for ``path version`` (version may end in /go.mod)."""
@@ -122,12 +129,16 @@ def _ordered(item: dict[str, object]) -> dict[str, object]:
 
 
 def list_json(mg: ModGraph, *, root: str, gomod_shown: str, gosum: GoSum, mode: str, modcache: str,
-              proxy: str | None = None, local_go: str) -> list[dict[str, object]]:
+              proxy: str | None = None, local_go: str,
+              mains: Mapping[str, tuple[str, str | None]] | None = None) -> list[dict[str, object]]:
     """The objects ``go list -m -json all`` prints (keys in go's order, absent fields left out).
 
-    ``root`` is the module root, ``gomod_shown`` the go.mod path as go prints it, ``mode`` the
-    -mod value go runs with (``mod`` or ``readonly``), ``modcache`` GOMODCACHE, ``proxy`` a GOPROXY
-    to read ``.info`` files the cache lacks from.
+    ``root`` is the module root (in a workspace: the go.work's directory, the base of its
+    directory replacements), ``gomod_shown`` the go.mod path as go prints it, ``mode`` the -mod
+    value go runs with (``mod`` or ``readonly``; ``workspace`` in workspace mode, where go, though
+    read-only, shows what the cache has without asking go.sum), ``modcache`` GOMODCACHE, ``proxy`` a GOPROXY to
+    read ``.info`` files the cache lacks from. In a workspace, ``mains`` gives each used module's
+    (directory, go line).
     """
     cache = _Cache(modcache, proxy)
     must_sum = mode == "readonly"
@@ -159,6 +170,11 @@ def list_json(mg: ModGraph, *, root: str, gomod_shown: str, gosum: GoSum, mode: 
     out: list[dict[str, object]] = []
     for m in mg.build_list():
         if gover.is_toolchain(m.path):
+            continue
+        if m.version == "" and mains is not None:
+            d, go = mains[m.path]
+            item = {"Path": m.path, "Main": True, "Dir": d, "GoMod": os.path.join(d, "go.mod")}
+            out.append(item | ({"GoVersion": go} if go else {}))
             continue
         if m.version == "":
             main_go = mg.main_file.go if mg.main_file is not None else None

@@ -1,0 +1,3 @@
+package logx
+
+func Log(s string) string { return "local logx: " + s }

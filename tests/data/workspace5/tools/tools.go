@@ -1,0 +1,5 @@
+package tools
+
+import "example.com/old"
+
+func Tool() string { return old.Old() }

@@ -1,0 +1,8 @@
+package vend
+
+import (
+	"example.com/lib"
+	"example.com/util"
+)
+
+func V() string { return lib.Name() + util.Describe() }
