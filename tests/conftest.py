@@ -9,6 +9,7 @@ import pytest
 from gomodlab.load import gotool
 
 from . import goracle
+from .fidelity import pytest_addoption, pytest_runtest_logreport, pytest_terminal_summary  # noqa: F401 - hooks
 
 REPO = Path(__file__).resolve().parent.parent
 #: Real-world data no one here wrote, copied into the repository (sources: tests/data/README.md).
