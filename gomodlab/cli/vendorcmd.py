@@ -32,7 +32,9 @@ def run_vendor_check(args: argparse.Namespace) -> int:
     from ..load.goswitch import locate_main, read_main, switches
     from ..load.goswitch import GoExit
     from ..load.vendor import InconsistentVendoring, build_mode, check_vendor
-    from ..load.workvendor import Workspace, check_workspace_vendor, find_gowork, workspace_build_mode
+    from ..load.locate import find_gowork
+    from ..load.workspace import Workspace
+    from ..load.workvendor import check_workspace_vendor, workspace_build_mode
 
     sw = switches("list", modfile=args.modfile)
     cwd = os.path.abspath(args.dir)
@@ -41,7 +43,7 @@ def run_vendor_check(args: argparse.Namespace) -> int:
         # Workspace mode: the vendor directory beside go.work (go work vendor).
         if sw.modfile:
             raise GoExit("go: -modfile cannot be used in workspace mode")
-        ws = Workspace(gowork)
+        ws = Workspace(gowork, cwd)
         root, gomod = ws.dir, gowork
         mode, reason = workspace_build_mode(sw, ws)
     else:

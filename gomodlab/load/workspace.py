@@ -227,34 +227,44 @@ class Workspace:
 
     def replacement(self, m: Module) -> Module | None:
         """What replaces ``m`` in the workspace (replacementFrom + canonicalizeReplacePath), or None."""
-        if m.version == "" and m.path in self.paths:
-            return None
-        r = self.replace.get((m.path, m.version)) or self.replace.get((m.path, ""))
+        found, root, _ = self.replacement_from(m)
+        if found is None or not root or found.version or os.path.isabs(found.path):
+            return found
+        rel = os.path.relpath(os.path.join(root, found.path), self.dir)
+        return Module(_to_directory_path(rel), "")
+
+    def replacement_from(self, m: Module | tuple[str, str]) -> tuple[Module | None, str, str]:
+        """replacementFrom: (the replacement as written, the used module's directory it comes
+        from — "" for go.work's —, the file it is in); (None, "", "") when nothing replaces ``m``."""
+        path, version = m
+        if version == "" and path in self.paths:
+            return None, "", ""
+        r = self.replace.get((path, version)) or self.replace.get((path, ""))
         if r is not None:
-            return r
+            return r, "", self.file
         found: Module | None = None
         found_in: MainModFile | None = None
         for mf in self.modules:
             if not mf.replace:
                 continue
-            exact = mf.replace.get((m.path, m.version))
-            r = exact if exact is not None else mf.replace.get((m.path, ""))
+            exact = mf.replace.get((path, version))
+            r = exact if exact is not None else mf.replace.get((path, ""))
             if r is None:
                 continue
             # replacementFrom compares its never-set foundFrom with this match's version: only a
             # version-specific match that differs from an earlier module's is a conflict, reported
             # (base.Errorf) while the earlier replacement is used; otherwise the last module wins.
             if found_in is not None and exact is not None and found != r:
-                msg = (f"conflicting replacements found for {_version_text(m)} in workspace modules defined by "
-                       f"{os.path.join(found_in.dir, 'go.mod')} and {os.path.join(mf.dir, 'go.mod')}")
+                msg = (f"conflicting replacements found for {_version_text(Module(path, version))} in workspace "
+                       f"modules defined by {os.path.join(found_in.dir, 'go.mod')} and "
+                       f"{os.path.join(mf.dir, 'go.mod')}")
                 if msg not in self.deferred:
                     self.deferred.append(msg)
                 break
             found, found_in = r, mf
-        if found is None or found_in is None or found.version or os.path.isabs(found.path):
-            return found
-        rel = os.path.relpath(os.path.join(found_in.dir, found.path), self.dir)
-        return Module(_to_directory_path(rel), "")
+        if found_in is None:
+            return None, "", ""
+        return found, found_in.dir, os.path.join(found_in.dir, "go.mod")
 
 
 def _strerror(e: OSError) -> str:
