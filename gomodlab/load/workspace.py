@@ -37,8 +37,9 @@ from typing import Literal, NamedTuple, overload
 from ..errors import GomodlabError, ParseError, SourceError
 from ..mod import godebugs, gover, semver
 from ._fileio import read_bytes
+from .goswitch import switches
 from .gomod_summary import PRUNED, UNPRUNED, Summary, SummaryCache, _go_line
-from .locate import WorkspaceError, find_gowork, go_env_value, gotoolchain, short_path
+from .locate import WorkspaceError, find_gowork, gotoolchain, short_path
 from .main_module import MainModFile
 from .modload import Loader, ModGraph, cmp_version
 from .mvs import NONE, BuildListError, Graph, Module, Reporter
@@ -437,10 +438,10 @@ def check_can_list(mg: ModGraph) -> None:
     GOFLAGS other than readonly or vendor, no used module, replacements found conflicting."""
     if mg.pruning != WORKSPACE:
         return
-    mod = [f.partition("=")[2] for f in go_env_value("GOFLAGS").split() if f.startswith(("-mod=", "--mod="))]
-    if mod and mod[-1] not in ("readonly", "vendor"):
+    mod = switches("list").mod  # go list's -mod, from GOFLAGS
+    if mod not in ("", "readonly", "vendor"):
         raise WorkspaceError(f"-mod may only be set to readonly or vendor when in workspace mode, but it is set "
-                             f"to \"{mod[-1]}\"\n\tRemove the -mod flag to use the default readonly value, "
+                             f"to \"{mod}\"\n\tRemove the -mod flag to use the default readonly value, "
                              "\n\tor set GOWORK=off to disable workspace mode.")
     if not mg.mains:
         raise WorkspaceError("cannot match \"all\": no modules were found in the current workspace; "
