@@ -1,8 +1,8 @@
 """The fidelity suite: every differential test against the real go command, shown by family.
 
 A family is one test module marked ``pytest.mark.go`` (it runs real go and compares what
-gomodlab answers with what go printed or wrote); its description is the first line of the
-module's docstring. At the end of a run that included such tests, pytest prints one row per
+gomodlab answers with what go printed or wrote); its description is the first paragraph of
+the module's docstring. At the end of a run that included such tests, pytest prints one row per
 family — cases passed, failed, skipped — and ``--fidelity FILE`` writes the same table as
 Markdown (``make fidelity`` runs only these tests and writes ``fidelity.md``). A property
 test counts as one case, however many examples hypothesis tried.
@@ -43,7 +43,7 @@ def _description(path: Path) -> str:
         doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
     except (OSError, SyntaxError):
         return ""
-    return doc.strip().splitlines()[0] if doc.strip() else ""
+    return " ".join(doc.strip().split("\n\n", 1)[0].split())  # the first paragraph, on one line
 
 
 def fidelity_table(root: Path) -> list[tuple[str, str, int, int, int]]:
