@@ -764,3 +764,22 @@ def test_fuzz_scan_dir(files, index):
         goscan.scan_dir(_entries(dict(files)), ANY_TAGS, index=index)
     except (goscan.NoGoError, GoSourceError):
         pass
+
+
+@pytest.mark.go
+@pytest.mark.slow
+def test_oracle_scans_every_goroot_package(gsrc):
+    """Every directory of GOROOT/src (testdata included: broken files, odd names, build tags) read
+    both ways under AnyTags and under linux/amd64, by go's code and by ours."""
+    root = gso.goracle.goroot() / "src"
+    dirs = sorted(str(d) for d in root.rglob("*") if d.is_dir() and any(f.suffix == ".go" for f in d.iterdir()))
+    assert len(dirs) > 500
+    for names, goos in ((["*"], ""), (["linux", "amd64", "gc", "go1.21"], "linux")):
+        t = tags(*names, goos=goos)
+        for i in range(0, len(dirs), 200):
+            batch = dirs[i:i + 200]
+            want = gsrc.ask("scan_existing", [{"name": d, "tags": names, "goos": goos} for d in batch])
+            for d, w in zip(batch, want):
+                for mode, index in (("plain", False), ("index", True)):
+                    expect = w[mode] if not w[mode]["err"] else {"imports": [], "test": [], "err": w[mode]["err"]}
+                    assert _scan_answer(d, t, index) == expect, (d, mode)

@@ -248,11 +248,15 @@ class Scanner:
         num_cr = 0
         nl_offset = 0
         if self.ch == 0x2F:
-            self.next()
-            while self.ch != 0x0A and self.ch >= 0:
-                if self.ch == 0x0D:
-                    num_cr += 1
+            skipped = self._skip_clean_line()
+            if skipped is not None:
+                num_cr = skipped
+            else:
                 self.next()
+                while self.ch != 0x0A and self.ch >= 0:
+                    if self.ch == 0x0D:
+                        num_cr += 1
+                    self.next()
             nxt = self.offset + (1 if self.ch == 0x0A else 0)
         else:
             self.next()
@@ -275,6 +279,22 @@ class Scanner:
         if nxt >= 0 and (lit[1] == 0x2A or offs == self.line_offset) and lit[2:].startswith(b"line "):
             self._update_line_info(nxt, offs, lit)
         return nl_offset
+
+    def _skip_clean_line(self) -> int | None:
+        """The rest of a ``//`` comment in one step when no character in it could be an error
+        (NUL, bad UTF-8, a BOM): the scanner then stands on the newline (or EOF) exactly as
+        after go's character-by-character loop. Returns the ``\\r`` count, or None to go slowly."""
+        src, start = self.src, self.rd_offset
+        nl = src.find(b"\n", start)
+        chunk = src[start:len(src) if nl < 0 else nl]
+        if b"\0" in chunk or not (chunk.isascii() or _clean_utf8(chunk)):
+            return None
+        if nl < 0:
+            self.offset = self.rd_offset = len(src)
+            self.ch = EOF_CH
+        else:
+            self.offset, self.rd_offset, self.ch = nl, nl + 1, 0x0A
+        return chunk.count(b"\r")
 
     def _update_line_info(self, nxt: int, offs: int, text: bytes) -> None:
         if text[1] == 0x2A:
@@ -593,6 +613,14 @@ class Scanner:
                 lit = chr(ch)
         self.insert_semi = insert_semi
         return pos, tok, lit
+
+
+def _clean_utf8(b: bytes) -> bool:
+    """Valid UTF-8 without U+FEFF: scanning it character by character reports nothing."""
+    try:
+        return "\ufeff" not in b.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
 
 
 def _trailing_digits(text: bytes) -> tuple[int, int, bool]:

@@ -92,14 +92,9 @@ class _ImportReader:
                 break
             c = self.read_byte()
             if c == 0x2F:
-                while c != 0x0A and not self.eof:
-                    c = self.read_byte()
+                self.skip_line_comment()
             elif c == 0x2A:
-                c1 = 0
-                while c != 0x2A or c1 != 0x2F:
-                    if self.eof:
-                        raise _Syntax
-                    c, c1 = c1, self.read_byte()
+                self.skip_block_comment()
             else:
                 # Go reads one more byte after recording this error, without its NUL check.
                 self.i = min(self.i + 1, len(self.data))
@@ -107,6 +102,34 @@ class _ImportReader:
             c = self.read_byte()
         self.peek = c
         return c
+
+    def skip_line_comment(self) -> None:
+        """Go reads byte by byte up to and including the newline (or to EOF)."""
+        data, start = self.data, self.i
+        nl = data.find(b"\n", start)
+        stop = len(data) if nl < 0 else nl + 1
+        nul = data.find(b"\0", start, stop)
+        if nul >= 0:
+            self.i = nul + 1
+            raise _Nul
+        self.i = stop
+        if nl < 0:
+            self.eof = True
+
+    def skip_block_comment(self) -> None:
+        """Up to the first ``*/`` after the opening ``/*`` (whose ``*`` cannot close it); an
+        unterminated comment is a syntax error at EOF."""
+        data, start = self.data, self.i
+        end = data.find(b"*/", start)
+        stop = len(data) if end < 0 else end + 2
+        nul = data.find(b"\0", start, stop)
+        if nul >= 0:
+            self.i = nul + 1
+            raise _Nul
+        self.i = stop
+        if end < 0:
+            self.eof = True
+            raise _Syntax
 
     def next_byte(self, skip_space: bool) -> int:
         c = self.peek_byte(skip_space)

@@ -152,8 +152,11 @@ func answer(op string, c tcase) any {
 		}
 		return map[string]any{"dir": d, "error": fi.Error, "parseError": fi.ParseError, "pkg": fi.PkgName,
 			"goBuild": fi.GoBuild, "plusBuild": fi.PlusBuild, "imports": imps, "nonSource": fi.NonSource}
-	case "scan":
-		d := writeEntries(c.Entries)
+	case "scan", "scan_existing":
+		d := c.Name // scan_existing: a directory that is already there
+		if op == "scan" {
+			d = writeEntries(c.Entries)
+		}
 		tags := tagMap(c)
 		res := map[string]any{"dir": d}
 		imps, tests, err := imports.ScanDir(d, tags)
