@@ -236,7 +236,7 @@ def _info_answer(content: bytes, directory: str, name: str) -> dict:
     try:
         info = goimports.read_go_info(content, path)
     except GoSourceError as e:
-        return {"error": f"read {path}: {e}"}
+        return {"error": str(e)}
     try:
         go_build, plus_build = buildconstraint.constraint_lines(info.header)
     except BuildConstraintError as e:
@@ -537,7 +537,7 @@ READ_IMPORTS = [
     (b"package p\nimport \xff", "a.go:2:8: illegal UTF-8 encoding (and 1 more errors)"),
     (b"package p\nimport \xef\xbb\xbf", "a.go:2:8: illegal byte order mark"),
     (b"\xff\xfepackage", "a.go:1:1: illegal UTF-8 encoding (got UTF-16) (and 1 more errors)"),
-    (b"package p\nimport x\x00", "unexpected NUL in input"),  # the byte reader meets the NUL
+    (b"package p\nimport x\x00", "read a.go: unexpected NUL in input"),  # the byte reader meets it
     (b"package p\nimport #\x00", "a.go:2:8: illegal character U+0023 '#' (and 2 more errors)"),
     (b"package p\n//line :0\nimport x", "a.go:2:9: invalid line number: 0"),
     (b"package p\n//line f.go:1:0\nimport x", "a.go:2:15: invalid column number: 0"),
@@ -547,7 +547,7 @@ READ_IMPORTS = [
     (b"package p\nimport 0x", "a.go:2:10: hexadecimal literal has no digits"),
     (b"package p\nimport 1e", "a.go:2:10: exponent has no digits"),
     (b"package p\nimport 'ab'", "a.go:2:8: illegal rune literal"),
-    (b"package p\nimport \"a\"\x00", "unexpected NUL in input"),
+    (b"package p\nimport \"a\"\x00", "read a.go: unexpected NUL in input"),
 ]
 
 
@@ -636,6 +636,10 @@ def test_scan_path_and_zip_entries(tmp_path):
     s = goscan.scan_path(d, ANY_TAGS, index=False)
     assert s.files == ("a.go", "c.go") and s.imports == ("fmt",)
     assert dict(s.excluded) == {"b.go": goscan.EXCLUDED_BROKEN_LINK, "f.go": goscan.EXCLUDED_NOT_REGULAR}
+    s = goscan.scan_path(d, ANY_TAGS, index=True)  # what the index would list (go never indexes this dir)
+    assert s.files == ("a.go", "b.go", "c.go", "f.go") and s.imports == ("fmt",)
+    assert dict(s.imports_unread) == {"b.go": f"open {d}/b.go: no such file or directory",
+                                      "f.go": f"open {d}/f.go: not a regular file"}
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
         z.writestr("example.com/m@v1.0.0/go.mod", "module example.com/m\n")

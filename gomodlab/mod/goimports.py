@@ -424,10 +424,14 @@ def read_go_info(content: bytes, filename: str) -> GoFileInfo:
     """readGoInfo (go/build/read.go, modindex/build_read.go) of a .go file. ``filename`` is the
     name go/parser puts in positions (go uses the full path).
 
-    Raises :class:`GoSourceError` where readGoInfo itself fails: ``unexpected NUL in input`` (a
-    NUL before the end of the imports or the first syntax error the byte reader meets).
+    Raises :class:`GoSourceError` where readGoInfo itself fails, in go's words: ``read FILE:
+    unexpected NUL in input`` (a NUL before the end of the imports or before the first syntax
+    error the byte reader meets).
     """
-    block = _read_block(content, nul_check_after_error=False)
+    try:
+        block = _read_block(content, nul_check_after_error=False)
+    except GoSourceError as err:
+        raise GoSourceError(f"read {filename}: {err}") from None
     parser = _Parser(filename, block.header)
     try:
         package, specs = parser.parse_file()
@@ -440,7 +444,8 @@ def read_go_info(content: bytes, filename: str) -> GoFileInfo:
         try:
             path = unquote(spec.path_lit)
         except ValueError:
-            raise GoSourceError(f"parser returned invalid quoted string: <{spec.path_lit}>") from None
+            raise GoSourceError(f"read {filename}: parser returned invalid quoted string: "
+                                f"<{spec.path_lit}>") from None
         at = parser.file.position(spec.name_pos if spec.name_pos >= 0 else spec.path_pos)
         if not is_valid_import(path):
             return GoFileInfo(package, (), block.header, f"{at}: invalid import path: {path}")
@@ -451,8 +456,8 @@ def read_go_info(content: bytes, filename: str) -> GoFileInfo:
 def read_imports(content: bytes, filename: str) -> GoFileHeader:
     """The package name and imports of a .go file, as go/build and the module index read them.
 
-    Raises :class:`GoSourceError`: ``unexpected NUL in input``, or go/parser's errors, e.g.
-    ``a.go:3:9: missing import path``, or ``a.go:2:8: invalid import path: a b``.
+    Raises :class:`GoSourceError`: ``read a.go: unexpected NUL in input``, or go/parser's
+    errors, e.g. ``a.go:3:9: missing import path``, or ``a.go:2:8: invalid import path: a b``.
     """
     info = read_go_info(content, filename)
     if info.parse_error is not None:

@@ -164,6 +164,9 @@ def _plain_file(e: Entry, path: str) -> _FileRead:
 def _index_file(e: Entry, name: str, path: str) -> _FileRead:
     """modindex's getFileInfo for one file, then what IndexPackage.ScanDir takes from it. A file
     getFileInfo fails on is kept with neither imports nor constraints, so it always builds."""
+    if e.kind == "other":
+        # Go would open it (and a FIFO would hang go): model it as a file that cannot be read.
+        return _FileRead((), False, (None, ()), f"open {path}: not a regular file")
     try:
         content = e.read()
     except OSError as err:
@@ -173,7 +176,7 @@ def _index_file(e: Entry, name: str, path: str) -> _FileRead:
     try:
         info = read_go_info(content, path)
     except GoSourceError as err:
-        return _FileRead((), False, (None, ()), f"read {path}: {err}")
+        return _FileRead((), False, (None, ()), str(err))
     try:
         constraints = constraint_lines(info.header)
     except BuildConstraintError as err:
