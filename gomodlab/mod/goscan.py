@@ -86,9 +86,9 @@ class NoGoError(GomodlabError):
         super().__init__("no Go source files")
 
 
-def _sort_key(e: Entry) -> bytes:
-    # os.ReadDir sorts by the name's bytes.
-    return e.name.encode("utf-8", "surrogateescape")
+def _go_order(s: str) -> bytes:
+    # os.ReadDir and sort.Strings order by bytes.
+    return s.encode("utf-8", "surrogateescape")
 
 
 def scan_dir(entries: Iterable[Entry], tags: Tags, *, directory: str = "", index: bool = False) -> DirScan:
@@ -103,7 +103,7 @@ def scan_dir(entries: Iterable[Entry], tags: Tags, *, directory: str = "", index
     files: list[str] = []
     excluded: list[tuple[str, str]] = []
     unread: list[tuple[str, str]] = []
-    for e in sorted(entries, key=_sort_key):
+    for e in sorted(entries, key=lambda e: _go_order(e.name)):
         name = e.name
         if e.kind == "dir":
             continue
@@ -113,8 +113,6 @@ def scan_dir(entries: Iterable[Entry], tags: Tags, *, directory: str = "", index
             continue
         path = _join(directory, name)
         read = _index_file(e, name, path) if index else _plain_file(e, path)
-        if read.unread:
-            unread.append((name, read.unread))
         if read.cgo and "cgo" not in tags.names and not tags.any:
             excluded.append((name, EXCLUDED_CGO))
             continue
@@ -122,6 +120,8 @@ def scan_dir(entries: Iterable[Entry], tags: Tags, *, directory: str = "", index
             excluded.append((name, EXCLUDED_CONSTRAINTS))
             continue
         files.append(name)
+        if read.unread:
+            unread.append((name, read.unread))
         (test_imports if name.endswith("_test.go") else imports).update(read.paths)
     scan = DirScan(tuple(sorted(imports, key=_go_order)), tuple(sorted(test_imports, key=_go_order)),
                    tuple(files), tuple(excluded), tuple(unread))
@@ -183,11 +183,6 @@ def _index_file(e: Entry, name: str, path: str) -> _FileRead:
         return _FileRead((), False, (None, ()), f"{name}: {err}")
     paths = tuple(i.path for i in info.imports)
     return _FileRead(paths, "C" in paths, constraints, info.parse_error or "")
-
-
-def _go_order(s: str) -> bytes:
-    # sort.Strings compares bytes.
-    return s.encode("utf-8", "surrogateescape")
 
 
 def _name_exclusion(e: Entry, tags: Tags, index: bool) -> str:
