@@ -7,7 +7,10 @@ CLI, which turns them into one-line messages and exit code 2) can catch them all
      ├── ParseError (ValueError)          bad text: file, line, column and Go's own wording
      │    ├── semver.InvalidVersion
      │    ├── modpath.InvalidPath
-     │    └── modfile.GoModSyntaxError     go.mod / go.sum / go.work syntax
+     │    ├── modfile.GoModSyntaxError     go.mod / go.sum / go.work syntax
+     │    ├── goimports.GoSourceError      a .go file go cannot read (go/parser's messages)
+     │    └── buildconstraint.BuildConstraintError   a //go:build or // +build line
+     ├── goscan.NoGoError                  "no Go source files" in a package directory
      ├── SourceError                       a go.mod, zip or list could not be obtained
      ├── CacheError                        a module cache is missing or unusable
      ├── GoCommandError                    the go command is missing or failed
