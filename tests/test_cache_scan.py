@@ -510,6 +510,28 @@ def test_cli_memo_answers_an_unchanged_cache_and_sees_every_change(copy, base, t
     assert "unchanged" not in _cli("scan", str(copy), "--no-index", env=env).stdout
 
 
+def test_memo_sees_an_in_place_edit_that_leaves_every_directory_alone(copy, tmp_path):
+    """go's files are 0444 in 0555 directories; a chmod of the file alone lets its owner edit it
+    where it is. No directory's signature moves (so a signature per module directory would miss
+    it): the memo's lstat of that file does."""
+    env = {"GOMODLAB_INDEX_DIR": str(tmp_path / "idx")}
+    time.sleep(1.1)
+    _cli("scan", str(copy), env=env)
+    assert "unchanged" in _cli("scan", str(copy), env=env).stdout
+    f = xdir(copy, *A1) / "lib" / "lib.go"
+    dirs = [copy, xdir(copy, *A1), f.parent]
+    before = [(d.lstat().st_mtime_ns, d.lstat().st_ctime_ns) for d in dirs]
+    st = f.stat()
+    f.chmod(0o644)
+    with open(f, "r+b") as fh:
+        fh.write(b"//")
+    f.chmod(st.st_mode & 0o777)
+    os.utime(f, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert [(d.lstat().st_mtime_ns, d.lstat().st_ctime_ns) for d in dirs] == before
+    edited = _cli("scan", str(copy), env=env)
+    assert "unchanged" not in edited.stdout and "dir-modified" in edited.stdout
+
+
 def test_memo_does_not_watch_what_the_scan_never_reads(copy, tmp_path):
     """@v/list files and cache/download/sumdb are not in the memo's tree (the scan skips them);
     a new entry beside them still changes their directory's signature."""

@@ -2,27 +2,32 @@
 
 The scan index already spares re-hashing unchanged entries, but a rescan would still rebuild the
 whole result in Python. The memo keeps, beside the index (outside the cache), the last answer
-together with the cache's tree signature (:mod:`gomodlab.cache._stat_signature`: every directory's and every
+together with the cache's snapshot (:mod:`gomodlab.cache._stat_signature`: every directory's and every
 file's mode, size, mtime, ctime and inode) and the options that shaped the answer (format, the
 go.sum files and their signatures, gomodlab's version). When one ``lstat`` per entry finds them
 all as they were, nothing the scan looks at can have changed, so its answer stands. Anything else
 (an edit, a new download, a different go.sum) means a real scan, which then refreshes the memo.
 An answer that depended on a running go (entries in progress) or on errors is never memoised.
+
+One file: a marshal header (key, answer, summary, exit code, the sizes of the snapshot's parts),
+then the parts' bytes. Each process of the check reads and decodes only its own part
+(``os.pread``), so a rescan loads what it compares, once, in the process that compares it.
 """
 
 from __future__ import annotations
 
+import functools
 import marshal
 import os
 import zlib
 from collections.abc import Sequence
 
 from ..load.locate import index_dir
-from ._stat_signature import snapshot, tree_matches
+from ._stat_signature import snapshot, snapshot_matches
 
 __all__ = ["ScanMemo"]
 
-_FORMAT = 2
+_FORMAT = 3
 #: Changes this recent (before the scan began) may not show in coarse ctimes: no memo then.
 _SETTLED_NS = 1_000_000_000
 
@@ -64,11 +69,18 @@ class ScanMemo:
         """(answer, summary, exit code) of the memoised scan if the cache is unchanged, else None."""
         try:
             with open(self.file, "rb") as f:
-                data = marshal.load(f)
-            if data[0] != self.key or not tree_matches(self.root, data[1], parallel=True):
-                return None
-            return data[2], data[3], data[4]
-        except (OSError, ValueError, EOFError, TypeError, IndexError):
+                key, answer, summary, code, sizes = marshal.load(f)
+                if key != self.key:
+                    return None
+                at = f.tell()
+                parts = []
+                for size in sizes:
+                    parts.append(functools.partial(os.pread, f.fileno(), size, at))
+                    at += size
+                if not snapshot_matches(self.root, parts, parallel=True):
+                    return None
+            return answer, summary, code
+        except (OSError, ValueError, EOFError, TypeError):
             return None
 
     def store(self, started_ns: int, answer: str, summary: str, code: int) -> None:
@@ -79,14 +91,16 @@ class ScanMemo:
         that landed during the scan is never hidden behind an answer that predates it.
         Failures are ignored.
         """
-        tree, newest = snapshot(self.root, parallel=True, ignore=_unread)
-        if tree is None or newest >= started_ns - _SETTLED_NS:
+        parts, newest = snapshot(self.root, parallel=True, ignore=_unread)
+        if parts is None or newest >= started_ns - _SETTLED_NS:
             return
         tmp = f"{self.file}.{os.getpid()}.tmp"
         try:
             os.makedirs(os.path.dirname(self.file), exist_ok=True)
             with open(tmp, "wb") as f:
-                marshal.dump((self.key, tree, answer, summary, code), f)
+                marshal.dump((self.key, answer, summary, code, [len(p) for p in parts]), f)
+                for p in parts:
+                    f.write(p)
             os.replace(tmp, self.file)
         except OSError:
             try:
