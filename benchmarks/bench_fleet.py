@@ -142,7 +142,8 @@ def _overhead(n: int = 2000) -> tuple[float, float]:
 
     from distributed import Client, LocalCluster, as_completed
 
-    with LocalCluster(n_workers=1, threads_per_worker=1, dashboard_address=None, silence_logs=logging.ERROR) as c, \
+    with LocalCluster(n_workers=1, threads_per_worker=1, dashboard_address=None, silence_logs=logging.ERROR,
+                      scheduler_kwargs={"dashboard_address": ":0"}) as c, \
             Client(c) as client:
         client.submit(_noop, -1, pure=False).result()
         load = _load()

@@ -268,6 +268,22 @@ def test_a_task_that_fails_as_a_whole_is_run_again_one_input_per_task(tmp_path, 
     assert dataset.read_table(run.out, "requests")["source"].tolist() == ["ok", "git", "git"]
 
 
+def test_workers_that_cannot_load_the_task_code_are_a_clean_error_before_anything_is_cleared(tmp_path, monkeypatch):
+    from gomodlab.fleet import run as fleet_run
+
+    inputs = _logs(tmp_path)
+    earlier = parse_fleet(inputs[:1], tmp_path / "out", processes=False, workers=1, progress=False)
+
+    def no_gomodlab(kind):
+        raise ModuleNotFoundError("No module named 'gomodlab'")
+
+    monkeypatch.setattr(fleet_run, "_load_task_modules", no_gomodlab)
+    with pytest.raises(SourceError, match="the Dask workers cannot load gomodlab's fleet logs tasks: "
+                                          "ModuleNotFoundError: No module named 'gomodlab'"):
+        parse_fleet(inputs, tmp_path / "out", processes=False, workers=1, progress=False)
+    assert dataset.read_inputs(earlier.out)["source"].tolist() == ["ok"]
+
+
 def test_batches_spread_the_inputs_over_the_workers():
     from gomodlab.fleet.run import MAX_BATCH, batch_size
 

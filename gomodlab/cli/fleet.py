@@ -2,7 +2,8 @@
 
 Exit status: 0 every input was read, 1 some inputs failed (each recorded with its error in the
 output's ``inputs`` table and listed on stderr), 2 an error before any input ran (no inputs, an
---out that is not a fleet output, a scheduler that cannot be reached).
+--out that is not a fleet output, a scheduler that cannot be reached, workers that cannot import
+gomodlab).
 """
 
 from __future__ import annotations

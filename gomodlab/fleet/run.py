@@ -319,8 +319,10 @@ def _client(scheduler: str | None, workers: int | None, processes: bool) -> tupl
             raise SourceError(f"cannot reach the Dask scheduler at {scheduler}: {e}") from None
     n = workers or (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
     try:
+        # No dashboard, and the scheduler's HTTP endpoints on a free port: a second run at the same
+        # time would otherwise warn that 8787 is taken.
         cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=processes, dashboard_address=None,
-                               silence_logs=logging.ERROR)
+                               scheduler_kwargs={"dashboard_address": ":0"}, silence_logs=logging.ERROR)
     except (RuntimeError, OSError) as e:
         raise SourceError(f"cannot start a local Dask cluster of {n} worker(s): {e}") from None
     return Client(cluster), cluster
@@ -351,9 +353,12 @@ def _run(kind: str, task: Callable[..., list[dict[str, Any]]], inputs: Sequence[
     client, cluster = _client(scheduler, workers, processes)
     records: dict[int, dict[str, Any]] = {}
     try:
+        try:
+            client.run(_load_task_modules, kind)
+        except Exception as e:  # noqa: BLE001 - whatever a worker raised: gomodlab missing there, most likely
+            raise SourceError(f"the Dask workers cannot load gomodlab's fleet {kind} tasks: {_failure(e)}") from None
         # Only once the cluster is there: a scheduler that cannot be reached leaves an earlier run alone.
         root = str(dataset.prepare(out, kind))
-        client.run(_load_task_modules, kind)
         info = client.scheduler_info(n_workers=-1)["workers"]
         n_workers = len(info)
         threads = max((w.get("nthreads", 1) for w in info.values()), default=1)
