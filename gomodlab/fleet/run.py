@@ -412,7 +412,8 @@ def _run(kind: str, task: Callable[..., list[dict[str, Any]]], inputs: Sequence[
     rows = [records[i] for i in range(len(inputs))]
     dataset.write_inputs(root, rows)
     return FleetRun(root, kind, pd.DataFrame(rows, columns=list(dataset.INPUT_COLUMNS)), time.perf_counter() - start,
-                    startup_seconds, tasks_seconds, n_workers, threads, len(spans), size, scheduler or "local", dashboard)
+                    startup_seconds, tasks_seconds, n_workers, threads, len(spans), size, scheduler or "local",
+                    dashboard)
 
 
 def scan_fleet(inputs: Sequence[Input], out: str | os.PathLike[str], *, gosum: Sequence[str | os.PathLike[str]] = (),
