@@ -203,23 +203,92 @@ def test_out_must_be_new_empty_or_a_fleet_output(tmp_path):
     assert dataset.read_table(out, "requests").empty
 
 
-def test_a_failing_input_is_recorded_and_the_run_goes_on(tmp_path):
+GIT_LOG = ("cd /w; git ls-remote -q origin 'refs/tags/*'\n0.010s # cd /w; git ls-remote -q origin 'refs/tags/*'\n"
+           "# get https://p.example/ex.com/b/@v/list\n# get https://p.example/ex.com/b/@v/list: 404 Not Found (0.020s)\n")
+
+
+def _logs(tmp_path: Path) -> list[Input]:
     log = tmp_path / "ok.log"
     log.write_text("# get https://p.example/ex.com/a/@v/list\n# get https://p.example/ex.com/a/@v/list: 200 OK (0.010s)\n")
     (tmp_path / "empty.log").write_text("nothing from go here\n")
-    inputs = [Input("ok", str(log)), Input("gone", str(tmp_path / "gone.log")), Input("dir", str(tmp_path)),
-              Input("empty", str(tmp_path / "empty.log"))]
-    run = parse_fleet(inputs, tmp_path / "out", processes=False, workers=1, progress=False)
+    (tmp_path / "git.log").write_text(GIT_LOG)
+    return [Input("ok", str(log)), Input("gone", str(tmp_path / "gone.log")), Input("dir", str(tmp_path)),
+            Input("empty", str(tmp_path / "empty.log")), Input("git", str(tmp_path / "git.log"))]
+
+
+@pytest.mark.parametrize("batch", [1, 3, 5])
+def test_a_failing_input_is_recorded_and_its_batch_mates_and_the_run_go_on(tmp_path, batch):
+    inputs = _logs(tmp_path)
+    run = parse_fleet(inputs, tmp_path / "out", processes=False, workers=1, batch=batch, progress=False)
+    assert (run.batch, run.tasks) == (batch, -(-5 // batch))
     status = dict(zip(run.inputs["source"], run.inputs["status"]))
-    assert status == {"ok": "ok", "gone": "failed", "dir": "failed", "empty": "ok"}
+    assert status == {"ok": "ok", "gone": "failed", "dir": "failed", "empty": "ok", "git": "ok"}
     errors = dict(zip(run.inputs["source"], run.inputs["error"]))
     assert errors["gone"] == f"{tmp_path / 'gone.log'}: No such file or directory"
     assert "Is a directory" in errors["dir"]
     assert run.inputs.set_index("source").loc["empty", "notes"].startswith("found no go -x lines")
-    assert dataset.read_inputs(run.out)["status"].tolist() == ["ok", "failed", "failed", "ok"]
+    assert (run.inputs["cpu_seconds"] > 0).all() and (run.inputs["seconds"] > 0).all()
+    assert dataset.read_inputs(run.out)["status"].tolist() == ["ok", "failed", "failed", "ok", "ok"]
     req = dataset.read_table(run.out, "requests")
-    assert req[["source", "log_format", "proxy", "endpoint", "duration_s"]].values.tolist() == [
-        ["ok", "x", "https://p.example", "list", 0.01]]
+    assert req[["source", "log_format", "proxy", "endpoint", "duration_s"]].values.tolist()[0] == [
+        "ok", "x", "https://p.example", "list", 0.01]
+    git = req[req["source"] == "git"].drop(columns=["source", "log_mtime"]).reset_index(drop=True)
+    pd.testing.assert_frame_equal(git, xlog.parse(GIT_LOG).rename(columns={"source": "log_format"}))
+    assert git["argv"].iloc[0] == ("git", "ls-remote", "-q", "origin", "refs/tags/*")
+
+
+def test_partitions_are_numbered_by_their_first_input_and_read_in_input_order(tmp_path, monkeypatch):
+    from gomodlab.fleet import run as fleet_run
+
+    inputs = _logs(tmp_path)
+    monkeypatch.setattr(fleet_run, "FLUSH_ROWS", 1)  # a task writes as soon as it holds a row
+    done = parse_fleet(inputs, tmp_path / "out", processes=False, workers=1, batch=5, progress=False)
+    # "ok" alone, then "empty" (no rows) and "git" after the two failed inputs.
+    assert sorted(p.name for p in (Path(done.out) / "requests").iterdir()) == ["part-00000.parquet", "part-00003.parquet"]
+    assert dataset.read_table(done.out, "requests")["source"].tolist() == ["ok", "git", "git"]
+
+
+def test_a_task_that_fails_as_a_whole_is_run_again_one_input_per_task(tmp_path, monkeypatch):
+    from gomodlab.fleet import run as fleet_run
+
+    inputs = _logs(tmp_path)
+    real = fleet_run._run_batch
+
+    def dies_on_empty(batch, *args):  # as a worker lost on the input "empty" would
+        if any(i.source == "empty" for i in batch):
+            raise RuntimeError("worker lost")
+        return real(batch, *args)
+
+    monkeypatch.setattr(fleet_run, "_run_batch", dies_on_empty)
+    run = parse_fleet(inputs, tmp_path / "out", processes=False, workers=1, batch=5, progress=False)
+    assert run.tasks == 6
+    status = dict(zip(run.inputs["source"], run.inputs["status"]))
+    assert status == {"ok": "ok", "gone": "failed", "dir": "failed", "empty": "failed", "git": "ok"}
+    assert run.inputs.set_index("source").loc["empty", "error"] == "the task failed on the cluster: RuntimeError: worker lost"
+    assert dataset.read_table(run.out, "requests")["source"].tolist() == ["ok", "git", "git"]
+
+
+def test_workers_that_cannot_load_the_task_code_are_a_clean_error_before_anything_is_cleared(tmp_path, monkeypatch):
+    from gomodlab.fleet import run as fleet_run
+
+    inputs = _logs(tmp_path)
+    earlier = parse_fleet(inputs[:1], tmp_path / "out", processes=False, workers=1, progress=False)
+
+    def no_gomodlab(kind):
+        raise ModuleNotFoundError("No module named 'gomodlab'")
+
+    monkeypatch.setattr(fleet_run, "_load_task_modules", no_gomodlab)
+    with pytest.raises(SourceError, match="the Dask workers cannot load gomodlab's fleet logs tasks: "
+                                          "ModuleNotFoundError: No module named 'gomodlab'"):
+        parse_fleet(inputs, tmp_path / "out", processes=False, workers=1, progress=False)
+    assert dataset.read_inputs(earlier.out)["source"].tolist() == ["ok"]
+
+
+def test_batches_spread_the_inputs_over_the_workers():
+    from gomodlab.fleet.run import MAX_BATCH, batch_size
+
+    assert [batch_size(n, w) for n, w in ((50, 1), (50, 2), (2000, 2), (3, 2), (10**6, 2), (5, 0))] == \
+        [13, 7, 250, 1, MAX_BATCH, 2]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -299,6 +368,8 @@ def test_cli_errors_exit_2(tmp_path, capsys):
     assert "not a fleet run's output" in capsys.readouterr().err
     assert main(["fleet", "scan", str(tmp_path), "--out", str(tmp_path / "o"), "--workers", "0"]) == 2
     assert "--workers 0" in capsys.readouterr().err
+    assert main(["fleet", "logs", str(tmp_path / "x.log"), "--out", str(tmp_path / "o"), "--batch", "0"]) == 2
+    assert "--batch 0: need at least 1 input per task" in capsys.readouterr().err
     assert main(["fleet", "scan", str(tmp_path), "--out", str(tmp_path / "o2"),
                  "--scheduler", "tcp://127.0.0.1:9"]) == 2
     assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in capsys.readouterr().err

@@ -291,6 +291,29 @@ def test_trace_like_garbage_never_raises(text):
     logstats.timeline(df)
 
 
+LATE_GET = f"{DIRECT}# get {P}/example.com/z/@v/list\n# get {P}/example.com/z/@v/list: 200 OK (0.010s)\n"
+SAMPLES = st.sampled_from([INTERLEAVED, DIRECT, ACCESS_CLF, LATE_GET, "", "nothing from go\n"])
+
+
+def test_requests_and_commands_come_in_line_order():
+    df = xlog.parse(LATE_GET)
+    assert df["start_line"].tolist() == sorted(df["start_line"]) and df["kind"].iloc[-1] == "http"
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(SAMPLES, st.lists(FRAGMENTS, max_size=30).map("".join)), max_size=6))
+def test_a_log_batch_is_each_log_parsed_alone_one_after_another(texts):
+    batch = xlog.LogBatch(base="http://proxy.test:9")
+    assert [batch.add(t) for t in texts] == batch.counts
+    alone = [xlog.parse(t, base="http://proxy.test:9") for t in texts]
+    assert batch.counts == [len(df) for df in alone]
+    assert batch.lines == [df.attrs["lines"] for df in alone] and batch.skipped == [df.attrs["skipped"] for df in alone]
+    got = batch.frame()
+    nonempty = [df for df in alone if len(df)]
+    want = pd.concat(nonempty, ignore_index=True) if nonempty else xlog.parse("")
+    pd.testing.assert_frame_equal(got, want.reset_index(drop=True))
+
+
 FALLBACK_LOG = log(f"""
     # get {P}/example.com/a/@v/v1.0.0.info
     # get {P}/example.com/h/@v/v1.0.0.info

@@ -2,7 +2,8 @@
 
 Exit status: 0 every input was read, 1 some inputs failed (each recorded with its error in the
 output's ``inputs`` table and listed on stderr), 2 an error before any input ran (no inputs, an
---out that is not a fleet output, a scheduler that cannot be reached).
+--out that is not a fleet output, a scheduler that cannot be reached, workers that cannot import
+gomodlab).
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ import sys
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("fleet", help="scan many module caches or parse many go -x logs as Dask tasks, into Parquet",
                        description="Runs `gomodlab scan` on every module cache, or the go -x log parser on every "
-                                   "log, one Dask distributed task per input (a local cluster by default, "
-                                   "--scheduler for a real one), and writes partitioned Parquet with a source "
-                                   "column. A failed input is recorded with its error; it never stops the run.")
+                                   "log, as Dask distributed tasks of a batch of inputs each (a local cluster by "
+                                   "default, --scheduler for a real one), and writes partitioned Parquet with a "
+                                   "source column. A failed input is recorded with its error; it never stops the "
+                                   "run.")
     fleet = p.add_subparsers(dest="fleet_command", metavar="WHAT", required=True)
     s = fleet.add_parser("scan", help="scan module caches (directories or glob patterns)",
                          description="Scan every module cache (read-only, as `gomodlab scan --no-index`) into "
@@ -47,6 +49,10 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--threads", action="store_true",
                    help="run the local workers as threads of this process: no processes to start (quicker for a "
                         "few small inputs), but no parallel speed-up")
+    p.add_argument("--batch", type=int, metavar="N",
+                   help="inputs per task (default: the inputs spread over about 4 tasks per worker, at most 500 "
+                        "a task: each task's fixed cost, a scheduler round trip and a partition write, is paid "
+                        "once per batch)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar even on a terminal")
 
 
@@ -56,6 +62,8 @@ def _inputs(args: argparse.Namespace) -> list:
 
     if args.workers is not None and args.workers < 1:
         raise SourceError(f"--workers {args.workers}: need at least 1")
+    if args.batch is not None and args.batch < 1:
+        raise SourceError(f"--batch {args.batch}: need at least 1 input per task")
     inputs, unmatched = expand_inputs(args.inputs)
     for pattern in unmatched:
         print(f"gomodlab fleet {args.fleet_command}: {pattern}: matches nothing", file=sys.stderr)
@@ -77,7 +85,8 @@ def _report_run(args: argparse.Namespace, run, what: str, rows: str) -> int:  # 
         print(f"gomodlab fleet {args.fleet_command}: {r.source}: {r.error}", file=sys.stderr)
     for r in ok[ok["notes"] != ""].itertuples(index=False):
         print(f"gomodlab fleet {args.fleet_command}: {r.source}: note: {r.notes}", file=sys.stderr)
-    print(f"{human_count(len(run.inputs))} {what} in {human_seconds(run.seconds)} on {run.workers} worker(s): "
+    print(f"{human_count(len(run.inputs))} {what} in {human_seconds(run.seconds)} on {run.workers} worker(s), "
+          f"{human_count(run.tasks)} task(s): "
           f"{human_count(len(failed))} failed, {human_count(int(ok['rows'].sum()))} {rows} → {run.out}")
     return 1 if len(failed) else 0
 
@@ -88,7 +97,7 @@ def run_scan(args: argparse.Namespace) -> int:
     from ._cacheout import print_table
 
     run = scan_fleet(_inputs(args), args.out, gosum=args.gosum, scheduler=args.scheduler, workers=args.workers,
-                     processes=not args.threads, progress=False if args.no_progress else None,
+                     processes=not args.threads, batch=args.batch, progress=False if args.no_progress else None,
                      on_start=_started(args))
     code = _report_run(args, run, "cache(s) scanned", "module versions")
     findings = dataset.read_table(run.out, "findings")
@@ -111,7 +120,7 @@ def run_logs(args: argparse.Namespace) -> int:
     from ._cacheout import print_table
 
     run = parse_fleet(_inputs(args), args.out, base=args.base, scheduler=args.scheduler, workers=args.workers,
-                      processes=not args.threads, progress=False if args.no_progress else None,
+                      processes=not args.threads, batch=args.batch, progress=False if args.no_progress else None,
                       on_start=_started(args))
     code = _report_run(args, run, "log(s) parsed", "rows")
     requests = dataset.read_table(run.out, "requests", columns=["source", "kind", "proxy", "endpoint", "status_code",

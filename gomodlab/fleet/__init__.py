@@ -3,9 +3,9 @@
 =========================  =====================================================================
 module                     holds
 =========================  =====================================================================
-:mod:`.run`                ``scan_fleet`` / ``parse_fleet``: one task per input on a LocalCluster
-                           or a real cluster; failed inputs recorded, never fatal
-:mod:`.dataset`            the run directory: Parquet tables, one partition per input
+:mod:`.run`                ``scan_fleet`` / ``parse_fleet``: tasks of a batch of inputs on a
+                           LocalCluster or a real cluster; failed inputs recorded, never fatal
+:mod:`.dataset`            the run directory: Parquet tables, one partition per batch
 :mod:`.analysis`           fleet questions over those tables: damage with a local/upstream
                            verdict, latency per proxy/endpoint/day, failure rates, diverging
                            runners

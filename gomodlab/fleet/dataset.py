@@ -1,17 +1,20 @@
-"""A fleet run's output: a directory of Parquet tables, one partition file per input.
+"""A fleet run's output: a directory of Parquet tables, one partition file per batch of inputs.
 
 Layout of ``DIR.parquet`` (:func:`table_path`)::
 
     _fleet.json                    {"kind": "scan" | "logs", "format": 1}: what wrote it
     inputs.parquet                 one row per input (:data:`INPUT_COLUMNS`), written at the end
-    findings/part-00000.parquet    fleet scan: ScanResult.findings_frame() of input 0, + source
-    inventory/part-00000.parquet   fleet scan: ScanResult.inventory() of input 0, + source
-    requests/part-00000.parquet    fleet logs: xlog.parse() of input 0, + source, log_mtime
+    findings/part-00000.parquet    fleet scan: ScanResult.findings_frame() of inputs 0…, + source
+    inventory/part-00000.parquet   fleet scan: ScanResult.inventory() of inputs 0…, + source
+    requests/part-00000.parquet    fleet logs: xlog.parse() of inputs 0…, + source, log_mtime
 
-Each task writes its own input's partitions (through a temporary name, then a rename): the
+A partition holds the rows of consecutive inputs (one task's batch, see :mod:`gomodlab.fleet.run`)
+and is named for the first of them, so reading the partitions in number order gives the rows in
+input order. Each task writes its own partitions (through a temporary name, then a rename): the
 scheduler never moves rows, tasks share nothing, and a run that dies keeps what it finished.
-Every partition has its table's full schema, so an input with no findings has an empty file and
-the tables read back with the single-input dtypes (:func:`read_table`).
+Every partition has its table's full schema (:func:`findings_table`, :func:`inventory_table`,
+:func:`requests_table` build them straight from the scan's and the parser's values), so the
+tables read back with the single-input dtypes (:func:`read_table`).
 
 Columns beyond the single-input frames: ``source`` (the input's name, first column) in every
 table; in ``requests`` the parser's own ``source`` column (``x`` or ``access``) is renamed
@@ -21,14 +24,17 @@ carries no clock, so it is the day a log belongs to).
 ``inputs`` columns: ``source``, ``input`` (the path), ``status`` (``ok`` or ``failed``),
 ``error`` (why it failed, ``""`` when it did not), ``notes`` (what a scan could not list, or a
 log with no trace lines), ``rows`` (inventory or request rows), ``findings`` (fleet scan),
-``seconds`` (time inside the task), ``worker`` (the Dask worker that ran it).
+``seconds`` and ``cpu_seconds`` (wall and CPU time of the worker process inside the task on this
+input, with an equal share of writing its partition), ``worker`` (the Dask worker that ran it).
 """
 
 from __future__ import annotations
 
 import json
+import operator
 import os
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -38,12 +44,14 @@ if TYPE_CHECKING:
     import pandas as pd
     import pyarrow as pa
 
-__all__ = ["TABLES", "INPUT_COLUMNS", "table_path", "check_out", "prepare", "write_partition", "write_inputs", "read_table",
-           "read_inputs", "kind_of"]
+    from ..cache.scan import Finding, VersionEntry
+
+__all__ = ["TABLES", "INPUT_COLUMNS", "table_path", "check_out", "prepare", "findings_table", "inventory_table",
+           "requests_table", "write_partition", "write_inputs", "read_table", "read_inputs", "kind_of"]
 
 #: The tables each kind of run writes (besides ``inputs``).
 TABLES = {"scan": ("findings", "inventory"), "logs": ("requests",)}
-INPUT_COLUMNS = ("source", "input", "status", "error", "notes", "rows", "findings", "seconds", "worker")
+INPUT_COLUMNS = ("source", "input", "status", "error", "notes", "rows", "findings", "seconds", "cpu_seconds", "worker")
 _MARKER = "_fleet.json"
 _FORMAT = 1
 
@@ -73,7 +81,7 @@ def _schemas() -> dict[str, "pa.Schema"]:
     requests = [("source", s)] + [("log_format" if c == "source" else c, types.get(c, s)) for c in COLUMNS]
     requests.append(("log_mtime", ts))
     inputs = [("source", s), ("input", s), ("status", s), ("error", s), ("notes", s), ("rows", pa.int64()),
-              ("findings", pa.int64()), ("seconds", pa.float64()), ("worker", s)]
+              ("findings", pa.int64()), ("seconds", pa.float64()), ("cpu_seconds", pa.float64()), ("worker", s)]
     return {name: pa.schema(cols) for name, cols in
             (("findings", findings), ("inventory", inventory), ("requests", requests), ("inputs", inputs))}
 
@@ -131,37 +139,75 @@ def prepare(out: str | os.PathLike[str], kind: str) -> Path:
     return root
 
 
-def _to_arrow(df: "pd.DataFrame", table: str) -> "pa.Table":
+def findings_table(parts: Sequence[tuple[str, Sequence["Finding"]]]) -> "pa.Table":
+    """The ``findings`` rows of (source, findings) pairs, as ScanResult.findings_frame() has them."""
     import pyarrow as pa
 
-    schema = _schema(table)
-    if table == "requests":
-        import pandas as pd
+    from ..cache.scan import Finding
 
-        df = df.assign(argv=pd.Series([list(a) if isinstance(a, tuple) else None for a in df["argv"]], index=df.index,
-                                      dtype=object))
-    return pa.Table.from_pandas(df[schema.names], schema=schema, preserve_index=False)
+    schema = _schema("findings")
+    cols = list(Finding.__slots__)  # type: ignore[attr-defined]
+    rows = [(source, *(" ".join(f.modules) if c == "modules" else getattr(f, c) for c in cols))
+            for source, findings in parts for f in findings]
+    columns = list(zip(*rows)) if rows else [()] * len(schema)
+    return pa.Table.from_arrays([pa.array(v, pa.string()) for v in columns], schema=schema)
 
 
-def write_partition(out: str | os.PathLike[str], table: str, part: int, df: "pd.DataFrame") -> Path:
-    """Write one input's rows of ``table`` as ``part-NNNNN.parquet`` (a rename makes it appear whole)."""
+def inventory_table(parts: Sequence[tuple[str, Sequence["VersionEntry"]]]) -> "pa.Table":
+    """The ``inventory`` rows of (source, scan entries) pairs, as ScanResult.inventory() has them."""
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+
+    from ..cache.scan import VersionEntry
+
+    schema = _schema("inventory")
+    get = operator.attrgetter(*VersionEntry.__slots__)  # type: ignore[attr-defined]
+    rows = [(source, *get(e)) for source, entries in parts for e in entries]
+    columns = list(zip(*rows)) if rows else [()] * len(schema)
+    arrays = []
+    for field, values in zip(schema, columns):
+        if pa.types.is_timestamp(field.type):
+            # pandas' own float-seconds conversion, as inventory() makes it (None → NaT).
+            values = pd.to_datetime(np.array(values, dtype="float64"), unit="s", utc=True)
+        arrays.append(pa.array(values, field.type))
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def requests_table(parsed: "pd.DataFrame", sources: Sequence[str], mtimes: Sequence[int],
+                   counts: Sequence[int]) -> "pa.Table":
+    """The ``requests`` rows of logs parsed one after another (``xlog.LogBatch.frame()``): each
+    log's ``source``, its ``counts`` rows and its mtime (ns since the epoch)."""
+    import numpy as np
+    import pyarrow as pa
+
+    schema = _schema("requests")
+    parser_columns = pa.schema([f.with_name("source") if f.name == "log_format" else f for f in schema][1:-1])
+    body = pa.Table.from_pandas(parsed, schema=parser_columns, preserve_index=False)
+    names = pa.array(np.repeat(np.array(sources, dtype=object), counts), pa.string())
+    times = pa.array(np.repeat(np.array(mtimes, dtype=np.int64), counts)).cast(schema.field("log_mtime").type)
+    return pa.Table.from_arrays([names, *body.columns, times], schema=schema)
+
+
+def write_partition(out: str | os.PathLike[str], table: str, part: int, data: "pa.Table") -> Path:
+    """Write rows of ``table`` as ``part-NNNNN.parquet`` (a rename makes it appear whole); ``part``
+    is the number of the first input whose rows it holds."""
     import pyarrow.parquet as pq
 
     path = table_path(out, table) / f"part-{part:05d}.parquet"
     tmp = path.with_name(f".{path.name}.tmp")
-    pq.write_table(_to_arrow(df, table), tmp)
+    pq.write_table(data, tmp)
     os.replace(tmp, path)
     return path
 
 
 def write_inputs(out: str | os.PathLike[str], rows: list[dict[str, Any]]) -> Path:
     """The ``inputs`` table, one row per input in input order."""
-    import pandas as pd
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
     path = table_path(out, "inputs")
-    df = pd.DataFrame(rows, columns=list(INPUT_COLUMNS))
-    pq.write_table(_to_arrow(df, "inputs"), path)
+    pq.write_table(pa.Table.from_pylist(rows, schema=_schema("inputs")), path)
     return path
 
 
@@ -192,7 +238,8 @@ def read_table(out: str | os.PathLike[str], table: str, columns: list[str] | Non
         return pd.read_parquet(path)
     import pyarrow as pa
 
-    parts = sorted(path.glob("part-*.parquet"))
+    # In number order, not name order: part-100000 comes after part-99999.
+    parts = sorted(path.glob("part-*.parquet"), key=lambda p: int(p.stem.removeprefix("part-")))
     schema = _schema(table)
     arrow = (pq.ParquetDataset([str(p) for p in parts], schema=schema).read(columns=columns) if parts
              else schema.empty_table() if columns is None else schema.empty_table().select(columns))
