@@ -1,8 +1,8 @@
-"""unicode.IsLetter and strconv.IsPrint as the go command sees them (Unicode 17.0 in go1.27).
+"""unicode.IsLetter, unicode.IsDigit and strconv.IsPrint as the go command sees them (Unicode 17.0 in go1.27).
 
 Python's ``unicodedata`` lags behind (Unicode 14.0 in 3.11), and go's module path checks
-(``fileNameOK`` in x/mod/module/module.go) and ``%q`` quoting (strconv.Quote) depend on these two
-classes. Every character Python calls a letter/printable is one for go too; the tables below
+(``fileNameOK`` in x/mod/module/module.go) and ``%q`` quoting (strconv.Quote) depend on these
+classes, and so do build tags (go/build/constraint: letters, digits, ``_`` and ``.``). Every character Python calls a letter/printable is one for go too; the tables below
 list what go's newer tables add. ``tests/test_modpath.py`` checks both classes against go for
 every code point, so a newer go or Python shows up as a failing test, not a silent mismatch.
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 import unicodedata
 from bisect import bisect_right
 
-__all__ = ["is_letter", "is_print"]
+__all__ = ["is_letter", "is_digit", "is_print"]
 
 _LETTERS_BEYOND: tuple[tuple[int, int], ...] = (
     (0x0088F, 0x0088F), (0x00C5C, 0x00C5C), (0x00CDC, 0x00CDC), (0x01C89, 0x01C8A),
@@ -62,8 +62,16 @@ _PRINT_BEYOND: tuple[tuple[int, int], ...] = (
     (0x2EBF0, 0x2EE5D), (0x31350, 0x33479),
 )
 
+# Decimal digits (category Nd) added after Unicode 14; ``tests/test_gosource.py`` checks them.
+_DIGITS_BEYOND: tuple[tuple[int, int], ...] = (
+    (0x10D40, 0x10D49), (0x116D0, 0x116E3), (0x11BF0, 0x11BF9), (0x11DE0, 0x11DE9),
+    (0x11F50, 0x11F59), (0x16130, 0x16139), (0x16D70, 0x16D79), (0x1CCF0, 0x1CCF9),
+    (0x1E4F0, 0x1E4F9), (0x1E5F1, 0x1E5FA),
+)
+
 _LETTER_STARTS = tuple(lo for lo, _ in _LETTERS_BEYOND)
 _PRINT_STARTS = tuple(lo for lo, _ in _PRINT_BEYOND)
+_DIGIT_STARTS = tuple(lo for lo, _ in _DIGITS_BEYOND)
 
 
 def _in(table: tuple[tuple[int, int], ...], starts: tuple[int, ...], o: int) -> bool:
@@ -74,6 +82,11 @@ def _in(table: tuple[tuple[int, int], ...], starts: tuple[int, ...], o: int) -> 
 def is_letter(ch: str) -> bool:
     """unicode.IsLetter (category L)."""
     return ch.isalpha() or _in(_LETTERS_BEYOND, _LETTER_STARTS, ord(ch))
+
+
+def is_digit(ch: str) -> bool:
+    """unicode.IsDigit (category Nd; Python's ``isdecimal`` is the same class)."""
+    return ch.isdecimal() or _in(_DIGITS_BEYOND, _DIGIT_STARTS, ord(ch))
 
 
 def is_print(ch: str) -> bool:
