@@ -124,9 +124,6 @@ class NoGoError(PackageError):
 class ScanError(PackageError):
     """A Go file whose imports cannot be read (``reading <file>: <syntax error>``)."""
 
-    def __init__(self, file: str, message: str) -> None:
-        super().__init__(f"reading {file}: {message}")
-
 
 def zero_pseudo_for(path_major: str) -> str:
     """module.ZeroPseudoVersion for a path's major suffix (``/v2`` or ``.v2``; ``""``: v0)."""

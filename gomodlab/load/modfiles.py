@@ -42,13 +42,17 @@ __all__ = ["DirEntry", "ModuleTree", "DiskTree", "ZipTree", "ModuleFiles", "StdL
 
 
 class DirEntry(NamedTuple):
-    """One entry of a module directory: its name, whether it is a directory (a symlink counts as
-    what it points to, as go's os.Stat does) and whether it is a symlink (go's directory walks do
-    not follow those)."""
+    """One entry of a module directory: its name, its ``kind`` after following symlinks
+    (``file``, ``dir``, ``other`` or ``broken-link``, as :class:`gomodlab.mod.goscan.Entry`) and
+    whether it is a symlink (go's directory walks do not descend into those)."""
 
     name: str
-    is_dir: bool
+    kind: str
     is_link: bool = False
+
+    @property
+    def is_dir(self) -> bool:
+        return self.kind == "dir"
 
 
 class ModuleTree(Protocol):
@@ -93,10 +97,7 @@ class DiskTree:
             with os.scandir(_join(self.root, rel)) as it:
                 out = []
                 for e in it:
-                    try:
-                        out.append(DirEntry(e.name, e.is_dir(), e.is_symlink()))
-                    except OSError:
-                        out.append(DirEntry(e.name, False, True))
+                    out.append(DirEntry(e.name, _kind(e), e.is_symlink()))
         except (FileNotFoundError, NotADirectoryError):
             out = None
         except OSError as e:
@@ -107,6 +108,17 @@ class DiskTree:
 
     def read(self, rel: str) -> bytes:
         return read_bytes(_join(self.root, rel))
+
+
+def _kind(e: os.DirEntry) -> str:
+    try:
+        if e.is_dir():
+            return "dir"
+        if e.is_file():
+            return "file"
+    except OSError:
+        pass
+    return "broken-link" if e.is_symlink() and not os.path.exists(e.path) else "other"
 
 
 class ZipTree:
@@ -138,7 +150,7 @@ class ZipTree:
         got = self._dirs.get(rel)
         if got is None:
             return None
-        return [DirEntry(n, d) for n, d in sorted(got.items())]
+        return [DirEntry(n, "dir" if d else "file") for n, d in sorted(got.items())]
 
     def read(self, rel: str) -> bytes:
         info = self._files.get(rel)

@@ -28,12 +28,16 @@ from __future__ import annotations
 
 import os
 from collections import deque
+from functools import partial
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ..errors import GomodlabError, GoRefusal
 from ..mod import gover, modpath
-from ..mod.buildconstraint import ANY_TAGS
+from ..mod import goscan
+from ..mod.buildconstraint import ANY_TAGS, Tags
+from ..mod.goimports import GoSourceError
+from ..mod.goscan import DirScan, Entry, elide_magic_imports, scan_dir
 from ..mod.gostrings import quote
 from .gomod_summary import PRUNED, UNPRUNED, pruning_for
 from .importerrors import (AmbiguousImportError, ImportMissingError, InvalidImportError, NoGoError,
@@ -148,7 +152,7 @@ class PackageLoader:
     ``stderr`` collects what go prints on the way (``go: finding module for package …``).
     """
 
-    def __init__(self, loader: Loader, files: ModuleFiles, std: StdLib, *, tags: frozenset[str] = ANY_TAGS,
+    def __init__(self, loader: Loader, files: ModuleFiles, std: StdLib, *, tags: Tags = ANY_TAGS,
                  tidy: bool = False, load_tests: bool = True, resolve_missing: bool = True,
                  allow_errors: bool = False, tidy_go_version: str = "", silence_missing_std: bool = True) -> None:
         from .importquery import ImportQuerier
@@ -173,7 +177,7 @@ class PackageLoader:
         self._queue: deque[LoadedPackage] = deque()
         self._work: list[tuple[LoadedPackage, int]] = []
         self._applying = False
-        self._scans: dict[tuple[int, str], object] = {}
+        self._scans: dict[tuple[int, str], DirScan | PackageError] = {}
         self._main_pkgs: list[str] | None = None
 
     # -- errors ----------------------------------------------------------------------------
@@ -439,26 +443,27 @@ class PackageLoader:
             except PackageError as e:
                 pkg.err = e
                 return
-            imports, test_imports = _filter_magic(scan.imports), _filter_magic(scan.test_imports)
+            imports, test_imports = elide_magic_imports(scan.imports), elide_magic_imports(scan.test_imports)
             pkg.files, pkg.excluded = tuple(scan.files), tuple(scan.excluded)
         flags = IN_ALL if pkg.flags & IN_ALL else 0
         pkg.imports = [self.pkg(p, flags) for p in imports]
         pkg.test_imports = list(test_imports)
         self._apply(pkg, IMPORTS_LOADED)
 
-    def scan(self, tree: ModuleTree, rel: str):  # noqa: ANN201 - goscan.DirScan
+    def scan(self, tree: ModuleTree, rel: str) -> DirScan:
         """imports.ScanDir of one directory with the loader's tags (cached per tree and directory)."""
-        from ..mod import goscan
-
         key = (id(tree), rel)
         got = self._scans.get(key)
         if got is None:
+            d = _join_dir(tree.dir, rel)
+            entries = [Entry(e.name, e.kind, partial(tree.read, f"{rel}/{e.name}" if rel else e.name))  # type: ignore[arg-type]
+                       for e in tree.list_dir(rel) or ()]
             try:
-                got = goscan.scan_tree(tree, rel, self.tags)
+                got = scan_dir(entries, self.tags, directory=d)
             except goscan.NoGoError:
-                got = NoGoError(_join_dir(tree.dir, rel))
-            except goscan.ImportsSyntaxError as e:
-                got = ScanError(_join_dir(tree.dir, e.file), e.message)
+                got = NoGoError(d)
+            except GoSourceError as e:
+                got = ScanError(str(e))
             self._scans[key] = got
         if isinstance(got, PackageError):
             raise got
@@ -652,17 +657,11 @@ def dir_in_module(path: str, mpath: str, tree: ModuleTree) -> tuple[str | None, 
             i = d.rfind("/")
             d = d[:i] if i >= 0 else ""
     entries = tree.list_dir(rel)
-    return rel, bool(entries) and any(e.name.endswith(".go") and not e.is_dir for e in entries)  # type: ignore[union-attr]
+    return rel, bool(entries) and any(e.kind == "file" and e.name.endswith(".go") for e in entries)  # type: ignore[union-attr]
 
 
 def _join_dir(root: str, rel: str) -> str:
     return os.path.join(root, *rel.split("/")) if rel else root
-
-
-def _filter_magic(paths: Sequence[str]) -> list[str]:
-    """scanDir's filter: "C" and the old appengine paths are never looked up."""
-    return [p for p in paths if p != "C" and p != "appengine" and not p.startswith("appengine/")
-            and p != "appengine_internal" and not p.startswith("appengine_internal/")]
 
 
 def _expand_graph(rs: Requirements) -> Requirements:
