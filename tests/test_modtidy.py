@@ -109,6 +109,78 @@ WORLDS = [
         "go.mod": f"module {X}/m\n",
         "m.go": gofile("m", f"{X}/a"),
     }),
+    World("query-adds-latest", [
+        _mod(f"{X}/q", "v1.0.0", "1.21", files={"p/p.go": gofile("p")}),
+        _mod(f"{X}/q", "v1.2.0", "1.21", [(f"{X}/r", "v1.0.0")], {"p/p.go": gofile("p", f"{X}/r")}),
+        _mod(f"{X}/r", "v1.0.0", "1.21", files={"r.go": gofile("r")}),
+    ], {
+        "go.mod": f"module {X}/m\n\ngo 1.21\n",
+        "m.go": gofile("m", f"{X}/q/p"),
+    }),
+    World("query-package-not-in-module", [
+        _mod(f"{X}/q", "v1.0.0", "1.21", files={"p/p.go": gofile("p")}),
+    ], {
+        "go.mod": f"module {X}/m\n\ngo 1.21\n",
+        "m.go": gofile("m", f"{X}/q/nope"),
+    }),
+    World("allow-errors", [
+        _mod(f"{X}/a", "v1.0.0", "1.21", files={"a.go": gofile("a")}),
+    ], {
+        "go.mod": f"module {X}/m\n\ngo 1.21\n",
+        "m.go": gofile("m", f"{X}/a", f"{X}/gone/p"),
+    }, ("-e",), {"allow_errors": True}),
+    World("std-missing-is-silent", [], {
+        "go.mod": f"module {X}/m\n\ngo 1.21\n",
+        "m.go": gofile("m", "fmt", "notstd/x"),
+    }),
+    World("go-flag-upgrade-1.16-to-1.21", [
+        _mod(f"{X}/a", "v1.0.0", "1.16", [(f"{X}/b", "v1.0.0")], {"a.go": gofile("a", f"{X}/b")}),
+        _mod(f"{X}/b", "v1.0.0", "1.16", files={"b.go": gofile("b"), "b_test.go": gofile("b", f"{X}/c")}),
+        _mod(f"{X}/c", "v1.0.0", "1.16", files={"c.go": gofile("c")}),
+    ], {
+        "go.mod": f"module {X}/m\n\ngo 1.16\n\nrequire {X}/a v1.0.0\n",
+        "m.go": gofile("m", f"{X}/a"),
+    }, ("-go=1.21",), {"go_version": "1.21"}),
+    World("go115-closes-over-tests", [
+        _mod(f"{X}/a", "v1.0.0", "1.15", files={"a.go": gofile("a"), "a_test.go": gofile("a", f"{X}/c")}),
+        _mod(f"{X}/c", "v1.0.0", "1.15", files={"c.go": gofile("c")}),
+    ], {
+        "go.mod": f"module {X}/m\n\ngo 1.15\n\nrequire {X}/a v1.0.0\n",
+        "m.go": gofile("m", f"{X}/a"),
+    }),
+    World("dependency-raises-go", [
+        _mod(f"{X}/a", "v1.0.0", "1.23", files={"a.go": gofile("a")}),
+    ], {
+        "go.mod": f"module {X}/m\n\ngo 1.21\n\nrequire {X}/a v1.0.0\n",
+        "m.go": gofile("m", f"{X}/a"),
+    }),
+    World("versioned-replace", [
+        _mod(f"{X}/a", "v1.0.0", "1.21", files={"a.go": gofile("a")}),
+        _mod(f"{X}/fork", "v1.5.0", "1.21", files={"a.go": gofile("a")}),
+    ], {
+        "go.mod": f"module {X}/m\n\ngo 1.21\n\nrequire {X}/a v1.0.0\n\nreplace {X}/a v1.0.0 => {X}/fork v1.5.0\n",
+        "m.go": gofile("m", f"{X}/a"),
+    }),
+    World("invalid-import", [], {
+        "go.mod": f"module {X}/m\n\ngo 1.21\n",
+        "m.go": gofile("m", f"{X}/a@v1"),
+    }),
+    World("toolchain-line-kept-and-dropped", [
+        _mod(f"{X}/a", "v1.0.0", "1.21", files={"a.go": gofile("a")}),
+    ], {
+        "go.mod": f"module {X}/m\n\ngo 1.21\n\ntoolchain go1.21\n\nrequire {X}/a v1.0.0\n",
+        "m.go": gofile("m", f"{X}/a"),
+    }),
+    World("compat-1.16-mismatch", [
+        _mod(f"{X}/a", "v1.0.0", "1.17", [(f"{X}/b", "v1.0.0"), (f"{X}/c", "v1.0.0")], {"a.go": gofile("a", f"{X}/b")}),
+        _mod(f"{X}/b", "v1.0.0", "1.17", files={"b.go": gofile("b")}),
+        _mod(f"{X}/b", "v1.1.0", "1.17", files={"b.go": gofile("b")}),
+        _mod(f"{X}/c", "v1.0.0", "1.17", [(f"{X}/d", "v1.0.0")], {"c.go": gofile("c")}),
+        _mod(f"{X}/d", "v1.0.0", "1.17", [(f"{X}/b", "v1.1.0")], {"d.go": gofile("d")}),
+    ], {
+        "go.mod": f"module {X}/m\n\ngo 1.17\n\nrequire {X}/a v1.0.0\n",
+        "m.go": gofile("m", f"{X}/a"),
+    }),
 ]
 
 
@@ -123,8 +195,21 @@ def _read(p: Path) -> bytes:
     return p.read_bytes() if p.exists() else b""
 
 
-def _go_stderr(text: str) -> str:
-    return "".join(line for line in text.splitlines(keepends=True) if not line.startswith("go: downloading "))
+def _stderr(text: str) -> str:
+    """stderr without go's ``go: downloading`` lines, each run of ``go: finding module`` lines
+    sorted (go looks modules up in parallel and prints them in any order)."""
+    out: list[str] = []
+    run: list[str] = []
+    for line in text.splitlines(keepends=True):
+        if line.startswith("go: downloading "):
+            continue
+        if line.startswith("go: finding module for package "):
+            run.append(line)
+            continue
+        out.extend(sorted(run))
+        run = []
+        out.append(line)
+    return "".join(out + sorted(run))
 
 
 def run_world(tmp: Path, w: World, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -143,12 +228,12 @@ def run_world(tmp: Path, w: World, monkeypatch: pytest.MonkeyPatch) -> None:
         try:
             r = tidy(ours_dir, source_for(modcache, url), modcache=modcache, **w.kwargs)
         except TidyRefused as e:
-            return e.exit_status, _read(ours_dir / "go.mod"), _read(ours_dir / "go.sum"), e.stderr
-        return 0, r.gomod, r.gosum, r.stderr
+            return e.exit_status, _read(ours_dir / "go.mod"), _read(ours_dir / "go.sum"), _stderr(e.stderr)
+        return 0, r.gomod, r.gosum, _stderr(r.stderr)
 
     cold = ours()
     res = gotool.run_go(["mod", "tidy", *w.flags], cwd=go_dir, env=env)
-    want = (res.returncode, _read(go_dir / "go.mod"), _read(go_dir / "go.sum"), _go_stderr(res.stderr))
+    want = (res.returncode, _read(go_dir / "go.mod"), _read(go_dir / "go.sum"), _stderr(res.stderr))
     assert cold == want, f"cold cache:\n ours={cold}\n go={want}"
     warm = ours()
     assert warm == want, f"warm cache:\n ours={warm}\n go={want}"

@@ -322,7 +322,7 @@ def _check_tidy_compatibility(pld: PackageLoader, rs: Requirements, compat: str,
     err = mg.find_error()
     if err is not None:
         pld.error(f"error loading go {compat} module graph: {err}")
-        pld.flush_errors()
+        pld.switch_if_errors()
         suggest_fixes()
         pld.exit_if_errors()
         return
@@ -366,7 +366,7 @@ def _check_tidy_compatibility(pld: PackageLoader, rs: Requirements, compat: str,
         else:
             state["upgrade"] = True
             pld.error(f"{pkg.stack_text()} loaded from {pkg.mod},\n\tbut go {compat} would select {mod.version}\n")
-    pld.flush_errors()
+    pld.switch_if_errors()
     suggest_fixes()
     pld.exit_if_errors()
 

@@ -165,8 +165,7 @@ class PackageLoader:
         self.silence_missing_std = silence_missing_std
         self.querier = ImportQuerier(self)
         self.stderr: list[str] = []
-        self._pending: list[str] = []
-        self._failed = False
+        self._recorded: list[str] = []
         self.all_pattern_is_root = True
         self.all_closes_over_tests = False
         self.skip_import_mod_files = False
@@ -183,28 +182,26 @@ class PackageLoader:
     # -- errors ----------------------------------------------------------------------------
 
     def error(self, err: object) -> None:
-        """pld.error: with -e printed at once, else kept until :meth:`exit_if_errors` (go's
-        Switcher holds errors until it knows no toolchain switch helps)."""
-        line = f"go: {err}\n"
+        """pld.error: with -e printed at once; else handed to go's toolchain Switcher, which
+        prints every error it holds each time it is asked to switch (:meth:`switch_if_errors`)."""
         if self.allow_errors:
-            self.stderr.append(line)
+            self.stderr.append(f"go: {err}\n")
         else:
-            self._pending.append(line)
-            self._failed = True
+            self._recorded.append(_log_line(f"go: {err}"))
 
     def print(self, text: str) -> None:
         """Something go writes to stderr directly (``go: found …``)."""
         self.stderr.append(text)
 
-    def flush_errors(self) -> None:
-        """switchIfErrors: the recorded errors are printed (no toolchain switch is modelled)."""
-        self.stderr.extend(self._pending)
-        self._pending = []
+    def switch_if_errors(self) -> None:
+        """switchIfErrors: no toolchain switch is modelled, so the Switcher prints its errors
+        (all of them, every time: it never forgets one)."""
+        self.stderr.extend(self._recorded)
 
     def exit_if_errors(self) -> None:
-        """base.ExitIfErrors: stop with everything printed so far when an error was recorded."""
-        self.flush_errors()
-        if self._failed:
+        """exitIfErrors: stop with everything printed so far when an error was recorded."""
+        if self._recorded:
+            self.switch_if_errors()
             raise LoadRefused("".join(self.stderr))
 
     # -- loading ---------------------------------------------------------------------------
@@ -635,6 +632,11 @@ class PackageLoader:
             if mg is not None:
                 raise ImportMissingError(path, is_std=path_is_std, std_dir=self.std.dir_of(path))
             mg = rs.checked_graph()
+
+
+def _log_line(text: str) -> str:
+    """log.Printf (base.Errorf): a newline added only when the text has none."""
+    return text if text.endswith("\n") else text + "\n"
 
 
 def dir_in_module(path: str, mpath: str, tree: ModuleTree) -> tuple[str | None, bool]:
