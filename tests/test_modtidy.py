@@ -254,3 +254,83 @@ def test_unused_sums_are_dropped_and_kept_bytes(tmp_path: Path, monkeypatch: pyt
     env = gotool.isolated_env(tmp_path / "first" / "goenv", proxy=universe.file_proxy_url(tmp_path / "first" / "proxy"))
     r = tidy(again / "m", source_for(env["GOMODCACHE"], env["GOPROXY"]), modcache=env["GOMODCACHE"])
     assert not r.changed
+
+
+DIFF_WORLDS = [w for w in WORLDS if w.name in (
+    "add-missing-and-drop-unused", "test-only-and-tags", "unpruned-go116", "go117-compat", "versioned-replace",
+    "toolchain-line-kept-and-dropped", "query-adds-latest")]
+
+
+def _cli(argv: list[str]) -> tuple[int, bytes, str]:
+    import contextlib
+    import io
+    import sys
+
+    from gomodlab.cli import main
+
+    out, err = io.BytesIO(), io.StringIO()
+    wrapper = io.TextIOWrapper(out, encoding="utf-8")
+    with contextlib.redirect_stderr(err):
+        old = sys.stdout
+        sys.stdout = wrapper
+        try:
+            rc = main(argv)
+        finally:
+            wrapper.flush()
+            sys.stdout = old
+    return rc, out.getvalue(), err.getvalue()
+
+
+@pytest.mark.parametrize("w", DIFF_WORLDS, ids=[w.name for w in DIFF_WORLDS])
+def test_cli_diff_matches_go_mod_tidy_diff(tmp_path: Path, w: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    proxy = universe.write_proxy(tmp_path / "proxy", w.modules)
+    url = universe.file_proxy_url(proxy)
+    env = gotool.isolated_env(tmp_path / "goenv", proxy=url)
+    for k in ("GOTOOLCHAIN", "GOFLAGS", "GOPROXY", "GOSUMDB", "GOMODCACHE", "GOPATH"):
+        monkeypatch.setenv(k, env[k])
+    ours_dir, go_dir = tmp_path / "ours" / "m", tmp_path / "go" / "m"
+    for d in (ours_dir, go_dir):
+        d.mkdir(parents=True)
+        _write_main(d, w.main)
+    res = gotool.run_go(["mod", "tidy", "-diff", *w.flags], cwd=go_dir, env=env)
+    flags = [f"--{f.lstrip('-').replace('=', ' ').split()[0]}" for f in w.flags]
+    extra = [a for f in w.flags for a in (["--go", f.split("=")[1]] if f.startswith("-go=") else [])]
+    assert not [f for f in flags if f not in ("--go",)]
+    rc, out, err = _cli(["tidy", str(ours_dir), "--diff", "--modcache", env["GOMODCACHE"], *extra])
+    assert (rc, out.decode()) == (res.returncode, res.stdout)
+    # Nothing was written by either.
+    assert (ours_dir / "go.mod").read_text() == w.main["go.mod"] == (go_dir / "go.mod").read_text()
+
+
+def test_cli_prints_writes_and_go_sum(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    w = WORLDS[0]
+    run_world(tmp_path, w, monkeypatch)
+    go_dir = tmp_path / "go" / "m"
+    d = tmp_path / "ours" / "m"
+    modcache = gotool.isolated_env(tmp_path / "goenv")["GOMODCACHE"]
+    rc, out, err = _cli(["tidy", str(d), "--modcache", modcache])
+    assert (rc, out) == (0, (go_dir / "go.mod").read_bytes())
+    assert "go: finding module for package example.com/a" in err
+    rc, out, _ = _cli(["tidy", str(d), "--modcache", modcache, "--go-sum"])
+    assert (rc, out) == (0, (go_dir / "go.sum").read_bytes())
+    assert (d / "go.mod").read_text() == w.main["go.mod"] and not (d / "go.sum").exists()
+    rc, out, _ = _cli(["tidy", str(d), "--modcache", modcache, "--write"])
+    assert rc == 0 and out == b""
+    assert (d / "go.mod").read_bytes() == (go_dir / "go.mod").read_bytes()
+    assert (d / "go.sum").read_bytes() == (go_dir / "go.sum").read_bytes()
+    rc, out, _ = _cli(["tidy", str(d), "--modcache", modcache, "--diff"])
+    assert (rc, out) == (0, b"")
+    rc, out, _ = _cli(["tidy", str(d), "--modcache", modcache, "--format", "json"])
+    import json
+
+    data = json.loads(out)
+    assert rc == 0 and data["gomod_changed"] is False and data["changes"] == []
+
+
+def test_cli_failure_is_gos(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    w = next(w for w in WORLDS if w.name == "missing-everywhere")
+    run_world(tmp_path, w, monkeypatch)
+    env = gotool.isolated_env(tmp_path / "goenv", proxy=universe.file_proxy_url(tmp_path / "proxy"))
+    res = gotool.run_go(["mod", "tidy"], cwd=tmp_path / "go" / "m", env=env)
+    rc, out, err = _cli(["tidy", str(tmp_path / "ours" / "m"), "--proxy", env["GOPROXY"]])
+    assert (rc, out, err) == (res.returncode, b"", res.stderr)

@@ -30,9 +30,9 @@ import os
 from dataclasses import dataclass, field
 
 from ..errors import GomodlabError, GoRefusal
-from ..mod import gover, modpath
+from ..mod import godiff, gover, modpath
 from ..mod.dirhash import hash_gomod
-from ..mod.modedit import update_gomod
+from ..mod.modedit import format_as_read, update_gomod
 from ._fileio import read_bytes
 from .gomod_summary import PRUNED, pruning_for
 from .gosum import GOSUM_MISMATCH, GoSum, GoSumFatal
@@ -84,6 +84,11 @@ class TidyResult:
     direct: frozenset[str]
     packages: PackageGraph
     changes: tuple[RequirementChange, ...] = field(default=())
+    #: What ``-diff`` compares: go.mod as go formats what it read, go.sum as tidyGoSum rebuilds it.
+    gomod_diff_before: bytes = b""
+    gosum_diff_after: bytes = b""
+    #: The main module's go.mod file (go.sum is beside it).
+    gomod_file: str = ""
 
     @property
     def gomod_changed(self) -> bool:
@@ -95,8 +100,18 @@ class TidyResult:
 
     @property
     def changed(self) -> bool:
-        """Whether tidy would write anything (``go mod tidy -diff`` exits 1)."""
+        """Whether tidy would write anything."""
         return self.gomod_changed or self.gosum_changed
+
+    def diff(self) -> bytes:
+        """What ``go mod tidy -diff`` prints (each non-empty diff followed by a newline, as
+        fmt.Println prints it); it exits 1 exactly when this is not empty."""
+        out = b""
+        for d in (godiff.diff("current/go.mod", self.gomod_diff_before, "tidy/go.mod", self.gomod),
+                  godiff.diff("current/go.sum", self.gosum_before, "tidy/go.sum", self.gosum_diff_after)):
+            if d:
+                out += d + b"\n"
+        return out
 
 
 def _check_version_flag(name: str, v: str) -> None:
@@ -161,16 +176,21 @@ def tidy(main_dir: str | os.PathLike[str] = ".", source: GoModSource | None = No
             compat_rs = Requirements(loader, pruning_for(cv), final.roots, final.direct)
             _check_tidy_compatibility(pld, compat_rs, cv, main_file)
             keep |= keep_sums(pld, compat_rs, files)
+        # -diff: go.sum as tidyGoSum shows it, the build list's zips kept once 1.16 is not a concern.
+        diff_keep = keep_sums(pld, final, files, build_list_zips=True) if gover.compare(cv, "1.16") > 0 else keep
     except LoadRefused as e:
         raise TidyRefused(e.stderr) from None
     except GoSumFatal as e:
         raise TidyRefused("".join(pld.stderr) + e.stderr) from None
-    new_gosum = _tidy_gosum(gosum, gosum_before, keep, loader, files)
+    hashes = _Hashes(loader, files)
+    new_gosum = _tidy_gosum(gosum, gosum_before, keep, hashes)
+    diff_gosum = _tidy_gosum(gosum, gosum_before, keep, hashes, always=True, shown=diff_keep)
     roots = [(m.path, m.version) for m in final.roots]
     new_gomod = update_gomod(before, roots, final.direct, file=gomod, fix=fixer, always_update_go=True)
     graph = PackageGraph(pld)
     return TidyResult(new_gomod, new_gosum, before, gosum_before, graph.stderr, final.roots, final.direct, graph,
-                      tuple(_changes(main_file, final, pld)))
+                      tuple(_changes(main_file, final, pld)), format_as_read(before, file=gomod, fix=fixer),
+                      diff_gosum, gomod)
 
 
 def _initial_requirements(loader: Loader, main_file: MainModFile, tidy_go: str, stderr: list[str]) -> Requirements:
@@ -251,16 +271,43 @@ def _modkey(m: Module) -> Module:
     return Module(m.path, m.version + "/go.mod")
 
 
-def _tidy_gosum(gosum: GoSum, data: bytes, keep: set[Module], loader: Loader, files: ModuleFiles) -> bytes:
-    """TrimGoSum + WriteGoSum: the recorded lines of kept entries plus the hashes go computed for
-    kept entries it did not have; the file untouched when nothing would change."""
+class _Hashes:
+    """The hashes go computes for go.sum: each go.mod it reads and each zip it downloads."""
+
+    def __init__(self, loader: Loader, files: ModuleFiles) -> None:
+        self.loader, self.files = loader, files
+        self._got: dict[Module, str | None] = {}
+
+    def of(self, m: Module) -> str | None:
+        if m not in self._got:
+            self._got[m] = self._hash(m)
+        return self._got[m]
+
+    def _hash(self, m: Module) -> str | None:
+        if m.version.endswith("/go.mod"):
+            try:
+                return hash_gomod(self.loader.source.gomod(Module(m.path, m.version[:-len("/go.mod")])))
+            except GomodlabError:
+                return None
+        try:
+            return self.files.zip_hash(m)
+        except GomodlabError:
+            return None
+
+
+def _tidy_gosum(gosum: GoSum, data: bytes, keep: set[Module], hashes: _Hashes, *, always: bool = False,
+                shown: set[Module] | None = None) -> bytes:
+    """TrimGoSum(keep) + WriteGoSum: the recorded lines of kept entries plus the hashes go computed
+    for kept entries it did not have; the file untouched when nothing would change (unless
+    ``always``: tidyGoSum for ``-diff``, where a new hash is shown only if ``shown`` keeps it too)."""
     recorded = gosum.recorded()
     sums: dict[tuple[str, str], list[str]] = {k: list(v) for k, v in recorded.items()}
+    new: set[tuple[str, str, str]] = set()
     dirty = any(Module(*k) not in keep for k in recorded)
     for m in keep:
         if m.version in ("", "/go.mod") or gover.is_toolchain(m.path):
             continue
-        h = _hash_of(m, loader, files)
+        h = hashes.of(m)
         if h is None:
             continue
         have = sums.setdefault((m.path, m.version), [])
@@ -268,32 +315,24 @@ def _tidy_gosum(gosum: GoSum, data: bytes, keep: set[Module], loader: Loader, fi
             continue
         bad = next((x for x in have if x.startswith("h1:")), None)
         if bad is not None:
-            raise GoSumFatal(f"verifying {m.path}@{m.version}: checksum mismatch\n"
-                             f"\tdownloaded: {h}\n\tgo.sum:     {bad}{GOSUM_MISMATCH}")
+            raise TidyRefused(f"verifying {m.path}@{m.version}: checksum mismatch\n"
+                              f"\tdownloaded: {h}\n\tgo.sum:     {bad}{GOSUM_MISMATCH}")
         have.append(h)
+        new.add((m.path, m.version, h))
         dirty = True
-    if not dirty:
+    if not dirty and not always:
         return data
+    show = keep if shown is None else shown
     out = []
     for (path, version) in sorted(sums, key=lambda k: modpath.module_sort_key(*k)):
-        if Module(path, version) not in keep:
+        m = Module(path, version)
+        if m not in keep:
             continue
         for h in sorted(set(sums[(path, version)])):
+            if (path, version, h) in new and m not in show:
+                continue
             out.append(f"{path} {version} {h}\n")
     return "".join(out).encode()
-
-
-def _hash_of(m: Module, loader: Loader, files: ModuleFiles) -> str | None:
-    if m.version.endswith("/go.mod"):
-        mod = Module(m.path, m.version[:-len("/go.mod")])
-        try:
-            return hash_gomod(loader.source.gomod(mod))
-        except GomodlabError:
-            return None
-    try:
-        return files.zip_hash(m)
-    except GomodlabError:
-        return None
 
 
 def _check_tidy_compatibility(pld: PackageLoader, rs: Requirements, compat: str, main_file: MainModFile) -> None:
