@@ -11,17 +11,20 @@ longest path is kept (no package > no matching version > invalid path > not foun
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ..errors import GomodlabError
 from ..mod import gover, modpath
 from .importerrors import ImportMissingError, PackageNotInModuleError, zero_pseudo_for
+from .modfiles import ModuleFiles, StdLib, dir_in_module, is_standard_import_path
 from .mvs import Module
 from .query import NoMatchingVersion, NoPatchBase, NotFound, Querier
 
 if TYPE_CHECKING:
-    from .packages import LoadedPackage, PackageLoader
+    from .main_module import MainModFile
     from .requirements import Requirements
+    from .sources import GoModSource
 
 __all__ = ["ImportQuerier"]
 
@@ -31,13 +34,14 @@ class _InvalidPath(GomodlabError):
 
 
 class ImportQuerier:
-    """queryImport for one package loader (its main module, source and module files)."""
+    """queryImport for one main module: ``files`` gives module trees, ``std`` the standard
+    library, ``print`` receives what go writes to stderr on the way."""
 
-    def __init__(self, pld: PackageLoader) -> None:
-        self.pld = pld
-        main_file = pld.loader.main_file
-        self.main_file = main_file
-        self.querier = Querier(main_file, pld.loader.source)
+    def __init__(self, main_file: MainModFile, source: GoModSource, files: ModuleFiles, std: StdLib,
+                 print: Callable[[str], None]) -> None:
+        self.main_file, self.files, self.std, self.print = main_file, files, std, print
+        self.main = main_file.path
+        self.querier = Querier(main_file, source)
         #: MainModules.HighestReplaced: the highest replaced version of each path ("" if only a wildcard).
         self.highest_replaced: dict[str, str] = {}
         for (p, v) in main_file.replace:
@@ -45,29 +49,8 @@ class ImportQuerier:
             if h is None or gover.mod_compare(p, v, h) > 0:
                 self.highest_replaced[p] = v
 
-    def resolve_missing_imports(self) -> dict[Module, LoadedPackage]:
-        """resolveMissingImports: for every package missing from the build list, the module to add
-        (printing ``go: found X in M V``), mapped to the first package it resolves."""
-        pld = self.pld
-        found: list[tuple[LoadedPackage, Module]] = []
-        for pkg in pld.pkgs:
-            if pkg.err is None or pkg.test_of is not None or not isinstance(pkg.err, ImportMissingError):
-                continue
-            try:
-                found.append((pkg, self.query_import(pkg.path, pld.requirements)))  # type: ignore[arg-type]
-            except GomodlabError as e:
-                pkg.err = e
-        added: dict[Module, LoadedPackage] = {}
-        for pkg, mod in found:
-            pld.print(f"go: found {pkg.path} in {mod.path} {mod.version}\n")
-            added.setdefault(mod, pkg)
-        return added
-
     def query_import(self, path: str, rs: Requirements) -> Module:
         """queryImport: a module to add so that ``path`` resolves (or go's error)."""
-        from .packages import dir_in_module
-
-        pld = self.pld
         mods: list[Module] = []
         for mp, mv in self.highest_replaced.items():
             if not (mp == path or (path.startswith(mp) and path[len(mp):len(mp) + 1] == "/")):
@@ -81,7 +64,7 @@ class ImportQuerier:
             mods.append(Module(mp, mv))
         mods.sort(key=lambda m: -len(m.path))
         for m in mods:
-            tree = pld.files.tree(m)
+            tree = self.files.tree(m)
             rel, ok = dir_in_module(path, m.path, tree)
             if ok:
                 return m
@@ -90,11 +73,9 @@ class ImportQuerier:
                 modpath.check_path(path)
             except GomodlabError:
                 raise PackageNotInModuleError(mods[0], "latest", path, self.main_file.replacement(mods[0])) from None
-        from .modfiles import is_standard_import_path
-
         if is_standard_import_path(path):
-            raise ImportMissingError(path, is_std=True, std_dir=pld.std.dir_of(path))
-        pld.print(f"go: finding module for package {path}\n")
+            raise ImportMissingError(path, is_std=True, std_dir=self.std.dir_of(path))
+        self.print(f"go: finding module for package {path}\n")
         mg = rs.checked_graph()
         try:
             candidates = self.query_packages(path, mg.selected)
@@ -113,10 +94,7 @@ class ImportQuerier:
     def query_packages(self, pattern: str, current) -> list[Module]:  # noqa: ANN001 - path → version
         """QueryPackages(pattern, "latest"): the modules whose latest version holds the package,
         longest module path first; PackageNotInModuleError or the query's error when none does."""
-        from .packages import dir_in_module
-
-        pld = self.pld
-        main = pld.main.path
+        main = self.main
         candidates = []
         p = pattern
         while True:
@@ -132,7 +110,7 @@ class ImportQuerier:
         for cand in candidates:
             try:
                 m = self._query_module(cand, current(cand))
-                tree = pld.files.tree(m)
+                tree = self.files.tree(m)
                 rel, ok = dir_in_module(pattern, cand, tree)
                 if ok:
                     results.append((m, None))

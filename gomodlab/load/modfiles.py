@@ -37,7 +37,7 @@ from .locate import default_modcache, go_env_value
 from .main_module import MainModFile
 from .mvs import Module, ModuleError
 
-__all__ = ["DirEntry", "ModuleTree", "DiskTree", "ZipTree", "ModuleFiles", "StdLib",
+__all__ = ["DirEntry", "ModuleTree", "DiskTree", "ZipTree", "ModuleFiles", "StdLib", "dir_in_module",
            "is_standard_import_path", "find_goroot"]
 
 
@@ -304,6 +304,29 @@ class ModuleFiles:
             pass
         data = self._zip_bytes(m)
         return hash_zip(io.BytesIO(data)) if data is not None else None
+
+
+def dir_in_module(path: str, mpath: str, tree: ModuleTree) -> tuple[str | None, bool]:
+    """dirInModule: (the package's directory in ``tree``, whether it holds a .go file), or
+    (None, False) when ``path`` is not in module ``mpath`` or a nested go.mod cuts it off."""
+    if path == mpath:
+        rel = ""
+    elif mpath == "":
+        rel = path
+    elif path.startswith(mpath) and path[len(mpath)] == "/":
+        rel = path[len(mpath) + 1:]
+    else:
+        return None, False
+    if tree.is_local:
+        d = rel
+        while d:
+            entries = tree.list_dir(d)
+            if entries and any(e.name == "go.mod" and not e.is_dir for e in entries):
+                return None, False
+            i = d.rfind("/")
+            d = d[:i] if i >= 0 else ""
+    entries = tree.list_dir(rel)
+    return rel, bool(entries) and any(e.kind == "file" and e.name.endswith(".go") for e in entries)  # type: ignore[union-attr]
 
 
 def _source_modcache(source: object) -> str | None:

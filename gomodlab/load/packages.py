@@ -40,9 +40,10 @@ from ..mod.goimports import GoSourceError
 from ..mod.goscan import DirScan, Entry, elide_magic_imports, scan_dir
 from ..mod.gostrings import quote
 from .gomod_summary import PRUNED, UNPRUNED, pruning_for
+from .importquery import ImportQuerier
 from .importerrors import (AmbiguousImportError, ImportMissingError, InvalidImportError, NoGoError,
                            PackageError, ScanError)
-from .modfiles import ModuleFiles, ModuleTree, StdLib, is_standard_import_path
+from .modfiles import ModuleFiles, ModuleTree, StdLib, dir_in_module, is_standard_import_path
 from .modload import Loader
 from .mvs import NONE, BuildListError, Module
 from .requirements import (FROM_ROOT, IMPORTS_LOADED, IN_ALL, IS_ROOT, Requirements, convert_pruning, mod_sorted,
@@ -155,15 +156,13 @@ class PackageLoader:
     def __init__(self, loader: Loader, files: ModuleFiles, std: StdLib, *, tags: Tags = ANY_TAGS,
                  tidy: bool = False, load_tests: bool = True, resolve_missing: bool = True,
                  allow_errors: bool = False, tidy_go_version: str = "", silence_missing_std: bool = True) -> None:
-        from .importquery import ImportQuerier
-
         self.loader, self.files, self.std = loader, files, std
         self.main = loader.main
         self.tags = tags
         self.tidy, self.load_tests, self.resolve_missing = tidy, load_tests, resolve_missing
         self.allow_errors, self.tidy_go_version = allow_errors, tidy_go_version
         self.silence_missing_std = silence_missing_std
-        self.querier = ImportQuerier(self)
+        self.querier = ImportQuerier(loader.main_file, loader.source, files, std, self.print)
         self.stderr: list[str] = []
         self._recorded: list[str] = []
         self.all_pattern_is_root = True
@@ -239,7 +238,7 @@ class PackageLoader:
             if not self.resolve_missing:
                 break
             try:
-                added_by = self.querier.resolve_missing_imports()
+                added_by = self._resolve_missing_imports()
             except GomodlabError as e:
                 self.error(e)
                 break
@@ -265,6 +264,23 @@ class PackageLoader:
                 continue
             self.error(f"{pkg.stack_text()}: {err}")
         self._check_multiple_paths()
+
+    def _resolve_missing_imports(self) -> dict[Module, LoadedPackage]:
+        """resolveMissingImports: for every package missing from the build list, the module to add
+        (printing ``go: found X in M V``), mapped to the first package it resolves."""
+        found: list[tuple[LoadedPackage, Module]] = []
+        for pkg in self.pkgs:
+            if pkg.err is None or pkg.test_of is not None or not isinstance(pkg.err, ImportMissingError):
+                continue
+            try:
+                found.append((pkg, self.querier.query_import(pkg.path, self.requirements)))  # type: ignore[arg-type]
+            except GomodlabError as e:
+                pkg.err = e
+        added: dict[Module, LoadedPackage] = {}
+        for pkg, mod in found:
+            self.print(f"go: found {pkg.path} in {mod.path} {mod.version}\n")
+            added.setdefault(mod, pkg)
+        return added
 
     def _reset(self) -> None:
         self.roots, self.pkgs, self.cache = [], [], {}
@@ -637,29 +653,6 @@ class PackageLoader:
 def _log_line(text: str) -> str:
     """log.Printf (base.Errorf): a newline added only when the text has none."""
     return text if text.endswith("\n") else text + "\n"
-
-
-def dir_in_module(path: str, mpath: str, tree: ModuleTree) -> tuple[str | None, bool]:
-    """dirInModule: (the package's directory in ``tree``, whether it holds a .go file), or
-    (None, False) when ``path`` is not in module ``mpath`` or a nested go.mod cuts it off."""
-    if path == mpath:
-        rel = ""
-    elif mpath == "":
-        rel = path
-    elif path.startswith(mpath) and path[len(mpath)] == "/":
-        rel = path[len(mpath) + 1:]
-    else:
-        return None, False
-    if tree.is_local:
-        d = rel
-        while d:
-            entries = tree.list_dir(d)
-            if entries and any(e.name == "go.mod" and not e.is_dir for e in entries):
-                return None, False
-            i = d.rfind("/")
-            d = d[:i] if i >= 0 else ""
-    entries = tree.list_dir(rel)
-    return rel, bool(entries) and any(e.kind == "file" and e.name.endswith(".go") for e in entries)  # type: ignore[union-attr]
 
 
 def _join_dir(root: str, rel: str) -> str:

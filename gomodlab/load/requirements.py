@@ -18,15 +18,18 @@ Packages come from :mod:`gomodlab.load.packages` (anything with ``mod``, ``flags
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
-from typing import TYPE_CHECKING
+from typing import Any
 
 from ..mod import gover
 from .gomod_summary import PRUNED, UNPRUNED
 from .modload import Loader, ModGraph, _LoaderReqs
 from .mvs import Module, build_list, req
 
-if TYPE_CHECKING:
-    from .packages import LoadedPackage, PackageLoader
+#: A package of the loader (gomodlab.load.packages.LoadedPackage: ``path``, ``mod``, ``flags``,
+#: ``imports``, ``test``, ``alt_mods``, ``from_external_module``) and the loader itself (for its
+#: ``import_from_modules``); typed loosely here because the loader builds on this module.
+LoadedPackage = Any
+PackageLoader = Any
 
 __all__ = ["Requirements", "update_roots", "tidy_roots", "convert_pruning", "override_roots", "mod_sorted",
            "IN_ALL", "IS_ROOT", "FROM_ROOT", "IMPORTS_LOADED"]
