@@ -37,35 +37,70 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..load.modtidy import TidyRefused, tidy
-    from ..load.sources import ProxySource, source_for
+    memo, hit = _memo(args)
+    if hit is None:
+        from ..load.modtidy import TidyRefused, tidy
+        from ..load.sources import ProxySource, source_for
 
-    source = ProxySource(args.proxy) if args.proxy else source_for(args.modcache)
-    try:
-        result = tidy(args.dir, source, go_version=args.go, compat=args.compat, allow_errors=args.allow_errors,
-                      modcache=args.modcache)
-    except TidyRefused as e:
-        sys.stderr.write(e.stderr)
-        return e.exit_status
-    sys.stderr.write(result.stderr)
+        source = ProxySource(args.proxy) if args.proxy else source_for(args.modcache)
+        try:
+            result = tidy(args.dir, source, go_version=args.go, compat=args.compat, allow_errors=args.allow_errors,
+                          modcache=args.modcache)
+        except TidyRefused as e:
+            sys.stderr.write(e.stderr)
+            return e.exit_status
+        hit = {
+            "gomod_file": result.gomod_file, "stderr": result.stderr, "gomod": result.gomod, "gosum": result.gosum,
+            "gomod_before": result.gomod_before, "gosum_before": result.gosum_before, "diff": result.diff(),
+            "changes": [vars(c) for c in result.changes],
+        }
+        if memo is not None and result.inputs is not None:
+            memo.store(result.inputs, json.dumps({k: v.decode("latin-1") if isinstance(v, bytes) else v
+                                                  for k, v in hit.items()}), "")
+    sys.stderr.write(hit["stderr"])
     if args.diff:
-        text = result.diff()
-        sys.stdout.buffer.write(text)
-        return 1 if text else 0
+        sys.stdout.buffer.write(hit["diff"])
+        return 1 if hit["diff"] else 0
     if args.write:
-        _write(result.gomod_file, result.gomod, result.gomod_before)
-        _write(os.path.join(os.path.dirname(result.gomod_file), "go.sum"), result.gosum, result.gosum_before)
+        _write(hit["gomod_file"], hit["gomod"], hit["gomod_before"])
+        _write(os.path.join(os.path.dirname(hit["gomod_file"]), "go.sum"), hit["gosum"], hit["gosum_before"])
     if args.format == "json":
         json.dump({
-            "gomod": result.gomod.decode("utf-8", "replace"), "gosum": result.gosum.decode("utf-8", "replace"),
-            "gomod_changed": result.gomod_changed, "gosum_changed": result.gosum_changed,
-            "changes": [vars(c) for c in result.changes],
+            "gomod": hit["gomod"].decode("utf-8", "replace"), "gosum": hit["gosum"].decode("utf-8", "replace"),
+            "gomod_changed": hit["gomod"] != hit["gomod_before"], "gosum_changed": hit["gosum"] != hit["gosum_before"],
+            "changes": hit["changes"],
         }, sys.stdout, indent=2)
         sys.stdout.write("\n")
         return 0
     if not args.write:
-        sys.stdout.buffer.write(result.gosum if args.go_sum else result.gomod)
+        sys.stdout.buffer.write(hit["gosum"] if args.go_sum else hit["gomod"])
     return 0
+
+
+def _memo(args: argparse.Namespace):  # noqa: ANN202 - (OutputMemo | None, stored result | None)
+    """The output memo for this run (gomodlab.load.output_memo), and what it holds if no input
+    changed: tidy over a module cache is a function of the files it read, the flags and go's
+    settings; a run that needed a GOPROXY (queries, zips) is never stored."""
+    from ..load.locate import default_modcache, find_main_gomod, go_env_value, toolchain_is_local
+    from ..load.output_memo import OutputMemo
+    from ..errors import GomodlabError
+
+    if args.proxy:
+        return None, None
+    try:
+        gomod = find_main_gomod(args.dir)
+    except GomodlabError:
+        return None, None
+    context = (f"{args.allow_errors} {args.go} {args.compat} {toolchain_is_local()} {go_env_value('GOPROXY')} "
+               f"{os.path.exists(os.path.join(os.path.dirname(gomod), 'go.sum'))}")
+    memo = OutputMemo.open("tidy", gomod, args.modcache or default_modcache(), context)
+    found = memo.lookup() if memo is not None else None
+    if found is None:
+        return memo, None
+    data = json.loads(found[0])
+    for k in ("gomod", "gosum", "gomod_before", "gosum_before", "diff"):
+        data[k] = data[k].encode("latin-1")
+    return memo, data
 
 
 def _write(path: str, data: bytes, before: bytes) -> None:

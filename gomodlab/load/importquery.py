@@ -42,6 +42,8 @@ class ImportQuerier:
         self.main_file, self.files, self.std, self.print = main_file, files, std, print
         self.main = main_file.path
         self.querier = Querier(main_file, source)
+        #: Whether a version query was made (its answer depends on the proxy, not on local files).
+        self.queried = False
         #: MainModules.HighestReplaced: the highest replaced version of each path ("" if only a wildcard).
         self.highest_replaced: dict[str, str] = {}
         for (p, v) in main_file.replace:
@@ -76,6 +78,7 @@ class ImportQuerier:
         if is_standard_import_path(path):
             raise ImportMissingError(path, is_std=True, std_dir=self.std.dir_of(path))
         self.print(f"go: finding module for package {path}\n")
+        self.queried = True
         mg = rs.checked_graph()
         try:
             candidates = self.query_packages(path, mg.selected)

@@ -32,10 +32,10 @@ from typing import NamedTuple, Protocol
 from ..errors import SourceError
 from ..mod import modpath
 from ..mod.dirhash import hash_zip
-from ._fileio import read_bytes
 from .locate import default_modcache, go_env_value
 from .main_module import MainModFile
 from .mvs import Module, ModuleError
+from .output_memo import ABSENT
 
 __all__ = ["DirEntry", "ModuleTree", "DiskTree", "ZipTree", "ModuleFiles", "StdLib", "dir_in_module",
            "is_standard_import_path", "find_goroot"]
@@ -79,11 +79,14 @@ def _join(root: str, rel: str) -> str:
 class DiskTree:
     """A module tree on disk."""
 
-    def __init__(self, root: str, *, is_local: bool, shown: str | None = None) -> None:
+    def __init__(self, root: str, *, is_local: bool, shown: str | None = None,
+                 inputs: dict[str, tuple[int, int]] | None = None) -> None:
         self.root = root
         self.dir = shown if shown is not None else root
         self.is_local = is_local
         self._lists: dict[str, list[DirEntry] | None] = {}
+        #: Every directory listed and file read, with its (size, mtime), or ABSENT (for memos).
+        self.inputs = inputs if inputs is not None else {}
 
     def __repr__(self) -> str:
         return f"<DiskTree {self.root}>"
@@ -93,12 +96,16 @@ class DiskTree:
         if got is not False:
             return got  # type: ignore[return-value]
         out: list[DirEntry] | None
+        d = _join(self.root, rel)
         try:
-            with os.scandir(_join(self.root, rel)) as it:
+            st = os.stat(d)
+            self.inputs[d] = (st.st_size, st.st_mtime_ns)
+            with os.scandir(d) as it:
                 out = []
                 for e in it:
                     out.append(DirEntry(e.name, _kind(e), e.is_symlink()))
         except (FileNotFoundError, NotADirectoryError):
+            self.inputs[d] = ABSENT
             out = None
         except OSError as e:
             raise SourceError(f"open {_join(self.root, rel)}: {e.strerror or e}") from None
@@ -107,7 +114,11 @@ class DiskTree:
         return out
 
     def read(self, rel: str) -> bytes:
-        return read_bytes(_join(self.root, rel))
+        f = _join(self.root, rel)
+        with open(f, "rb") as fh:
+            st = os.fstat(fh.fileno())
+            self.inputs[f] = (st.st_size, st.st_mtime_ns)
+            return fh.read()
 
 
 def _kind(e: os.DirEntry) -> str:
@@ -223,7 +234,11 @@ class ModuleFiles:
         self._download = os.path.join(self.modcache, "cache", "download")
         self._trees: dict[Module, ModuleTree | Exception] = {}
         self._zips: dict[Module, bytes | None] = {}
-        self.main_tree = DiskTree(main_file.dir, is_local=True)
+        #: Every file and directory of the module cache and local trees read (for memos).
+        self.inputs: dict[str, tuple[int, int]] = {}
+        #: Whether a zip came from a GOPROXY (its answer can change without any local file changing).
+        self.used_proxy = False
+        self.main_tree = DiskTree(main_file.dir, is_local=True, inputs=self.inputs)
 
     def _esc(self, m: Module) -> tuple[str, str]:
         return modpath.escape_path(m.path), modpath.escape_version(m.version)
@@ -257,12 +272,12 @@ class ModuleFiles:
                 d = r.path if os.path.isabs(r.path) else os.path.normpath(os.path.join(self.main_file.dir, r.path))
                 if not os.path.exists(d):
                     raise ModuleError(m, f"replacement directory {r.path} does not exist")
-                return DiskTree(d, is_local=True)
+                return DiskTree(d, is_local=True, inputs=self.inputs)
             m = r
         ep, ev = self._esc(m)
         shown = os.path.join(self.modcache, f"{ep}@{ev}")
         if os.path.isdir(shown):
-            return DiskTree(shown, is_local=False)
+            return DiskTree(shown, is_local=False, inputs=self.inputs)
         data = self._zip_bytes(m)
         if data is None:
             raise ModuleError(m, f"module zip not found in {self.modcache} or any proxy")
@@ -276,13 +291,11 @@ class ModuleFiles:
             return self._zips[m]
         ep, ev = self._esc(m)
         data: bytes | None
-        try:
-            data = read_bytes(os.path.join(self._download, ep, "@v", ev + ".zip"))
-        except OSError:
-            data = None
+        data = self._cache_file(os.path.join(self._download, ep, "@v", ev + ".zip"))
         if data is None:
             getter = getattr(self.source, "proxy_file", None)
             if getter is not None:
+                self.used_proxy = True
                 try:
                     data = getter(m.path, "zip", m.version)
                 except SourceError:
@@ -290,18 +303,27 @@ class ModuleFiles:
         self._zips[m] = data
         return data
 
+    def _cache_file(self, f: str) -> bytes | None:
+        """A module cache file's bytes (recorded as an input), or None when it is missing."""
+        try:
+            with open(f, "rb") as fh:
+                st = os.fstat(fh.fileno())
+                self.inputs[f] = (st.st_size, st.st_mtime_ns)
+                return fh.read()
+        except OSError:
+            self.inputs[f] = ABSENT
+            return None
+
     def zip_hash(self, m: Module) -> str | None:
         """The ``h1:`` hash go records in go.sum for ``m``'s zip (``m`` already resolved), or None
         when neither the cache nor a proxy has the zip."""
         if m.version == "":
             return None
         ep, ev = self._esc(m)
-        try:
-            h = read_bytes(os.path.join(self._download, ep, "@v", ev + ".ziphash")).strip().decode()
-            if h.startswith("h1:") and len(h) == 47:
-                return h
-        except (OSError, UnicodeDecodeError):
-            pass
+        raw = self._cache_file(os.path.join(self._download, ep, "@v", ev + ".ziphash"))
+        h = raw.strip().decode("ascii", "replace") if raw is not None else ""
+        if h.startswith("h1:") and len(h) == 47:
+            return h
         data = self._zip_bytes(m)
         return hash_zip(io.BytesIO(data)) if data is not None else None
 

@@ -34,7 +34,7 @@ from ..mod import godiff, gover, modpath
 from ..mod.dirhash import hash_gomod
 from ..mod.modedit import format_as_read, update_gomod
 from ._fileio import read_bytes
-from .gomod_summary import PRUNED, pruning_for
+from .gomod_summary import PRUNED, SummaryCache, pruning_for
 from .gosum import GOSUM_MISMATCH, GoSum, GoSumFatal
 from .importerrors import ImportMissingError
 from .locate import find_main_gomod
@@ -89,6 +89,9 @@ class TidyResult:
     gosum_diff_after: bytes = b""
     #: The main module's go.mod file (go.sum is beside it).
     gomod_file: str = ""
+    #: Every local file and directory read, with its (size, mtime) or output_memo.ABSENT; None when
+    #: the answer also depends on a GOPROXY (a query, a zip or go.mod fetched): nothing to memo.
+    inputs: dict[str, tuple[int, int]] | None = None
 
     @property
     def gomod_changed(self) -> bool:
@@ -142,7 +145,8 @@ def tidy(main_dir: str | os.PathLike[str] = ".", source: GoModSource | None = No
     _check_version_flag("compat", compat or "")
     src = source if source is not None else source_for(modcache)
     gomod = find_main_gomod(main_dir)
-    fixer = version_fixer(src)
+    resolved: list = []
+    fixer = version_fixer(src, resolved)
     stderr: list[str] = []
     try:
         main_file = MainModFile.read(gomod, fix=fixer)
@@ -156,8 +160,9 @@ def tidy(main_dir: str | os.PathLike[str] = ".", source: GoModSource | None = No
         gosum_before = read_bytes(gosum.file)
     except FileNotFoundError:
         gosum_before = b""
-    loader = Loader(main_file, src, gosum=gosum)
     files = ModuleFiles(main_file, src, modcache)
+    summaries = SummaryCache.for_modcache(files.modcache) if hasattr(src, "stamp") else None
+    loader = Loader(main_file, src, summaries, gosum=gosum)
     std = StdLib(goroot if goroot is not None else find_goroot())
     pld = PackageLoader(loader, files, std, tidy=True, allow_errors=allow_errors, tidy_go_version=go_version or "")
     try:
@@ -188,9 +193,16 @@ def tidy(main_dir: str | os.PathLike[str] = ".", source: GoModSource | None = No
     roots = [(m.path, m.version) for m in final.roots]
     new_gomod = update_gomod(before, roots, final.direct, file=gomod, fix=fixer, always_update_go=True)
     graph = PackageGraph(pld)
+    loader.save_cache()
+    inputs = None
+    if summaries is not None and not (resolved or pld.querier.queried or files.used_proxy):
+        inputs = {**loader.inputs, **files.inputs}
+        if gosum_before:
+            st = os.stat(gosum.file)
+            inputs[gosum.file] = (st.st_size, st.st_mtime_ns)
     return TidyResult(new_gomod, new_gosum, before, gosum_before, graph.stderr, final.roots, final.direct, graph,
                       tuple(_changes(main_file, final, pld)), format_as_read(before, file=gomod, fix=fixer),
-                      diff_gosum, gomod)
+                      diff_gosum, gomod, inputs)
 
 
 def _initial_requirements(loader: Loader, main_file: MainModFile, tidy_go: str, stderr: list[str]) -> Requirements:
@@ -225,7 +237,7 @@ def keep_sums(pld: PackageLoader, rs: Requirements, files: ModuleFiles, *, build
     tidy_old = gover.compare(pld.requirements.go_version, gover.TIDY_GO_MOD_SUM_VERSION) < 0  # type: ignore[union-attr]
     keep_pkg_gomod = keep_mod_for_zip = not tidy_old
     for pkg in pld.pkgs:
-        if pkg.test_of is not None or (pkg.mod.path == "" and pkg.err is None) or not _valid_import(pkg.path):
+        if pkg.test_of is not None or (pkg.mod.path == "" and pkg.err is None) or pld.import_path_error(pkg.path):
             continue
         if keep_pkg_gomod:
             keep.add(_modkey(resolve(pkg.mod)))
@@ -257,14 +269,6 @@ def keep_sums(pld: PackageLoader, rs: Requirements, files: ModuleFiles, *, build
                     keep.add(_modkey(r))
                 keep.add(r)
     return keep
-
-
-def _valid_import(path: str) -> bool:
-    try:
-        modpath.check_import_path(path)
-    except GomodlabError:
-        return False
-    return True
 
 
 def _modkey(m: Module) -> Module:

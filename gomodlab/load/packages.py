@@ -177,6 +177,7 @@ class PackageLoader:
         self._applying = False
         self._scans: dict[tuple[int, str], DirScan | PackageError] = {}
         self._main_pkgs: list[str] | None = None
+        self._path_errors: dict[str, str] = {}
 
     # -- errors ----------------------------------------------------------------------------
 
@@ -575,6 +576,19 @@ class PackageLoader:
         self._main_pkgs = out
         return out
 
+    def import_path_error(self, path: str) -> str:
+        """module.CheckImportPath's complaint about ``path`` (``""``: valid), remembered: the same
+        paths are checked on every pass."""
+        got = self._path_errors.get(path)
+        if got is None:
+            try:
+                modpath.check_import_path(path)
+                got = ""
+            except GomodlabError as e:
+                got = str(e)
+            self._path_errors[path] = got
+        return got
+
     # -- import → module -------------------------------------------------------------------
 
     def import_from_modules(self, path: str, rs: Requirements, mg, skip_mod_file: bool) -> _Found:  # noqa: ANN001
@@ -596,10 +610,9 @@ class PackageLoader:
             raise invalid(f"{quote(path)} is not an importable package; see 'go help packages'")
         if path == "C":
             return _Found(_NO_MODULE, None, "", "", [])
-        try:
-            modpath.check_import_path(path)
-        except GomodlabError as e:
-            raise invalid(str(e)) from None
+        bad = self.import_path_error(path)
+        if bad:
+            raise invalid(bad)
 
         dirs: list[str] = []
         trees: list[ModuleTree | None] = []
