@@ -37,7 +37,8 @@ from .gostrings import fields, trim_space
 __all__ = [
     "Tags", "ANY_TAGS", "tags", "KNOWN_OS", "KNOWN_ARCH", "UNIX_OS",
     "Expr", "TagExpr", "NotExpr", "AndExpr", "OrExpr", "BuildConstraintError",
-    "parse", "is_go_build", "is_plus_build", "evaluate", "match_tag", "should_build", "match_file",
+    "parse", "is_go_build", "is_plus_build", "evaluate", "match_tag", "constraint_lines",
+    "constraints_hold", "should_build", "match_file",
 ]
 
 #: internal/syslist.KnownOS: every GOOS go recognises in a file name (past, present and future).
@@ -424,7 +425,7 @@ class _MultipleGoBuild(Exception):
     """errMultipleGoBuild: "multiple //go:build comments"."""
 
 
-def file_header(content: str) -> tuple[str, str | None]:
+def _file_header(content: str) -> tuple[str, str | None]:
     """parseFileHeader: the leading part of the file where ``// +build`` lines count (up to
     the last blank line before the first line that is not a ``//`` comment), and the
     ``//go:build`` line if there is one. Raises :class:`BuildConstraintError` for two of them."""
@@ -485,32 +486,51 @@ def _text(content: bytes | str) -> str:
     return content.decode("utf-8", "surrogateescape") if isinstance(content, bytes) else content
 
 
-def should_build(content: bytes | str, tags: Tags) -> bool:
-    """imports.ShouldBuild: whether the file's build constraints admit it under ``tags``.
+def constraint_lines(content: bytes | str) -> tuple[str | None, tuple[str, ...]]:
+    """getConstraints (modindex/build.go): the ``//go:build`` line, or, when there is none, the
+    ``// +build`` lines that count. Raises :class:`BuildConstraintError` for two ``//go:build``
+    lines (``multiple //go:build comments``).
 
     ``content`` is the file, or the part of it that imports.ReadImports returned.
     """
-    try:
-        header, go_build = file_header(_text(content))
-    except BuildConstraintError:
-        return False
+    header, go_build = _file_header(_text(content))
+    if go_build is not None:
+        return go_build, ()
+    plus: list[str] = []
+    for raw in header.split("\n"):
+        line = trim_space(raw)
+        if line.startswith("//") and "+build" in line and is_plus_build(line):
+            plus.append(line)
+    return None, tuple(plus)
+
+
+def constraints_hold(go_build: str | None, plus_build: tuple[str, ...], tags: Tags) -> bool:
+    """The verdict on a file's constraint lines: the ``//go:build`` line alone if there is one
+    (false when it does not parse), else every ``// +build`` line (one too complex to parse is
+    ignored)."""
     if go_build is not None:
         try:
             return evaluate(parse(go_build), tags)
         except BuildConstraintError:
             return False
-    ok = True
-    for raw in header.split("\n"):
-        line = trim_space(raw)
-        if not line.startswith("//") or "+build" not in line or not is_plus_build(line):
-            continue
+    for line in plus_build:
         try:
             x = parse(line)
         except BuildConstraintError:
-            continue  # too complex: go ignores the line
+            continue
         if not evaluate(x, tags):
-            ok = False
-    return ok
+            return False
+    return True
+
+
+def should_build(content: bytes | str, tags: Tags) -> bool:
+    """imports.ShouldBuild: whether the file's build constraints admit it under ``tags``
+    (false for a file with two ``//go:build`` lines)."""
+    try:
+        go_build, plus_build = constraint_lines(content)
+    except BuildConstraintError:
+        return False
+    return constraints_hold(go_build, plus_build, tags)
 
 
 def match_file(name: str, tags: Tags) -> bool:

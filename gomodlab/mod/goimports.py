@@ -1,10 +1,16 @@
-"""The header of a .go file, read the way the go command reads it to find imports.
+"""The header of a .go file, read the two ways the go command reads it to find imports.
 
 :func:`read_import_block` is cmd/go/internal/imports/read.go (``ReadImports``), a byte-level
 reader that skips spaces, ``;`` and comments, reads ``package name`` and any ``import`` decls,
 and stops at the first byte after them. It is deliberately loose (no semicolon rules, no escape
 checks): ``imports.ScanDir`` relies on it, ignores the syntax errors it notices (keeping the
 imports read before them) and fails only on a NUL byte. A leading UTF-8 BOM is dropped.
+
+:func:`read_imports` is what go/build and the module index (cmd/go/internal/modindex,
+``readGoInfo``) do instead: the same reader finds the header, then go/parser parses it in
+``ImportsOnly`` mode. Any error go/parser reports (go's wording, ``file:line:col``, ``//line``
+directives honoured, ``(and N more errors)``) means go records *no* imports for the file, and an
+import path the spec forbids is an ``invalid import path`` error.
 """
 
 from __future__ import annotations
@@ -12,8 +18,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..errors import ParseError
+from ._goscanner import LITERALS, Position, Scanner, SourceFile
+from ._gounicode import is_print
+from .gostrings import SPACE_CHARS, unquote
 
-__all__ = ["GoSourceError", "ImportBlock", "read_import_block"]
+__all__ = ["GoSourceError", "ImportBlock", "read_import_block", "ImportSpec", "GoFileHeader",
+           "GoFileInfo", "read_go_info", "read_imports", "is_valid_import"]
 
 _BOM = b"\xef\xbb\xbf"
 _SPACES = frozenset(b" \f\t\r\n;")  # the reader treats ";" as space
@@ -159,12 +169,7 @@ class _ImportReader:
                 self.read_import(save)
 
 
-def read_import_block(content: bytes) -> ImportBlock:
-    """imports.ReadImports(f, false, &list): the imports of a file and the header go reads.
-
-    Raises :class:`GoSourceError` ``unexpected NUL in input`` when a NUL byte is among the
-    bytes go reads (after a syntax error, that is the whole file).
-    """
+def _read_block(content: bytes, *, nul_check_after_error: bool) -> ImportBlock:
     data = content[3:] if content.startswith(_BOM) else content
     r = _ImportReader(data)
     quoted: list[str] = []
@@ -172,8 +177,9 @@ def read_import_block(content: bytes) -> ImportBlock:
         try:
             r.read_imports(quoted)
         except _Syntax:
-            # Go then reads the rest of the file, byte by byte, so a NUL anywhere still fails.
-            if b"\0" in data[r.i:]:
+            # imports.ReadImports then reads the rest byte by byte, so a NUL anywhere still
+            # fails; modindex's readRest reads it raw.
+            if nul_check_after_error and b"\0" in data[r.i:]:
                 raise _Nul from None
             return ImportBlock(data, tuple(quoted), True)
     except _Nul:
@@ -182,3 +188,250 @@ def read_import_block(content: bytes) -> ImportBlock:
         # At EOF the peeked "byte" was never read: the header is everything read.
         return ImportBlock(data[:r.i], tuple(quoted), False)
     return ImportBlock(data[:r.i - 1], tuple(quoted), False)
+
+
+def read_import_block(content: bytes) -> ImportBlock:
+    """imports.ReadImports(f, false, &list): the imports of a file and the header go reads.
+
+    Raises :class:`GoSourceError` ``unexpected NUL in input`` when a NUL byte is among the
+    bytes go reads (after a syntax error, that is the whole file).
+    """
+    return _read_block(content, nul_check_after_error=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# go/parser in ImportsOnly mode, and readGoInfo (go/build/read.go, modindex/build_read.go)
+
+@dataclass(frozen=True, slots=True)
+class ImportSpec:
+    """One import: its path (unquoted), where go places it (the name's position when there is
+    one, else the path's; ``//line`` directives applied) and its name (``""``, ``_``, ``.``, …)."""
+
+    path: str
+    line: int
+    col: int
+    name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class GoFileHeader:
+    """A file's package clause and imports as go/build records them; ``header`` is the text
+    its build constraints are read from."""
+
+    package: str
+    imports: tuple[ImportSpec, ...]
+    header: bytes
+
+
+class _Bailout(Exception):
+    """go/parser's bailout: more than 10 errors."""
+
+
+_STMT_START = frozenset({"break", "const", "continue", "defer", "fallthrough", "for", "go", "goto",
+                         "if", "return", "select", "switch", "type", "var"})
+_EXPR_END = frozenset({",", ":", ";", ")", "]", "}"})
+
+
+@dataclass(frozen=True, slots=True)
+class _Spec:
+    name: str
+    name_pos: int  # -1 without a name
+    path_lit: str
+    path_pos: int
+
+
+class _Parser:
+    """The part of go/parser that ``parser.ImportsOnly`` runs: package clause, import decls."""
+
+    def __init__(self, filename: str, src: bytes) -> None:
+        self.file = SourceFile(filename, len(src))
+        self.errors: list[tuple[Position, str]] = []
+        self.scanner = Scanner(self.file, src, lambda pos, msg: self.errors.append((pos, msg)))
+        self.pos, self.tok, self.lit = -1, "ILLEGAL", ""
+        self.sync_pos, self.sync_cnt = -1, 0
+        self.next()
+
+    def next(self) -> None:
+        # Comments only make lead/line comment groups, which no error depends on.
+        while True:
+            self.pos, self.tok, self.lit = self.scanner.scan()
+            if self.tok != "COMMENT":
+                return
+
+    def error(self, pos: int, msg: str) -> None:
+        epos = self.file.position(pos)
+        if self.errors and self.errors[-1][0].line == epos.line:
+            return  # go discards a second error on the line of the last one
+        if len(self.errors) > 10:
+            raise _Bailout
+        self.errors.append((epos, msg))
+
+    def error_expected(self, pos: int, msg: str) -> None:
+        msg = "expected " + msg
+        if pos == self.pos:
+            if self.tok == ";" and self.lit == "\n":
+                msg += ", found newline"
+            elif self.tok in LITERALS:
+                msg += ", found " + self.lit
+            else:
+                msg += ", found '" + self.tok + "'"
+        self.error(pos, msg)
+
+    def expect(self, tok: str) -> int:
+        pos = self.pos
+        if self.tok != tok:
+            self.error_expected(pos, "'" + tok + "'")
+        self.next()
+        return pos
+
+    def expect_semi(self) -> None:
+        if self.tok in (")", "}"):
+            return
+        if self.tok == ",":
+            self.error_expected(self.pos, "';'")
+            self.next()
+        elif self.tok == ";":
+            self.next()
+        else:
+            self.error_expected(self.pos, "';'")
+            self.advance(_STMT_START)
+
+    def advance(self, to: frozenset[str]) -> None:
+        while self.tok != "EOF":
+            if self.tok in to:
+                if self.pos == self.sync_pos and self.sync_cnt < 10:
+                    self.sync_cnt += 1
+                    return
+                if self.pos > self.sync_pos:
+                    self.sync_pos, self.sync_cnt = self.pos, 0
+                    return
+            self.next()
+
+    def parse_ident(self) -> str:
+        if self.tok == "IDENT":
+            name = self.lit
+            self.next()
+            return name
+        self.expect("IDENT")
+        return "_"
+
+    def parse_import_spec(self, specs: list[_Spec]) -> None:
+        name, name_pos = "", -1
+        if self.tok == "IDENT":
+            name_pos = self.pos
+            name = self.parse_ident()
+        elif self.tok == ".":
+            name, name_pos = ".", self.pos
+            self.next()
+        pos = self.pos
+        path = ""
+        if self.tok == "STRING":
+            path = self.lit
+            self.next()
+        elif self.tok in LITERALS:
+            self.error(pos, "import path must be a string")
+            self.next()
+        else:
+            self.error(pos, "missing import path")
+            self.advance(_EXPR_END)
+        self.expect_semi()
+        specs.append(_Spec(name, name_pos, path, pos))
+
+    def parse_import_decl(self, specs: list[_Spec]) -> None:
+        self.expect("import")
+        if self.tok == "(":
+            self.next()
+            while self.tok not in (")", "EOF"):
+                self.parse_import_spec(specs)
+            self.expect(")")
+            self.expect_semi()
+        else:
+            self.parse_import_spec(specs)
+
+    def parse_file(self) -> tuple[str, list[_Spec]]:
+        specs: list[_Spec] = []
+        if self.errors:
+            return "", specs  # errors scanning the first token: not Go at all
+        self.expect("package")
+        package = self.parse_ident()
+        self.expect_semi()
+        if self.errors:
+            return package, specs
+        while self.tok == "import":
+            self.parse_import_decl(specs)
+        return package, specs
+
+    def error_text(self) -> str:
+        """ErrorList.Error() after Sort: the first error, and how many more."""
+        errs = sorted(self.errors, key=lambda e: (_go_bytes(e[0].filename), e[0].line, e[0].column,
+                                                  _go_bytes(e[1])))
+        first = f"{errs[0][0]}: {errs[0][1]}" if errs[0][0].filename or errs[0][0].line > 0 else errs[0][1]
+        return first if len(errs) == 1 else f"{first} (and {len(errs) - 1} more errors)"
+
+
+def _go_bytes(s: str) -> bytes:
+    return s.encode("utf-8", "surrogateescape")
+
+
+_ILLEGAL_IMPORT_CHARS = frozenset('!"#$%&\'()*,:;<=>?[\\]^{|}`\ufffd')
+_SPACE_SET = frozenset(SPACE_CHARS)
+
+
+def is_valid_import(path: str) -> bool:
+    """isValidImport (modindex/build_read.go): non-empty, only graphic non-space characters, none
+    of ``!"#$%&'()*,:;<=>?[\\]^{|}`` or a backquote, and valid UTF-8."""
+    for c in path:
+        if "\udc80" <= c <= "\udcff" or c in _ILLEGAL_IMPORT_CHARS or c in _SPACE_SET or not is_print(c):
+            return False
+    return path != ""
+
+
+@dataclass(frozen=True, slots=True)
+class GoFileInfo:
+    """readGoInfo's record of a file: when ``parse_error`` is set (go/parser's message, or an
+    ``invalid import path``), go keeps no imports for the file; its constraints still count."""
+
+    package: str
+    imports: tuple[ImportSpec, ...]
+    header: bytes
+    parse_error: str | None
+
+
+def read_go_info(content: bytes, filename: str) -> GoFileInfo:
+    """readGoInfo (go/build/read.go, modindex/build_read.go) of a .go file. ``filename`` is the
+    name go/parser puts in positions (go uses the full path).
+
+    Raises :class:`GoSourceError` where readGoInfo itself fails: ``unexpected NUL in input`` (a
+    NUL before the end of the imports or the first syntax error the byte reader meets).
+    """
+    block = _read_block(content, nul_check_after_error=False)
+    parser = _Parser(filename, block.header)
+    try:
+        package, specs = parser.parse_file()
+    except _Bailout:
+        package, specs = "", []
+    if parser.errors:
+        return GoFileInfo(package, (), block.header, parser.error_text())
+    imports: list[ImportSpec] = []
+    for spec in specs:
+        try:
+            path = unquote(spec.path_lit)
+        except ValueError:
+            raise GoSourceError(f"parser returned invalid quoted string: <{spec.path_lit}>") from None
+        at = parser.file.position(spec.name_pos if spec.name_pos >= 0 else spec.path_pos)
+        if not is_valid_import(path):
+            return GoFileInfo(package, (), block.header, f"{at}: invalid import path: {path}")
+        imports.append(ImportSpec(path, at.line, at.column, spec.name))
+    return GoFileInfo(package, tuple(imports), block.header, None)
+
+
+def read_imports(content: bytes, filename: str) -> GoFileHeader:
+    """The package name and imports of a .go file, as go/build and the module index read them.
+
+    Raises :class:`GoSourceError`: ``unexpected NUL in input``, or go/parser's errors, e.g.
+    ``a.go:3:9: missing import path``, or ``a.go:2:8: invalid import path: a b``.
+    """
+    info = read_go_info(content, filename)
+    if info.parse_error is not None:
+        raise GoSourceError(info.parse_error)
+    return GoFileHeader(info.package, info.imports, info.header)

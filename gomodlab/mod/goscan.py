@@ -1,12 +1,24 @@
 """The imports of one package directory, as the go command's module loader finds them.
 
-:func:`scan_dir` is cmd/go/internal/imports/scan.go (``ScanDir``): of a directory's entries it
-reads the regular ``.go`` files whose names do not start with ``_`` or ``.`` and whose
-``_GOOS``/``_GOARCH`` suffix matches, skips a file that imports ``"C"`` unless cgo is on (never
-under :data:`~gomodlab.mod.buildconstraint.ANY_TAGS`), skips one its build constraints exclude,
-and collects the rest's imports: ``_test.go`` files (``package x`` or ``package x_test`` alike)
+modload's ``scanDir`` reads a directory one of two ways, and they differ on broken files:
+
+- **the module index** (cmd/go/internal/modindex, ``IndexPackage.ScanDir``), used for every
+  package of a module in the module cache and for any other directory whose entries are all
+  regular files last modified more than 2 seconds ago (``GODEBUG=goindex=0`` or
+  ``GOCACHE=off`` turn it off). Files are parsed with go/parser: a file with a syntax error in
+  its header, an invalid import path, a NUL byte or two ``//go:build`` lines still counts as a
+  Go file but contributes no imports;
+- **imports.ScanDir** (cmd/go/internal/imports/scan.go) otherwise (a file just written, a
+  symlink in the directory): the loose byte reader of :mod:`~gomodlab.mod.goimports` keeps
+  the imports read before a syntax error, a NUL byte fails the scan
+  (``reading DIR/x.go: unexpected NUL in input``) and two ``//go:build`` lines exclude the file.
+
+Both read the ``.go`` files whose names do not start with ``_`` or ``.`` and whose
+``_GOOS``/``_GOARCH`` suffix matches, skip a file that imports ``"C"`` unless cgo is on (never
+under :data:`~gomodlab.mod.buildconstraint.ANY_TAGS`), skip one its build constraints exclude,
+and collect the rest's imports: ``_test.go`` files (``package x`` or ``package x_test`` alike)
 into ``test_imports``, the others into ``imports``. Package names play no part (a ``package
-documentation`` file counts like any other). With no file left it raises :class:`NoGoError`.
+documentation`` file counts like any other). With no file left they raise :class:`NoGoError`.
 
 The entries come from a real directory (:func:`scan_path`, symlinks followed, broken ones
 ignored) or from anywhere else, e.g. a module zip read in memory (:func:`zip_entries`).
@@ -15,6 +27,7 @@ ignored) or from anywhere else, e.g. a module zip read in memory (:func:`zip_ent
 from __future__ import annotations
 
 import os
+import time
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -22,11 +35,12 @@ from pathlib import Path
 from typing import Literal
 
 from ..errors import GomodlabError
-from .buildconstraint import Tags, match_file, should_build
-from .goimports import GoSourceError, read_import_block
+from .buildconstraint import BuildConstraintError, Tags, constraint_lines, constraints_hold, match_file
+from .goimports import GoSourceError, read_go_info, read_import_block
 from .gostrings import unquote
 
-__all__ = ["Entry", "DirScan", "NoGoError", "scan_dir", "scan_path", "path_entries", "zip_entries", "elide_magic_imports",
+__all__ = ["Entry", "DirScan", "NoGoError", "scan_dir", "scan_path", "path_entries", "zip_entries",
+           "index_applies", "elide_magic_imports",
            "EXCLUDED_NOT_REGULAR", "EXCLUDED_HIDDEN", "EXCLUDED_NOT_GO", "EXCLUDED_FILE_NAME",
            "EXCLUDED_CGO", "EXCLUDED_CONSTRAINTS", "EXCLUDED_BROKEN_LINK"]
 
@@ -54,12 +68,14 @@ class Entry:
 @dataclass(frozen=True, slots=True)
 class DirScan:
     """What ScanDir found: sorted, distinct import paths; the files that counted, in directory
-    order; and each other entry (directories aside) with why it did not count."""
+    order; each other entry (directories aside) with why it did not count; and (index only) the
+    files that counted but whose imports go did not record, with go's reason."""
 
     imports: tuple[str, ...]
     test_imports: tuple[str, ...]
     files: tuple[str, ...]
     excluded: tuple[tuple[str, str], ...]
+    imports_unread: tuple[tuple[str, str], ...] = ()
 
 
 class NoGoError(GomodlabError):
@@ -75,43 +91,95 @@ def _sort_key(e: Entry) -> bytes:
     return e.name.encode("utf-8", "surrogateescape")
 
 
-def scan_dir(entries: Iterable[Entry], tags: Tags, *, directory: str = "") -> DirScan:
-    """imports.ScanDir over ``entries``. ``directory`` is only for messages: a file go cannot
-    read raises :class:`GoSourceError` ``reading DIR/NAME: unexpected NUL in input``."""
+def scan_dir(entries: Iterable[Entry], tags: Tags, *, directory: str = "", index: bool = False) -> DirScan:
+    """ScanDir over ``entries``: the module index's when ``index`` is true, else imports.ScanDir.
+
+    ``directory`` is the directory's path as go would name it, for messages and positions.
+    imports.ScanDir raises :class:`GoSourceError` ``reading DIR/NAME: unexpected NUL in input``
+    for a file it cannot read; the index counts such a file, without imports.
+    """
     imports: set[str] = set()
     test_imports: set[str] = set()
     files: list[str] = []
     excluded: list[tuple[str, str]] = []
+    unread: list[tuple[str, str]] = []
     for e in sorted(entries, key=_sort_key):
         name = e.name
         if e.kind == "dir":
             continue
-        reason = _name_exclusion(e, tags)
+        reason = _name_exclusion(e, tags, index)
         if reason:
             excluded.append((name, reason))
             continue
-        try:
-            block = read_import_block(e.read())
-        except GoSourceError as err:
-            raise GoSourceError(f"reading {_join(directory, name)}: {err}") from None
-        if '"C"' in block.quoted and "cgo" not in tags.names and not tags.any:
+        path = _join(directory, name)
+        read = _index_file(e, name, path) if index else _plain_file(e, path)
+        if read.unread:
+            unread.append((name, read.unread))
+        if read.cgo and "cgo" not in tags.names and not tags.any:
             excluded.append((name, EXCLUDED_CGO))
             continue
-        if not should_build(block.header, tags):
+        if read.constraints is None or not constraints_hold(*read.constraints, tags):
             excluded.append((name, EXCLUDED_CONSTRAINTS))
             continue
         files.append(name)
-        into = test_imports if name.endswith("_test.go") else imports
-        for q in block.quoted:
-            try:
-                into.add(unquote(q))
-            except ValueError:
-                continue  # go skips what strconv.Unquote refuses
+        (test_imports if name.endswith("_test.go") else imports).update(read.paths)
     scan = DirScan(tuple(sorted(imports, key=_go_order)), tuple(sorted(test_imports, key=_go_order)),
-                   tuple(files), tuple(excluded))
+                   tuple(files), tuple(excluded), tuple(unread))
     if not files:
         raise NoGoError(scan)
     return scan
+
+
+@dataclass(frozen=True, slots=True)
+class _FileRead:
+    """One file as a ScanDir sees it: its import paths, whether it is a cgo file, its
+    constraint lines (None: it never builds), and why its imports were not read."""
+
+    paths: tuple[str, ...]
+    cgo: bool
+    constraints: tuple[str | None, tuple[str, ...]] | None
+    unread: str = ""
+
+
+def _plain_file(e: Entry, path: str) -> _FileRead:
+    """imports.scanFiles for one file."""
+    try:
+        block = read_import_block(e.read())
+    except GoSourceError as err:
+        raise GoSourceError(f"reading {path}: {err}") from None
+    paths = []
+    for q in block.quoted:
+        try:
+            paths.append(unquote(q))
+        except ValueError:
+            continue  # go skips what strconv.Unquote refuses
+    try:
+        constraints: tuple[str | None, tuple[str, ...]] | None = constraint_lines(block.header)
+    except BuildConstraintError:
+        constraints = None  # two //go:build lines: ShouldBuild says no
+    # Only the literal "C" marks cgo here; `C` or "\x43" is an ordinary import of C.
+    return _FileRead(tuple(paths), '"C"' in block.quoted, constraints)
+
+
+def _index_file(e: Entry, name: str, path: str) -> _FileRead:
+    """modindex's getFileInfo for one file, then what IndexPackage.ScanDir takes from it. A file
+    getFileInfo fails on is kept with neither imports nor constraints, so it always builds."""
+    try:
+        content = e.read()
+    except OSError as err:
+        # Go's text for the errno, e.g. "no such file or directory".
+        reason = (err.strerror or "").lower()
+        return _FileRead((), False, (None, ()), f"open {path}: {reason}")
+    try:
+        info = read_go_info(content, path)
+    except GoSourceError as err:
+        return _FileRead((), False, (None, ()), f"read {path}: {err}")
+    try:
+        constraints = constraint_lines(info.header)
+    except BuildConstraintError as err:
+        return _FileRead((), False, (None, ()), f"{name}: {err}")
+    paths = tuple(i.path for i in info.imports)
+    return _FileRead(paths, "C" in paths, constraints, info.parse_error or "")
 
 
 def _go_order(s: str) -> bytes:
@@ -119,10 +187,12 @@ def _go_order(s: str) -> bytes:
     return s.encode("utf-8", "surrogateescape")
 
 
-def _name_exclusion(e: Entry, tags: Tags) -> str:
-    if e.kind == "broken-link":
+def _name_exclusion(e: Entry, tags: Tags, index: bool) -> str:
+    # The index lists every non-directory entry (a broken link then fails to open); imports.ScanDir
+    # only regular files.
+    if not index and e.kind == "broken-link":
         return EXCLUDED_BROKEN_LINK
-    if e.kind != "file":
+    if not index and e.kind != "file":
         return EXCLUDED_NOT_REGULAR
     if e.name.startswith(("_", ".")):
         return EXCLUDED_HIDDEN
@@ -155,9 +225,39 @@ def path_entries(directory: Path) -> list[Entry]:
     return out
 
 
-def scan_path(directory: Path | str, tags: Tags) -> DirScan:
-    """imports.ScanDir of a directory on disk."""
-    return scan_dir(path_entries(Path(directory)), tags, directory=str(directory))
+_INDEX_MTIME_CUTOFF_NS = 2_000_000_000  # modindex's modTimeCutoff
+
+
+def index_applies(directory: Path | str, *, in_module_cache: bool = False) -> bool:
+    """Whether go reads ``directory`` through the module index (when the index is on).
+
+    A module in the module cache is always indexed (its files come from a zip: no symlinks).
+    Any other directory is indexed per package (modindex ``dirHash``) only when every entry
+    but subdirectories is a regular file, not a symlink, modified more than 2 seconds ago; a
+    file written just now sends go to imports.ScanDir instead.
+    """
+    if in_module_cache:
+        return True
+    cutoff = time.time_ns() - _INDEX_MTIME_CUTOFF_NS
+    with os.scandir(directory) as it:
+        for d in it:
+            if d.is_dir(follow_symlinks=False):
+                continue
+            if not d.is_file(follow_symlinks=False) or d.stat(follow_symlinks=False).st_mtime_ns > cutoff:
+                return False
+    return True
+
+
+def scan_path(directory: Path | str, tags: Tags, *, index: bool | None = None,
+              in_module_cache: bool = False) -> DirScan:
+    """modload's scanDir of a directory on disk (before its magic-import filter).
+
+    ``index=None`` decides as go does (:func:`index_applies`); pass ``False`` when go's index is
+    off (``GODEBUG=goindex=0``, ``GOCACHE=off``).
+    """
+    if index is None:
+        index = index_applies(directory, in_module_cache=in_module_cache)
+    return scan_dir(path_entries(Path(directory)), tags, directory=str(directory), index=index)
 
 
 def zip_entries(zf: zipfile.ZipFile, directory: str) -> list[Entry]:
