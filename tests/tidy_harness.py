@@ -96,7 +96,7 @@ def check_api(lab: Lab, rec: Record, mode: str, tmp_path: Path, monkeypatch: pyt
         with pytest.raises(GoRefusal) as e:
             tidy(d, source, **kwargs)
         if not rec.crashed:
-            assert _stderr(e.value.stderr, rec, d) == run.stderr, _explain(rec, mode)
+            assert _stderr(e.value.stderr, rec, d) == run.stderr, _explain(rec, mode) + f"\nOURS:\n{_stderr(e.value.stderr, rec, d)}\nGO:\n{run.stderr}"
     assert (d / "go.mod").read_bytes() == (rec.pristine / "go.mod").read_bytes(), "tidy() must not write"
 
 

@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
                                                   for k, v in hit.items()}), "")
     sys.stderr.write(hit["stderr"])
     if args.diff:
-        sys.stdout.buffer.write(hit["diff"])
+        _out(hit["diff"])
         return 1 if hit["diff"] else 0
     if args.write:
         _write(hit["gomod_file"], hit["gomod"], hit["gomod_before"])
@@ -73,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
         return 0
     if not args.write:
-        sys.stdout.buffer.write(hit["gosum"] if args.go_sum else hit["gomod"])
+        _out(hit["gosum"] if args.go_sum else hit["gomod"])
     return 0
 
 
@@ -101,6 +101,17 @@ def _memo(args: argparse.Namespace):  # noqa: ANN202 - (OutputMemo | None, store
     for k in ("gomod", "gosum", "gomod_before", "gosum_before", "diff"):
         data[k] = data[k].encode("latin-1")
     return memo, data
+
+
+def _out(data: bytes) -> None:
+    """The bytes as they are to a real stdout; decoded for a text-only one (a captured stream)."""
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:
+        sys.stdout.write(data.decode("utf-8", "replace"))
+        return
+    sys.stdout.flush()
+    buffer.write(data)
+    buffer.flush()
 
 
 def _write(path: str, data: bytes, before: bytes) -> None:

@@ -26,7 +26,7 @@ from ..mod import semver
 from .mvs import Module
 
 __all__ = ["PackageError", "ImportMissingError", "AmbiguousImportError", "InvalidImportError",
-           "PackageNotInModuleError", "DirectImportFromImplicitDependency", "NoGoError", "ScanError"]
+           "PackageNotInModuleError", "DirectImportFromImplicitDependency", "NoGoError", "ScanError", "TooNewError"]
 
 
 class PackageError(GomodlabError):
@@ -119,6 +119,14 @@ class NoGoError(PackageError):
     def __init__(self, directory: str) -> None:
         self.directory = directory
         super().__init__("no Go source files")
+
+
+class TooNewError(PackageError):
+    """gover.TooNewError from modfetch Download: a module whose go line is newer than go's own."""
+
+    def __init__(self, what: str, go_version: str, message: str) -> None:
+        self.what, self.go_version = what, go_version
+        super().__init__(message)
 
 
 class ScanError(PackageError):

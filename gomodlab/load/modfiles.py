@@ -30,9 +30,10 @@ import zipfile
 from typing import NamedTuple, Protocol
 
 from ..errors import SourceError
-from ..mod import modpath
+from ..mod import gover, modpath
 from ..mod.dirhash import hash_zip
-from .locate import default_modcache, go_env_value
+from .importerrors import TooNewError
+from .locate import default_modcache, go_env_value, gotoolchain
 from .main_module import MainModFile
 from .mvs import Module, ModuleError
 from .output_memo import ABSENT
@@ -256,7 +257,7 @@ class ModuleFiles:
         if got is None:
             try:
                 got = self._fetch(m)
-            except (ModuleError, SourceError) as e:
+            except (ModuleError, SourceError, TooNewError) as e:
                 got = e
             self._trees[m] = got
         if isinstance(got, Exception):
@@ -276,15 +277,26 @@ class ModuleFiles:
             m = r
         ep, ev = self._esc(m)
         shown = os.path.join(self.modcache, f"{ep}@{ev}")
+        tree: ModuleTree
         if os.path.isdir(shown):
-            return DiskTree(shown, is_local=False, inputs=self.inputs)
-        data = self._zip_bytes(m)
-        if data is None:
-            raise ModuleError(m, f"module zip not found in {self.modcache} or any proxy")
+            tree = DiskTree(shown, is_local=False, inputs=self.inputs)
+        else:
+            data = self._zip_bytes(m)
+            if data is None:
+                raise ModuleError(m, f"module zip not found in {self.modcache} or any proxy")
+            try:
+                tree = ZipTree(data, m, shown)
+            except zipfile.BadZipFile as e:
+                raise ModuleError(m, f"zip: {e}") from None
+        # modfetch Download: a module whose own go.mod needs a newer go is refused.
         try:
-            return ZipTree(data, m, shown)
-        except zipfile.BadZipFile as e:
-            raise ModuleError(m, f"zip: {e}") from None
+            go = _go_line(tree.read("go.mod"))
+        except OSError:
+            go = ""
+        if go and gover.compare(go, gover.LOCAL_GO_VERSION) > 0:
+            what = f"{m.path}@{m.version}"
+            raise TooNewError(what, go, gover.too_new_message(what, go, gotoolchain()))
+        return tree
 
     def _zip_bytes(self, m: Module) -> bytes | None:
         if m in self._zips:
@@ -349,6 +361,15 @@ def dir_in_module(path: str, mpath: str, tree: ModuleTree) -> tuple[str | None, 
             d = d[:i] if i >= 0 else ""
     entries = tree.list_dir(rel)
     return rel, bool(entries) and any(e.kind == "file" and e.name.endswith(".go") for e in entries)  # type: ignore[union-attr]
+
+
+def _go_line(data: bytes) -> str:
+    """gover.GoModLookup(data, "go"): the first ``go`` line's value, comments cut."""
+    for line in data.split(b"\n"):
+        line = line.strip()
+        if line.startswith(b"go") and len(line) > 2 and line[2:3] in (b" ", b"\t"):
+            return line[2:].split(b"//", 1)[0].strip().decode("utf-8", "replace")
+    return ""
 
 
 def _source_modcache(source: object) -> str | None:

@@ -43,7 +43,7 @@ from .modfiles import ModuleFiles, StdLib, find_goroot
 from .modload import Loader
 from .mvs import NONE, Module
 from .packages import LoadedPackage, LoadRefused, PackageGraph, PackageLoader
-from .requirements import IN_ALL, Requirements, convert_pruning, override_roots, update_roots
+from .requirements import IN_ALL, GoPanic, Requirements, convert_pruning, override_roots, update_roots
 from .sources import GoModSource, source_for
 
 __all__ = ["tidy", "TidyResult", "TidyRefused", "RequirementChange", "keep_sums"]
@@ -185,6 +185,8 @@ def tidy(main_dir: str | os.PathLike[str] = ".", source: GoModSource | None = No
         diff_keep = keep_sums(pld, final, files, build_list_zips=True) if gover.compare(cv, "1.16") > 0 else keep
     except LoadRefused as e:
         raise TidyRefused(e.stderr) from None
+    except GoPanic as e:
+        raise TidyRefused("".join(pld.stderr) + e.stderr, e.exit_status) from None
     except GoSumFatal as e:
         raise TidyRefused("".join(pld.stderr) + e.stderr) from None
     hashes = _Hashes(loader, files)

@@ -37,13 +37,15 @@ from ..mod import gover, modpath
 from ..mod import goscan
 from ..mod.buildconstraint import ANY_TAGS, Tags
 from ..mod.goimports import GoSourceError
-from ..mod.goscan import DirScan, Entry, elide_magic_imports, scan_dir
+from ..mod.goscan import DirScan, Entry, elide_magic_imports, index_applies, scan_dir
 from ..mod.gostrings import quote
 from .gomod_summary import PRUNED, UNPRUNED, pruning_for
 from .importquery import ImportQuerier
 from .importerrors import (AmbiguousImportError, ImportMissingError, InvalidImportError, NoGoError,
-                           PackageError, ScanError)
+                           PackageError, ScanError, TooNewError)
 from .modfiles import ModuleFiles, ModuleTree, StdLib, dir_in_module, is_standard_import_path
+from ._fileio import read_bytes
+from .locate import go_env_value
 from .modload import Loader
 from .mvs import NONE, BuildListError, Module
 from .requirements import (FROM_ROOT, IMPORTS_LOADED, IN_ALL, IS_ROOT, Requirements, convert_pruning, mod_sorted,
@@ -178,6 +180,8 @@ class PackageLoader:
         self._scans: dict[tuple[int, str], DirScan | PackageError] = {}
         self._main_pkgs: list[str] | None = None
         self._path_errors: dict[str, str] = {}
+        #: go's module index is on unless GODEBUG=goindex=0 or GOCACHE=off.
+        self.use_index = "goindex=0" not in go_env_value("GODEBUG").split(",") and go_env_value("GOCACHE") != "off"
 
     # -- errors ----------------------------------------------------------------------------
 
@@ -472,8 +476,11 @@ class PackageLoader:
             d = _join_dir(tree.dir, rel)
             entries = [Entry(e.name, e.kind, partial(tree.read, f"{rel}/{e.name}" if rel else e.name))  # type: ignore[arg-type]
                        for e in tree.list_dir(rel) or ()]
+            # modload scanDir: the module index for the module cache, and for a local directory
+            # whose files all settled more than 2 s ago; imports.ScanDir otherwise.
+            index = self.use_index and (not tree.is_local or index_applies(d))
             try:
-                got = scan_dir(entries, self.tags, directory=d)
+                got = scan_dir(entries, self.tags, directory=d, index=index)
             except goscan.NoGoError:
                 got = NoGoError(d)
             except GoSourceError as e:
@@ -511,6 +518,10 @@ class PackageLoader:
         assert rs is not None
         main = self.main.path
         direct: set[str] = set() if self.tags == ANY_TAGS else set(rs.direct)
+        too_new = [p.err for p in self.pkgs if isinstance(p.err, TooNewError)]
+        if too_new:
+            # The highest go version needed wins (a toolchain switch would aim at it).
+            raise max(too_new, key=lambda e: gover.sort_key(e.go_version))
         for pkg in self.pkgs:
             if pkg.mod.version != "" or pkg.mod.path != main:
                 continue
@@ -548,10 +559,14 @@ class PackageLoader:
             return self._main_pkgs
         tree = self.files.main_tree
         out: list[str] = []
+        relative, anywhere = _ignore_patterns(os.path.join(self.loader.main_file.dir, "go.mod"))
 
         def walk(rel: str, elem: str) -> None:
             if rel:
                 if elem.startswith((".", "_")) or elem == "testdata":
+                    return
+                d = f"/{rel}/"
+                if any(d.startswith(p) for p in relative) or any(p in d for p in anywhere):
                     return
                 entries = tree.list_dir(rel) or []
                 if any(e.name == "go.mod" and not e.is_dir for e in entries):
@@ -661,6 +676,29 @@ class PackageLoader:
             if mg is not None:
                 raise ImportMissingError(path, is_std=path_is_std, std_dir=self.std.dir_of(path))
             mg = rs.checked_graph()
+
+
+def _ignore_patterns(gomod: str) -> tuple[list[str], list[str]]:
+    """search.NewIgnorePatterns of the main go.mod's ``ignore`` lines: (``./``-relative ones, ones
+    matching at any depth), each as ``/dir/`` to compare with ``/rel/dir/``."""
+    try:
+        data = read_bytes(gomod)
+    except OSError:
+        return [], []
+    if b"ignore" not in data:
+        return [], []
+    from ..mod.modfile import parse_gomod
+
+    try:
+        lines = parse_gomod(data, gomod, lax=True).ignore
+    except GomodlabError:
+        return [], []
+    relative, anywhere = [], []
+    for ig in lines:
+        p, rel = (ig.path[2:], True) if ig.path.startswith("./") else (ig.path, False)
+        p = "/" + p.strip("/") + "/" if p.strip("/") else "/"
+        (relative if rel else anywhere).append(p)
+    return relative, anywhere
 
 
 def _log_line(text: str) -> str:

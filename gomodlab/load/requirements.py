@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
+from ..errors import GoRefusal
 from ..mod import gover
 from .gomod_summary import PRUNED, UNPRUNED
 from .modload import Loader, ModGraph, _LoaderReqs
@@ -31,11 +32,20 @@ from .mvs import Module, build_list, req
 LoadedPackage = Any
 PackageLoader = Any
 
-__all__ = ["Requirements", "update_roots", "tidy_roots", "convert_pruning", "override_roots", "mod_sorted",
+__all__ = ["Requirements", "GoPanic", "update_roots", "tidy_roots", "convert_pruning", "override_roots", "mod_sorted",
            "IN_ALL", "IS_ROOT", "FROM_ROOT", "IMPORTS_LOADED"]
 
 #: loadPkgFlags (load.go), shared with the package loader.
 IN_ALL, IS_ROOT, FROM_ROOT, IMPORTS_LOADED = 1, 2, 4, 8
+
+
+class GoPanic(GoRefusal):
+    """Where go itself panics (an internal error; exit status 2): e.g. tidyUnprunedRoots drops the
+    go root when a dependency's go line implies it (``go mod tidy -go=1.16`` over a go 1.23 dependency)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(f"panic: {message}\n")
+        self.exit_status = 2
 
 
 def mod_sorted(mods: Iterable[Module]) -> list[Module]:
@@ -56,7 +66,7 @@ class Requirements:
             if v is None or gover.mod_compare(m.path, v, m.version) < 0:
                 self.max_root[m.path] = m.version
         if "go" not in self.max_root:
-            raise ValueError("Requirements without a go root")
+            raise GoPanic("go: internal error: missing go root module")
         self._graph: ModGraph | None = None
 
     def __repr__(self) -> str:
