@@ -126,7 +126,7 @@ def check_cli_diff(lab: Lab, rec: Record, tmp_path: Path, monkeypatch: pytest.Mo
     if rec.crashed:
         assert rc == 1
         return
-    assert (rc, out) == (rec.diff.returncode, rec.diff.stdout), _explain(rec, "--diff") + "\n" + err
+    assert (rc, out) == (rec.diff.returncode, rec.diff.stdout), _explain(rec, "--diff") + "\n" + err + f"\nOURS:\n{out}\nGO:\n{rec.diff.stdout}"
     if rec.diff.returncode != 0 and not rec.diff.stdout:
         assert _stderr(err, rec, d) == rec.diff.stderr, _explain(rec, "--diff stderr")
 
