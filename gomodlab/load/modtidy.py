@@ -42,7 +42,8 @@ from .main_module import MainModFile
 from .modfiles import ModuleFiles, StdLib, find_goroot
 from .modload import Loader
 from .mvs import NONE, Module
-from .packages import LoadedPackage, LoadRefused, PackageGraph, PackageLoader
+from .packagegraph import PackageGraph
+from .packages import LoadedPackage, LoadRefused, PackageLoader
 from .requirements import IN_ALL, GoPanic, Requirements, convert_pruning, override_roots, update_roots
 from .sources import GoModSource, source_for
 
