@@ -85,6 +85,11 @@ class GoSum:
         self._sums = sums
         return sums
 
+    def recorded(self) -> dict[tuple[str, str], list[str]]:
+        """Every hash go.sum records, by (path, version or version/go.mod), in file order
+        (the empty go.mod's hash dropped, as go drops it)."""
+        return self._load()
+
     def has_gomod(self, m: Module) -> bool:
         """HaveSum: go.sum has an ``h1:`` line for ``m``'s go.mod."""
         return any(h.startswith("h1:") for h in self._load().get((m.path, m.version + "/go.mod"), ()))

@@ -129,6 +129,15 @@ class ModGraph:
                 if r not in force and r not in summaries))
         return self._pruned_edges
 
+    def find_error(self) -> BuildListError | None:
+        """findError: the failure of the go.mod nearest the main module, with the chain to it
+        (None when every go.mod was read)."""
+        if not self.errors:
+            return None
+        path = self.graph.find_path(lambda x: x in self.errors)
+        err = self.errors[path[-1]]
+        return (RefusedBuildList if isinstance(err, GoRefusal) else BuildListError)(err, path)
+
     def selected(self, path: str) -> str:
         """The selected version of ``path`` (``""`` for the main module, ``"none"`` if absent)."""
         return self.graph.selected(path)
@@ -393,9 +402,7 @@ class Loader:
                     reporter.skipped(m, r, f"{m} is at go {s.go} (pruned): its requirements' "
                                            "own requirements are not loaded")
         if errors and strict:
-            path = g.find_path(lambda x: x in errors)
-            err = errors[path[-1]]
-            raise (RefusedBuildList if isinstance(err, GoRefusal) else BuildListError)(err, path)
+            raise mg.find_error()  # type: ignore[misc]
         return mg
 
     @staticmethod

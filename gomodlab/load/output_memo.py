@@ -2,7 +2,8 @@
 
 ``gomodlab buildlist`` and ``modgraph`` on a module cache are pure functions of the main go.mod,
 the go.mod files of directory replacements and the ``.mod`` files read from the cache. The memo
-stores the output with the main go.mod's bytes and the (size, mtime) of every other file read;
+stores the output with the main go.mod's bytes and the (size, mtime) of every other file read
+(or :data:`ABSENT` for one looked for and missing);
 a later run that finds all of them unchanged prints the stored output without loading the
 graph again. Any difference — or ``GOMODLAB_CACHE=off`` — means a full computation.
 """
@@ -17,7 +18,10 @@ from collections.abc import Mapping
 from ._fileio import read_bytes, write_atomic
 from .locate import cache_dir
 
-__all__ = ["OutputMemo"]
+__all__ = ["OutputMemo", "ABSENT"]
+
+#: The (size, mtime) recorded for a path that was looked for and not found: it must still be absent.
+ABSENT = (-1, -1)
 
 
 class OutputMemo:
@@ -48,7 +52,12 @@ class OutputMemo:
             if data[0] != self._FORMAT or data[1] != self.key or data[2] != self.gomod_bytes:
                 return None
             for path, size, mtime in data[3]:
-                st = os.stat(path)
+                try:
+                    st = os.stat(path)
+                except FileNotFoundError:
+                    if size == ABSENT[0]:
+                        continue
+                    return None
                 if st.st_size != size or st.st_mtime_ns != mtime:
                     return None
             return data[4], data[5]

@@ -145,7 +145,7 @@ class ModCacheSource:
         except OSError:
             found = self.versions(path) if endpoint == "list" else None
             if not found:
-                raise NotInSource(f"reading {f}: no such file or directory") from None
+                raise NotInSource(f"reading file://{f}: no such file or directory") from None
         return "".join(v + "\n" for v in found).encode()
 
     def describe(self) -> str:

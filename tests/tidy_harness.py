@@ -1,0 +1,157 @@
+"""gomodlab's tidy and why-pkg held against a recording of go (tests/tidy_oracle.py).
+
+The checks every tidy differential family makes (generated worlds, hand cases, cmd/go's proxy),
+one function per way of asking gomodlab:
+
+* :func:`check_api` — ``gomodlab.load.modtidy.tidy(dir, source, go_version=, compat=, allow_errors=)``
+  returns ``TidyResult(gomod, gosum, changed)`` with go's bytes (``gosum == b""`` where go wrote no
+  go.sum), or raises a ``GoRefusal`` whose ``.stderr`` is go's;
+* :func:`check_cli` — ``gomodlab tidy DIR --proxy URL | --modcache PATH [--go-sum] [-e] [--go V]
+  [--compat V]`` prints go's go.mod (go.sum), exit 0; where go fails, go's stderr and exit 1;
+* :func:`check_cli_diff` — ``gomodlab tidy --diff`` prints what ``go mod tidy -diff`` prints, with
+  its exit status;
+* :func:`check_cli_write` — ``gomodlab tidy --write`` leaves the files go leaves;
+* :func:`check_why` — ``gomodlab why-pkg PKG... [-m] [-vendor]`` run in the module's directory
+  prints what ``go mod why`` prints, with its exit status.
+
+gomodlab runs in-process with the environment go ran in (the group's GOPROXY, GOMODCACHE,
+GOFLAGS=-mod=mod, GOTOOLCHAIN=local…, so that a message naming a cache directory can name the
+same one), on its own fresh copy of the pristine main module. Until ``gomodlab.load.modtidy``
+exists, every check skips (:func:`modtidy`); the recordings themselves are tested by each family.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+from pathlib import Path
+
+import pytest
+
+from gomodlab.errors import GoRefusal
+from gomodlab.load.sources import ModCacheSource, ProxySource
+
+from .tidy_oracle import GoRun, Lab, Record, comparable_stderr
+from .tidy_worlds import cli_flags, tidy_kwargs
+
+SKIP_REASON = ("gomodlab.load.modtidy (the in-process go mod tidy, branch h-tidy) is not on this branch yet; "
+               "go's side of this comparison is recorded and checked by the oracle tests")
+
+
+def modtidy():
+    """The module under test, or a skip saying why it is missing."""
+    return pytest.importorskip("gomodlab.load.modtidy", reason=SKIP_REASON)
+
+
+def go_environment(monkeypatch: pytest.MonkeyPatch, rec: Record, modcache_mode: bool = False) -> None:
+    """Run gomodlab in the environment go ran in (the variables of the group's isolated env)."""
+    env = rec.group.env(rec.group.modcache_url if modcache_mode else None)
+    for k in list(os.environ):
+        if k.startswith("GO") and k not in env:
+            monkeypatch.delenv(k)
+    for k, v in env.items():
+        monkeypatch.setenv(k, v)
+
+
+def _stderr(text: str, rec: Record, work: Path) -> str:
+    return comparable_stderr(text, work=work, modcache=rec.group.modcache, proxy=rec.group.proxy)
+
+
+def _sources(rec: Record, mode: str) -> tuple[GoRun, object, list[str]]:
+    """go's run for ``mode`` ("proxy" or "modcache"), the matching source and CLI option."""
+    if mode == "proxy":
+        return rec.tidy, ProxySource(rec.group.proxy_url), ["--proxy", rec.group.proxy_url]
+    return rec.modcache, ModCacheSource(rec.group.modcache), ["--modcache", str(rec.group.modcache)]
+
+
+def _explain(rec: Record, what: str) -> str:
+    return f"{rec.world.name} ({what}); go mod tidy {' '.join(rec.world.tidy_args)} in {rec.pristine}"
+
+
+def cli(*argv: str) -> tuple[int, str, str]:
+    from gomodlab.cli import main as cli_main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        rc = cli_main(list(argv))
+    return rc, out.getvalue(), err.getvalue()
+
+
+def check_api(lab: Lab, rec: Record, mode: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tidy = modtidy().tidy
+    go_environment(monkeypatch, rec, mode == "modcache")
+    run, source, _ = _sources(rec, mode)
+    d = lab.copy_of(rec, tmp_path / "m")
+    kwargs = tidy_kwargs(rec.world.tidy_args)
+    if run.returncode == 0:
+        res = tidy(d, source, **kwargs)
+        assert res.gomod.decode(errors="replace") == run.gomod.decode(errors="replace"), _explain(rec, mode)
+        assert res.gomod == run.gomod, _explain(rec, mode)
+        assert res.gosum == (run.gosum or b""), _explain(rec, mode)
+        before = ((rec.pristine / "go.mod").read_bytes(),
+                  (rec.pristine / "go.sum").read_bytes() if (rec.pristine / "go.sum").exists() else None)
+        assert res.changed == ((run.gomod, run.gosum) != before), _explain(rec, mode)
+    else:
+        with pytest.raises(GoRefusal) as e:
+            tidy(d, source, **kwargs)
+        if not rec.crashed:
+            assert _stderr(e.value.stderr, rec, d) == run.stderr, _explain(rec, mode) + f"\nOURS:\n{_stderr(e.value.stderr, rec, d)}\nGO:\n{run.stderr}"
+    assert (d / "go.mod").read_bytes() == (rec.pristine / "go.mod").read_bytes(), "tidy() must not write"
+
+
+def check_cli(lab: Lab, rec: Record, mode: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    modtidy()
+    go_environment(monkeypatch, rec, mode == "modcache")
+    run, _, opts = _sources(rec, mode)
+    d = lab.copy_of(rec, tmp_path / "m")
+    flags = cli_flags(rec.world.tidy_args)
+    for extra, want in (([], run.gomod), (["--go-sum"], run.gosum or b"")):
+        rc, out, err = cli("tidy", str(d), *opts, *flags, *extra)
+        if run.returncode == 0:
+            assert (rc, out) == (0, want.decode()), _explain(rec, f"{mode} {extra}") + "\n" + err
+            if "-e" in rec.world.tidy_args:
+                assert _stderr(err, rec, d) == run.stderr, _explain(rec, f"{mode} -e stderr")
+        else:
+            assert rc == 1, _explain(rec, mode) + "\n" + err
+            if not rec.crashed:
+                assert _stderr(err, rec, d) == run.stderr, _explain(rec, mode)
+
+
+def check_cli_diff(lab: Lab, rec: Record, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    modtidy()
+    go_environment(monkeypatch, rec)
+    d = lab.copy_of(rec, tmp_path / "m")
+    rc, out, err = cli("tidy", str(d), "--proxy", rec.group.proxy_url, "--diff", *cli_flags(rec.world.tidy_args))
+    if rec.crashed:
+        assert rc == 1
+        return
+    assert (rc, out) == (rec.diff.returncode, rec.diff.stdout), _explain(rec, "--diff") + "\n" + err + f"\nOURS:\n{out}\nGO:\n{rec.diff.stdout}"
+    if rec.diff.returncode != 0 and not rec.diff.stdout:
+        assert _stderr(err, rec, d) == rec.diff.stderr, _explain(rec, "--diff stderr")
+
+
+def check_cli_write(lab: Lab, rec: Record, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    modtidy()
+    go_environment(monkeypatch, rec)
+    d = lab.copy_of(rec, tmp_path / "m")
+    rc, _, err = cli("tidy", str(d), "--proxy", rec.group.proxy_url, "--write", *cli_flags(rec.world.tidy_args))
+    gosum = d / "go.sum"
+    got = ((d / "go.mod").read_bytes(), gosum.read_bytes() if gosum.exists() else None)
+    assert rc == (0 if rec.ok else 1), _explain(rec, "--write") + "\n" + err
+    assert got == rec.tidy.files(), _explain(rec, "--write")
+
+
+def check_why(lab: Lab, rec: Record, which: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    modtidy()
+    run = rec.why.get(which)
+    if run is None:
+        pytest.skip(f"go mod why {which} was not run on {rec.world.name} (tidy failed or not sampled)")
+    go_environment(monkeypatch, rec)
+    assert rec.tidied is not None
+    d = lab.copy_of(rec.tidied, tmp_path / "m")
+    monkeypatch.chdir(d)
+    rc, out, err = cli("why-pkg", *run.argv[2:], "--proxy", rec.group.proxy_url)
+    assert (rc, out) == (run.returncode, run.stdout), _explain(rec, " ".join(run.argv)) + "\n" + err
+    if run.returncode != 0:
+        assert _stderr(err, rec, d) == run.stderr, _explain(rec, " ".join(run.argv))
