@@ -163,13 +163,18 @@ class Lab:
         self._groups: dict[str, Group] = {}
         self._records: dict[tuple[str, str], Record] = {}
 
-    def group(self, key: str, write_proxy: Callable[[Path], object]) -> Group:
-        """The group ``key``; ``write_proxy(dir)`` fills its proxy directory the first time."""
+    def group(self, key: str, write_proxy: Callable[[Path], object] | None = None, *,
+              proxy: Path | None = None) -> Group:
+        """The group ``key``: the first time, ``write_proxy(dir)`` fills its own proxy directory,
+        or it serves the existing directory ``proxy`` (with a module cache of its own)."""
         if key not in self._groups:
             root = self.root / key
-            proxy = root / "proxy"
-            proxy.mkdir(parents=True)
-            write_proxy(proxy)
+            root.mkdir(parents=True)
+            if proxy is None:
+                proxy = root / "proxy"
+                proxy.mkdir()
+                assert write_proxy is not None
+                write_proxy(proxy)
             self._groups[key] = Group(key, root, proxy, root / "gopath" / "pkg" / "mod")
         return self._groups[key]
 
