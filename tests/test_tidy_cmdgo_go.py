@@ -142,7 +142,8 @@ WORLDS += [
     CmdGoWorld("shape:query-missing-package", [], ["rsc.io/quote/nonexistent"]),
     CmdGoWorld("shape:badsum-e", [("rsc.io/badsum", "v1.0.0")], ["rsc.io/badsum"], tidy_args=("-e",)),
 ]
-ids = [w.name for w in WORLDS]
+#: Under ``--dist loadgroup`` each world's tests share one worker (one recording).
+PARAMS = [pytest.param(x, id=x.name, marks=pytest.mark.xdist_group(f"tidy-{x.name}")) for x in WORLDS]
 
 
 @pytest.fixture(scope="session")
@@ -164,7 +165,7 @@ def test_every_archive_has_a_world() -> None:
     assert NOT_SERVED == ["example.com_invalidpath_v1_v1.0.0.txt"]
 
 
-@pytest.mark.parametrize("world", WORLDS, ids=ids)
+@pytest.mark.parametrize("world", PARAMS)
 def test_go_tidies_world(cmdgo_lab: tidy_oracle.Lab, world: CmdGoWorld) -> None:
     rec = record(cmdgo_lab, world)
     assert rec.tidy.returncode in (0, 1) or rec.crashed, rec.tidy.stderr
@@ -183,27 +184,27 @@ def test_most_worlds_tidy(cmdgo_lab: tidy_oracle.Lab) -> None:
 
 
 @pytest.mark.parametrize("mode", ["proxy", "modcache"])
-@pytest.mark.parametrize("world", WORLDS, ids=ids)
+@pytest.mark.parametrize("world", PARAMS)
 def test_tidy_api(cmdgo_lab, world, mode, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     harness.modtidy()
     harness.check_api(cmdgo_lab, record(cmdgo_lab, world), mode, tmp_path, monkeypatch)
 
 
 @pytest.mark.parametrize("mode", ["proxy", "modcache"])
-@pytest.mark.parametrize("world", WORLDS, ids=ids)
+@pytest.mark.parametrize("world", PARAMS)
 def test_tidy_cli(cmdgo_lab, world, mode, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     harness.modtidy()
     harness.check_cli(cmdgo_lab, record(cmdgo_lab, world), mode, tmp_path, monkeypatch)
 
 
-@pytest.mark.parametrize("world", WORLDS, ids=ids)
+@pytest.mark.parametrize("world", PARAMS)
 def test_tidy_cli_diff(cmdgo_lab, world, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     harness.modtidy()
     harness.check_cli_diff(cmdgo_lab, record(cmdgo_lab, world), tmp_path, monkeypatch)
 
 
 @pytest.mark.parametrize("which", list(tidy_oracle.WHY_RUNS))
-@pytest.mark.parametrize("world", WORLDS, ids=ids)
+@pytest.mark.parametrize("world", PARAMS)
 def test_why_pkg(cmdgo_lab, world, which, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     harness.modtidy()
     harness.check_why(cmdgo_lab, record(cmdgo_lab, world), which, tmp_path, monkeypatch)

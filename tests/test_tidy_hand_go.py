@@ -105,7 +105,8 @@ def read_case(path: Path) -> Case:
 
 
 CASES = [read_case(p) for p in sorted(CASES_DIR.glob("*.txt"))]
-ids = [c.name for c in CASES]
+#: Under ``--dist loadgroup`` each case's tests share one worker (one recording).
+PARAMS = [pytest.param(x, id=x.name, marks=pytest.mark.xdist_group(f"tidy-{x.name}")) for x in CASES]
 
 
 @pytest.fixture(scope="session")
@@ -125,7 +126,7 @@ def test_every_case_is_read() -> None:
         assert c.rc == 0 or c.stderr, f"{c.name}: a failing case names the message it is about"
 
 
-@pytest.mark.parametrize("case", CASES, ids=ids)
+@pytest.mark.parametrize("case", PARAMS)
 def test_go_does_what_the_case_says(hand_lab: tidy_oracle.Lab, case: Case) -> None:
     rec = record(hand_lab, case)
     assert rec.tidy.returncode == case.rc, rec.tidy.stderr
@@ -140,34 +141,33 @@ def test_go_does_what_the_case_says(hand_lab: tidy_oracle.Lab, case: Case) -> No
 
 
 @pytest.mark.parametrize("mode", ["proxy", "modcache"])
-@pytest.mark.parametrize("case", CASES, ids=ids)
+@pytest.mark.parametrize("case", PARAMS)
 def test_tidy_api(hand_lab, case, mode, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     harness.modtidy()
     harness.check_api(hand_lab, record(hand_lab, case), mode, tmp_path, monkeypatch)
 
 
 @pytest.mark.parametrize("mode", ["proxy", "modcache"])
-@pytest.mark.parametrize("case", CASES, ids=ids)
+@pytest.mark.parametrize("case", PARAMS)
 def test_tidy_cli(hand_lab, case, mode, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     harness.modtidy()
     harness.check_cli(hand_lab, record(hand_lab, case), mode, tmp_path, monkeypatch)
 
 
-@pytest.mark.parametrize("case", CASES, ids=ids)
+@pytest.mark.parametrize("case", PARAMS)
 def test_tidy_cli_diff(hand_lab, case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     harness.modtidy()
     harness.check_cli_diff(hand_lab, record(hand_lab, case), tmp_path, monkeypatch)
 
 
-@pytest.mark.parametrize("case", CASES, ids=ids)
+@pytest.mark.parametrize("case", PARAMS)
 def test_tidy_cli_write(hand_lab, case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     harness.modtidy()
     harness.check_cli_write(hand_lab, record(hand_lab, case), tmp_path, monkeypatch)
 
 
 @pytest.mark.parametrize("which", list(tidy_oracle.WHY_RUNS))
-@pytest.mark.parametrize("case", [c for c in CASES if c.why_packages or c.why_modules],
-                         ids=[c.name for c in CASES if c.why_packages or c.why_modules])
+@pytest.mark.parametrize("case", [p for p in PARAMS if p.values[0].why_packages or p.values[0].why_modules])
 def test_why_pkg(hand_lab, case, which, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     harness.modtidy()
     harness.check_why(hand_lab, record(hand_lab, case), which, tmp_path, monkeypatch)
