@@ -34,7 +34,9 @@ for _w in WORLDS:
 RECHECK_EVERY = 6
 #: go mod why -vendor on every VENDOR_EVERY-th world (go mod why PKGS and -m run on all).
 VENDOR_EVERY = 3
-ids = [w.name for w in WORLDS]
+#: The worlds as parameters; under ``--dist loadgroup`` a group's tests share one worker (one
+#: recording of each world), plain ``-n`` may record a world on both workers.
+PARAMS = [pytest.param(w, id=w.name, marks=pytest.mark.xdist_group(f"tidy-g{w.group:02d}")) for w in WORLDS]
 
 
 @pytest.fixture(scope="session")
@@ -71,7 +73,7 @@ def test_generator_is_seeded_and_covers_every_feature() -> None:
                 assert m.path.startswith(f"example.com/w{w.index:03d}"), m.path
 
 
-@pytest.mark.parametrize("world", WORLDS, ids=ids)
+@pytest.mark.parametrize("world", PARAMS)
 def test_go_tidies_world(tidy_lab: tidy_oracle.Lab, world: tidy_worlds.World) -> None:
     rec = record(tidy_lab, world)
     tidy = rec.tidy
@@ -108,33 +110,33 @@ def test_most_worlds_tidy(tidy_lab: tidy_oracle.Lab) -> None:
 # gomodlab against the recordings (skipped until gomodlab.load.modtidy exists)
 
 @pytest.mark.parametrize("mode", ["proxy", "modcache"])
-@pytest.mark.parametrize("world", WORLDS, ids=ids)
+@pytest.mark.parametrize("world", PARAMS)
 def test_tidy_api(tidy_lab, world, mode, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     harness.modtidy()
     harness.check_api(tidy_lab, record(tidy_lab, world), mode, tmp_path, monkeypatch)
 
 
 @pytest.mark.parametrize("mode", ["proxy", "modcache"])
-@pytest.mark.parametrize("world", WORLDS, ids=ids)
+@pytest.mark.parametrize("world", PARAMS)
 def test_tidy_cli(tidy_lab, world, mode, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     harness.modtidy()
     harness.check_cli(tidy_lab, record(tidy_lab, world), mode, tmp_path, monkeypatch)
 
 
-@pytest.mark.parametrize("world", WORLDS, ids=ids)
+@pytest.mark.parametrize("world", PARAMS)
 def test_tidy_cli_diff(tidy_lab, world, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     harness.modtidy()
     harness.check_cli_diff(tidy_lab, record(tidy_lab, world), tmp_path, monkeypatch)
 
 
-@pytest.mark.parametrize("world", WORLDS, ids=ids)
+@pytest.mark.parametrize("world", PARAMS)
 def test_tidy_cli_write(tidy_lab, world, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     harness.modtidy()
     harness.check_cli_write(tidy_lab, record(tidy_lab, world), tmp_path, monkeypatch)
 
 
 @pytest.mark.parametrize("which", list(tidy_oracle.WHY_RUNS))
-@pytest.mark.parametrize("world", WORLDS, ids=ids)
+@pytest.mark.parametrize("world", PARAMS)
 def test_why_pkg(tidy_lab, world, which, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     harness.modtidy()
     harness.check_why(tidy_lab, record(tidy_lab, world), which, tmp_path, monkeypatch)

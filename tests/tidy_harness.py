@@ -5,7 +5,8 @@ one function per way of asking gomodlab:
 
 * :func:`check_api` — ``gomodlab.load.modtidy.tidy(dir, source, go_version=, compat=, allow_errors=)``
   returns ``TidyResult(gomod, gosum, changed)`` with go's bytes (``gosum == b""`` where go wrote no
-  go.sum), or raises a ``GoRefusal`` whose ``.stderr`` is go's;
+  go.sum) — and, where the result has a ``stderr``, what go printed on success — or raises a
+  ``GoRefusal`` whose ``.stderr`` is go's;
 * :func:`check_cli` — ``gomodlab tidy DIR --proxy URL | --modcache PATH [--go-sum] [-e] [--go V]
   [--compat V]`` prints go's go.mod (go.sum), exit 0; where go fails, go's stderr and exit 1;
 * :func:`check_cli_diff` — ``gomodlab tidy --diff`` prints what ``go mod tidy -diff`` prints, with
@@ -14,17 +15,20 @@ one function per way of asking gomodlab:
 * :func:`check_why` — ``gomodlab why-pkg PKG... [-m] [-vendor]`` run in the module's directory
   prints what ``go mod why`` prints, with its exit status.
 
-gomodlab runs in-process with the environment go ran in (the group's GOPROXY, GOMODCACHE,
+gomodlab runs in-process as go ran: in the module's directory (its own fresh copy of the pristine
+main module, also passed as DIR), with the environment go had (the group's GOPROXY, GOMODCACHE,
 GOFLAGS=-mod=mod, GOTOOLCHAIN=local…, so that a message naming a cache directory can name the
-same one), on its own fresh copy of the pristine main module. Until ``gomodlab.load.modtidy``
+same one). Until ``gomodlab.load.modtidy``
 exists, every check skips (:func:`modtidy`); the recordings themselves are tested by each family.
 """
 
 from __future__ import annotations
 
 import contextlib
+import difflib
 import io
 import os
+import pprint
 from pathlib import Path
 
 import pytest
@@ -32,7 +36,7 @@ import pytest
 from gomodlab.errors import GoRefusal
 from gomodlab.load.sources import ModCacheSource, ProxySource
 
-from .tidy_oracle import GoRun, Lab, Record, comparable_stderr
+from .tidy_oracle import GoRun, Lab, Record, comparable_stderr, go_env_of
 from .tidy_worlds import cli_flags, tidy_kwargs
 
 SKIP_REASON = ("gomodlab.load.modtidy (the in-process go mod tidy, branch h-tidy) is not on this branch yet; "
@@ -44,14 +48,16 @@ def modtidy():
     return pytest.importorskip("gomodlab.load.modtidy", reason=SKIP_REASON)
 
 
-def go_environment(monkeypatch: pytest.MonkeyPatch, rec: Record, modcache_mode: bool = False) -> None:
-    """Run gomodlab in the environment go ran in (the variables of the group's isolated env)."""
-    env = rec.group.env(rec.group.modcache_url if modcache_mode else None)
+def go_environment(monkeypatch: pytest.MonkeyPatch, rec: Record, work: Path, modcache_mode: bool = False) -> None:
+    """Run gomodlab as go ran: in the module directory ``work`` (go names files relative to it,
+    base.ShortPath), with the variables of the group's isolated environment."""
+    env = rec.group.env(rec.group.modcache_url if modcache_mode else None, **go_env_of(rec.world))
     for k in list(os.environ):
         if k.startswith("GO") and k not in env:
             monkeypatch.delenv(k)
     for k, v in env.items():
         monkeypatch.setenv(k, v)
+    monkeypatch.chdir(work)
 
 
 def _stderr(text: str, rec: Record, work: Path) -> str:
@@ -69,77 +75,120 @@ def _explain(rec: Record, what: str) -> str:
     return f"{rec.world.name} ({what}); go mod tidy {' '.join(rec.world.tidy_args)} in {rec.pristine}"
 
 
+def same(got: object, want: object, rec: Record, what: str, stderr: str = "") -> None:
+    """``got == want``, or an AssertionError showing a diff (this module is not assertion-rewritten)
+    and gomodlab's ``stderr``."""
+    if got == want:
+        return
+    if isinstance(got, tuple) and isinstance(want, tuple) and len(got) == len(want):
+        # (exit status, output) pairs: report the first part that differs, on its own.
+        for i, (g, w) in enumerate(zip(got, want)):
+            same(g, w, rec, f"{what} [part {i + 1} of {len(got)}]", stderr)
+        return
+
+    def text(x: object) -> str:
+        if isinstance(x, bytes):
+            return x.decode("utf-8", "backslashreplace")
+        return x if isinstance(x, str) else pprint.pformat(x)
+    diff = "".join(difflib.unified_diff(text(want).splitlines(True), text(got).splitlines(True), "go", "gomodlab"))
+    raise AssertionError(f"{_explain(rec, what)}\n" + (diff or f"go: {want!r}\ngomodlab: {got!r}")
+                         + (f"\ngomodlab's stderr:\n{stderr}" if stderr else ""))
+
+
 def cli(*argv: str) -> tuple[int, str, str]:
+    """``gomodlab ARGV`` in-process: exit status, stdout, stderr (text and bytes writes both, as a
+    terminal's streams take them: the command may write go.mod bytes to ``sys.stdout.buffer``)."""
     from gomodlab.cli import main as cli_main
 
-    out, err = io.StringIO(), io.StringIO()
+    bufs = io.BytesIO(), io.BytesIO()
+    out, err = (io.TextIOWrapper(b, encoding="utf-8", errors="surrogateescape", newline="", write_through=True)
+                for b in bufs)
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         rc = cli_main(list(argv))
-    return rc, out.getvalue(), err.getvalue()
+    return rc, *(b.getvalue().decode("utf-8", "surrogateescape") for b in bufs)
+
+
+def _check_refusal(rc: int, err: str, run: GoRun, rec: Record, work: Path, what: str) -> None:
+    """gomodlab's exit status and stderr where go failed.
+
+    go's own failures (status 1) are matched exactly. A bad ``-go=``/``-compat=`` value is a usage
+    error (go: status 2, its message then usage lines): gomodlab exits 2 too, with go's first line
+    in what it prints (argparse or not, its usage text is its own). Where go crashed there is
+    nothing to match: any refusal will do.
+    """
+    if rec.crashed:
+        assert rc in (1, 2), _explain(rec, what) + "\n" + err
+    elif run.returncode == 2:
+        assert rc == 2 and run.stderr.splitlines()[0] in err, _explain(rec, what) + "\n" + err
+    else:
+        same((rc, _stderr(err, rec, work)), (1, run.stderr), rec, what + " exit status and stderr")
 
 
 def check_api(lab: Lab, rec: Record, mode: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     tidy = modtidy().tidy
-    go_environment(monkeypatch, rec, mode == "modcache")
     run, source, _ = _sources(rec, mode)
     d = lab.copy_of(rec, tmp_path / "m")
+    go_environment(monkeypatch, rec, d, mode == "modcache")
     kwargs = tidy_kwargs(rec.world.tidy_args)
     if run.returncode == 0:
         res = tidy(d, source, **kwargs)
-        assert res.gomod.decode(errors="replace") == run.gomod.decode(errors="replace"), _explain(rec, mode)
-        assert res.gomod == run.gomod, _explain(rec, mode)
-        assert res.gosum == (run.gosum or b""), _explain(rec, mode)
+        same(res.gomod, run.gomod, rec, f"{mode}: go.mod")
+        same(res.gosum, run.gosum or b"", rec, f"{mode}: go.sum")
         before = ((rec.pristine / "go.mod").read_bytes(),
                   (rec.pristine / "go.sum").read_bytes() if (rec.pristine / "go.sum").exists() else None)
-        assert res.changed == ((run.gomod, run.gosum) != before), _explain(rec, mode)
+        same(res.changed, (run.gomod, run.gosum) != before, rec, f"{mode}: changed")
+        # What go prints when it succeeds (queries found, -e's errors, warnings), where the
+        # result carries it.
+        if getattr(res, "stderr", None) is not None:
+            same(_stderr(res.stderr, rec, d), run.stderr, rec, f"{mode}: TidyResult.stderr")
     else:
         with pytest.raises(GoRefusal) as e:
             tidy(d, source, **kwargs)
         if not rec.crashed:
-            assert _stderr(e.value.stderr, rec, d) == run.stderr, _explain(rec, mode) + f"\nOURS:\n{_stderr(e.value.stderr, rec, d)}\nGO:\n{run.stderr}"
+            same(_stderr(e.value.stderr, rec, d), run.stderr, rec, f"{mode}: GoRefusal.stderr")
     assert (d / "go.mod").read_bytes() == (rec.pristine / "go.mod").read_bytes(), "tidy() must not write"
 
 
 def check_cli(lab: Lab, rec: Record, mode: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     modtidy()
-    go_environment(monkeypatch, rec, mode == "modcache")
     run, _, opts = _sources(rec, mode)
     d = lab.copy_of(rec, tmp_path / "m")
+    go_environment(monkeypatch, rec, d, mode == "modcache")
     flags = cli_flags(rec.world.tidy_args)
     for extra, want in (([], run.gomod), (["--go-sum"], run.gosum or b"")):
         rc, out, err = cli("tidy", str(d), *opts, *flags, *extra)
         if run.returncode == 0:
-            assert (rc, out) == (0, want.decode()), _explain(rec, f"{mode} {extra}") + "\n" + err
+            same((rc, out), (0, want.decode()), rec, f"{mode} {extra}: exit status and stdout", err)
             if "-e" in rec.world.tidy_args:
-                assert _stderr(err, rec, d) == run.stderr, _explain(rec, f"{mode} -e stderr")
+                same(_stderr(err, rec, d), run.stderr, rec, f"{mode} -e: stderr")
         else:
-            assert rc == 1, _explain(rec, mode) + "\n" + err
-            if not rec.crashed:
-                assert _stderr(err, rec, d) == run.stderr, _explain(rec, mode)
+            _check_refusal(rc, err, run, rec, d, f"{mode} {extra}")
 
 
 def check_cli_diff(lab: Lab, rec: Record, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     modtidy()
-    go_environment(monkeypatch, rec)
     d = lab.copy_of(rec, tmp_path / "m")
+    go_environment(monkeypatch, rec, d)
     rc, out, err = cli("tidy", str(d), "--proxy", rec.group.proxy_url, "--diff", *cli_flags(rec.world.tidy_args))
-    if rec.crashed:
-        assert rc == 1
-        return
-    assert (rc, out) == (rec.diff.returncode, rec.diff.stdout), _explain(rec, "--diff") + "\n" + err + f"\nOURS:\n{out}\nGO:\n{rec.diff.stdout}"
-    if rec.diff.returncode != 0 and not rec.diff.stdout:
-        assert _stderr(err, rec, d) == rec.diff.stderr, _explain(rec, "--diff stderr")
+    if rec.ok:
+        same((rc, out), (rec.diff.returncode, rec.diff.stdout), rec, "--diff: exit status and stdout", err)
+    else:
+        same(out, rec.diff.stdout, rec, "--diff: stdout", err)
+        _check_refusal(rc, err, rec.diff, rec, d, "--diff")
 
 
 def check_cli_write(lab: Lab, rec: Record, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     modtidy()
-    go_environment(monkeypatch, rec)
     d = lab.copy_of(rec, tmp_path / "m")
+    go_environment(monkeypatch, rec, d)
     rc, _, err = cli("tidy", str(d), "--proxy", rec.group.proxy_url, "--write", *cli_flags(rec.world.tidy_args))
     gosum = d / "go.sum"
     got = ((d / "go.mod").read_bytes(), gosum.read_bytes() if gosum.exists() else None)
-    assert rc == (0 if rec.ok else 1), _explain(rec, "--write") + "\n" + err
-    assert got == rec.tidy.files(), _explain(rec, "--write")
+    if rec.ok:
+        same(rc, 0, rec, "--write: exit status", err)
+    else:
+        _check_refusal(rc, err, rec.tidy, rec, d, "--write")
+    same(got, rec.tidy.files(), rec, "--write: (go.mod, go.sum) left")
 
 
 def check_why(lab: Lab, rec: Record, which: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -147,11 +196,10 @@ def check_why(lab: Lab, rec: Record, which: str, tmp_path: Path, monkeypatch: py
     run = rec.why.get(which)
     if run is None:
         pytest.skip(f"go mod why {which} was not run on {rec.world.name} (tidy failed or not sampled)")
-    go_environment(monkeypatch, rec)
     assert rec.tidied is not None
     d = lab.copy_of(rec.tidied, tmp_path / "m")
-    monkeypatch.chdir(d)
+    go_environment(monkeypatch, rec, d)
     rc, out, err = cli("why-pkg", *run.argv[2:], "--proxy", rec.group.proxy_url)
-    assert (rc, out) == (run.returncode, run.stdout), _explain(rec, " ".join(run.argv)) + "\n" + err
+    same((rc, out), (run.returncode, run.stdout), rec, f"{' '.join(run.argv)}: exit status and stdout", err)
     if run.returncode != 0:
-        assert _stderr(err, rec, d) == run.stderr, _explain(rec, " ".join(run.argv))
+        same(_stderr(err, rec, d), run.stderr, rec, f"{' '.join(run.argv)}: stderr")

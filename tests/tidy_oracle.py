@@ -57,6 +57,12 @@ class WorldLike(Protocol):
     def write_main(self, directory: Path) -> Path: ...
 
 
+def go_env_of(world: WorldLike) -> dict[str, str]:
+    """Variables a world sets for go on top of the group's isolated environment (a hand case's
+    ``env:`` lines; generated worlds set none)."""
+    return dict(getattr(world, "go_env", None) or {})
+
+
 def comparable_stderr(text: str, *, work: Path | str | None = None, modcache: Path | str | None = None,
                       proxy: Path | str | None = None) -> str:
     """stderr with what legitimately varies between runs normalised (see the module docstring)."""
@@ -115,8 +121,9 @@ class Group:
         return universe.file_proxy_url(self.modcache / "cache" / "download")
 
     def env(self, goproxy: str | None = None, **extra: str) -> dict[str, str]:
-        env = gotool.isolated_env(self.root / "goenv", proxy=goproxy or self.proxy_url, flags="-mod=mod", **extra)
+        env = gotool.isolated_env(self.root / "goenv", proxy=goproxy or self.proxy_url, flags="-mod=mod")
         env["GOMODCACHE"] = str(self.modcache)
+        env.update(extra)
         return env
 
 
@@ -156,13 +163,18 @@ class Lab:
         self._groups: dict[str, Group] = {}
         self._records: dict[tuple[str, str], Record] = {}
 
-    def group(self, key: str, write_proxy: Callable[[Path], object]) -> Group:
-        """The group ``key``; ``write_proxy(dir)`` fills its proxy directory the first time."""
+    def group(self, key: str, write_proxy: Callable[[Path], object] | None = None, *,
+              proxy: Path | None = None) -> Group:
+        """The group ``key``: the first time, ``write_proxy(dir)`` fills its own proxy directory,
+        or it serves the existing directory ``proxy`` (with a module cache of its own)."""
         if key not in self._groups:
             root = self.root / key
-            proxy = root / "proxy"
-            proxy.mkdir(parents=True)
-            write_proxy(proxy)
+            root.mkdir(parents=True)
+            if proxy is None:
+                proxy = root / "proxy"
+                proxy.mkdir()
+                assert write_proxy is not None
+                write_proxy(proxy)
             self._groups[key] = Group(key, root, proxy, root / "gopath" / "pkg" / "mod")
         return self._groups[key]
 
@@ -174,8 +186,9 @@ class Lab:
         shutil.copytree(src, dst, symlinks=True)
         return dst
 
-    def _run(self, group: Group, d: Path, args: Sequence[str], goproxy: str | None = None) -> GoRun:
-        res = gotool.run_go(list(args), cwd=d, env=group.env(goproxy))
+    def _run(self, group: Group, d: Path, args: Sequence[str], goproxy: str | None = None,
+             env: dict[str, str] | None = None) -> GoRun:
+        res = gotool.run_go(list(args), cwd=d, env=group.env(goproxy, **(env or {})))
         gosum = d / "go.sum"
         return GoRun(tuple(args), res.returncode, res.stdout,
                      comparable_stderr(res.stderr, work=d, modcache=group.modcache, proxy=group.proxy),
@@ -190,18 +203,20 @@ class Lab:
             base = group.root / "worlds" / world.name
             pristine = world.write_main(base / "pristine")
             args = ("mod", "tidy", *world.tidy_args)
-            tidy = self._run(group, self.copy_of(pristine, base / "tidy"), args)
-            modcache = self._run(group, self.copy_of(pristine, base / "modcache"), args, goproxy=group.modcache_url)
-            diff = self._run(group, self.copy_of(pristine, base / "diff"), ("mod", "tidy", "-diff", *world.tidy_args))
+            env = go_env_of(world)
+            tidy = self._run(group, self.copy_of(pristine, base / "tidy"), args, env=env)
+            modcache = self._run(group, self.copy_of(pristine, base / "modcache"), args, group.modcache_url, env)
+            diff = self._run(group, self.copy_of(pristine, base / "diff"), ("mod", "tidy", "-diff", *world.tidy_args),
+                             env=env)
             rec = Record(world, group, pristine, tidy, modcache, diff, base / "tidy" if tidy.returncode == 0 else None)
             if rec.tidied is not None:
                 for name, (flag, attr) in WHY_RUNS.items():
                     targets = getattr(world, attr)
                     if targets and (why_vendor or name != "-vendor"):
                         d = self.copy_of(rec.tidied, base / f"why{name}")
-                        rec.why[name] = self._run(group, d, ("mod", "why", *flag, *targets))
+                        rec.why[name] = self._run(group, d, ("mod", "why", *flag, *targets), env=env)
             self._records[key] = rec
         if recheck and rec.again is None:
             rec.again = self._run(group, self.copy_of(rec.pristine, rec.pristine.parent / "again"),
-                                  ("mod", "tidy", *world.tidy_args))
+                                  ("mod", "tidy", *world.tidy_args), env=go_env_of(world))
         return rec

@@ -81,7 +81,7 @@ FEATURES = (
 )
 #: Features a world may draw besides its own (each with probability EXTRA_P).
 EXTRAS = ("buildtags", "tests", "deptests", "toolchain", "replace_version", "replace_dir", "exclude",
-          "query", "query_dep", "unused", "indirect", "gosum", "major", "layout", "cycle")
+          "query", "query_dep", "unused", "indirect", "gosum", "major", "layout", "cycle", "flags")
 EXTRA_P = 0.15
 #: Features whose worlds go must refuse (the oracle test checks that it does).
 FAILING = {"broken", "toonew"}
@@ -252,6 +252,7 @@ class _Builder:
         self.main_files: dict[str, str | bytes] = {}
         self.tidy_args: tuple[str, ...] = ()
         self.force_require: dict[str, str] = {}
+        self.shaped: set[str] = set()
         self.spare: list[str] = []
         self.imported: list[str] = []
 
@@ -292,15 +293,19 @@ class _Builder:
         if self.has("nested"):
             self.add_mod(f"{self.prefix}/a", ["v1.0.0", "v1.1.0"], [""])
             self.add_mod(f"{self.prefix}/a/b", ["v1.0.0", "v1.0.1"], ["", "c"])
+            self.shaped = {f"{self.prefix}/a", f"{self.prefix}/a/b"}
 
     def mod_named(self, name: str) -> _Mod:
         """The generated module ``name`` (``m0``…), with or without its /v2 suffix."""
         return self.mods.get(f"{self.prefix}/{name}") or self.mods[f"{self.prefix}/{name}/v2"]
 
     def targets(self, exclude: str = "") -> list[str]:
-        """Importable packages of the universe (internal ones only from their own module)."""
+        """Importable packages of the universe (internal ones only from their own module; the
+        nested pair only from the main module, whose requirements then decide its shape)."""
         out = []
         for m in self.mods.values():
+            if m.path in self.shaped:
+                continue
             for d in m.stable:
                 if m.path == exclude or not d.startswith("internal"):
                     out.append(m.pkg(d))
@@ -369,7 +374,7 @@ class _Builder:
             if rnd.random() < p_keep:
                 reqs[mp] = rnd.choice(self.mods[mp].versions)
         for other in rnd.sample(list(self.mods), min(len(self.mods), rnd.randint(0, 2))):
-            if other != m.path and other not in reqs:
+            if other != m.path and other not in reqs and other not in self.shaped:
                 reqs[other] = rnd.choice(self.mods[other].versions)
         if self.has("cycle") and rnd.random() < 0.3:
             reqs[self.main_path] = "v1.0.0"
@@ -509,7 +514,7 @@ class _Builder:
             if mp and mp != self.main_path and mp not in reqs and rnd.random() < p_require:
                 reqs[mp] = (rnd.choice(self.mods[mp].versions), rnd.random() < (0.5 if self.has("indirect") else 0.1))
         n_unused = rnd.randint(1, 3) if self.has("unused") else rnd.choice((0, 0, 1))
-        for mp in rnd.sample(list(self.mods), min(n_unused, len(self.mods))):
+        for mp in rnd.sample([p for p in self.mods if p not in self.shaped], min(n_unused, len(self.mods))):
             reqs.setdefault(mp, (rnd.choice(self.mods[mp].versions), rnd.random() < 0.5))
         for mp, v in self.force_require.items():
             reqs[mp] = (v, False)
@@ -643,7 +648,8 @@ class _Builder:
         gosum = self.gosum(gomod)
         if gosum is not None:
             files["go.sum"] = gosum
-        why_pkgs = sorted({*self.targets(), *self.imported, self.main_path, f"{self.prefix}/nowhere/pkg"})
+        why_pkgs = sorted({*self.targets(), *self.imported, self.main_path, f"{self.prefix}/nowhere/pkg",
+                           *(f"{self.prefix}/a/b{c}" for c in ("", "/c") if self.shaped)})
         why_mods = sorted({*self.mods, f"{self.prefix}/nowhere"})
         return World(self.index, self.feature, tuple(sorted(self.features)), self.main_path,
                      {k: v.encode() if isinstance(v, str) else v for k, v in files.items()},
