@@ -56,7 +56,7 @@ from typing import BinaryIO
 
 from . import _triggers
 from .fixes import _fix
-from .messages import (_ANSI, _AT, _TOP, _CACHE_DIR, _CACHE_FILE, _CHAIN_HEAD, _NOISE, _REQ_LINE, _URL, _VCS_DIR, _Context,
+from .messages import (_ANSI, _AT, _TOP, _CACHE_DIR, _CACHE_FILE, _CHAIN_HEAD, _NOISE, _NOISE_HEADS, _REQ_LINE, _URL, _VCS_DIR, _Context,
                        _Draft, _Line, _Mention, _clean, _is_modlike, _mentions, _mentions_any,
                        _MAX_WRAPPED, _module_root_guess, _pick, _progress, _segment, _strip_prefix, _summary, _unescape, _wrap_width)
 from .templates import _PATH, _RANK, TEMPLATES
@@ -409,9 +409,9 @@ def _explain(pieces: Callable[[], Iterable[str]], width: int) -> list[Diagnosis]
     line, last = 1, 0
     for piece in pieces():
         _summary(piece, ctx)
-        prompts = [m.start() for m in _PROMPT.finditer(piece)]
-        if prompts:
-            last = line + piece.count("\n", 0, prompts[-1])
+        prompt = _last_prompt(piece)
+        if prompt >= 0:
+            last = line + piece.count("\n", 0, prompt)
         line += piece.count("\n")
 
     def progressed() -> Iterator[str]:
@@ -422,7 +422,7 @@ def _explain(pieces: Callable[[], Iterable[str]], width: int) -> list[Diagnosis]
             line += piece.count("\n")
             yield piece
 
-    parts = (_triggers.stream_windows(progressed(), _is_noise, _starts_message) if not width
+    parts = (_triggers.stream_windows(progressed(), _is_noise, _starts_message, _NOISE_HEADS) if not width
              else [(1, text) for text in progressed()])
     merged: dict[tuple[str, str | None, str | None], _Draft] = {}
     counts: dict[tuple[str, str | None, str | None], int] = {}
@@ -460,6 +460,23 @@ def _explain(pieces: Callable[[], Iterable[str]], width: int) -> list[Diagnosis]
 
 
 _PROMPT = re.compile(r"^(?:\$|>|PS [^>\n]*>|[\w.@-]+[:~][^$\n]*\$) go \w", re.M)
+
+
+def _last_prompt(text: str) -> int:
+    """The offset of the last line of ``text`` that shows a shell prompt running go, or -1.
+
+    Such a line holds ``$ go `` or ``> go ``: searching back for those is two fast string
+    searches, where :data:`_PROMPT` (anchored at line starts) is tried at every offset (9 ns a
+    character, a fifth of what reading a CI log's progress lines costs). A line that holds one but
+    is no prompt is passed over whole: each line is looked at once.
+    """
+    end = len(text)
+    while (at := max(text.rfind("$ go ", 0, end), text.rfind("> go ", 0, end))) >= 0:
+        start = text.rfind("\n", 0, at) + 1
+        if _PROMPT.match(text, start):
+            return start
+        end = start
+    return -1
 
 
 def _starts_message(line: str) -> bool:
