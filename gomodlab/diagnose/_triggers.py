@@ -157,7 +157,7 @@ def trigger_lines(text: str, skip: Callable[[str], bool] | None = None,
         searched = "\n".join(compress(lines, map(not_, is_noise))) if len(kept) < len(lines) else text
     else:
         kept, searched = range(len(lines)), text
-    starts = [0, *accumulate(len(line) + 1 for line in lines)]
+    lengths = [0, *accumulate(map(len, lines))]          # line i starts at lengths[i] + i
     out: list[tuple[int, int]] = []
     k, k_end, seen = 0, searched.find("\n"), -1
     for end in sorted({end for end, _ in _AUTOMATON.iter(_ascii_lower(searched))}):
@@ -169,7 +169,7 @@ def trigger_lines(text: str, skip: Callable[[str], bool] | None = None,
         seen = k
         line = kept[k]
         if skip is None or not skip(lines[line]):
-            out.append((line, starts[line]))
+            out.append((line, lengths[line] + line))
     return out
 
 
