@@ -59,7 +59,7 @@ from . import _triggers
 from .fixes import _fix
 from .messages import (_ANSI, _AT, _TOP, _CACHE_DIR, _CACHE_FILE, _CHAIN_HEAD, _NOISE, _NOISE_HEADS, _REQ_LINE, _URL, _VCS_DIR, _Context,
                        _Draft, _Line, _Mention, _clean, _is_modlike, _mentions, _mentions_any,
-                       _MAX_WRAPPED, _module_root_guess, _pick, _progress, _segment, _strip_prefix, _summary, _unescape, _wrap_width)
+                       _MAX_WRAPPED, _module_root_guess, _pick, _progress, _segment, _settings, _strip_prefix, _unescape, _wrap_width)
 from .templates import _PATH, _RANK, TEMPLATES
 
 __all__ = ["Evidence", "Diagnosis", "MAX_EVIDENCE", "explain", "explain_file"]
@@ -232,8 +232,9 @@ def _diagnose(block: list[_Line], ctx: _Context) -> _Draft | None:
         module = ctx.finding_before(nos[0])
     cause, location = r.cause, r.location
 
+    unresolved = None
     if category == "missing-gosum-entry":
-        module, version = _missing_sum_module(full, mentions, ctx, module, version)
+        module, version, unresolved = _missing_sum_module(full, mentions, module, version)
     elif category == "ambiguous-import":
         m = re.search(r"found\s+(?:package\s+)?(\S+)\s+in\s+multiple", full)
         module, version = (m.group(1) if m else module), None
@@ -252,22 +253,36 @@ def _diagnose(block: list[_Line], ctx: _Context) -> _Draft | None:
             version = q.group(1)
     if module and not version and category not in ("ambiguous-import", "gomod-syntax", "toolchain", "missing-gosum-entry"):
         version = _fill_version(module, mentions, ctx, nos[0])
-    return _Draft(category, module, version, nos, cause, location, r.url, full, nos[0], ctx.env)
+    return _Draft(category, module, version, nos, cause, location, r.url, full, nos[0], ctx.env, unresolved)
 
 
-def _missing_sum_module(full: str, mentions: Sequence[_Mention], ctx: _Context,
-                        module: str | None, version: str | None) -> tuple[str | None, str | None]:
+def _missing_sum_module(full: str, mentions: Sequence[_Mention], module: str | None, version: str | None
+                        ) -> tuple[str | None, str | None, tuple[str, str] | tuple[str, str, frozenset[str]] | None]:
+    """(module, version, or what decides them once the whole text is read: :func:`_resolve`)."""
     hint = re.search(r"to add(?: it)?:\s+go mod download ((?:" + _PATH + r")(?: " + _PATH + r")*)", full)
     if hint:
         path = hint.group(1).split()[0]
-        return path, _fill_version(path, mentions, ctx)
+        named = next((m.version for m in mentions if m.path == path and m.version), None)
+        return (path, named, None) if named else (path, None, ("hint", path))
     pkg = re.search(r"missing go\.sum entry (?:for module providing|needed to verify) package (" + _PATH + ")", full)
     if pkg:
-        known = ChainMap(ctx.final, ctx.final_finding,
-                         dict.fromkeys(m.path for m in mentions if m.kind in ("at", "pv", "cache")))
-        path = _module_root_guess(pkg.group(1), known)
-        return path, _fill_version(path, [], ctx)
-    return module, version
+        package = pkg.group(1)
+        named_modules = frozenset(m.path for m in mentions if m.kind in ("at", "pv", "cache")
+                                  and (package == m.path or package.startswith(m.path + "/")))
+        return None, None, ("package", package, named_modules)
+    return module, version, None
+
+
+def _resolve(unresolved: tuple[str, str] | tuple[str, str, frozenset[str]], ctx: _Context) -> tuple[str, str | None]:
+    """Module and version of a missing go.sum entry, from what the whole text says: the module of
+    go's hint, else the one providing the package (a module the message or a progress line names,
+    else the repository root of the package path), at the last version progress lines name."""
+    if unresolved[0] == "hint":
+        path = unresolved[1]
+    else:
+        known = ChainMap(ctx.downloaded, ctx.found, dict.fromkeys(unresolved[2]))   # type: ignore[misc]
+        path = _module_root_guess(unresolved[1], known)
+    return path, ctx.version(path)
 
 
 def _gomod(full: str, block: list[_Line], mentions: Sequence[_Mention]
@@ -391,7 +406,7 @@ def explain(text: str) -> list[Diagnosis]:
     text = _ANSI.sub("", text) if "\x1b" in text else text
     # A hard-wrapped paste may split the words the triggers look for: it is read whole.
     width = _wrap_width(text)
-    return _explain(lambda: [text], width)
+    return _explain([text], width)
 
 
 #: How much of a file is read at once: memory stays a few times this, whatever the file's size.
@@ -399,7 +414,7 @@ PIECE = 4 << 20
 
 
 def explain_file(file: BinaryIO) -> list[Diagnosis]:
-    """:func:`explain` for a file of go output of any size, read twice, a piece at a time, in
+    """:func:`explain` for a file of go output of any size, read once, a piece at a time, in
     memory bounded by :data:`PIECE` (a 100 MB CI log never lives in memory whole).
 
     ``file`` is a seekable binary file; undecodable bytes are read as U+FFFD. The diagnoses are
@@ -424,7 +439,7 @@ def explain_file(file: BinaryIO) -> list[Diagnosis]:
     head = file.read(_MAX_WRAPPED + 1)
     if len(head) <= _MAX_WRAPPED:
         return explain(_decoded(head))
-    return _explain(pieces, 0)
+    return _explain(pieces(), 0)
 
 
 #: Lines read between two prunings of what earlier lines said (:meth:`_Context.forget_before`).
@@ -437,30 +452,31 @@ def _decoded(data: bytes) -> str:
     return _ANSI.sub("", text) if "\x1b" in text else text
 
 
-def _explain(pieces: Callable[[], Iterable[str]], width: int) -> list[Diagnosis]:
-    """The diagnoses of the text ``pieces()`` yields in line-aligned parts (read twice: first for
-    what the whole text says, then for its messages)."""
+def _explain(pieces: Iterable[str], width: int) -> list[Diagnosis]:
+    """The diagnoses of the text ``pieces`` yields in line-aligned parts, read once."""
     ctx = _Context()
-    line, last = 1, 0
-    for piece in pieces():
-        _summary(piece, ctx)
-        prompt = _last_prompt(piece)
-        if prompt >= 0:
-            last = line + piece.count("\n", 0, prompt)
-        line += piece.count("\n")
+    last = 0                   # the line of the last prompt ("$ go mod tidy")
 
-    def progressed() -> Iterator[str]:
-        # Each piece's progress lines are known before any of its messages is read.
+    def read(pieces: Iterable[str]) -> Iterator[str]:
+        # Each piece's settings and progress lines are known before any of its messages is read.
+        # Once, not in a first pass of their own: that would cost 0.12 s per 25 MB (a sixth of
+        # reading a CI log), and only a missing go.sum entry needs to know how the text ends.
+        nonlocal last
         line = 1
-        for piece in pieces():
+        for piece in pieces:
+            _settings(piece, ctx)
             _progress(piece, ctx, line)
+            prompt = _last_prompt(piece)
+            if prompt >= 0:
+                last = line + piece.count("\n", 0, prompt)
             line += piece.count("\n")
             yield piece
 
-    parts = (_triggers.stream_windows(progressed(), _is_noise, _starts_message, _NOISE_HEADS) if not width
-             else [(1, text) for text in progressed()])
-    merged: dict[tuple[str, str | None, str | None], _Draft] = {}
-    counts: dict[tuple[str, str | None, str | None], int] = {}
+    parts = (_triggers.stream_windows(read(pieces), _is_noise, _starts_message, _NOISE_HEADS) if not width
+             else [(1, text) for text in read(pieces)])
+    Key = tuple[str, str | None, str | None] | tuple[str, tuple]
+    merged: dict[Key, _Draft] = {}
+    counts: dict[Key, int] = {}
     raw_of: dict[int, str] = {}
     forgotten = 0
     for first, part in parts:
@@ -472,7 +488,7 @@ def _explain(pieces: Callable[[], Iterable[str]], width: int) -> list[Diagnosis]
             d = _diagnose(block, ctx)
             if d is None:
                 continue
-            key = (d.category, d.module, d.version)
+            key: Key = (d.category, d.unresolved) if d.unresolved else (d.category, d.module, d.version)
             counts[key] = counts.get(key, 0) + 1
             if key not in merged:
                 merged[key] = d
@@ -482,6 +498,17 @@ def _explain(pieces: Callable[[], Iterable[str]], width: int) -> list[Diagnosis]
                 continue
             for n in d.lines:
                 raw_of[n] = raw[n - first]
+    # Now that the whole text is read, the missing go.sum entries' modules are known; one that
+    # another message names in full is the same problem (its first message stays).
+    for key in [k for k, d in merged.items() if d.unresolved]:
+        d, n = merged.pop(key), counts.pop(key)
+        d.module, d.version = _resolve(d.unresolved, ctx)    # type: ignore[arg-type]
+        key = (d.category, d.module, d.version)
+        if key in merged:
+            d, other = (d, merged[key]) if d.first < merged[key].first else (merged[key], d)
+            d.lines.extend(other.lines)
+        merged[key] = d
+        counts[key] = counts.get(key, 0) + n
     # The last go command a paste shows ("$ go mod tidy") is the one whose failure the user met:
     # its problems come first, those of the commands before it (go mod verify's findings) after.
     ordered = sorted(merged.values(), key=lambda d: (d.first < last, _RANK[d.category], d.module is None, d.first))
