@@ -152,6 +152,8 @@ def errorish(text: str, found: set[str]) -> bool:
 
 def _ascii_lower(text: str) -> str:
     """``text`` lower-cased in ASCII only, so that offsets stay those of ``text``."""
+    if text.isascii():             # a flag of the string: one copy instead of three
+        return text.lower()
     return text.encode("ascii", "replace").lower().decode("ascii")
 
 
@@ -176,7 +178,7 @@ def trigger_lines(text: str, skip: Callable[[str], bool] | None = None,
     lengths = [0, *accumulate(map(len, lines))]          # line i starts at lengths[i] + i
     out: list[tuple[int, int]] = []
     k, k_end, seen = 0, searched.find("\n"), -1
-    for end in sorted({end for end, _ in _AUTOMATON.iter(_ascii_lower(searched))}):
+    for end, _ in _AUTOMATON.iter(_ascii_lower(searched)):      # in the order of their ends
         if k_end != -1 and end > k_end:
             k += searched.count("\n", k_end, end)
             k_end = searched.find("\n", end)

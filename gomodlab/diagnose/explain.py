@@ -213,7 +213,7 @@ _read_memo = functools.lru_cache(maxsize=_MEMO_SIZE)(_read)
 
 
 def _diagnose(block: list[_Line], ctx: _Context) -> _Draft | None:
-    if all(_NOISE.match(ln.body) for ln in block):
+    if all(ln.noise for ln in block):
         return None
     bodies = tuple(ln.body for ln in block)
     r = _read_memo(bodies) if sum(map(len, bodies)) < _MEMO_TEXT else _read(bodies)

@@ -47,6 +47,7 @@ class _Line:
     indent: int
     soft: bool              # ended in whitespace: a wrap between words
     position: str = ""      # a stripped "file.go:L:C" prefix
+    noise: bool = False     # a progress or echo line (_NOISE)
 
 
 def _strip_prefix(s: str) -> str:
@@ -60,7 +61,7 @@ def _strip_prefix(s: str) -> str:
 
 def _raw_lines(text: str) -> list[str]:
     # A carriage return inside a line is a progress display overwriting itself: keep what was left.
-    raw = [ln.rstrip("\r").rsplit("\r", 1)[-1] for ln in text.split("\n")]
+    raw = [ln.rstrip("\r").rsplit("\r", 1)[-1] for ln in text.split("\n")] if "\r" in text else text.split("\n")
     if raw and raw[-1] == "":
         raw.pop()
     return raw
@@ -105,8 +106,8 @@ def _clean(text: str, first: int = 1, width: int = 0) -> tuple[list[str], list[_
     return raw, lines
 
 
-def _tidied(s: str) -> tuple[str, int, bool, str]:
-    """(body, indent, soft, position) of the line ``s``, its log prefixes stripped (see :class:`_Line`)."""
+def _tidied(s: str) -> tuple[str, int, bool, str, bool]:
+    """(body, indent, soft, position, noise) of the line ``s``, its log prefixes stripped (see :class:`_Line`)."""
     stripped = s.lstrip()
     indent = len(s[:len(s) - len(stripped)].expandtabs(8))
     body = stripped.rstrip()
@@ -115,17 +116,19 @@ def _tidied(s: str) -> tuple[str, int, bool, str]:
     m = _POSITION.match(body)
     if m:
         position, body = body[:m.end()].rstrip(": \t"), body[m.end():].lstrip()
-    return body, indent, soft, position
+    return body, indent, soft, position, bool(_NOISE.match(body))
 
 
-def _cleaned(raw: str) -> tuple[str, int, bool, str]:
+def _cleaned(raw: str) -> tuple[str, int, bool, str, bool]:
     """:func:`_tidied` of one raw line. A line that starts with a noise head has no prefix,
     indent or position (tested); other short lines are memoised, for a log repeats its lines
     (each retry prints the same error). Together: cleaning the windows of a log of retries takes
     0.09 s per 25 MB instead of 0.21."""
     if raw.startswith(_NOISE_HEADS):
         body = raw.rstrip()
-        return body, 0, bool(body) and body != raw, ""
+        if body == raw:
+            return body, 0, False, "", True
+        return body, 0, bool(body), "", bool(_NOISE.match(body))    # "# get " less its space is no noise
     return _cleaned_memo(raw) if len(raw) <= _MEMO_LINE else _tidied(_strip_prefix(raw))
 
 
