@@ -434,6 +434,7 @@ class _Context:
     finding_lines: list[int] = field(default_factory=list)
     finding: list[str] = field(default_factory=list)
     env: dict[str, str] = field(default_factory=dict)      # the last value of each setting shown
+    added: int = 0             # progress lines kept since the last forget_before
 
     def version(self, path: str, before_line: int | None = None) -> str | None:
         """The version the last ``downloading``/``extracting`` (else ``finding``) line names,
@@ -465,6 +466,7 @@ class _Context:
         i = bisect.bisect_left(self.finding_lines, line)
         if i > 1:
             del self.finding_lines[:i - 1], self.finding[:i - 1]
+        self.added = 0
 
 
 # Matched on the whole text at once (one pass in C), not line by line. "go: " starts a line after
@@ -492,19 +494,28 @@ def _progress(text: str, ctx: _Context, first: int = 1) -> None:
     """The progress lines of a piece whose first line is number ``first``, kept in ``ctx``. A
     line repeating the version the last line of its kind named for the same module
     adds nothing, nor one repeating the last package looked for: no answer changes."""
-    line, at = first, 0
+    line, at, added = first, 0, 0
     for m in _PROGRESS.finditer(text):
         verb, path, version, package = m.groups()
         start = m.start()
         line += text.count("\n", at, start)
         at = start
         if verb:
-            seen = (ctx.found if verb == "finding" else ctx.downloaded).setdefault(path, [])
-            if not seen or seen[-1][1] != version:
+            lines = ctx.found if verb == "finding" else ctx.downloaded
+            seen = lines.get(path)
+            if seen is None:
+                lines[path] = [(line, version)]
+            elif seen[-1][1] != version:
                 seen.append((line, version))
+            else:
+                continue
         elif not ctx.finding or ctx.finding[-1] != package:
             ctx.finding_lines.append(line)
             ctx.finding.append(package)
+        else:
+            continue
+        added += 1
+    ctx.added += added
 
 
 @dataclass(slots=True)
