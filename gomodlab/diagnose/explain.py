@@ -153,6 +153,8 @@ def _signals(text: str, literals: set[str]) -> list[tuple[int, str, re.Match[str
 
 def _masked(bodies: tuple[str, ...]) -> str:
     """The message with progress/echo lines blanked (same offsets as the whole text)."""
+    if len(bodies) == 1:       # most messages: no generator, no join
+        return " " * len(bodies[0]) if _NOISE.match(bodies[0]) else bodies[0]
     return "\n".join(" " * len(b) if _NOISE.match(b) else b for b in bodies)
 
 
