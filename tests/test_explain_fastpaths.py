@@ -76,6 +76,25 @@ def test_progress_pattern_finds_what_it_did(text):
     assert [m.groups() for m in messages._PROGRESS.finditer(text)] == was
 
 
+_MENTIONS_AS_WAS = {
+    "_AT": re.compile(r"(?<![\w/\\.!~+@-])(" + messages._PATH + r")@([\w.+~-]+(?:/go\.mod)?)"),
+    "_MOD": re.compile(r"\bmodule (" + messages._PATH + r")(?=:|\s|$)", re.M),
+    "_PKG": re.compile(r"(?:^package |import \"|\bcannot load |unrecognized import path \"|\bprovides package "
+                       r"|\bproviding package )(" + messages._PATH + r")", re.M),
+}
+
+
+@settings(max_examples=500, deadline=None)
+@given(_soup(["a.com/m@v1.0.0", "@v1", "x/", "@", "module a.com/m", "xmodule b.com/n:", "_module c.io/x ", "package a.com/p",
+              "\npackage b.org/q", 'import "c.net/r"', "cannot load d.io/s", "xcannot load e.io/t",
+              'unrecognized import path "f.dev/u"', "provides package g.com/v", "providing package h.com/w", " ", "\n",
+              ":", "é", "A", "9"]))
+def test_mention_patterns_find_what_they_did(text):
+    for name, was in _MENTIONS_AS_WAS.items():
+        now = getattr(messages, name)
+        assert [(m.span(), m.groups()) for m in now.finditer(text)] == [(m.span(), m.groups()) for m in was.finditer(text)]
+
+
 _LOG_VOCAB = ["go: downloading a.com/m v1.0.0\n", "# get https://p/a.com/m/@v/v1.zip: 200 OK\n", "# get \n",
               "go: finding a.com/m v1\n", "go: a.com/m@v1: reading https://p/x: 404 Not Found\n", "\timports b.com/x\n",
               "fatal: could not read Username\n", "x:\n", "ok  \tpkg\t0.1s\n", "\n", "error\n", "2024-01-01T00:00:00Z "]

@@ -200,7 +200,7 @@ def _read(bodies: tuple[str, ...]) -> _Reading | None:
         return _Reading(full, "unknown", None, mentions, _pick(mentions, len(full)), bodies[-1])
     category = min((c for _, c, _ in signals), key=_RANK.__getitem__)
     at, _, match = min((s for s in signals if s[1] == category), key=lambda s: s[0])
-    url_m = _URL.search(_line_of(full, at)) or _URL.search(full)
+    url_m = (_URL.search(_line_of(full, at)) or _URL.search(full)) if ":/" in full else None
     return _Reading(full, category, match, mentions, _pick(mentions, at), _cause(category, full, match),
                     _location(category, full), url_m.group(0).rstrip(".:\"'") if url_m else None)
 
@@ -379,8 +379,8 @@ def _location(category: str, full: str) -> str | None:
         m = re.search(r"(?:^|\s)'?([^\s':]*[/\\.][^\s':]*)'?:\s*(?:[Pp]ermission denied|operation not permitted|read-only file system)", full, re.M)
         if m:
             return m.group(1)
-    for rx in (_CACHE_FILE, _CACHE_DIR):
-        m = rx.search(slashed)
+    for rx, needs in ((_CACHE_FILE, "/cache/download/"), (_CACHE_DIR, "pkg/mod/")):
+        m = rx.search(slashed) if needs in slashed else None
         if m:
             start, end = m.span()
             return full[start:end].lstrip("(")
@@ -448,7 +448,7 @@ def explain_file(file: BinaryIO) -> list[Diagnosis]:
 #: (:meth:`_Context.forget_before`). A pruning takes a step per module, so it waits for as many
 #: new lines: its work stays linear in the text (every 100,000 lines, it took 5% of reading a
 #: 100 MB log naming 100,000 modules), the memory in the number of modules.
-_FORGET_AFTER = 100_000
+_FORGET_AFTER = 10_000
 
 
 def _decoded(data: bytes) -> str:
