@@ -48,6 +48,7 @@ Category precedence (earlier wins, within one message and for the order of the r
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import ChainMap
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -56,9 +57,9 @@ from typing import BinaryIO
 
 from . import _triggers
 from .fixes import _fix
-from .messages import (_ANSI, _AT, _TOP, _CACHE_DIR, _CACHE_FILE, _CHAIN_HEAD, _NOISE, _REQ_LINE, _URL, _VCS_DIR, _Context,
+from .messages import (_ANSI, _AT, _TOP, _CACHE_DIR, _CACHE_FILE, _CHAIN_HEAD, _NOISE, _NOISE_HEADS, _REQ_LINE, _URL, _VCS_DIR, _Context,
                        _Draft, _Line, _Mention, _clean, _is_modlike, _mentions, _mentions_any,
-                       _MAX_WRAPPED, _module_root_guess, _pick, _progress, _segment, _strip_prefix, _summary, _unescape, _wrap_width)
+                       _MAX_WRAPPED, _module_root_guess, _pick, _progress, _segment, _settings, _strip_prefix, _unescape, _wrap_width)
 from .templates import _PATH, _RANK, TEMPLATES
 
 __all__ = ["Evidence", "Diagnosis", "MAX_EVIDENCE", "explain", "explain_file"]
@@ -139,9 +140,10 @@ for _i, _t in enumerate(TEMPLATES):
         _BY_LITERAL.setdefault(_w, []).append(_i)
 
 
-def _signals(text: str) -> list[tuple[int, str, re.Match[str]]]:
+def _signals(text: str, literals: set[str]) -> list[tuple[int, str, re.Match[str]]]:
+    """(offset, category, match) of each template match in ``text``, whose literals are given."""
     found = []
-    candidates = {i for w in _triggers.present(text) for i in _BY_LITERAL.get(w, ())}
+    candidates = {i for w in literals for i in _BY_LITERAL.get(w, ())}
     for i in sorted(candidates):
         t = TEMPLATES[i]
         for m in t.pattern.finditer(text):
@@ -149,11 +151,11 @@ def _signals(text: str) -> list[tuple[int, str, re.Match[str]]]:
     return found
 
 
-def _block_text(block: list[_Line]) -> tuple[str, str]:
-    """The message as one string, and a copy with progress/echo lines blanked (same offsets)."""
-    full = "\n".join(ln.body for ln in block)
-    masked = "\n".join(" " * len(ln.body) if _NOISE.match(ln.body) else ln.body for ln in block)
-    return full, masked
+def _masked(bodies: tuple[str, ...]) -> str:
+    """The message with progress/echo lines blanked (same offsets as the whole text)."""
+    if len(bodies) == 1:       # most messages: no generator, no join
+        return " " * len(bodies[0]) if _NOISE.match(bodies[0]) else bodies[0]
+    return "\n".join(" " * len(b) if _NOISE.match(b) else b for b in bodies)
 
 
 def _line_of(text: str, at: int) -> str:
@@ -170,34 +172,71 @@ def _fill_version(path: str, mentions: Sequence[_Mention], ctx: _Context, before
     return ctx.version(path, before_line)
 
 
-def _diagnose(block: list[_Line], ctx: _Context) -> _Draft | None:
-    if all(_NOISE.match(ln.body) for ln in block):
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    """What a message's text says wherever it stands in the input: the category that wins
+    (``unknown`` when no template matches) and its match, the modules the text names and the one
+    picked, the cause, location and URL. The rest of a diagnosis depends on the lines before."""
+
+    full: str
+    category: str
+    match: re.Match[str] | None
+    mentions: tuple[_Mention, ...]
+    pick: _Mention | None
+    cause: str
+    location: str | None = None
+    url: str | None = None
+
+
+def _read(bodies: tuple[str, ...]) -> _Reading | None:
+    """The reading of the message whose cleaned lines are ``bodies``; None if it is no error."""
+    full, masked = "\n".join(bodies), _masked(bodies)
+    literals = _triggers.present(masked)
+    signals = _signals(masked, literals)
+    if not signals and not _triggers.errorish(masked, literals):
         return None
-    full, masked = _block_text(block)
-    nos = [n for ln in block for n in ln.nos]
-    signals = _signals(masked)
-    if not signals and not _triggers.ERRORISH.search(masked):
-        return None
-    mentions = _mentions(full)
+    mentions = tuple(_mentions(full))
     if not signals:
-        pick = _pick(mentions, len(full))
-        module = pick.path if pick else None
-        version = (pick.version or _fill_version(pick.path, mentions, ctx, nos[0])) if pick else None
-        return _Draft("unknown", module, version, nos, block[-1].body, None, None, full, nos[0], ctx.env)
+        return _Reading(full, "unknown", None, mentions, _pick(mentions, len(full)), bodies[-1])
     category = min((c for _, c, _ in signals), key=_RANK.__getitem__)
     at, _, match = min((s for s in signals if s[1] == category), key=lambda s: s[0])
-    pick = _pick(mentions, at)
+    url_m = (_URL.search(_line_of(full, at)) or _URL.search(full)) if ":/" in full else None
+    return _Reading(full, category, match, mentions, _pick(mentions, at), _cause(category, full, match),
+                    _location(category, full), url_m.group(0).rstrip(".:\"'") if url_m else None)
+
+
+#: A log repeats its messages (every retry prints the same error; a CI log of retries is a quarter
+#: error lines, 59 distinct messages): the readings of short messages are memoised, which takes
+#: reading the messages of such a log from 2.0 to 0.4 s per 25 MB. Bounded: at most this many
+#: readings of messages under :data:`_MEMO_TEXT` characters.
+_MEMO_SIZE = 1024
+_MEMO_TEXT = 4096
+_read_memo = functools.lru_cache(maxsize=_MEMO_SIZE)(_read)
+
+
+def _diagnose(block: list[_Line], ctx: _Context) -> _Draft | None:
+    if all(ln.noise for ln in block):
+        return None
+    bodies = tuple(ln.body for ln in block)
+    r = _read_memo(bodies) if sum(map(len, bodies)) < _MEMO_TEXT else _read(bodies)
+    if r is None:
+        return None
+    nos = [n for ln in block for n in ln.nos]
+    full, mentions, pick, category, match = r.full, r.mentions, r.pick, r.category, r.match
     module = pick.path if pick else None
     version = pick.version if pick else None
+    if category == "unknown":
+        if pick and not version:
+            version = _fill_version(pick.path, mentions, ctx, nos[0])
+        return _Draft("unknown", module, version, nos, r.cause, None, None, full, nos[0], ctx.env)
+    assert match is not None
     if pick is None:
         module = ctx.finding_before(nos[0])
-    cause = _cause(category, full, match)
-    location = _location(category, full, block)
-    url_m = _URL.search(_line_of(full, at)) or _URL.search(full)
-    url = url_m.group(0).rstrip(".:\"'") if url_m else None
+    cause, location = r.cause, r.location
 
+    unresolved = None
     if category == "missing-gosum-entry":
-        module, version = _missing_sum_module(full, mentions, ctx, module, version)
+        module, version, unresolved = _missing_sum_module(full, mentions, module, version)
     elif category == "ambiguous-import":
         m = re.search(r"found\s+(?:package\s+)?(\S+)\s+in\s+multiple", full)
         module, version = (m.group(1) if m else module), None
@@ -216,23 +255,36 @@ def _diagnose(block: list[_Line], ctx: _Context) -> _Draft | None:
             version = q.group(1)
     if module and not version and category not in ("ambiguous-import", "gomod-syntax", "toolchain", "missing-gosum-entry"):
         version = _fill_version(module, mentions, ctx, nos[0])
-    return _Draft(category, module, version, nos, cause, location, url, full, nos[0], ctx.env)
+    return _Draft(category, module, version, nos, cause, location, r.url, full, nos[0], ctx.env, unresolved)
 
 
-def _missing_sum_module(full: str, mentions: Sequence[_Mention], ctx: _Context,
-                        module: str | None, version: str | None) -> tuple[str | None, str | None]:
+def _missing_sum_module(full: str, mentions: Sequence[_Mention], module: str | None, version: str | None
+                        ) -> tuple[str | None, str | None, tuple[str, str] | tuple[str, str, frozenset[str]] | None]:
+    """(module, version, or what decides them once the whole text is read: :func:`_resolve`)."""
     hint = re.search(r"to add(?: it)?:\s+go mod download ((?:" + _PATH + r")(?: " + _PATH + r")*)", full)
     if hint:
         path = hint.group(1).split()[0]
-        return path, _fill_version(path, mentions, ctx)
+        named = next((m.version for m in mentions if m.path == path and m.version), None)
+        return (path, named, None) if named else (path, None, ("hint", path))
     pkg = re.search(r"missing go\.sum entry (?:for module providing|needed to verify) package (" + _PATH + ")", full)
     if pkg:
-        known = ChainMap(ctx.final, dict.fromkeys(m.path for m in mentions if m.kind in ("at", "pv", "cache")))
-        path = _module_root_guess(pkg.group(1), known)
-        return path, _fill_version(path, [], ctx)
-    return module, version
+        package = pkg.group(1)
+        named_modules = frozenset(m.path for m in mentions if m.kind in ("at", "pv", "cache")
+                                  and (package == m.path or package.startswith(m.path + "/")))
+        return None, None, ("package", package, named_modules)
+    return module, version, None
 
 
+def _resolve(unresolved: tuple[str, str] | tuple[str, str, frozenset[str]], ctx: _Context) -> tuple[str, str | None]:
+    """Module and version of a missing go.sum entry, from what the whole text says: the module of
+    go's hint, else the one providing the package (a module the message or a progress line names,
+    else the repository root of the package path), at the last version progress lines name."""
+    if unresolved[0] == "hint":
+        path = unresolved[1]
+    else:
+        known = ChainMap(ctx.downloaded, ctx.found, dict.fromkeys(unresolved[2]))   # type: ignore[misc]
+        path = _module_root_guess(unresolved[1], known)
+    return path, ctx.version(path)
 
 
 def _gomod(full: str, block: list[_Line], mentions: Sequence[_Mention]
@@ -310,7 +362,7 @@ def _cause(category: str, full: str, match: re.Match[str]) -> str:
     return " ".join((rest if end < 0 else rest[:end]).split())
 
 
-def _location(category: str, full: str, block: list[_Line]) -> str | None:
+def _location(category: str, full: str) -> str | None:
     slashed = full.replace("\\", "/")
     if category in ("vcs-command-failed", "private-module-auth"):
         m = _VCS_DIR.search(full)
@@ -327,8 +379,8 @@ def _location(category: str, full: str, block: list[_Line]) -> str | None:
         m = re.search(r"(?:^|\s)'?([^\s':]*[/\\.][^\s':]*)'?:\s*(?:[Pp]ermission denied|operation not permitted|read-only file system)", full, re.M)
         if m:
             return m.group(1)
-    for rx in (_CACHE_FILE, _CACHE_DIR):
-        m = rx.search(slashed)
+    for rx, needs in ((_CACHE_FILE, "/cache/download/"), (_CACHE_DIR, "pkg/mod/")):
+        m = rx.search(slashed) if needs in slashed else None
         if m:
             start, end = m.span()
             return full[start:end].lstrip("(")
@@ -356,7 +408,7 @@ def explain(text: str) -> list[Diagnosis]:
     text = _ANSI.sub("", text) if "\x1b" in text else text
     # A hard-wrapped paste may split the words the triggers look for: it is read whole.
     width = _wrap_width(text)
-    return _explain(lambda: [text], width)
+    return _explain([text], width)
 
 
 #: How much of a file is read at once: memory stays a few times this, whatever the file's size.
@@ -364,7 +416,7 @@ PIECE = 4 << 20
 
 
 def explain_file(file: BinaryIO) -> list[Diagnosis]:
-    """:func:`explain` for a file of go output of any size, read twice, a piece at a time, in
+    """:func:`explain` for a file of go output of any size, read once, a piece at a time, in
     memory bounded by :data:`PIECE` (a 100 MB CI log never lives in memory whole).
 
     ``file`` is a seekable binary file; undecodable bytes are read as U+FFFD. The diagnoses are
@@ -389,11 +441,14 @@ def explain_file(file: BinaryIO) -> list[Diagnosis]:
     head = file.read(_MAX_WRAPPED + 1)
     if len(head) <= _MAX_WRAPPED:
         return explain(_decoded(head))
-    return _explain(pieces, 0)
+    return _explain(pieces(), 0)
 
 
-#: Lines read between two prunings of what earlier lines said (:meth:`_Context.forget_before`).
-_FORGET_EVERY = 100_000
+#: Progress lines kept beyond those of the modules seen before what earlier lines said is pruned
+#: (:meth:`_Context.forget_before`). A pruning takes a step per module, so it waits for as many
+#: new lines: its work stays linear in the text (every 100,000 lines, it took 5% of reading a
+#: 100 MB log naming 100,000 modules), the memory in the number of modules.
+_FORGET_AFTER = 10_000
 
 
 def _decoded(data: bytes) -> str:
@@ -402,42 +457,41 @@ def _decoded(data: bytes) -> str:
     return _ANSI.sub("", text) if "\x1b" in text else text
 
 
-def _explain(pieces: Callable[[], Iterable[str]], width: int) -> list[Diagnosis]:
-    """The diagnoses of the text ``pieces()`` yields in line-aligned parts (read twice: first for
-    what the whole text says, then for its messages)."""
+def _explain(pieces: Iterable[str], width: int) -> list[Diagnosis]:
+    """The diagnoses of the text ``pieces`` yields in line-aligned parts, read once."""
     ctx = _Context()
-    line, last = 1, 0
-    for piece in pieces():
-        _summary(piece, ctx)
-        prompts = [m.start() for m in _PROMPT.finditer(piece)]
-        if prompts:
-            last = line + piece.count("\n", 0, prompts[-1])
-        line += piece.count("\n")
+    last = 0                   # the line of the last prompt ("$ go mod tidy")
 
-    def progressed() -> Iterator[str]:
-        # Each piece's progress lines are known before any of its messages is read.
+    def read(pieces: Iterable[str]) -> Iterator[str]:
+        # Each piece's settings and progress lines are known before any of its messages is read.
+        # Once, not in a first pass of their own: that would cost 0.12 s per 25 MB (a sixth of
+        # reading a CI log), and only a missing go.sum entry needs to know how the text ends.
+        nonlocal last
         line = 1
-        for piece in pieces():
+        for piece in pieces:
+            _settings(piece, ctx)
             _progress(piece, ctx, line)
+            prompt = _last_prompt(piece)
+            if prompt >= 0:
+                last = line + piece.count("\n", 0, prompt)
             line += piece.count("\n")
             yield piece
 
-    parts = (_triggers.stream_windows(progressed(), _is_noise, _starts_message) if not width
-             else [(1, text) for text in progressed()])
-    merged: dict[tuple[str, str | None, str | None], _Draft] = {}
-    counts: dict[tuple[str, str | None, str | None], int] = {}
+    parts = (_triggers.stream_windows(read(pieces), _is_noise, _starts_message, _NOISE_HEADS) if not width
+             else [(1, text) for text in read(pieces)])
+    Key = tuple[str, str | None, str | None] | tuple[str, tuple]
+    merged: dict[Key, _Draft] = {}
+    counts: dict[Key, int] = {}
     raw_of: dict[int, str] = {}
-    forgotten = 0
     for first, part in parts:
-        if first - forgotten > _FORGET_EVERY:
+        if ctx.added > _FORGET_AFTER + len(ctx.downloaded) + len(ctx.found):
             ctx.forget_before(first)
-            forgotten = first
         raw, lines = _clean(part, first, width)
         for block in _segment(lines):
             d = _diagnose(block, ctx)
             if d is None:
                 continue
-            key = (d.category, d.module, d.version)
+            key: Key = (d.category, d.unresolved) if d.unresolved else (d.category, d.module, d.version)
             counts[key] = counts.get(key, 0) + 1
             if key not in merged:
                 merged[key] = d
@@ -447,6 +501,17 @@ def _explain(pieces: Callable[[], Iterable[str]], width: int) -> list[Diagnosis]
                 continue
             for n in d.lines:
                 raw_of[n] = raw[n - first]
+    # Now that the whole text is read, the missing go.sum entries' modules are known; one that
+    # another message names in full is the same problem (its first message stays).
+    for key in [k for k, d in merged.items() if d.unresolved]:
+        d, n = merged.pop(key), counts.pop(key)
+        d.module, d.version = _resolve(d.unresolved, ctx)    # type: ignore[arg-type]
+        key = (d.category, d.module, d.version)
+        if key in merged:
+            d, other = (d, merged[key]) if d.first < merged[key].first else (merged[key], d)
+            d.lines.extend(other.lines)
+        merged[key] = d
+        counts[key] = counts.get(key, 0) + n
     # The last go command a paste shows ("$ go mod tidy") is the one whose failure the user met:
     # its problems come first, those of the commands before it (go mod verify's findings) after.
     ordered = sorted(merged.values(), key=lambda d: (d.first < last, _RANK[d.category], d.module is None, d.first))
@@ -460,6 +525,23 @@ def _explain(pieces: Callable[[], Iterable[str]], width: int) -> list[Diagnosis]
 
 
 _PROMPT = re.compile(r"^(?:\$|>|PS [^>\n]*>|[\w.@-]+[:~][^$\n]*\$) go \w", re.M)
+
+
+def _last_prompt(text: str) -> int:
+    """The offset of the last line of ``text`` that shows a shell prompt running go, or -1.
+
+    Such a line holds ``$ go `` or ``> go ``: searching back for those is two fast string
+    searches, where :data:`_PROMPT` (anchored at line starts) is tried at every offset (9 ns a
+    character, a fifth of what reading a CI log's progress lines costs). A line that holds one but
+    is no prompt is passed over whole: each line is looked at once.
+    """
+    end = len(text)
+    while (at := max(text.rfind("$ go ", 0, end), text.rfind("> go ", 0, end))) >= 0:
+        start = text.rfind("\n", 0, at) + 1
+        if _PROMPT.match(text, start):
+            return start
+        end = start
+    return -1
 
 
 def _starts_message(line: str) -> bool:
