@@ -274,7 +274,7 @@ def test_workers_that_cannot_load_the_task_code_are_a_clean_error_before_anythin
     inputs = _logs(tmp_path)
     earlier = parse_fleet(inputs[:1], tmp_path / "out", processes=False, workers=1, progress=False)
 
-    def no_gomodlab(kind):
+    def no_gomodlab():
         raise ModuleNotFoundError("No module named 'gomodlab'")
 
     monkeypatch.setattr(fleet_run, "_load_task_modules", no_gomodlab)
@@ -356,6 +356,35 @@ def test_fleet_logs_rows_are_the_single_parses(small_fleet, tmp_path, capsys):
     slow = analysis.slow_proxies(requests)
     assert slow["proxy"].tolist() == [plan.slow_proxy] and slow["slow_since"].iloc[0] == plan.slow_from
     assert not math.isnan(slow["before_s"].iloc[0])
+
+
+_FIRST_BATCH = """
+import json, sys
+import distributed  # a worker has it loaded
+from gomodlab.fleet import dataset
+from gomodlab.fleet.run import _load_task_modules, expand_inputs, parse_batch, scan_batch
+plan = json.loads(sys.argv[1])
+_load_task_modules()
+before = set(sys.modules)
+scan_batch(expand_inputs([plan["caches"]])[0], str(dataset.prepare(plan["out"] + "/s", "scan")), 0, (plan["gosum"],))
+parse_batch(expand_inputs([plan["logs"]])[0], str(dataset.prepare(plan["out"] + "/l", "logs")), 0)
+print(json.dumps(sorted(set(sys.modules) - before)))
+"""
+
+
+@pytest.mark.go
+def test_the_first_batch_on_a_worker_imports_nothing_the_start_up_did_not(small_fleet, tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    plan = {"caches": f"{small_fleet.root}/runners/*/pkg/mod", "logs": f"{small_fleet.root}/logs/*/*.log",
+            "gosum": small_fleet.gosum, "out": str(tmp_path)}
+    res = subprocess.run([sys.executable, "-c", _FIRST_BATCH, json.dumps(plan)], capture_output=True, text=True,
+                         check=True)
+    # Left to the first batch: two small modules (the scan's process pool helper, standard library
+    # only, and pyarrow's version parser), nothing worth loading ahead.
+    assert set(json.loads(res.stdout)) <= {"gomodlab.cache._verify_pool", "pyarrow.vendored.version"}, res.stdout
 
 
 def test_cli_errors_exit_2(tmp_path, capsys):
