@@ -117,24 +117,6 @@ def test_noise_heads_leave_the_trigger_lines_as_they_are(text):
     assert _triggers.trigger_lines(text, _is_noise, messages._NOISE_HEADS) == _triggers.trigger_lines(text, _is_noise)
 
 
-def _windows_walking_back_from_every_trigger(text):
-    out = []
-    for line, at in _triggers.trigger_lines(text, _is_noise):
-        start, back = _triggers._back(text, at, _triggers.BEFORE)
-        end, _ = _triggers._forward(text, at, _triggers.AFTER)
-        if out and start <= out[-1][2]:
-            out[-1][2] = max(out[-1][2], end)
-        else:
-            out.append([line - back + 1, start, end])
-    return [tuple(w) for w in out]
-
-
-@settings(max_examples=300, deadline=None)
-@given(_soup(_LOG_VOCAB, 120))
-def test_windows_joined_without_walking_back_are_the_same(text):
-    assert _triggers.windows(text, _is_noise, messages._NOISE_HEADS) == _windows_walking_back_from_every_trigger(text)
-
-
 _MISSING = "verifying example.com/lib@v1.0.0: missing go.sum entry; to add it:\n\tgo mod download example.com/lib\n"
 _MISSING_PKG = ("main.go:3:2: missing go.sum entry for module providing package example.com/lib/pkg (imported by m); "
                 "to add:\n\tgo get m\n")
