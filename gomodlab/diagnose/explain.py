@@ -208,7 +208,7 @@ def _read(bodies: tuple[str, ...]) -> _Reading | None:
 #: A log repeats its messages (every retry prints the same error; a CI log of retries is a quarter
 #: error lines, 59 distinct messages): the readings of short messages are memoised, and reading
 #: the messages of such a log takes a third of the work (instructions counted; explain as a whole
-#: does 60% of it). Bounded: at most this many readings of messages under :data:`_MEMO_TEXT`
+#: does two thirds of it). Bounded: at most this many readings of messages under :data:`_MEMO_TEXT`
 #: characters.
 _MEMO_SIZE = 1024
 _MEMO_TEXT = 4096
