@@ -95,6 +95,17 @@ def test_mention_patterns_find_what_they_did(text):
         assert [(m.span(), m.groups()) for m in now.finditer(text)] == [(m.span(), m.groups()) for m in was.finditer(text)]
 
 
+@settings(max_examples=500, deadline=None)
+@given(_soup(["github.com/a/b", " ", "(", " (v1.0.0)", "/x", "a:", ": ", "  h1:", "h1:abc", "git@github.com",
+              ": Permission denied", "svc ", "| ", "|", "\t", "-", ".", "@", "\n"], 16))
+def test_possessive_patterns_match_what_they_did(text):
+    """A possessive run (``++``) is followed by what it cannot take: giving characters back never helped."""
+    for now in (messages._AMBIG_ITEM, messages._CONT_LEAD, messages._GIT_LEAD, messages._PREFIX):
+        was = re.compile(now.pattern.replace("++", "+"), now.flags)
+        a, b = now.match(text), was.match(text)
+        assert (a and a.span()) == (b and b.span())
+
+
 _LOG_VOCAB = ["go: downloading a.com/m v1.0.0\n", "# get https://p/a.com/m/@v/v1.zip: 200 OK\n", "# get \n",
               "go: finding a.com/m v1\n", "go: a.com/m@v1: reading https://p/x: 404 Not Found\n", "\timports b.com/x\n",
               "fatal: could not read Username\n", "x:\n", "ok  \tpkg\t0.1s\n", "\n", "error\n", "2024-01-01T00:00:00Z "]
@@ -104,24 +115,6 @@ _LOG_VOCAB = ["go: downloading a.com/m v1.0.0\n", "# get https://p/a.com/m/@v/v1
 @given(_soup(_LOG_VOCAB, 80))
 def test_noise_heads_leave_the_trigger_lines_as_they_are(text):
     assert _triggers.trigger_lines(text, _is_noise, messages._NOISE_HEADS) == _triggers.trigger_lines(text, _is_noise)
-
-
-def _windows_walking_back_from_every_trigger(text):
-    out = []
-    for line, at in _triggers.trigger_lines(text, _is_noise):
-        start, back = _triggers._back(text, at, _triggers.BEFORE)
-        end, _ = _triggers._forward(text, at, _triggers.AFTER)
-        if out and start <= out[-1][2]:
-            out[-1][2] = max(out[-1][2], end)
-        else:
-            out.append([line - back + 1, start, end])
-    return [tuple(w) for w in out]
-
-
-@settings(max_examples=300, deadline=None)
-@given(_soup(_LOG_VOCAB, 120))
-def test_windows_joined_without_walking_back_are_the_same(text):
-    assert _triggers.windows(text, _is_noise, messages._NOISE_HEADS) == _windows_walking_back_from_every_trigger(text)
 
 
 _MISSING = "verifying example.com/lib@v1.0.0: missing go.sum entry; to add it:\n\tgo mod download example.com/lib\n"

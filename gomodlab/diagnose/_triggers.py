@@ -167,8 +167,8 @@ def trigger_lines(text: str, skip: Callable[[str], bool] | None = None,
     lines = text.split("\n")
     # Lines starting with a noise head are dropped before the automaton runs, with one startswith
     # a line (in C): on a CI log that is half the text and 97% of the literals found (all those
-    # "# get" and "go: downloading" lines), and finding the trigger lines of 25 MB takes 0.25 s
-    # instead of 0.9 s.
+    # "# get" and "go: downloading" lines); the whole of explain then does two thirds of the
+    # work on a CI log, three quarters on a log of retries (instructions counted, 5 MB logs).
     if noise:
         is_noise = list(map(methodcaller("startswith", noise), lines))
         kept = list(compress(range(len(lines)), map(not_, is_noise)))
@@ -214,16 +214,15 @@ def _back(text: str, start: int, lines: int) -> tuple[int, int]:
     return start, n
 
 
-def _forward(text: str, start: int, lines: int) -> tuple[int, int]:
-    """(offset, how many lines on) after the line ``lines`` after the one at ``start``, moved on
-    over indented lines."""
+def _forward(text: str, start: int, lines: int) -> int:
+    """The offset after the line ``lines`` after the one at ``start``, moved on over indented lines."""
     n = 0
     end = len(text)
     while start < end and (n <= lines or (n <= lines + _MAX_EXTEND and text[start] in " \t")):
         nl = text.find("\n", start)
         start = end if nl == -1 else nl + 1
         n += 1
-    return start, n
+    return start
 
 
 def windows(text: str, skip: Callable[[str], bool] | None = None, noise: tuple[str, ...] = ()) -> list[tuple[int, int, int]]:
@@ -231,23 +230,13 @@ def windows(text: str, skip: Callable[[str], bool] | None = None, noise: tuple[s
     :data:`BEFORE` and :data:`AFTER` lines around each trigger line (``skip`` and ``noise`` as for
     :func:`trigger_lines`), overlapping parts joined."""
     out: list[list[int]] = []
-    last_line = -1             # the number (0-based) of the line at which the last part ends
     for line, at in trigger_lines(text, skip, noise):
-        end, on = _forward(text, at, AFTER)
-        # _back goes back at least BEFORE lines: a trigger that near the last part joins it, and
-        # where exactly its own part would start does not matter (a third of windows' work on a
-        # log of retries, whose parts all join).
-        if out and line - BEFORE <= last_line:
-            out[-1][2] = max(out[-1][2], end)
-            last_line = max(last_line, line + on)
-            continue
         start, back = _back(text, at, BEFORE)
+        end = _forward(text, at, AFTER)
         if out and start <= out[-1][2]:
             out[-1][2] = max(out[-1][2], end)
-            last_line = max(last_line, line + on)
         else:
             out.append([line - back + 1, start, end])
-            last_line = line + on
     return [(first, start, end) for first, start, end in out]
 
 
@@ -320,7 +309,7 @@ def stream_windows(pieces: Iterable[str], skip: Callable[[str], bool] | None = N
                 ready.append((w_first, start, cut))
                 # The lines after the cut that the triggers before it reach are read with the
                 # next piece (as if the line before the cut were a trigger: no trigger reaches further).
-                pending = max(0, _forward(text, text.rfind("\n", 0, cut - 1) + 1, AFTER)[0] - cut)
+                pending = max(0, _forward(text, text.rfind("\n", 0, cut - 1) + 1, AFTER) - cut)
                 keep = cut
             elif keep:         # else the window read from the carry's start is carried again
                 pending = 0
