@@ -371,8 +371,10 @@ def _go_json(args: argparse.Namespace) -> int:
     from ..load.locate import find_gowork
 
     if not getattr(args, "modfile", None) and (gowork := find_gowork(args.dir)) is not None:
+        from ..load.workspace import check_can_list
+
         mg = _load(args)
-        _list_lines(mg)  # what go refuses to list in a workspace, it refuses here too
+        check_can_list(mg)  # what go refuses to list in a workspace, it refuses here too
         ws = mg.loader.workspace
         sums = [gowork + ".sum"] + [os.path.join(mf.dir, "go.sum") for mf in ws.modules]
         # go looks for sums only outside workspace mode (import.go mustHaveSums): mode "workspace".
