@@ -96,46 +96,37 @@ class BuildConstraintError(ParseError):
 # ---------------------------------------------------------------------------------------------
 # Expressions (go/build/constraint/expr.go). eq and repr are identity-based and non-recursive.
 
+class _Printed:
+    """str() and repr() of an expression are its //go:build text (go's String methods)."""
+
+    __slots__ = ()
+
+    def __str__(self) -> str:
+        return _format(self)
+
+    __repr__ = __str__
+
+
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
-class TagExpr:
+class TagExpr(_Printed):
     tag: str
 
-    def __str__(self) -> str:
-        return _format(self)
-
-    __repr__ = __str__
-
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
-class NotExpr:
+class NotExpr(_Printed):
     x: Expr
 
-    def __str__(self) -> str:
-        return _format(self)
-
-    __repr__ = __str__
-
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
-class AndExpr:
+class AndExpr(_Printed):
     x: Expr
     y: Expr
 
-    def __str__(self) -> str:
-        return _format(self)
-
-    __repr__ = __str__
-
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
-class OrExpr:
+class OrExpr(_Printed):
     x: Expr
     y: Expr
-
-    def __str__(self) -> str:
-        return _format(self)
-
-    __repr__ = __str__
 
 
 Expr = Union[TagExpr, NotExpr, AndExpr, OrExpr]
