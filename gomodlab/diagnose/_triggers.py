@@ -239,7 +239,10 @@ def windows(text: str, skip: Callable[[str], bool] | None = None, noise: tuple[s
         # before it that this one would). In an indented stack every line is a trigger, which
         # walked 2,000 lines each way: 40% of reading one.
         start, back = _back(text, at, BEFORE, out[-1][2] if out else -1)
-        end, on = _forward(text, out[-1][2], AFTER, end_line - line) if out and out[-1][2] > at else _forward(text, at, AFTER)
+        if out and out[-1][2] > at:
+            end, on = _forward(text, out[-1][2], AFTER, end_line - line)
+        else:
+            end, on = _forward(text, at, AFTER)
         if out and start <= out[-1][2]:
             out[-1][2] = end
         else:

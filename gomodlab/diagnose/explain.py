@@ -265,8 +265,8 @@ def _missing_sum_module(full: str, mentions: Sequence[_Mention], module: str | N
     hint = re.search(r"to add(?: it)?:\s+go mod download ((?:" + _PATH + r")(?: " + _PATH + r")*)", full)
     if hint:
         path = hint.group(1).split()[0]
-        named = next((m.version for m in mentions if m.path == path and m.version), None)
-        return (path, named, None) if named else (path, None, ("hint", path))
+        shown = next((m.version for m in mentions if m.path == path and m.version), None)
+        return (path, shown, None) if shown else (path, None, ("hint", path))
     pkg = re.search(r"missing go\.sum entry (?:for module providing|needed to verify) package (" + _PATH + ")", full)
     if pkg:
         package = pkg.group(1)
