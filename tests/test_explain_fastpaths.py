@@ -117,6 +117,34 @@ def test_noise_heads_leave_the_trigger_lines_as_they_are(text):
     assert _triggers.trigger_lines(text, _is_noise, messages._NOISE_HEADS) == _triggers.trigger_lines(text, _is_noise)
 
 
+def _windows_walking_every_line(text):
+    out = []
+    for line, at in _triggers.trigger_lines(text, _is_noise):
+        start, back = _triggers._back(text, at, _triggers.BEFORE)
+        end, _ = _triggers._forward(text, at, _triggers.AFTER)
+        if out and start <= out[-1][2]:
+            out[-1][2] = max(out[-1][2], end)
+        else:
+            out.append([line - back + 1, start, end])
+    return [tuple(w) for w in out]
+
+
+_STACK_VOCAB = [*_LOG_VOCAB, "\timports c.com/y: reading https://p/@v/1.zip: 404\n", "\t\tfatal: x\n", "  \n", "a:\n"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(_soup(_STACK_VOCAB, 120), st.sampled_from([0, 1, 3, _triggers._MAX_EXTEND]))
+def test_windows_walk_no_line_twice_and_are_the_same(text, extend):
+    """Walks that stop at the last window, or go on from its end, give the windows of walks
+    from every trigger (also with a small _MAX_EXTEND, so that the bound on a walk is reached)."""
+    was = _triggers._MAX_EXTEND
+    _triggers._MAX_EXTEND = extend
+    try:
+        assert _triggers.windows(text, _is_noise, messages._NOISE_HEADS) == _windows_walking_every_line(text)
+    finally:
+        _triggers._MAX_EXTEND = was
+
+
 _MISSING = "verifying example.com/lib@v1.0.0: missing go.sum entry; to add it:\n\tgo mod download example.com/lib\n"
 _MISSING_PKG = ("main.go:3:2: missing go.sum entry for module providing package example.com/lib/pkg (imported by m); "
                 "to add:\n\tgo get m\n")

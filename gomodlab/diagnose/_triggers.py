@@ -204,25 +204,27 @@ def _after_colon(text: str, start: int) -> bool:
     return text[max(0, start - 3):start - 1].rstrip("\r").endswith(":")
 
 
-def _back(text: str, start: int, lines: int) -> tuple[int, int]:
+def _back(text: str, start: int, lines: int, stop: int = -1) -> tuple[int, int]:
     """(offset, how many lines back) of the line ``lines`` before the one at ``start``, moved on
-    back over continuation lines (indented, or after a line ending in ``:``)."""
+    back over continuation lines (indented, or after a line ending in ``:``); or, as soon as the
+    walk reaches offset ``stop``, where it is then."""
     n = 0
-    while start and (n < lines or (n < lines + _MAX_EXTEND and (text[start] in " \t" or _after_colon(text, start)))):
+    while start > stop and start and (
+            n < lines or (n < lines + _MAX_EXTEND and (text[start] in " \t" or _after_colon(text, start)))):
         start = text.rfind("\n", 0, start - 1) + 1
         n += 1
     return start, n
 
 
-def _forward(text: str, start: int, lines: int) -> int:
-    """The offset after the line ``lines`` after the one at ``start``, moved on over indented lines."""
-    n = 0
+def _forward(text: str, start: int, lines: int, n: int = 0) -> tuple[int, int]:
+    """(offset, how many lines on) after the line ``lines`` after the one at ``start``, moved on
+    over indented lines; ``n``: lines already walked before ``start``."""
     end = len(text)
     while start < end and (n <= lines or (n <= lines + _MAX_EXTEND and text[start] in " \t")):
         nl = text.find("\n", start)
         start = end if nl == -1 else nl + 1
         n += 1
-    return start
+    return start, n
 
 
 def windows(text: str, skip: Callable[[str], bool] | None = None, noise: tuple[str, ...] = ()) -> list[tuple[int, int, int]]:
@@ -230,13 +232,22 @@ def windows(text: str, skip: Callable[[str], bool] | None = None, noise: tuple[s
     :data:`BEFORE` and :data:`AFTER` lines around each trigger line (``skip`` and ``noise`` as for
     :func:`trigger_lines`), overlapping parts joined."""
     out: list[list[int]] = []
+    end_line = 0               # the number of the line at which the last part ends
     for line, at in trigger_lines(text, skip, noise):
-        start, back = _back(text, at, BEFORE)
-        end = _forward(text, at, AFTER)
+        # No line is walked twice: walking back stops at the last part (this one joins it), and
+        # walking on goes on from the last part's end (an earlier trigger's walk passed every line
+        # before it that this one would). In an indented stack every line is a trigger, which
+        # walked 2,000 lines each way: 40% of reading one.
+        start, back = _back(text, at, BEFORE, out[-1][2] if out else -1)
+        if out and out[-1][2] > at:
+            end, on = _forward(text, out[-1][2], AFTER, end_line - line)
+        else:
+            end, on = _forward(text, at, AFTER)
         if out and start <= out[-1][2]:
-            out[-1][2] = max(out[-1][2], end)
+            out[-1][2] = end
         else:
             out.append([line - back + 1, start, end])
+        end_line = line + on
     return [(first, start, end) for first, start, end in out]
 
 
@@ -309,7 +320,7 @@ def stream_windows(pieces: Iterable[str], skip: Callable[[str], bool] | None = N
                 ready.append((w_first, start, cut))
                 # The lines after the cut that the triggers before it reach are read with the
                 # next piece (as if the line before the cut were a trigger: no trigger reaches further).
-                pending = max(0, _forward(text, text.rfind("\n", 0, cut - 1) + 1, AFTER) - cut)
+                pending = max(0, _forward(text, text.rfind("\n", 0, cut - 1) + 1, AFTER)[0] - cut)
                 keep = cut
             elif keep:         # else the window read from the carry's start is carried again
                 pending = 0

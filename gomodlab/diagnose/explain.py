@@ -164,7 +164,7 @@ def _line_of(text: str, at: int) -> str:
     return text[start:] if end < 0 else text[start:end]
 
 
-def _fill_version(path: str, mentions: Sequence[_Mention], ctx: _Context, before_line: int | None = None) -> str | None:
+def _fill_version(path: str, mentions: Sequence[_Mention], ctx: _Context, before_line: int) -> str | None:
     """A version for ``path`` from elsewhere in the message, else from ``go: downloading`` lines."""
     for m in mentions:
         if m.path == path and m.version:
@@ -265,8 +265,8 @@ def _missing_sum_module(full: str, mentions: Sequence[_Mention], module: str | N
     hint = re.search(r"to add(?: it)?:\s+go mod download ((?:" + _PATH + r")(?: " + _PATH + r")*)", full)
     if hint:
         path = hint.group(1).split()[0]
-        named = next((m.version for m in mentions if m.path == path and m.version), None)
-        return (path, named, None) if named else (path, None, ("hint", path))
+        shown = next((m.version for m in mentions if m.path == path and m.version), None)
+        return (path, shown, None) if shown else (path, None, ("hint", path))
     pkg = re.search(r"missing go\.sum entry (?:for module providing|needed to verify) package (" + _PATH + ")", full)
     if pkg:
         package = pkg.group(1)
@@ -445,10 +445,10 @@ def explain_file(file: BinaryIO) -> list[Diagnosis]:
     return _explain(pieces(), 0)
 
 
-#: Progress lines kept beyond those of the modules seen before what earlier lines said is pruned
-#: (:meth:`_Context.forget_before`). A pruning takes a step per module, so it waits for as many
-#: new lines: its work stays linear in the text (every 100,000 lines, it took 5% of reading a
-#: 100 MB log naming 100,000 modules), the memory in the number of modules.
+#: Progress lines kept, beyond one per module, before what earlier lines said is pruned
+#: (:meth:`_Context.forget_before`). A pruning takes a step per module, so it waits for at least as
+#: many new lines: its work stays linear in the text (pruning every 100,000 lines took 5% of
+#: reading a 100 MB log naming 100,000 modules), the memory linear in the number of modules.
 _FORGET_AFTER = 10_000
 
 
@@ -456,6 +456,11 @@ def _decoded(data: bytes) -> str:
     # Logs are mostly UTF-8, sometimes Windows code pages: never fail on a stray byte.
     text = data.decode("utf-8", errors="replace")
     return _ANSI.sub("", text) if "\x1b" in text else text
+
+
+#: What merges diagnoses: (category, module, version), or (category, what decides them) while a
+#: missing go.sum entry waits for the end of the text.
+_Key = tuple[str, str | None, str | None] | tuple[str, tuple]
 
 
 def _explain(pieces: Iterable[str], width: int) -> list[Diagnosis]:
@@ -480,9 +485,8 @@ def _explain(pieces: Iterable[str], width: int) -> list[Diagnosis]:
 
     parts = (_triggers.stream_windows(read(pieces), _is_noise, _starts_message, _NOISE_HEADS) if not width
              else [(1, text) for text in read(pieces)])
-    Key = tuple[str, str | None, str | None] | tuple[str, tuple]
-    merged: dict[Key, _Draft] = {}
-    counts: dict[Key, int] = {}
+    merged: dict[_Key, _Draft] = {}
+    counts: dict[_Key, int] = {}
     raw_of: dict[int, str] = {}
     for first, part in parts:
         if ctx.added > _FORGET_AFTER + len(ctx.downloaded) + len(ctx.found):
@@ -492,7 +496,7 @@ def _explain(pieces: Iterable[str], width: int) -> list[Diagnosis]:
             d = _diagnose(block, ctx)
             if d is None:
                 continue
-            key: Key = (d.category, d.unresolved) if d.unresolved else (d.category, d.module, d.version)
+            key: _Key = (d.category, d.unresolved) if d.unresolved else (d.category, d.module, d.version)
             counts[key] = counts.get(key, 0) + 1
             if key not in merged:
                 merged[key] = d

@@ -120,6 +120,10 @@ def _tidied(s: str) -> tuple[str, int, bool, str, bool]:
     return body, indent, soft, position, bool(_NOISE.match(body))
 
 
+_T = TypeVar("_T")
+_MEMO_LINE = 1024
+
+
 def _memoised(fn: Callable[[str], _T]) -> Callable[[str], _T]:
     """``fn`` of a line, its results for the last 4096 lines of up to :data:`_MEMO_LINE`
     characters kept: a log repeats its lines (each retry prints the same error)."""
@@ -129,10 +133,6 @@ def _memoised(fn: Callable[[str], _T]) -> Callable[[str], _T]:
     def call(line: str) -> _T:
         return memo(line) if len(line) <= _MEMO_LINE else fn(line)
     return call
-
-
-_T = TypeVar("_T")
-_MEMO_LINE = 1024
 
 
 def _cleaned(raw: str) -> tuple[str, int, bool, str, bool]:
@@ -469,10 +469,6 @@ class _Context:
             if i:
                 return seen[i - 1][1]
         return None
-
-    def in_progress(self, path: str) -> bool:
-        """Whether a ``downloading``/``extracting``/``finding`` line read so far names ``path``."""
-        return path in self.downloaded or path in self.found
 
     def finding_before(self, line: int) -> str | None:
         i = bisect.bisect_left(self.finding_lines, line)
