@@ -45,12 +45,13 @@ if TYPE_CHECKING:
 __all__ = ["Input", "FleetRun", "expand_inputs", "batch_size", "scan_fleet", "parse_fleet", "scan_batch", "parse_batch"]
 
 # Why batches: the generated fleet's inputs are tiny (a cache of ~21 versions scans in 9 ms of CPU,
-# a log of ~48 requests parses in 2.3 ms), and one task per input paid more than that in fixed
-# costs: converting and writing its own partition (3-7 ms), the scheduler's round trip (~5 ms
-# per empty task). A task of many inputs pays them once: with one task per input the fleet used
-# 2.4x (scan) and 3.3x (logs) the CPU per input of the work alone; batched, see the README's
-# "Fleet benchmark". About TASKS_PER_WORKER tasks per worker keep the workers evenly busy to the
-# end (a worker that draws the slowest batch holds up the run by at most a quarter of its share).
+# a log of ~48 requests parses in 2.4-3.0 ms, nearly all of it building its DataFrame), and one task
+# per input paid its fixed costs on every input: the scheduler's round trip (4-10 ms per empty task
+# on this 2-core machine), a partition of its own, a DataFrame per log. Measured with
+# benchmarks/bench_fleet.py on one worker (under load, so loosely): one task per input used 1.98x
+# (scan) and 3.07x (logs) the CPU per input of the input alone; in batches, 1.22x (the same as the
+# batch code in-process, without Dask) and 0.10x (one LogBatch frame per batch). About
+# TASKS_PER_WORKER tasks of equal size per worker keep the workers evenly busy to the end.
 #: Tasks per worker the inputs are spread over (:func:`batch_size`).
 TASKS_PER_WORKER = 4
 #: At most this many inputs in one task: progress keeps moving and a lost worker redoes little.
