@@ -154,6 +154,16 @@ def _record(inp: Input, status: str, error: str = "", notes: str = "", rows: int
             "rows": rows, "findings": findings, "seconds": seconds, "cpu_seconds": cpu_seconds, "worker": worker}
 
 
+#: One summary per input, as columns (:data:`dataset.INPUT_COLUMNS` → a value per input): what a
+#: task returns. A list of dicts costs the client ~5 ms per task of 334 inputs to receive, columns
+#: next to nothing (measured: 6 tasks on 2 workers, 0.33 s against 0.28 s).
+Summaries = dict[str, list[Any]]
+
+
+def _summaries(records: list[dict[str, Any]]) -> Summaries:
+    return {c: [r[c] for r in records] for c in dataset.INPUT_COLUMNS}
+
+
 def _worker_address() -> str:
     try:
         from distributed import get_worker
@@ -180,9 +190,9 @@ class _Rows(Protocol):
     def tables(self) -> dict[str, "pa.Table"]: ...
 
 
-def _run_batch(inputs: Sequence[Input], out: str, first: int, new_rows: Callable[[], _Rows]) -> list[dict[str, Any]]:
+def _run_batch(inputs: Sequence[Input], out: str, first: int, new_rows: Callable[[], _Rows]) -> Summaries:
     """Read every input of a batch (``first`` is the first one's number in the run) into
-    ``new_rows()``, write them as partitions, and return one summary per input; ``seconds`` and
+    ``new_rows()``, write them as partitions, and return a summary per input; ``seconds`` and
     ``cpu_seconds`` (the worker process's CPU) are its own plus an equal share of the writes."""
     worker = _worker_address()
     records: list[dict[str, Any]] = []
@@ -224,7 +234,7 @@ def _run_batch(inputs: Sequence[Input], out: str, first: int, new_rows: Callable
             rows, held, held_rows = new_rows(), [], 0
     if held:
         flush()
-    return records
+    return _summaries(records)
 
 
 class _ScanRows:
@@ -248,9 +258,9 @@ class _ScanRows:
         return {"findings": dataset.findings_table(self.findings), "inventory": dataset.inventory_table(self.entries)}
 
 
-def scan_batch(inputs: Sequence[Input], out: str, first: int, gosum: Sequence[str] = ()) -> list[dict[str, Any]]:
+def scan_batch(inputs: Sequence[Input], out: str, first: int, gosum: Sequence[str] = ()) -> Summaries:
     """The task of a fleet scan: scan each cache of a batch, write their findings and inventory
-    partitions, return one summary per cache."""
+    partitions, return a summary per cache (as columns)."""
     return _run_batch(inputs, out, first, lambda: _ScanRows(gosum))
 
 
@@ -280,9 +290,9 @@ class _LogRows:
         return {"requests": dataset.requests_table(self.logs.frame(), self.sources, self.mtimes, self.logs.counts)}
 
 
-def parse_batch(inputs: Sequence[Input], out: str, first: int, base: str = "") -> list[dict[str, Any]]:
+def parse_batch(inputs: Sequence[Input], out: str, first: int, base: str = "") -> Summaries:
     """The task of a fleet logs run: parse each log of a batch, write their requests partition,
-    return one summary per log."""
+    return a summary per log (as columns)."""
     return _run_batch(inputs, out, first, lambda: _LogRows(base))
 
 
@@ -345,7 +355,7 @@ def _progress(total: int, enabled: bool | None, desc: str) -> Any:
     return tqdm(total=total, desc=desc, unit="input", file=sys.stderr)
 
 
-def _run(kind: str, task: Callable[..., list[dict[str, Any]]], inputs: Sequence[Input], out: str | os.PathLike[str],
+def _run(kind: str, task: Callable[..., Summaries], inputs: Sequence[Input], out: str | os.PathLike[str],
          extra: tuple[Any, ...], scheduler: str | None, workers: int | None, processes: bool, batch: int | None,
          progress: bool | None, on_start: Callable[[str], None] | None) -> FleetRun:
     import pandas as pd
@@ -358,7 +368,7 @@ def _run(kind: str, task: Callable[..., list[dict[str, Any]]], inputs: Sequence[
     dataset.check_out(out)
     start = time.perf_counter()
     client, cluster = _client(scheduler, workers, processes)
-    records: dict[int, dict[str, Any]] = {}
+    done: dict[int, Summaries] = {}  # by the first input of each task that finished
     try:
         try:
             client.run(_load_task_modules)
@@ -396,18 +406,18 @@ def _run(kind: str, task: Callable[..., list[dict[str, Any]]], inputs: Sequence[
             for fut in futures:
                 first, stop = spans[fut.key]
                 try:
-                    done = fut.result()
+                    done[first] = fut.result()
                 except Exception as e:  # noqa: BLE001 - a lost worker fails its task, not the run
-                    done = [_record(inputs[first], "failed", f"the task failed on the cluster: {_failure(e)}")]
                     if stop - first > 1:
                         # Again one input per task: only the input that brought the task down fails.
                         for i in range(first, stop):
                             futures.add(submit(i, i + 1))
-                        done = []
+                    else:
+                        done[first] = _summaries([_record(inputs[first], "failed",
+                                                          f"the task failed on the cluster: {_failure(e)}")])
                 fut.release()
-                records.update(enumerate(done, first))
-                if bar is not None:
-                    bar.update(len(done))
+                if bar is not None and first in done:
+                    bar.update(len(done[first]["source"]))
             tasks_seconds = time.perf_counter() - submitted
         finally:
             if bar is not None:
@@ -416,9 +426,9 @@ def _run(kind: str, task: Callable[..., list[dict[str, Any]]], inputs: Sequence[
         client.close()
         if cluster is not None:
             cluster.close()
-    rows = [records[i] for i in range(len(inputs))]
-    dataset.write_inputs(root, rows)
-    return FleetRun(root, kind, pd.DataFrame(rows, columns=list(dataset.INPUT_COLUMNS)), time.perf_counter() - start,
+    summaries = {c: [v for first in sorted(done) for v in done[first][c]] for c in dataset.INPUT_COLUMNS}
+    dataset.write_inputs(root, summaries)
+    return FleetRun(root, kind, pd.DataFrame(summaries, columns=list(dataset.INPUT_COLUMNS)), time.perf_counter() - start,
                     startup_seconds, tasks_seconds, n_workers, threads, len(spans), size, scheduler or "local",
                     dashboard)
 
