@@ -104,10 +104,10 @@ def _in_process(plan, inputs, scratch: Path) -> dict[str, tuple[float, float, fl
     for kind in KINDS:
         root = str(dataset.prepare(scratch / f"in-process-{kind}.parquet", kind))
         load = _load()
-        records = (scan_batch(inputs[kind], root, 0, (plan.gosum,)) if kind == "scan"
-                   else parse_batch(inputs[kind], root, 0))
-        ok = [r for r in records if r["status"] == "ok"]
-        out[kind] = (statistics.mean(r["seconds"] for r in ok), statistics.mean(r["cpu_seconds"] for r in ok),
+        done = (scan_batch(inputs[kind], root, 0, (plan.gosum,)) if kind == "scan"
+                else parse_batch(inputs[kind], root, 0))
+        ok = [i for i, status in enumerate(done["status"]) if status == "ok"]
+        out[kind] = (statistics.mean(done["seconds"][i] for i in ok), statistics.mean(done["cpu_seconds"][i] for i in ok),
                      max(load, _load()))
     return out
 

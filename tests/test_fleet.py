@@ -287,8 +287,8 @@ def test_workers_that_cannot_load_the_task_code_are_a_clean_error_before_anythin
 def test_batches_spread_the_inputs_over_the_workers():
     from gomodlab.fleet.run import MAX_BATCH, batch_size
 
-    assert [batch_size(n, w) for n, w in ((50, 1), (50, 2), (2000, 2), (3, 2), (10**6, 2), (5, 0))] == \
-        [13, 7, 250, 1, MAX_BATCH, 2]
+    assert [batch_size(n, w) for n, w in ((50, 1), (50, 2), (2001, 1), (2001, 2), (3, 2), (10**6, 2), (5, 0))] == \
+        [25, 13, 401, 334, 1, MAX_BATCH, 3]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -50,8 +50,8 @@ def _common(p: argparse.ArgumentParser) -> None:
                    help="run the local workers as threads of this process: no processes to start (quicker for a "
                         "few small inputs), but no parallel speed-up")
     p.add_argument("--batch", type=int, metavar="N",
-                   help="inputs per task (default: the inputs spread over about 4 tasks per worker, at most 500 "
-                        "a task: each task's fixed cost, a scheduler round trip and a partition write, is paid "
+                   help="inputs per task (default: the inputs spread over 2 tasks per worker, of at most 500 "
+                        "inputs: each task's fixed cost, a scheduler round trip and a partition write, is paid "
                         "once per batch)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar even on a terminal")
 

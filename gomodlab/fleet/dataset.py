@@ -201,13 +201,13 @@ def write_partition(out: str | os.PathLike[str], table: str, part: int, data: "p
     return path
 
 
-def write_inputs(out: str | os.PathLike[str], rows: list[dict[str, Any]]) -> Path:
-    """The ``inputs`` table, one row per input in input order."""
+def write_inputs(out: str | os.PathLike[str], columns: dict[str, list[Any]]) -> Path:
+    """The ``inputs`` table from its columns (:data:`INPUT_COLUMNS`), one value per input in input order."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     path = table_path(out, "inputs")
-    pq.write_table(pa.Table.from_pylist(rows, schema=_schema("inputs")), path)
+    pq.write_table(pa.Table.from_pydict(columns, schema=_schema("inputs")), path)
     return path
 
 

@@ -45,14 +45,18 @@ if TYPE_CHECKING:
 __all__ = ["Input", "FleetRun", "expand_inputs", "batch_size", "scan_fleet", "parse_fleet", "scan_batch", "parse_batch"]
 
 # Why batches: the generated fleet's inputs are tiny (a cache of ~21 versions scans in 9 ms of CPU,
-# a log of ~48 requests parses in 2.3 ms), and one task per input paid more than that in fixed
-# costs: converting and writing its own partition (3-7 ms), the scheduler's round trip (~5 ms
-# per empty task). A task of many inputs pays them once: with one task per input the fleet used
-# 2.4x (scan) and 3.3x (logs) the CPU per input of the work alone; batched, see the README's
-# "Fleet benchmark". About TASKS_PER_WORKER tasks per worker keep the workers evenly busy to the
-# end (a worker that draws the slowest batch holds up the run by at most a quarter of its share).
+# a log of ~48 requests parses in 2.4-3.0 ms, nearly all of it building its DataFrame), and one task
+# per input paid its fixed costs on every input: the scheduler's round trip (4-10 ms per empty task
+# on this 2-core machine), a partition of its own, a DataFrame per log. Measured with
+# benchmarks/bench_fleet.py on one worker (under load, so loosely): one task per input used 1.98x
+# (scan) and 3.07x (logs) the CPU per input of the input alone; in batches, 1.22x (the same as the
+# batch code in-process, without Dask) and 0.10x (one LogBatch frame per batch). About
+# TASKS_PER_WORKER tasks of equal size per worker keep the workers evenly busy to the end: on a
+# quiet moment, 50 caches on 2 workers took 0.29 s in 8 tasks (1.63x one worker), 0.26 s in 4
+# (1.94x), 0.24 s in 2 (1.98x); fewer tasks pay fewer round trips and writes, more tasks leave less
+# idle at the end when the inputs' costs differ.
 #: Tasks per worker the inputs are spread over (:func:`batch_size`).
-TASKS_PER_WORKER = 4
+TASKS_PER_WORKER = 2
 #: At most this many inputs in one task: progress keeps moving and a lost worker redoes little.
 MAX_BATCH = 500
 #: A task writes its partitions early once it holds this many rows, so memory stays bounded.
@@ -136,15 +140,28 @@ def _source_names(paths: Sequence[str]) -> list[str]:
 
 
 def batch_size(inputs: int, workers: int) -> int:
-    """Inputs per task: the inputs spread over :data:`TASKS_PER_WORKER` tasks per worker, at
-    most :data:`MAX_BATCH` (50 caches on 2 workers: 7 a task; 2,000 logs: 250)."""
-    return max(1, min(MAX_BATCH, math.ceil(inputs / (max(1, workers) * TASKS_PER_WORKER))))
+    """Inputs per task: the inputs spread over :data:`TASKS_PER_WORKER` tasks per worker, or over
+    more rounds of one task per worker where a task would exceed :data:`MAX_BATCH` inputs, so that
+    every worker gets as many tasks (50 caches on 2 workers: 13 a task; 2,001 logs: 334)."""
+    w = max(1, workers)
+    rounds = max(TASKS_PER_WORKER, math.ceil(inputs / (w * MAX_BATCH)))
+    return max(1, math.ceil(inputs / (w * rounds)))
 
 
 def _record(inp: Input, status: str, error: str = "", notes: str = "", rows: int = 0, findings: int = 0,
             seconds: float = 0.0, cpu_seconds: float = 0.0, worker: str = "") -> dict[str, Any]:
     return {"source": inp.source, "input": inp.path, "status": status, "error": error, "notes": notes,
             "rows": rows, "findings": findings, "seconds": seconds, "cpu_seconds": cpu_seconds, "worker": worker}
+
+
+#: One summary per input, as columns (:data:`dataset.INPUT_COLUMNS` → a value per input): what a
+#: task returns. A list of dicts costs the client ~5 ms per task of 334 inputs to receive, columns
+#: next to nothing (measured: 6 tasks on 2 workers, 0.33 s against 0.28 s).
+Summaries = dict[str, list[Any]]
+
+
+def _summaries(records: list[dict[str, Any]]) -> Summaries:
+    return {c: [r[c] for r in records] for c in dataset.INPUT_COLUMNS}
 
 
 def _worker_address() -> str:
@@ -173,9 +190,9 @@ class _Rows(Protocol):
     def tables(self) -> dict[str, "pa.Table"]: ...
 
 
-def _run_batch(inputs: Sequence[Input], out: str, first: int, new_rows: Callable[[], _Rows]) -> list[dict[str, Any]]:
+def _run_batch(inputs: Sequence[Input], out: str, first: int, new_rows: Callable[[], _Rows]) -> Summaries:
     """Read every input of a batch (``first`` is the first one's number in the run) into
-    ``new_rows()``, write them as partitions, and return one summary per input; ``seconds`` and
+    ``new_rows()``, write them as partitions, and return a summary per input; ``seconds`` and
     ``cpu_seconds`` (the worker process's CPU) are its own plus an equal share of the writes."""
     worker = _worker_address()
     records: list[dict[str, Any]] = []
@@ -217,7 +234,7 @@ def _run_batch(inputs: Sequence[Input], out: str, first: int, new_rows: Callable
             rows, held, held_rows = new_rows(), [], 0
     if held:
         flush()
-    return records
+    return _summaries(records)
 
 
 class _ScanRows:
@@ -241,9 +258,9 @@ class _ScanRows:
         return {"findings": dataset.findings_table(self.findings), "inventory": dataset.inventory_table(self.entries)}
 
 
-def scan_batch(inputs: Sequence[Input], out: str, first: int, gosum: Sequence[str] = ()) -> list[dict[str, Any]]:
+def scan_batch(inputs: Sequence[Input], out: str, first: int, gosum: Sequence[str] = ()) -> Summaries:
     """The task of a fleet scan: scan each cache of a batch, write their findings and inventory
-    partitions, return one summary per cache."""
+    partitions, return a summary per cache (as columns)."""
     return _run_batch(inputs, out, first, lambda: _ScanRows(gosum))
 
 
@@ -273,9 +290,9 @@ class _LogRows:
         return {"requests": dataset.requests_table(self.logs.frame(), self.sources, self.mtimes, self.logs.counts)}
 
 
-def parse_batch(inputs: Sequence[Input], out: str, first: int, base: str = "") -> list[dict[str, Any]]:
+def parse_batch(inputs: Sequence[Input], out: str, first: int, base: str = "") -> Summaries:
     """The task of a fleet logs run: parse each log of a batch, write their requests partition,
-    return one summary per log."""
+    return a summary per log (as columns)."""
     return _run_batch(inputs, out, first, lambda: _LogRows(base))
 
 
@@ -338,7 +355,7 @@ def _progress(total: int, enabled: bool | None, desc: str) -> Any:
     return tqdm(total=total, desc=desc, unit="input", file=sys.stderr)
 
 
-def _run(kind: str, task: Callable[..., list[dict[str, Any]]], inputs: Sequence[Input], out: str | os.PathLike[str],
+def _run(kind: str, task: Callable[..., Summaries], inputs: Sequence[Input], out: str | os.PathLike[str],
          extra: tuple[Any, ...], scheduler: str | None, workers: int | None, processes: bool, batch: int | None,
          progress: bool | None, on_start: Callable[[str], None] | None) -> FleetRun:
     import pandas as pd
@@ -351,7 +368,7 @@ def _run(kind: str, task: Callable[..., list[dict[str, Any]]], inputs: Sequence[
     dataset.check_out(out)
     start = time.perf_counter()
     client, cluster = _client(scheduler, workers, processes)
-    records: dict[int, dict[str, Any]] = {}
+    done: dict[int, Summaries] = {}  # by the first input of each task that finished
     try:
         try:
             client.run(_load_task_modules)
@@ -363,7 +380,7 @@ def _run(kind: str, task: Callable[..., list[dict[str, Any]]], inputs: Sequence[
         n_workers = len(info)
         threads = max((w.get("nthreads", 1) for w in info.values()), default=1)
         size = batch or batch_size(len(inputs), n_workers)
-        # Batches of equal size (50 inputs in tasks of up to 7: 6 or 7 each), so that no worker
+        # Batches of equal size (50 inputs in tasks of up to 13: 12 or 13 each), so that no worker
         # draws a larger share at the end.
         n_tasks = math.ceil(len(inputs) / size)
         bounds = [len(inputs) * t // n_tasks for t in range(n_tasks + 1)]
@@ -389,18 +406,18 @@ def _run(kind: str, task: Callable[..., list[dict[str, Any]]], inputs: Sequence[
             for fut in futures:
                 first, stop = spans[fut.key]
                 try:
-                    done = fut.result()
+                    done[first] = fut.result()
                 except Exception as e:  # noqa: BLE001 - a lost worker fails its task, not the run
-                    done = [_record(inputs[first], "failed", f"the task failed on the cluster: {_failure(e)}")]
                     if stop - first > 1:
                         # Again one input per task: only the input that brought the task down fails.
                         for i in range(first, stop):
                             futures.add(submit(i, i + 1))
-                        done = []
+                    else:
+                        done[first] = _summaries([_record(inputs[first], "failed",
+                                                          f"the task failed on the cluster: {_failure(e)}")])
                 fut.release()
-                records.update(enumerate(done, first))
-                if bar is not None:
-                    bar.update(len(done))
+                if bar is not None and first in done:
+                    bar.update(len(done[first]["source"]))
             tasks_seconds = time.perf_counter() - submitted
         finally:
             if bar is not None:
@@ -409,9 +426,9 @@ def _run(kind: str, task: Callable[..., list[dict[str, Any]]], inputs: Sequence[
         client.close()
         if cluster is not None:
             cluster.close()
-    rows = [records[i] for i in range(len(inputs))]
-    dataset.write_inputs(root, rows)
-    return FleetRun(root, kind, pd.DataFrame(rows, columns=list(dataset.INPUT_COLUMNS)), time.perf_counter() - start,
+    summaries = {c: [v for first in sorted(done) for v in done[first][c]] for c in dataset.INPUT_COLUMNS}
+    dataset.write_inputs(root, summaries)
+    return FleetRun(root, kind, pd.DataFrame(summaries, columns=list(dataset.INPUT_COLUMNS)), time.perf_counter() - start,
                     startup_seconds, tasks_seconds, n_workers, threads, len(spans), size, scheduler or "local",
                     dashboard)
 
