@@ -15,6 +15,7 @@ import path the spec forbids is an ``invalid import path`` error.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ..errors import ParseError
@@ -192,8 +193,90 @@ class _ImportReader:
                 self.read_import(save)
 
 
+# -- the plain header, read without the byte loops ---------------------------------------------
+#
+# Nearly every Go file starts the same way: comments and blank lines, ``package name`` on a line
+# of its own, import decls one spec per line, then a declaration. For that shape both readers
+# above (the byte reader and go/parser) are bound to agree, so :func:`_plain_header` reads it
+# with a few compiled regular expressions; anything else (``;``, a form feed, a raw-string or
+# escaped path, a keyword or non-ASCII name, a ``//line`` directive, a BOM, a NUL, text that is
+# not UTF-8, several specs on a line, a file whose next declaration starts with ``i``) returns
+# None and takes the full readers. Measured on the tidy benchmark's 1,200 files: 90 ms → 9 ms
+# (read_go_info), the same answers on every file of GOROOT/src (tests/test_gosource.py).
+
+_WS = rb"(?:[ \t\r\n]|//[^\n]*\n|/\*[^*]*\*+(?:[^/*][^*]*\*+)*/)*"
+_IDENT = rb"[A-Za-z_][A-Za-z0-9_]*(?![\x80-\xff])"
+_EOL = rb"[ \t]*(?://[^\n]*)?\n"
+_SPEC = rb"(?:(" + _IDENT + rb")[ \t]*|(\.)[ \t]*)?(\"[^\"\\\n]*\")" + _EOL
+_PLAIN_PACKAGE = re.compile(_WS + rb"package[ \t]+(" + _IDENT + rb")" + _EOL)
+_PLAIN_IMPORT = re.compile(_WS + rb"import(?![A-Za-z0-9_\x80-\xff])[ \t]*")
+_PLAIN_OPEN = re.compile(rb"\(" + _EOL)
+_PLAIN_SPEC = re.compile(_SPEC)
+_PLAIN_GROUP_SPEC = re.compile(_WS + _SPEC)
+_PLAIN_CLOSE = re.compile(_WS + rb"\)" + _EOL)
+# The next declaration (``func``, ``var``, ``type``, ``const``…: not ``import``), or the end.
+_PLAIN_END = re.compile(_WS + rb"(?=[a-hj-zA-Z]|\Z)")
+_GO_KEYWORDS = frozenset(b"break case chan const continue default defer else fallthrough for func go goto if "
+                         b"import interface map package range return select struct switch type var".split())
+
+#: One import of a plain header: (name or "", its offset or -1, the quoted path, its offset).
+_PlainSpec = tuple[str, int, str, int]
+
+
+def _plain_header(data: bytes) -> tuple[int, str, list[_PlainSpec]] | None:
+    """(where the header ends, the package name, the imports) of a file in the plain shape
+    (see above), or None."""
+    m = _PLAIN_PACKAGE.match(data)
+    if m is None or m[1] in _GO_KEYWORDS:
+        return None
+    package, pos = m[1], m.end()
+    raw: list[re.Match[bytes]] = []
+    while (m := _PLAIN_IMPORT.match(data, pos)) is not None:
+        pos = m.end()
+        group = _PLAIN_OPEN.match(data, pos)
+        if group is None:
+            m = _PLAIN_SPEC.match(data, pos)
+            if m is None:
+                return None
+            raw.append(m)
+            pos = m.end()
+            continue
+        pos = group.end()
+        while (m := _PLAIN_GROUP_SPEC.match(data, pos)) is not None:
+            raw.append(m)
+            pos = m.end()
+        m = _PLAIN_CLOSE.match(data, pos)
+        if m is None:
+            return None
+        pos = m.end()
+    m = _PLAIN_END.match(data, pos)
+    if m is None:
+        return None
+    end = m.end()
+    header = data[:end]
+    if b"\0" in header or b"//line" in header or b"/*line" in header:
+        return None
+    try:
+        text = header.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if "\ufeff" in text:
+        return None  # go/scanner: illegal byte order mark
+    specs: list[_PlainSpec] = []
+    for s in raw:
+        name = s[1] or s[2] or b""
+        if name in _GO_KEYWORDS:
+            return None
+        specs.append((name.decode("ascii"), s.start(1) if s[1] else s.start(2) if s[2] else -1,
+                      s[3].decode("utf-8"), s.start(3)))
+    return end, package.decode("ascii"), specs
+
+
 def _read_block(content: bytes, *, nul_check_after_error: bool) -> ImportBlock:
     data = content[3:] if content.startswith(_BOM) else content
+    plain = _plain_header(data)
+    if plain is not None:
+        return ImportBlock(data[:plain[0]], tuple(s[2] for s in plain[2]), False)
     r = _ImportReader(data)
     quoted: list[str] = []
     try:
@@ -428,6 +511,21 @@ def read_go_info(content: bytes, filename: str) -> GoFileInfo:
     unexpected NUL in input`` (a NUL before the end of the imports or before the first syntax
     error the byte reader meets).
     """
+    data = content[3:] if content.startswith(_BOM) else content
+    plain = _plain_header(data)
+    if plain is not None:
+        end, package, plain_specs = plain
+        header = data[:end]
+        imports: list[ImportSpec] = []
+        for name, name_at, lit, lit_at in plain_specs:
+            path = lit[1:-1]  # no escapes in a plain path
+            if not is_valid_import(path):
+                break  # go's error and its position: the full reader below
+            at = name_at if name_at >= 0 else lit_at
+            line_start = header.rfind(b"\n", 0, at) + 1
+            imports.append(ImportSpec(path, header.count(b"\n", 0, at) + 1, at - line_start + 1, name))
+        else:
+            return GoFileInfo(package, tuple(imports), header, None)
     try:
         block = _read_block(content, nul_check_after_error=False)
     except GoSourceError as err:
@@ -439,7 +537,7 @@ def read_go_info(content: bytes, filename: str) -> GoFileInfo:
         package, specs = "", []
     if parser.errors:
         return GoFileInfo(package, (), block.header, parser.error_text())
-    imports: list[ImportSpec] = []
+    imports = []
     for spec in specs:
         try:
             path = unquote(spec.path_lit)
