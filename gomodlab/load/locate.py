@@ -10,7 +10,7 @@ import os
 
 from ..errors import GoRefusal, SourceError
 
-__all__ = ["find_main_gomod", "find_gowork", "WorkspaceError", "go_env_value", "default_modcache", "cache_dir",
+__all__ = ["find_main_gomod", "find_gowork", "WorkspaceError", "go_env_value", "go_env_file", "default_modcache", "cache_dir",
            "index_dir", "short_path", "gotoolchain", "toolchain_is_local", "ignored_gomod"]
 
 #: go's message when no main module is found (modload.NewNoMainModulesError, no go.work).
@@ -80,12 +80,9 @@ def go_env_value(name: str) -> str:
     v = os.environ.get(name)
     if v:
         return v
-    envfile = os.environ.get("GOENV")
-    if envfile == "off":
+    envfile = go_env_file()
+    if envfile is None:
         return ""
-    if not envfile:
-        config = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
-        envfile = os.path.join(config, "go", "env")
     try:
         with open(envfile, encoding="utf-8", errors="replace") as f:
             text = f.read()
@@ -96,6 +93,18 @@ def go_env_value(name: str) -> str:
         if eq and key.strip() == name:
             return val.strip()
     return ""
+
+
+def go_env_file() -> str | None:
+    """The go env file go reads settings from: ``$GOENV``, else ``<user config dir>/go/env``;
+    None for ``GOENV=off``."""
+    envfile = os.environ.get("GOENV")
+    if envfile == "off":
+        return None
+    if not envfile:
+        config = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
+        envfile = os.path.join(config, "go", "env")
+    return envfile
 
 
 def default_modcache() -> str:

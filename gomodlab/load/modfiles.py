@@ -25,18 +25,22 @@ from __future__ import annotations
 
 import io
 import os
-import shutil
-import zipfile
-from typing import NamedTuple, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from ..errors import SourceError
 from ..mod import gover, modpath
-from ..mod.dirhash import hash_zip
 from .importerrors import TooNewError
 from .locate import default_modcache, go_env_value, gotoolchain
 from .main_module import MainModFile
 from .mvs import Module, ModuleError
-from .output_memo import ABSENT
+from .output_memo import ABSENT, Signature, listing_bytes, signature
+
+if TYPE_CHECKING:
+    import zipfile
+
+# zipfile (with shutil, pathlib, threading…) and the zip hasher (hashlib, OpenSSL) are imported
+# where a zip is read, not here: a tidy over an extracted module cache never needs them, and
+# importing them cost it ~8 ms of its start-up.
 
 __all__ = ["DirEntry", "ModuleTree", "DiskTree", "ZipTree", "ModuleFiles", "StdLib", "dir_in_module",
            "is_standard_import_path", "find_goroot"]
@@ -81,12 +85,12 @@ class DiskTree:
     """A module tree on disk."""
 
     def __init__(self, root: str, *, is_local: bool, shown: str | None = None,
-                 inputs: dict[str, tuple[int, int]] | None = None) -> None:
+                 inputs: dict[str, Signature] | None = None) -> None:
         self.root = root
         self.dir = shown if shown is not None else root
         self.is_local = is_local
         self._lists: dict[str, list[DirEntry] | None] = {}
-        #: Every directory listed and file read, with its (size, mtime), or ABSENT (for memos).
+        #: Every directory listed and file read, with its output_memo.signature, or ABSENT (for memos).
         self.inputs = inputs if inputs is not None else {}
 
     def __repr__(self) -> str:
@@ -100,11 +104,11 @@ class DiskTree:
         d = _join(self.root, rel)
         try:
             st = os.stat(d)
-            self.inputs[d] = (st.st_size, st.st_mtime_ns)
             with os.scandir(d) as it:
                 out = []
                 for e in it:
                     out.append(DirEntry(e.name, _kind(e), e.is_symlink()))
+            self.inputs[d] = signature(st, listing_bytes((e.name, e.kind == "dir") for e in out))
         except (FileNotFoundError, NotADirectoryError):
             self.inputs[d] = ABSENT
             out = None
@@ -118,8 +122,9 @@ class DiskTree:
         f = _join(self.root, rel)
         with open(f, "rb") as fh:
             st = os.fstat(fh.fileno())
-            self.inputs[f] = (st.st_size, st.st_mtime_ns)
-            return fh.read()
+            data = fh.read()
+        self.inputs[f] = signature(st, data)
+        return data
 
 
 def _kind(e: os.DirEntry) -> str:
@@ -137,6 +142,8 @@ class ZipTree:
     """A module zip in memory: entries ``<path>@<version>/<file>`` indexed by directory."""
 
     def __init__(self, data: bytes, m: Module, shown: str) -> None:
+        import zipfile
+
         self.dir = shown
         self.is_local = False
         self._zip = zipfile.ZipFile(io.BytesIO(data))
@@ -181,6 +188,8 @@ def find_goroot() -> str | None:
     env = go_env_value("GOROOT")
     if env and os.path.isdir(os.path.join(env, "src")):
         return env
+    import shutil
+
     from .gotool import find_go
 
     try:
@@ -198,10 +207,13 @@ class StdLib:
     without one, every path :func:`is_standard_import_path` accepts is taken to be one.
     """
 
-    def __init__(self, goroot: str | None) -> None:
+    def __init__(self, goroot: str | None, inputs: dict[str, Signature] | None = None) -> None:
         self.goroot = goroot
         self.src = os.path.join(goroot, "src") if goroot else "$GOROOT/src"
         self._known: dict[str, bool] = {}
+        #: The directories looked into, with their signatures or ABSENT (for memos: another
+        #: toolchain at the same GOROOT may hold other packages).
+        self.inputs = inputs if inputs is not None else {}
 
     def dir_of(self, path: str) -> str:
         return os.path.join(self.src, *path.split("/"))
@@ -211,10 +223,15 @@ class StdLib:
             return True
         got = self._known.get(path)
         if got is None:
+            d = self.dir_of(path)
             try:
-                with os.scandir(self.dir_of(path)) as it:
-                    got = any(e.name.endswith(".go") and e.is_file() for e in it)
+                st = os.stat(d)
+                with os.scandir(d) as it:
+                    entries = [(e.name, e.is_dir(), e.is_file()) for e in it]
+                self.inputs[d] = signature(st, listing_bytes((n, is_dir) for n, is_dir, _ in entries))
+                got = any(n.endswith(".go") and is_file for n, _, is_file in entries)
             except OSError:
+                self.inputs[d] = ABSENT
                 got = False
             self._known[path] = got
         return got
@@ -236,7 +253,7 @@ class ModuleFiles:
         self._trees: dict[Module, ModuleTree | Exception] = {}
         self._zips: dict[Module, bytes | None] = {}
         #: Every file and directory of the module cache and local trees read (for memos).
-        self.inputs: dict[str, tuple[int, int]] = {}
+        self.inputs: dict[str, Signature] = {}
         #: Whether a zip came from a GOPROXY (its answer can change without any local file changing).
         self.used_proxy = False
         self.main_tree = DiskTree(main_file.dir, is_local=True, inputs=self.inputs)
@@ -281,6 +298,8 @@ class ModuleFiles:
         if os.path.isdir(shown):
             tree = DiskTree(shown, is_local=False, inputs=self.inputs)
         else:
+            import zipfile
+
             data = self._zip_bytes(m)
             if data is None:
                 raise ModuleError(m, f"module zip not found in {self.modcache} or any proxy")
@@ -320,8 +339,9 @@ class ModuleFiles:
         try:
             with open(f, "rb") as fh:
                 st = os.fstat(fh.fileno())
-                self.inputs[f] = (st.st_size, st.st_mtime_ns)
-                return fh.read()
+                data = fh.read()
+            self.inputs[f] = signature(st, data)
+            return data
         except OSError:
             self.inputs[f] = ABSENT
             return None
@@ -336,6 +356,8 @@ class ModuleFiles:
         h = raw.strip().decode("ascii", "replace") if raw is not None else ""
         if h.startswith("h1:") and len(h) == 47:
             return h
+        from ..mod.dirhash import hash_zip
+
         data = self._zip_bytes(m)
         return hash_zip(io.BytesIO(data)) if data is not None else None
 

@@ -37,6 +37,7 @@ from .gosum import GoSum, GoSumFatal, SumMissing
 from .locate import find_main_gomod, gotoolchain, toolchain_is_local
 from .main_module import MainModFile
 from .mvs import NONE, BuildListError, Graph, Module, ModuleError, Reporter, req
+from .output_memo import Signature, signature
 from .sources import GoModSource, GraphTextSource, source_for
 
 __all__ = ["ModGraph", "Loader", "RefusedBuildList", "DependencyTooNew", "load", "graph_from_text", "cmp_version"]
@@ -220,8 +221,8 @@ class Loader:
         self.main = Module(main_file.path, "")
         self.source = source
         self.summary_cache = summary_cache if hasattr(source, "stamp") else None
-        #: File → (size, mtime) of every go.mod read from a stamping source or a directory (for memos).
-        self.inputs: dict[str, tuple[int, int]] = {}
+        #: File → output_memo.signature of every go.mod read from a stamping source or a directory (for memos).
+        self.inputs: dict[str, Signature] = {}
         self._raw: dict[Module, Summary | GomodlabError] = {}
         self._summaries: dict[Module, Summary] = {}
         self._versions: dict[str, list[str]] = {}
@@ -252,11 +253,11 @@ class Loader:
             # go's filepath.Join: an absolute m.path stays itself, and the result is cleaned.
             name = os.path.normpath(os.path.join(self.main_file.dir, m.path, "go.mod"))
             try:
-                data = read_bytes(name)
                 st = os.stat(name)
+                data = read_bytes(name)
             except OSError as e:
                 raise ModuleError(m, f"reading {name}: {e.strerror or e}") from None
-            self.inputs[name] = (st.st_size, st.st_mtime_ns)
+            self.inputs[name] = signature(st, data)
             shown = os.path.join(m.path, "go.mod")
         else:
             cache = self.summary_cache

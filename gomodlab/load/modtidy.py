@@ -42,6 +42,7 @@ from .main_module import MainModFile
 from .modfiles import ModuleFiles, StdLib, find_goroot
 from .modload import Loader
 from .mvs import NONE, Module
+from .output_memo import ABSENT, Signature, signature
 from .packagegraph import PackageGraph
 from .packages import LoadedPackage, LoadRefused, PackageLoader
 from .requirements import IN_ALL, GoPanic, Requirements, convert_pruning, override_roots, update_roots
@@ -90,9 +91,9 @@ class TidyResult:
     gosum_diff_after: bytes = b""
     #: The main module's go.mod file (go.sum is beside it).
     gomod_file: str = ""
-    #: Every local file and directory read, with its (size, mtime) or output_memo.ABSENT; None when
+    #: Every local file and directory read, with its output_memo.signature or ABSENT; None when
     #: the answer also depends on a GOPROXY (a query, a zip or go.mod fetched): nothing to memo.
-    inputs: dict[str, tuple[int, int]] | None = None
+    inputs: dict[str, Signature] | None = None
 
     @property
     def gomod_changed(self) -> bool:
@@ -164,7 +165,7 @@ def tidy(main_dir: str | os.PathLike[str] = ".", source: GoModSource | None = No
     files = ModuleFiles(main_file, src, modcache)
     summaries = SummaryCache.for_modcache(files.modcache) if hasattr(src, "stamp") else None
     loader = Loader(main_file, src, summaries, gosum=gosum)
-    std = StdLib(goroot if goroot is not None else find_goroot())
+    std = StdLib(goroot if goroot is not None else find_goroot(), files.inputs)
     pld = PackageLoader(loader, files, std, tidy=True, allow_errors=allow_errors, tidy_go_version=go_version or "")
     try:
         rs = _initial_requirements(loader, main_file, go_version or "", stderr)
@@ -200,9 +201,10 @@ def tidy(main_dir: str | os.PathLike[str] = ".", source: GoModSource | None = No
     inputs = None
     if summaries is not None and not (resolved or pld.querier.queried or files.used_proxy):
         inputs = {**loader.inputs, **files.inputs}
-        if gosum_before:
-            st = os.stat(gosum.file)
-            inputs[gosum.file] = (st.st_size, st.st_mtime_ns)
+        try:
+            inputs[gosum.file] = signature(os.stat(gosum.file), gosum_before)
+        except FileNotFoundError:
+            inputs[gosum.file] = ABSENT  # a go.sum created later is a different input
     return TidyResult(new_gomod, new_gosum, before, gosum_before, graph.stderr, final.roots, final.direct, graph,
                       tuple(_changes(main_file, final, pld)), format_as_read(before, file=gomod, fix=fixer),
                       diff_gosum, gomod, inputs)

@@ -1,19 +1,28 @@
 """A memo of a command's output, reused while every file it read is unchanged.
 
 ``gomodlab buildlist`` and ``modgraph`` on a module cache are pure functions of the main go.mod,
-the go.mod files of directory replacements and the ``.mod`` files read from the cache. The memo
-stores the output with the main go.mod's bytes and the (size, mtime) of every other file read
-(or :data:`ABSENT` for one looked for and missing);
-a later run that finds all of them unchanged prints the stored output without loading the
-graph again. Any difference — or ``GOMODLAB_CACHE=off`` — means a full computation.
+the go.mod files of directory replacements and the ``.mod`` files read from the cache; ``gomodlab
+tidy`` adds the directories it lists and the Go files it reads. The memo stores the output with
+the main go.mod's bytes and the :func:`signature` of every other file or directory read (or
+:data:`ABSENT` for one looked for and missing); a later run that finds all of them unchanged
+prints the stored output without loading anything. Any difference — or ``GOMODLAB_CACHE=off`` —
+means a full computation.
+
+A signature is (size, mtime) — and, for an input that had changed less than a second before it
+was read, also a digest of the bytes read (of the names listed, for a directory). Timestamps are
+coarse (a kernel tick; a second or two on some file systems): a file edited again within the
+tick that it was read in, to the same size, keeps its (size, mtime). The digest catches exactly
+those (git's "racily clean" entries); an input older than a second can only change by getting a
+new mtime.
 """
 
 from __future__ import annotations
 
 import marshal
 import os
+import time
 import zlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from ._fileio import read_bytes, write_atomic
 from .locate import cache_dir
@@ -23,11 +32,45 @@ __all__ = ["OutputMemo", "ABSENT"]
 #: The (size, mtime) recorded for a path that was looked for and not found: it must still be absent.
 ABSENT = (-1, -1)
 
+#: An input changed less than this before it was read is "racy": its signature carries a digest.
+RACY_NS = 1_000_000_000
+
+#: (size, mtime_ns), or (size, mtime_ns, digest of what was read) for a racy input.
+Signature = tuple
+
+
+def _digest(data: bytes) -> bytes:
+    # hashlib (OpenSSL start-up: ~2 ms) only for racy inputs, which a settled tree has none of.
+    import hashlib
+
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def listing_bytes(entries: Iterable[tuple[str, bool]]) -> bytes:
+    """What a directory's digest covers: its entry names, sorted, each marked as a directory or not."""
+    return "\0".join(f"{n}/" if is_dir else n for n, is_dir in sorted(entries)).encode("utf-8", "surrogateescape")
+
+
+def signature(st: os.stat_result, content: bytes) -> Signature:
+    """The signature of an input read as ``content`` (a file's bytes, or :func:`listing_bytes`)
+    whose stat before the read was ``st``."""
+    if st.st_mtime_ns >= time.time_ns() - RACY_NS:
+        return (st.st_size, st.st_mtime_ns, _digest(content))
+    return (st.st_size, st.st_mtime_ns)
+
+
+def _content(path: str) -> bytes:
+    """What a racy input's digest was taken over, read again now."""
+    if os.path.isdir(path):
+        with os.scandir(path) as it:
+            return listing_bytes((e.name, e.is_dir()) for e in it)
+    return read_bytes(path)
+
 
 class OutputMemo:
     """The memo of one command (``kind``) for one main go.mod and one module cache."""
 
-    _FORMAT = 1
+    _FORMAT = 2
 
     def __init__(self, directory: str, kind: str, gomod: str, modcache: str, context: str = "") -> None:
         self.key = f"{kind}\0{os.path.realpath(gomod)}\0{os.path.realpath(modcache)}\0{context}"
@@ -44,31 +87,39 @@ class OutputMemo:
         d = cache_dir()
         return None if d is None else cls(d, kind, gomod, modcache, context)
 
-    def lookup(self) -> tuple[str, str] | None:
+    def lookup(self) -> tuple[object, object] | None:
         """(stdout, stderr) of the stored run if no input changed since, else None."""
         try:
             self.gomod_bytes = read_bytes(self.gomod)
             data = marshal.loads(read_bytes(self.file))
             if data[0] != self._FORMAT or data[1] != self.key or data[2] != self.gomod_bytes:
                 return None
-            for path, size, mtime in data[3]:
+            stat = os.stat
+            racy = []
+            for path, size, mtime, *digest in data[3]:
                 try:
-                    st = os.stat(path)
+                    st = stat(path)
                 except FileNotFoundError:
                     if size == ABSENT[0]:
                         continue
                     return None
                 if st.st_size != size or st.st_mtime_ns != mtime:
                     return None
+                if digest:
+                    racy.append((path, digest[0]))
+            for path, digest in racy:
+                if _digest(_content(path)) != digest:
+                    return None
             return data[4], data[5]
         except (OSError, ValueError, EOFError, TypeError, IndexError):
             return None
 
-    def store(self, inputs: Mapping[str, tuple[int, int]], stdout: str, stderr: str) -> None:
-        """Remember a run's output and the inputs it read (atomically; errors are ignored), keyed
-        on the main go.mod :meth:`lookup` read (nothing is stored if it could not read it)."""
+    def store(self, inputs: Mapping[str, Signature], stdout: object, stderr: object) -> None:
+        """Remember a run's output (text, or anything marshal stores) and the inputs it read
+        (atomically; errors are ignored), keyed on the main go.mod :meth:`lookup` read (nothing
+        is stored if it could not read it)."""
         if self.gomod_bytes is None:
             return
         data = (self._FORMAT, self.key, self.gomod_bytes,
-                tuple((p, s, m) for p, (s, m) in inputs.items()), stdout, stderr)
+                tuple((p, *sig) for p, sig in inputs.items()), stdout, stderr)
         write_atomic(self.file, marshal.dumps(data))

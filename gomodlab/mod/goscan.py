@@ -28,16 +28,19 @@ from __future__ import annotations
 
 import os
 import time
-import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Literal
+from functools import partial
+from typing import TYPE_CHECKING, Literal
 
 from ..errors import GomodlabError
 from .buildconstraint import BuildConstraintError, Tags, constraint_lines, constraints_hold, match_file
 from .goimports import GoSourceError, read_go_info, read_import_block
 from .gostrings import unquote
+
+if TYPE_CHECKING:
+    # Only for annotations: zipfile (with shutil and pathlib) is ~5 ms of a tidy's start-up.
+    import zipfile
 
 __all__ = ["Entry", "DirScan", "NoGoError", "scan_dir", "scan_path", "path_entries", "zip_entries",
            "index_applies", "elide_magic_imports",
@@ -205,7 +208,12 @@ def _join(directory: str, name: str) -> str:
     return os.path.join(directory, name) if directory else name
 
 
-def path_entries(directory: Path) -> list[Entry]:
+def _read_file(path: str) -> bytes:
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def path_entries(directory: str | os.PathLike[str]) -> list[Entry]:
     """The entries of a real directory, symlinks followed (go stats each link's target)."""
     out: list[Entry] = []
     with os.scandir(directory) as it:
@@ -219,14 +227,14 @@ def path_entries(directory: Path) -> list[Entry]:
                 kind = "broken-link"
             else:
                 kind = "other"
-            out.append(Entry(d.name, kind, Path(d.path).read_bytes))
+            out.append(Entry(d.name, kind, partial(_read_file, d.path)))
     return out
 
 
 _INDEX_MTIME_CUTOFF_NS = 2_000_000_000  # modindex's modTimeCutoff
 
 
-def index_applies(directory: Path | str, *, in_module_cache: bool = False) -> bool:
+def index_applies(directory: str | os.PathLike[str], *, in_module_cache: bool = False) -> bool:
     """Whether go reads ``directory`` through the module index (when the index is on).
 
     A module in the module cache is always indexed (its files come from a zip: no symlinks).
@@ -246,7 +254,7 @@ def index_applies(directory: Path | str, *, in_module_cache: bool = False) -> bo
     return True
 
 
-def scan_path(directory: Path | str, tags: Tags, *, index: bool | None = None,
+def scan_path(directory: str | os.PathLike[str], tags: Tags, *, index: bool | None = None,
               in_module_cache: bool = False) -> DirScan:
     """modload's scanDir of a directory on disk (before its magic-import filter).
 
@@ -255,7 +263,7 @@ def scan_path(directory: Path | str, tags: Tags, *, index: bool | None = None,
     """
     if index is None:
         index = index_applies(directory, in_module_cache=in_module_cache)
-    return scan_dir(path_entries(Path(directory)), tags, directory=str(directory), index=index)
+    return scan_dir(path_entries(directory), tags, directory=os.fspath(directory), index=index)
 
 
 def zip_entries(zf: zipfile.ZipFile, directory: str) -> list[Entry]:
