@@ -7,11 +7,14 @@ module imports the first package of 40 modules and requires only those: tidy mus
 module of the closure and the test dependencies' go.sum lines.
 
 Then, on the warm cache (GOPROXY=off), with the main module reset to its untidy go.mod before each
-run: the wall time of ``go mod tidy`` and of ``gomodlab tidy --modcache … --write`` (median of
-``RUNS``, min and max shown), the peak RSS of the gomodlab process, and the in-process ``tidy()``
-time — with gomodlab's caches off, with its go.mod summary cache warm, and with the inputs
-unchanged since the last run (the output memo answers). Target: gomodlab ≤ 1.0× go, peak RSS
-< 500 MB; the outputs must be byte-identical.
+run (its files rewritten: new mtimes, so no memo can answer): the wall time of ``go mod tidy`` and
+of ``gomodlab tidy --modcache … --write`` — with gomodlab's caches off, and with its go.mod
+summary cache warm — and of ``gomodlab tidy`` on a copy whose inputs are unchanged since the last
+run (the output memo answers). ``RUNS`` rounds, each running go and then every variant, so that
+load from the rest of the machine falls on both sides; the ratio is the median (min–max) of the
+per-round ratios to go. Also the peak RSS of the gomodlab processes, the in-process ``tidy()``
+time and the load average. Target: gomodlab ≤ 1.0× go, peak RSS < 500 MB; the outputs must be
+byte-identical.
 """
 
 from __future__ import annotations
@@ -91,6 +94,14 @@ def _run_with_rss(argv: list[str], env: dict[str, str], cwd: Path | None = None)
     return elapsed, p.returncode, usage.ru_maxrss * 1024
 
 
+def _row(label: str, times: list[float], go_times: list[float]) -> str:
+    """One table row: median, min, max, and the median of the per-run ratios to go's run beside it."""
+    med = statistics.median(times)
+    ratios = [t / g for t, g in zip(times, go_times)]
+    return (f"{label:<52}{med * 1000:>7.0f}ms{min(times) * 1000:>7.0f}ms{max(times) * 1000:>7.0f}ms"
+            f"{statistics.median(ratios):>7.2f}{min(ratios):>6.2f}–{max(ratios):.2f}")
+
+
 def main() -> None:
     from gomodlab.load.modtidy import tidy
     from gomodlab.load.sources import source_for
@@ -111,34 +122,40 @@ def main() -> None:
         mod_lines, sum_lines = want_mod.count(b"\n"), want_sum.count(b"\n")
         print(f"project: {N_MODULES} modules, {n_pkgs} packages; go.mod after tidy: {mod_lines} lines, "
               f"go.sum {sum_lines} lines; module cache warm")
-
-        go_times = []
-        for _ in range(RUNS):
-            _reset(work, main_files)
-            go_times.append(gotool.run_go(["mod", "tidy"], cwd=work, env=offline).check().seconds)
         cli_env = gomodlab_env(**{k: v for k, v in offline.items() if k.startswith("GO")},
                                GOMODLAB_CACHE=str(root / "gomodlab-cache"))
         argv = [*gomodlab_command(), "tidy", str(work), "--modcache", cache]
-        rows: list[tuple[str, list[float]]] = []
+        # The memo row reads a copy of the untidy module that no run resets (its inputs unchanged).
+        still = root / "still"
+        still.mkdir()
+        _reset(still, main_files)
+        memo_argv = [*gomodlab_command(), "tidy", str(still), "--modcache", cache]
+        subprocess.run(memo_argv, env=cli_env, capture_output=True, check=True)
+        variants = (
+            ("gomodlab tidy --write, gomodlab's caches off", [*argv, "--write"], {"GOMODLAB_CACHE": "off"}, True),
+            ("gomodlab tidy --write (go.mod summaries cached)", [*argv, "--write"], {}, True),
+            ("gomodlab tidy, inputs unchanged (output memo)", memo_argv, {}, False))
+        go_times: list[float] = []
+        times: dict[str, list[float]] = {label: [] for label, *_ in variants}
         rss = 0
         same = True
-        for label, extra, env_extra, reset in (
-                ("gomodlab tidy --write, gomodlab's caches off", ["--write"], {"GOMODLAB_CACHE": "off"}, True),
-                ("gomodlab tidy --write (go.mod summaries cached)", ["--write"], {}, True),
-                ("gomodlab tidy, inputs unchanged (output memo)", [], {}, False)):
-            times = []
+        load_before = os.getloadavg()
+        # Side by side: each round runs go, then every gomodlab variant, so a load spike from the
+        # rest of the machine falls on both; the ratio column is the median of per-round ratios.
+        for _ in range(RUNS):
             _reset(work, main_files)
-            for _ in range(RUNS):
+            go_times.append(gotool.run_go(["mod", "tidy"], cwd=work, env=offline).check().seconds)
+            for label, args, env_extra, reset in variants:
                 if reset:
                     _reset(work, main_files)
-                t, rc, peak = _run_with_rss([*argv, *extra], {**cli_env, **env_extra})
-                times.append(t)
+                t, rc, peak = _run_with_rss(args, {**cli_env, **env_extra})
+                times[label].append(t)
                 rss = max(rss, peak)
                 if reset:
                     same = same and rc == 0 and (work / "go.mod").read_bytes() == want_mod \
                         and (work / "go.sum").read_bytes() == want_sum
-            rows.append((label, times))
-        printed = subprocess.run(argv, env=cli_env, capture_output=True).stdout
+        load_after = os.getloadavg()
+        printed = subprocess.run(memo_argv, env=cli_env, capture_output=True).stdout
         same = same and printed == want_mod
         _reset(work, main_files)
         old = {k: os.environ.get(k) for k in ("GOTOOLCHAIN", "GOFLAGS")}
@@ -152,13 +169,12 @@ def main() -> None:
             else:
                 os.environ[k] = v
         same = same and r.gomod == want_mod and r.gosum == want_sum
-        go_med = statistics.median(go_times)
-        print(f"outputs: {'byte-identical to go' if same else 'DIFFER FROM GO'}")
-        print(f"{'measure (warm module cache, GOPROXY=off)':<52}{'median':>9}{'min':>9}{'max':>9}{'ratio':>7}")
-        for label, times in [("go mod tidy", go_times), *rows]:
-            med = statistics.median(times)
-            print(f"{label:<52}{med * 1000:>7.0f}ms{min(times) * 1000:>7.0f}ms{max(times) * 1000:>7.0f}ms"
-                  f"{med / go_med:>7.2f}")
+        print(f"outputs: {'byte-identical to go' if same else 'DIFFER FROM GO'}; {RUNS} rounds; load average "
+              f"{load_before[0]:.1f} before, {load_after[0]:.1f} after ({os.cpu_count()} CPUs)")
+        print(f"{'measure (warm module cache, GOPROXY=off)':<52}{'median':>9}{'min':>9}{'max':>9}{'ratio (min–max)':>18}")
+        print(_row("go mod tidy", go_times, go_times))
+        for label, *_ in variants:
+            print(_row(label, times[label], go_times))
         print(f"{'tidy() in-process, caches warm':<52}{in_proc * 1000:>7.0f}ms")
         print(f"target: ratio <= 1.0; peak RSS gomodlab {rss / 1e6:.0f} MB (target < 500 MB); "
               f"this process {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3:.0f} MB")

@@ -9,11 +9,12 @@ prints the stored output without loading anything. Any difference — or ``GOMOD
 means a full computation.
 
 A signature is (size, mtime) — and, for an input that had changed less than a second before it
-was read, also a digest of the bytes read (of the names listed, for a directory). Timestamps are
-coarse (a kernel tick; a second or two on some file systems): a file edited again within the
-tick that it was read in, to the same size, keeps its (size, mtime). The digest catches exactly
-those (git's "racily clean" entries); an input older than a second can only change by getting a
-new mtime.
+was read, also the bytes read (the names listed, for a directory; a digest of them beyond 64 KB).
+Timestamps are coarse (a kernel tick; a second or two on some file systems): a file edited again
+within the tick that it was read in, to the same size, keeps its (size, mtime). The bytes catch
+exactly those (git's "racily clean" entries); an input older than a second can only change by
+getting a new mtime. A file whose mtime is set back (``touch -d``, ``cp -p``) to what it was,
+at the same size, is not noticed — as by buildlist's memo and go's own module index.
 """
 
 from __future__ import annotations
@@ -35,15 +36,20 @@ ABSENT = (-1, -1)
 #: An input changed less than this before it was read is "racy": its signature carries a digest.
 RACY_NS = 1_000_000_000
 
-#: (size, mtime_ns), or (size, mtime_ns, digest of what was read) for a racy input.
+#: A racy input up to this size is kept as it was read; a larger one as a digest of it.
+_KEPT_BYTES = 65536
+
+#: (size, mtime_ns), or (size, mtime_ns, what was read) for a racy input: its bytes, or for a
+#: large one their digest (a str, so the two never compare equal).
 Signature = tuple
 
 
-def _digest(data: bytes) -> bytes:
-    # hashlib (OpenSSL start-up: ~2 ms) only for racy inputs, which a settled tree has none of.
+def _kept(data: bytes) -> bytes | str:
+    if len(data) <= _KEPT_BYTES:
+        return data  # compared as they are: no hash, no hashlib (OpenSSL start-up: ~2 ms)
     import hashlib
 
-    return hashlib.blake2b(data, digest_size=16).digest()
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def listing_bytes(entries: Iterable[tuple[str, bool]]) -> bytes:
@@ -55,12 +61,12 @@ def signature(st: os.stat_result, content: bytes) -> Signature:
     """The signature of an input read as ``content`` (a file's bytes, or :func:`listing_bytes`)
     whose stat before the read was ``st``."""
     if st.st_mtime_ns >= time.time_ns() - RACY_NS:
-        return (st.st_size, st.st_mtime_ns, _digest(content))
+        return (st.st_size, st.st_mtime_ns, _kept(content))
     return (st.st_size, st.st_mtime_ns)
 
 
 def _content(path: str) -> bytes:
-    """What a racy input's digest was taken over, read again now."""
+    """What a racy input's signature kept, read again now."""
     if os.path.isdir(path):
         with os.scandir(path) as it:
             return listing_bytes((e.name, e.is_dir()) for e in it)
@@ -96,7 +102,7 @@ class OutputMemo:
                 return None
             stat = os.stat
             racy = []
-            for path, size, mtime, *digest in data[3]:
+            for path, size, mtime, *kept in data[3]:
                 try:
                     st = stat(path)
                 except FileNotFoundError:
@@ -105,10 +111,10 @@ class OutputMemo:
                     return None
                 if st.st_size != size or st.st_mtime_ns != mtime:
                     return None
-                if digest:
-                    racy.append((path, digest[0]))
-            for path, digest in racy:
-                if _digest(_content(path)) != digest:
+                if kept:
+                    racy.append((path, kept[0]))
+            for path, kept in racy:
+                if _kept(_content(path)) != kept:
                     return None
             return data[4], data[5]
         except (OSError, ValueError, EOFError, TypeError, IndexError):

@@ -1,0 +1,181 @@
+"""``gomodlab tidy``'s output memo (gomodlab.load.output_memo): it answers only while nothing tidy
+depends on changed, and every change of an input makes tidy run again.
+
+One small world on a module cache go filled. After each change the CLI (memo on) must print what
+a run with gomodlab's caches off prints, and tidy must have run; the run after it, with nothing
+changed, must be answered by the memo (tidy not called) with the same bytes.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from gomodlab.lab import universe
+from gomodlab.lab.universe import ModuleSource, gomod_text
+from gomodlab.load import gotool, modtidy
+
+pytestmark = pytest.mark.go
+
+X = "example.com"
+
+
+def _go(pkg: str, *imports: str, tags: str = "") -> str:
+    head = f"//go:build {tags}\n\n" if tags else ""
+    body = "".join(f'\t_ "{i}"\n' for i in imports)
+    return f"{head}package {pkg}\n\nimport (\n{body})\n"
+
+
+MODULES = [
+    ModuleSource(f"{X}/a", "v1.0.0", gomod_text(f"{X}/a", "1.21", []), {"a.go": _go("a")}),
+    ModuleSource(f"{X}/b", "v1.0.0", gomod_text(f"{X}/b", "1.21", [(f"{X}/d", "v1.0.0")]),
+                 {"b.go": _go("b"), "b_test.go": _go("b", f"{X}/d")}),
+    ModuleSource(f"{X}/c", "v1.0.0", gomod_text(f"{X}/c", "1.21", []), {"c.go": _go("c")}),
+    ModuleSource(f"{X}/d", "v1.0.0", gomod_text(f"{X}/d", "1.21", []), {"d.go": _go("d")}),
+    ModuleSource(f"{X}/e", "v1.0.0", gomod_text(f"{X}/e", "1.21", []), {"e.go": _go("e")}),
+]
+REQUIRES = "".join(f"\t{m.path} v1.0.0\n" for m in MODULES)
+MAIN = {
+    "go.mod": f"module {X}/m\n\ngo 1.21\n\nrequire (\n{REQUIRES})\n",
+    "m.go": _go("m", f"{X}/a", "fmt"),
+    "m_test.go": _go("m", f"{X}/b"),
+}
+
+
+class _World:
+    def __init__(self, tmp: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        proxy = universe.write_proxy(tmp / "proxy", MODULES)
+        self.proxy_url = universe.file_proxy_url(proxy)
+        env = gotool.isolated_env(tmp / "goenv", proxy=self.proxy_url)
+        self.main = tmp / "m"
+        self.main.mkdir()
+        for name, text in MAIN.items():
+            (self.main / name).write_text(text)
+        gotool.run_go(["mod", "download", "all"], cwd=self.main, env=env).check()  # fill the module cache
+        for k in ("GOTOOLCHAIN", "GOFLAGS", "GOSUMDB", "GOMODCACHE", "GOPATH", "GOENV"):
+            monkeypatch.setenv(k, env[k])
+        monkeypatch.setenv("GOPROXY", "off")
+        monkeypatch.setenv("GOMODLAB_CACHE", str(tmp / "gomodlab-cache"))
+        self.modcache = env["GOMODCACHE"]
+        self.monkeypatch = monkeypatch
+        self.calls = 0
+        real = modtidy.tidy
+
+        def counted(*a, **k):  # noqa: ANN002, ANN003, ANN202 - tidy's own signature
+            self.calls += 1
+            return real(*a, **k)
+
+        monkeypatch.setattr(modtidy, "tidy", counted)
+
+    def cli(self, *extra: str) -> tuple[int, bytes, str]:
+        from tests.test_modtidy import _cli
+
+        return _cli(["tidy", str(self.main), "--modcache", self.modcache, *extra])
+
+    def fresh(self, *extra: str) -> tuple[int, bytes, str]:
+        with self.monkeypatch.context() as m:
+            m.setenv("GOMODLAB_CACHE", "off")
+            return self.cli(*extra)
+
+    def recomputed(self, *extra: str) -> bytes:
+        """Tidy runs (the memo must not answer) and prints what a memo-less run prints; the next
+        run, nothing changed, comes from the memo with the same answer."""
+        before = self.calls
+        got = self.cli(*extra)
+        assert self.calls == before + 1, "the memo answered although an input changed"
+        assert got == self.fresh(*extra)
+        self.calls = before + 1
+        assert self.memo(*extra) == got
+        return got[1]
+
+    def memo(self, *extra: str) -> tuple[int, bytes, str]:
+        before = self.calls
+        got = self.cli(*extra)
+        assert self.calls == before, "tidy ran although no input changed"
+        return got
+
+
+def _same_stat_edit(path: Path, old: str, new: str) -> None:
+    """Edit ``path`` to the same size and give it back its mtime: what an edit within the
+    timestamp tick of the last read looks like to a (size, mtime) check."""
+    assert len(old) == len(new)
+    st = path.stat()
+    path.write_text(path.read_text().replace(old, new))
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == (st.st_size, st.st_mtime_ns)
+
+
+def _age(*paths: Path) -> None:
+    """Date files an hour back: inputs older than a second, whose (size, mtime) alone is kept."""
+    for p in paths:
+        st = p.stat()
+        os.utime(p, ns=(st.st_atime_ns, st.st_mtime_ns - 3600 * 10**9))
+
+
+def test_memo_is_invalidated_by_every_input(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    w = _World(tmp_path, monkeypatch)
+    first = w.recomputed()
+    assert f"{X}/c" not in first.decode() and f"{X}/a v1.0.0\n" in first.decode()
+
+    # A source file's import, edited within the tick it was read in (same size, same mtime).
+    _same_stat_edit(w.main / "m.go", f'"{X}/a"', f'"{X}/c"')
+    out = w.recomputed().decode()
+    assert f"{X}/c v1.0.0" in out and f"{X}/a v1.0.0" not in out
+
+    # An old file edited the ordinary way (a new mtime).
+    _age(w.main / "m.go", w.main / "m_test.go", w.main)
+    w.recomputed()
+    (w.main / "m.go").write_text(_go("m", f"{X}/a", f"{X}/c"))
+    out = w.recomputed().decode()
+    assert f"{X}/a v1.0.0" in out and f"{X}/c v1.0.0" in out
+
+    # A build tag excluding a file; a file added; a file removed.
+    (w.main / "m.go").write_text(_go("m", f"{X}/a", f"{X}/c", tags="ignore"))
+    (w.main / "keep.go").write_text(_go("m", "fmt"))
+    out = w.recomputed().decode()
+    assert f"{X}/a v1.0.0" not in out and f"{X}/c v1.0.0" not in out
+    (w.main / "e.go").write_text(_go("m", f"{X}/e"))
+    assert f"{X}/e v1.0.0" in w.recomputed().decode()
+    (w.main / "e.go").unlink()
+    assert f"{X}/e v1.0.0" not in w.recomputed().decode()
+    (w.main / "m.go").write_text(_go("m", f"{X}/a", f"{X}/c"))
+    w.recomputed()
+
+    # go.mod (the memo's key), then go.sum: written, edited, removed.
+    (w.main / "go.mod").write_text(MAIN["go.mod"].replace("go 1.21", "go 1.22"))
+    assert "go 1.22" in w.recomputed().decode()
+    gosum = w.memo("--go-sum")[1]  # one memo answers every output form (nothing changed)
+    assert gosum == w.fresh("--go-sum")[1] and gosum.startswith(f"{X}/a v1.0.0".encode())
+    (w.main / "go.sum").write_bytes(gosum)
+    assert b'"gosum_changed": false' in w.recomputed("--format", "json")
+    (w.main / "go.sum").write_bytes(gosum.replace(b"h1:", b"h1:AAAA", 1))
+    bad = w.cli()
+    assert bad[0] != 0 and bad == w.fresh() == w.cli()  # a refusal is never memoised
+    (w.main / "go.sum").write_bytes(gosum)
+    w.recomputed()
+    (w.main / "go.sum").unlink()
+    w.recomputed()
+
+    # A dependency in the module cache: a new import in an extracted file (go leaves it read-only).
+    b_test = Path(w.modcache) / f"{X}/b@v1.0.0" / "b_test.go"
+    b_test.chmod(0o644)
+    b_test.write_text(_go("b", f"{X}/d", f"{X}/e"))
+    w.recomputed("--go-sum")
+
+    # go's settings: the environment and its env file.
+    for name, value in (("GOFLAGS", "-mod=mod"), ("GOPROXY", w.proxy_url), ("GOOS", "windows"),
+                        ("GODEBUG", "goindex=0"), ("GOCACHE", "off")):
+        monkeypatch.setenv(name, value)
+        w.recomputed()
+    envfile = tmp_path / "go.env"
+    monkeypatch.setenv("GOENV", str(envfile))
+    w.recomputed()
+    envfile.write_text("GOFLAGS=-mod=mod\n")
+    w.recomputed()
+    envfile.write_text("GOFLAGS=-mod=readonly\n")
+    w.recomputed()
+    # The flags.
+    w.recomputed("-e")
+    w.recomputed("--compat", "1.21")
