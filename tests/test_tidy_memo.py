@@ -54,6 +54,9 @@ class _World:
         for name, text in MAIN.items():
             (self.main / name).write_text(text)
         gotool.run_go(["mod", "download", "all"], cwd=self.main, env=env).check()  # fill the module cache
+        # Downloaded an hour ago: inputs whose (size, mtime) alone is recorded (not racy).
+        for d, _, files in os.walk(env["GOMODCACHE"]):
+            _age(Path(d), *(Path(d) / f for f in files))
         for k in ("GOTOOLCHAIN", "GOFLAGS", "GOSUMDB", "GOMODCACHE", "GOPATH", "GOENV"):
             monkeypatch.setenv(k, env[k])
         monkeypatch.setenv("GOPROXY", "off")
@@ -158,11 +161,20 @@ def test_memo_is_invalidated_by_every_input(tmp_path: Path, monkeypatch: pytest.
     (w.main / "go.sum").unlink()
     w.recomputed()
 
-    # A dependency in the module cache: a new import in an extracted file (go leaves it read-only).
+    # A dependency in the module cache: a new import in an extracted file (go leaves it read-only),
+    # a test file no tidy of a go 1.21 module reads the imports of, a file added.
+    a_go = Path(w.modcache) / f"{X}/a@v1.0.0" / "a.go"
+    a_go.chmod(0o644)
+    a_go.write_text(_go("a", f"{X}/e"))
+    assert f"{X}/e v1.0.0 // indirect" in w.recomputed().decode()
     b_test = Path(w.modcache) / f"{X}/b@v1.0.0" / "b_test.go"
     b_test.chmod(0o644)
     b_test.write_text(_go("b", f"{X}/d", f"{X}/e"))
-    w.recomputed("--go-sum")
+    w.recomputed()
+    a_dir = a_go.parent
+    a_dir.chmod(0o755)
+    (a_dir / "a2.go").write_text(_go("a", f"{X}/d"))
+    assert f"{X}/d v1.0.0 // indirect" in w.recomputed().decode()
 
     # go's settings: the environment and its env file.
     for name, value in (("GOFLAGS", "-mod=mod"), ("GOPROXY", w.proxy_url), ("GOOS", "windows"),
@@ -179,3 +191,38 @@ def test_memo_is_invalidated_by_every_input(tmp_path: Path, monkeypatch: pytest.
     # The flags.
     w.recomputed("-e")
     w.recomputed("--compat", "1.21")
+
+
+def test_module_directory_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The directory index (gomodlab.load.dirindex) answers for unchanged module-cache directories
+    and re-reads one whose files changed, with the same result as a run without it."""
+    from gomodlab.load import packages
+    from gomodlab.load.sources import source_for
+
+    w = _World(tmp_path, monkeypatch)
+    scanned: list[str] = []
+    real = packages.scan_dir
+
+    def counting(entries, tags, *, directory: str = "", index: bool = False):  # noqa: ANN001, ANN202
+        scanned.append(directory)
+        return real(entries, tags, directory=directory, index=index)
+
+    monkeypatch.setattr(packages, "scan_dir", counting)
+
+    def run() -> bytes:
+        scanned.clear()
+        return modtidy.tidy(w.main, source_for(w.modcache), modcache=w.modcache).gomod
+
+    first = run()
+    in_cache = [d for d in scanned if d.startswith(w.modcache)]
+    assert in_cache and first == run()
+    assert not [d for d in scanned if d.startswith(w.modcache)]  # every one from the index
+    a_go = Path(w.modcache) / f"{X}/a@v1.0.0" / "a.go"
+    a_go.chmod(0o644)
+    a_go.write_text(_go("a", f"{X}/e"))
+    changed = run()
+    # The edited directory, and the one its new import brings in.
+    assert sorted(d for d in scanned if d.startswith(w.modcache)) == [str(a_go.parent), str(Path(w.modcache) / f"{X}/e@v1.0.0")]
+    with monkeypatch.context() as m:
+        m.setenv("GOMODLAB_CACHE", "off")
+        assert changed == run() != first

@@ -109,7 +109,6 @@ def _memo_context(args: argparse.Namespace) -> str:
     are read —, GOROOT, GOPATH…; a few that tidy ignores, such as GOOS, only cost a recomputation)
     and the bytes of go's env file; PATH (where the go whose GOROOT is the standard library is
     found); the directory messages are shortened against; gomodlab's version."""
-    from ..load._fileio import read_bytes
     from ..load.locate import go_env_file
     from ..version import __version__
 
@@ -118,7 +117,8 @@ def _memo_context(args: argparse.Namespace) -> str:
     settings = "GOENV=off"
     if envfile is not None:
         try:
-            settings = read_bytes(envfile).decode("utf-8", "surrogateescape")
+            with open(envfile, "rb") as f:
+                settings = f.read().decode("utf-8", "surrogateescape")
         except OSError:
             settings = f"no {envfile}"
     return "\0".join((f"-e={args.allow_errors} -go={args.go} -compat={args.compat}", env, settings,

@@ -29,8 +29,9 @@ from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from ..errors import SourceError
 from ..mod import gover, modpath
+from .dirindex import DirIndex
 from .importerrors import TooNewError
-from .locate import default_modcache, go_env_value, gotoolchain
+from .locate import cache_dir, default_modcache, go_env_value, gotoolchain
 from .main_module import MainModFile
 from .mvs import Module, ModuleError
 from .output_memo import ABSENT, Signature, listing_bytes, signature
@@ -85,13 +86,16 @@ class DiskTree:
     """A module tree on disk."""
 
     def __init__(self, root: str, *, is_local: bool, shown: str | None = None,
-                 inputs: dict[str, Signature] | None = None) -> None:
+                 inputs: dict[str, Signature] | None = None, index: DirIndex | None = None) -> None:
         self.root = root
         self.dir = shown if shown is not None else root
         self.is_local = is_local
         self._lists: dict[str, list[DirEntry] | None] = {}
         #: Every directory listed and file read, with its output_memo.signature, or ABSENT (for memos).
         self.inputs = inputs if inputs is not None else {}
+        #: The persistent index of this (module cache) directory, if any: listings and scans
+        #: reused while unchanged (gomodlab.load.dirindex).
+        self.index = index
 
     def __repr__(self) -> str:
         return f"<DiskTree {self.root}>"
@@ -104,11 +108,20 @@ class DiskTree:
         d = _join(self.root, rel)
         try:
             st = os.stat(d)
+            if self.index is not None:
+                stored = self.index.listing(rel, (st.st_size, st.st_mtime_ns))
+                if stored is not None:
+                    self.inputs[d] = (st.st_size, st.st_mtime_ns)
+                    out = [DirEntry(*e) for e in stored]  # stored sorted
+                    self._lists[rel] = out
+                    return out
             with os.scandir(d) as it:
                 out = []
                 for e in it:
                     out.append(DirEntry(e.name, _kind(e), e.is_symlink()))
             self.inputs[d] = signature(st, listing_bytes((e.name, e.kind == "dir") for e in out))
+            if self.index is not None:
+                self.index.put_listing(rel, self.inputs[d], tuple(tuple(e) for e in sorted(out, key=lambda e: e.name)))
         except (FileNotFoundError, NotADirectoryError):
             self.inputs[d] = ABSENT
             out = None
@@ -117,6 +130,26 @@ class DiskTree:
         out = sorted(out, key=lambda d: d.name) if out is not None else None
         self._lists[rel] = out
         return out
+
+    def stored_scan(self, rel: str, mode: str) -> tuple | None:
+        """The index's scan of directory ``rel`` (listed already) in ``mode``, if still valid."""
+        if self.index is None:
+            return None
+        d = _join(self.root, rel)
+        sig = self.inputs.get(d)
+        return None if sig is None else self.index.scan(rel, mode, sig, self.inputs, d)
+
+    def store_scan(self, rel: str, mode: str, names_read: list[str], stored: tuple) -> None:
+        """Give the index the scan of ``rel`` that read files ``names_read`` (all recorded)."""
+        if self.index is None:
+            return
+        d = _join(self.root, rel)
+        try:
+            read = tuple((n, self.inputs[os.path.join(d, n)]) for n in names_read)
+            sig = self.inputs[d]
+        except KeyError:
+            return  # a file that could not be read: nothing to check it by
+        self.index.put_scan(rel, mode, sig, read, stored)
 
     def read(self, rel: str) -> bytes:
         f = _join(self.root, rel)
@@ -257,6 +290,8 @@ class ModuleFiles:
         #: Whether a zip came from a GOPROXY (its answer can change without any local file changing).
         self.used_proxy = False
         self.main_tree = DiskTree(main_file.dir, is_local=True, inputs=self.inputs)
+        self._cache_dir = cache_dir()
+        self._indexes: list[DirIndex] = []
 
     def _esc(self, m: Module) -> tuple[str, str]:
         return modpath.escape_path(m.path), modpath.escape_version(m.version)
@@ -296,7 +331,11 @@ class ModuleFiles:
         shown = os.path.join(self.modcache, f"{ep}@{ev}")
         tree: ModuleTree
         if os.path.isdir(shown):
-            tree = DiskTree(shown, is_local=False, inputs=self.inputs)
+            index = None
+            if self._cache_dir is not None:
+                index = DirIndex(self._cache_dir, shown)
+                self._indexes.append(index)
+            tree = DiskTree(shown, is_local=False, inputs=self.inputs, index=index)
         else:
             import zipfile
 
@@ -316,6 +355,11 @@ class ModuleFiles:
             what = f"{m.path}@{m.version}"
             raise TooNewError(what, go, gover.too_new_message(what, go, gotoolchain()))
         return tree
+
+    def save_indexes(self) -> None:
+        """Write what the module directories' indexes learnt (gomodlab.load.dirindex)."""
+        for index in self._indexes:
+            index.save()
 
     def _zip_bytes(self, m: Module) -> bytes | None:
         if m in self._zips:

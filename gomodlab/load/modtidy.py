@@ -198,6 +198,7 @@ def tidy(main_dir: str | os.PathLike[str] = ".", source: GoModSource | None = No
     new_gomod = update_gomod(before, roots, final.direct, file=gomod, fix=fixer, always_update_go=True)
     graph = PackageGraph(pld)
     loader.save_cache()
+    files.save_indexes()
     inputs = None
     if summaries is not None and not (resolved or pld.querier.queried or files.used_proxy):
         inputs = {**loader.inputs, **files.inputs}

@@ -1,0 +1,92 @@
+"""A persistent index of a module-cache directory as the package loader reads it: the entries of
+each directory listed and the scan (imports, files, exclusions) of each package directory.
+
+go keeps the same in its build cache (cmd/go/internal/modindex: one index per module of the module
+cache, built once), which is much of why a warm ``go mod tidy`` is fast. Ours is checked rather
+than trusted: a listing is reused while its directory's (size, mtime) is unchanged, a scan while
+its directory's and every file it read are (one ``stat`` each instead of listing, opening, reading
+and parsing). Inputs that had changed less than a second before they were read (racy, see
+:mod:`gomodlab.load.output_memo`) are never indexed. One marshal file per module directory in
+gomodlab's cache; ``GOMODLAB_CACHE=off`` turns it off.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import zlib
+
+from ._fileio import read_bytes, write_atomic
+from .output_memo import Signature
+
+__all__ = ["DirIndex"]
+
+#: A stored scan: ("ok", imports, test_imports, files, excluded, imports_unread),
+#: ("nogo",) or ("error", message).
+StoredScan = tuple
+
+
+class DirIndex:
+    """The index of one module directory ``root``, kept in ``file``."""
+
+    _FORMAT = 1
+
+    def __init__(self, cache_dir: str, root: str) -> None:
+        from ..version import __version__
+
+        self.root = root
+        self.file = os.path.join(cache_dir, "dirindex", f"{zlib.crc32(os.fsencode(root)):08x}.marshal")
+        self._key = (self._FORMAT, __version__, root)
+        #: rel → (directory signature, entries as (name, kind, is_link)).
+        self.lists: dict[str, tuple[Signature, tuple[tuple[str, str, bool], ...]]] = {}
+        #: (rel, scan mode) → (directory signature, ((file name, signature), …), StoredScan).
+        self.scans: dict[tuple[str, str], tuple[Signature, tuple[tuple[str, Signature], ...], StoredScan]] = {}
+        self.dirty = False
+        try:
+            key, self.lists, self.scans = marshal.loads(read_bytes(self.file))
+            if key != self._key:
+                self.lists, self.scans = {}, {}
+        except (OSError, ValueError, EOFError, TypeError):
+            self.lists, self.scans = {}, {}
+
+    def listing(self, rel: str, sig: Signature) -> tuple[tuple[str, str, bool], ...] | None:
+        """The entries of ``rel`` if its directory still has signature ``sig``."""
+        got = self.lists.get(rel)
+        return got[1] if got is not None and got[0] == sig else None
+
+    def put_listing(self, rel: str, sig: Signature, entries: tuple[tuple[str, str, bool], ...]) -> None:
+        if len(sig) == 2:  # never a racy one
+            self.lists[rel] = (sig, entries)
+            self.dirty = True
+
+    def scan(self, rel: str, mode: str, dir_sig: Signature, inputs: dict[str, Signature],
+             directory: str) -> StoredScan | None:
+        """The stored scan of ``rel`` in ``mode`` if neither the directory nor any file it read
+        changed; the files' signatures are then recorded in ``inputs``."""
+        got = self.scans.get((rel, mode))
+        if got is None or got[0] != dir_sig:
+            return None
+        found = {}
+        for name, sig in got[1]:
+            path = os.path.join(directory, name)
+            try:
+                st = os.stat(path)
+            except OSError:
+                return None
+            if (st.st_size, st.st_mtime_ns) != sig:
+                return None
+            found[path] = sig
+        inputs.update(found)
+        return got[2]
+
+    def put_scan(self, rel: str, mode: str, dir_sig: Signature, read: tuple[tuple[str, Signature], ...],
+                 stored: StoredScan) -> None:
+        if len(dir_sig) == 2 and all(len(sig) == 2 for _, sig in read):
+            self.scans[(rel, mode)] = (dir_sig, read, stored)
+            self.dirty = True
+
+    def save(self) -> None:
+        """Write the index if it learnt anything (atomically; errors ignored)."""
+        if self.dirty:
+            write_atomic(self.file, marshal.dumps((self._key, self.lists, self.scans)))
+            self.dirty = False
