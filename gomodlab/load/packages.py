@@ -188,7 +188,9 @@ class PackageLoader:
         # cached already); together they took import_from_modules from 37 to 12 µs a call
         # (3,200 calls on the tidy benchmark: ~80 ms).
         self._prefixes: dict[str, tuple[str, ...]] = {}
-        self._in_module: dict[tuple[Module, str], tuple[ModuleTree, str, bool, str] | None] = {}
+        self._in_module: dict[tuple[str, str, str], tuple[Module, ModuleTree, str, bool, str] | None] = {}
+        #: id(DirScan) → its imports and test imports without magic ones (scans live in self._scans).
+        self._elided: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = {}
         #: go's module index is on unless GODEBUG=goindex=0 or GOCACHE=off.
         self.use_index = "goindex=0" not in go_env_value("GODEBUG").split(",") and go_env_value("GOCACHE") != "off"
 
@@ -470,8 +472,13 @@ class PackageLoader:
             except PackageError as e:
                 pkg.err = e
                 return
-            imports, test_imports = elide_magic_imports(scan.imports), elide_magic_imports(scan.test_imports)
-            pkg.files, pkg.excluded = tuple(scan.files), tuple(scan.excluded)
+            elided = self._elided.get(id(scan))
+            if elided is None:
+                # Once per directory, not once per load pass.
+                elided = self._elided[id(scan)] = (elide_magic_imports(scan.imports),
+                                                   elide_magic_imports(scan.test_imports))
+            imports, test_imports = elided
+            pkg.files, pkg.excluded = scan.files, scan.excluded
         flags = IN_ALL if pkg.flags & IN_ALL else 0
         pkg.imports = [self.pkg(p, flags) for p in imports]
         pkg.test_imports = list(test_imports)
@@ -669,34 +676,36 @@ class PackageLoader:
         if prefixes is None:
             prefixes = self._prefixes[path] = _module_prefixes(path)
         in_module = self._in_module
+        main_path = rs.loader.main.path
         while True:
             alt_mods: list[Module] = []
+            max_root = rs.max_root
             for p in prefixes:
                 if mg is None:
-                    v = rs.root_selected(p)
+                    v = "" if p == main_path else max_root.get(p)  # rs.root_selected, inlined
                     if v is None:
                         continue
                 else:
                     v = mg.selected(p)
                 if v == NONE:
                     continue
-                m = Module(p, v)
-                key = (m, path)
+                key = (p, v, path)
                 where = in_module.get(key, False)
                 if where is False:
+                    m = Module(p, v)
                     tree = self.files.tree(m)
                     rel, ok = dir_in_module(path, p, tree)
-                    where = None if rel is None else (tree, rel, ok, _join_dir(tree.dir, rel) if ok else "")
+                    where = None if rel is None else (m, tree, rel, ok, _join_dir(tree.dir, rel) if ok else "")
                     in_module[key] = where
                 if where is None:
                     continue
-                if where[2]:
-                    mods.append(m)
-                    trees.append(where[0])
-                    rels.append(where[1])
-                    dirs.append(where[3])
+                if where[3]:
+                    mods.append(where[0])
+                    trees.append(where[1])
+                    rels.append(where[2])
+                    dirs.append(where[4])
                 else:
-                    alt_mods.append(m)
+                    alt_mods.append(where[0])
             if len(mods) > 1:
                 raise AmbiguousImportError(path, dirs[::-1], mods[::-1])
             if len(mods) == 1:
