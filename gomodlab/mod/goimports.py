@@ -207,15 +207,18 @@ class _ImportReader:
 _WS = rb"(?:[ \t\r\n]|//[^\n]*\n|/\*[^*]*\*+(?:[^/*][^*]*\*+)*/)*"
 _IDENT = rb"[A-Za-z_][A-Za-z0-9_]*(?![\x80-\xff])"
 _EOL = rb"[ \t]*(?://[^\n]*)?\n"
-_SPEC = rb"(?:(" + _IDENT + rb")[ \t]*|(\.)[ \t]*)?(\"[^\"\\\n]*\")" + _EOL
-_PLAIN_PACKAGE = re.compile(_WS + rb"package[ \t]+(" + _IDENT + rb")" + _EOL)
-_PLAIN_IMPORT = re.compile(_WS + rb"import(?![A-Za-z0-9_\x80-\xff])[ \t]*")
+# Spaces and comments are skipped by one pattern between the others (compiling it into each
+# would cost ~1 ms of every start-up); a token never starts with a space or a "/", so the
+# split reads exactly what one pattern would.
+_PLAIN_SKIP = re.compile(_WS)
+_PLAIN_PACKAGE = re.compile(rb"package[ \t]+(" + _IDENT + rb")" + _EOL)
+_PLAIN_IMPORT = re.compile(rb"import(?![A-Za-z0-9_\x80-\xff])[ \t]*")
 _PLAIN_OPEN = re.compile(rb"\(" + _EOL)
-_PLAIN_SPEC = re.compile(_SPEC)
-_PLAIN_GROUP_SPEC = re.compile(_WS + _SPEC)
-_PLAIN_CLOSE = re.compile(_WS + rb"\)" + _EOL)
-# The next declaration (``func``, ``var``, ``type``, ``const``…: not ``import``), or the end.
-_PLAIN_END = re.compile(_WS + rb"(?=[a-hj-zA-Z]|\Z)")
+_PLAIN_SPEC = re.compile(rb"(?:(" + _IDENT + rb")[ \t]*|(\.)[ \t]*)?(\"[^\"\\\n]*\")" + _EOL)
+_PLAIN_CLOSE = re.compile(rb"\)" + _EOL)
+#: What may follow the imports: a declaration (``func``, ``var``, ``type``, ``const``…; not
+#: ``import``), or the end of the file.
+_PLAIN_NEXT = frozenset(b"abcdefghjklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _GO_KEYWORDS = frozenset(b"break case chan const continue default defer else fallthrough for func go goto if "
                          b"import interface map package range return select struct switch type var".split())
 
@@ -226,33 +229,30 @@ _PlainSpec = tuple[str, int, str, int]
 def _plain_header(data: bytes) -> tuple[int, str, list[_PlainSpec]] | None:
     """(where the header ends, the package name, the imports) of a file in the plain shape
     (see above), or None."""
-    m = _PLAIN_PACKAGE.match(data)
+    skip = _PLAIN_SKIP.match
+    m = _PLAIN_PACKAGE.match(data, skip(data).end())
     if m is None or m[1] in _GO_KEYWORDS:
         return None
-    package, pos = m[1], m.end()
+    package = m[1]
     raw: list[re.Match[bytes]] = []
-    while (m := _PLAIN_IMPORT.match(data, pos)) is not None:
-        pos = m.end()
-        group = _PLAIN_OPEN.match(data, pos)
+    while True:
+        at = skip(data, m.end()).end()
+        if (m := _PLAIN_IMPORT.match(data, at)) is None:
+            break
+        group = _PLAIN_OPEN.match(data, m.end())
         if group is None:
-            m = _PLAIN_SPEC.match(data, pos)
-            if m is None:
+            if (m := _PLAIN_SPEC.match(data, m.end())) is None:
                 return None
             raw.append(m)
-            pos = m.end()
             continue
-        pos = group.end()
-        while (m := _PLAIN_GROUP_SPEC.match(data, pos)) is not None:
-            raw.append(m)
-            pos = m.end()
-        m = _PLAIN_CLOSE.match(data, pos)
-        if m is None:
+        m = group
+        while (spec := _PLAIN_SPEC.match(data, at := skip(data, m.end()).end())) is not None:
+            raw.append(m := spec)
+        if (m := _PLAIN_CLOSE.match(data, at)) is None:
             return None
-        pos = m.end()
-    m = _PLAIN_END.match(data, pos)
-    if m is None:
+    end = at
+    if end < len(data) and data[end] not in _PLAIN_NEXT:
         return None
-    end = m.end()
     header = data[:end]
     if b"\0" in header or b"//line" in header or b"/*line" in header:
         return None
