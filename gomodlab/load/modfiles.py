@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 # importing them cost it ~8 ms of its start-up.
 
 __all__ = ["DirEntry", "ModuleTree", "DiskTree", "ZipTree", "ModuleFiles", "StdLib", "dir_in_module",
-           "is_standard_import_path", "find_goroot"]
+           "is_standard_import_path", "find_goroot", "join_rel"]
 
 
 class DirEntry(NamedTuple):
@@ -78,8 +78,13 @@ class ModuleTree(Protocol):
         ...
 
 
-def _join(root: str, rel: str) -> str:
-    return os.path.join(root, *rel.split("/")) if rel else root
+def join_rel(root: str, rel: str) -> str:
+    """``root`` joined with the ``/``-separated ``rel`` as os.path.join joins its parts."""
+    if not rel:
+        return root
+    if os.sep == "/" and not root.endswith("/") and "//" not in rel and not rel.endswith("/"):
+        return f"{root}/{rel}"  # the same string, without os.path.join's per-part work (~4,500 calls a tidy)
+    return os.path.join(root, *rel.split("/"))
 
 
 class DiskTree:
@@ -105,7 +110,7 @@ class DiskTree:
         if got is not False:
             return got  # type: ignore[return-value]
         out: list[DirEntry] | None
-        d = _join(self.root, rel)
+        d = join_rel(self.root, rel)
         try:
             st = os.stat(d)
             if self.index is not None:
@@ -126,7 +131,7 @@ class DiskTree:
             self.inputs[d] = ABSENT
             out = None
         except OSError as e:
-            raise SourceError(f"open {_join(self.root, rel)}: {e.strerror or e}") from None
+            raise SourceError(f"open {join_rel(self.root, rel)}: {e.strerror or e}") from None
         out = sorted(out, key=lambda d: d.name) if out is not None else None
         self._lists[rel] = out
         return out
@@ -135,7 +140,7 @@ class DiskTree:
         """The index's scan of directory ``rel`` (listed already) in ``mode``, if still valid."""
         if self.index is None:
             return None
-        d = _join(self.root, rel)
+        d = join_rel(self.root, rel)
         sig = self.inputs.get(d)
         return None if sig is None else self.index.scan(rel, mode, sig, self.inputs, d)
 
@@ -143,7 +148,7 @@ class DiskTree:
         """Give the index the scan of ``rel`` that read files ``names_read`` (all recorded)."""
         if self.index is None:
             return
-        d = _join(self.root, rel)
+        d = join_rel(self.root, rel)
         try:
             read = tuple((n, self.inputs[os.path.join(d, n)]) for n in names_read)
             sig = self.inputs[d]
@@ -152,7 +157,7 @@ class DiskTree:
         self.index.put_scan(rel, mode, sig, read, stored)
 
     def read(self, rel: str) -> bytes:
-        f = _join(self.root, rel)
+        f = join_rel(self.root, rel)
         with open(f, "rb") as fh:
             st = os.fstat(fh.fileno())
             data = fh.read()
