@@ -199,8 +199,10 @@ _PUNCT = frozenset("\n()[]{},")
 
 # read.go's isIdent: printable, not a space, not one of " ()[]{},". This class is the ASCII part
 # plus every non-ASCII character; a run with non-ASCII characters is then cut at the first one
-# that is not printable (or is a space, like U+00A0) — rare enough to check one by one.
-_IDENT_RUN = re.compile(r"[\x21-\x27\x2a\x2b\x2d-\x5a\x5c\x5e-\x7a\x7c\x7e\x80-\U0010ffff]+")
+# that is not printable (or is a space, like U+00A0) — rare enough to check one by one. Written
+# as what it excludes: the same set, but compiled in 0.03 ms instead of 2 ms (the range up to
+# U+10FFFF made re build a full table at every start-up).
+_IDENT_RUN = re.compile(r"[^\x00-\x20\x28\x29\x2c\x5b\x5d\x7b\x7d\x7f]+")
 
 
 def _ident_end(text: str, i: int, e: int) -> int:
