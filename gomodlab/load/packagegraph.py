@@ -7,9 +7,11 @@ build constraints dropped), imports and test imports, whether only tests reach i
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from .modfiles import DiskTree
 from .packages import LoadedPackage, PackageLoader
 
 if TYPE_CHECKING:
@@ -38,6 +40,19 @@ class PackageGraph:
 
     def package(self, path: str) -> LoadedPackage | None:
         return self._loader.cache.get(path)
+
+    def file_sizes(self, pkg: LoadedPackage) -> dict[str, int]:
+        """name → size in bytes of each non-test Go file of ``pkg`` that builds (tidy's view: any
+        GOOS/GOARCH and tag but ``ignore``); empty for a standard-library package."""
+        if not pkg.mod.path or pkg.in_std:
+            return {}
+        tree = self._loader.files.tree(pkg.mod)
+        rel = pkg.path[len(pkg.mod.path) + 1:] if pkg.path != pkg.mod.path else ""
+        names = [f for f in pkg.files if not f.endswith("_test.go")]
+        if isinstance(tree, DiskTree):
+            return {f: os.path.getsize(os.path.join(tree.root, *rel.split("/"), f) if rel else
+                                       os.path.join(tree.root, f)) for f in names}
+        return {f: len(tree.read(f"{rel}/{f}" if rel else f)) for f in names}
 
     def errors(self) -> list[str]:
         """Each package error as go prints it (``go: <stack>: <error>``)."""

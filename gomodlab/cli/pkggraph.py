@@ -1,0 +1,98 @@
+"""``gomodlab pkggraph QUERY``: goda-style queries over the package graph ``go mod tidy`` loads.
+
+``reach PKG…`` (what they import, transitively), ``shared X Y`` (what both reach), ``cut MODULE``
+(what the build loses when the module provides nothing), ``weight`` (packages, files and bytes
+each module adds) and ``list`` (every package). The graph is computed in-process
+(:mod:`gomodlab.load.modtidy`), as tidy would leave the module; ``--tests`` counts the _test.go
+imports of the queried packages (of the main module's, for ``cut`` and ``weight``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from ._modsource import add_source_options, source_of
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("-C", "--dir", default=".", metavar="DIR", help="directory in the main module (default: .)")
+    add_source_options(common)
+    common.add_argument("--tests", action="store_true",
+                        help="follow the _test.go imports of the queried packages too (go list -test -deps)")
+    common.add_argument("--format", choices=("text", "json"), default="text")
+    p = sub.add_parser("pkggraph", help="queries over the package graph go mod tidy loads (reach, shared, cut, weight)",
+                       description="Loads the main module's packages and their imports in-process, as go mod tidy "
+                                   "does (every GOOS/GOARCH and tag but 'ignore'; standard-library packages are "
+                                   "leaves), and answers one query over that graph.")
+    queries = p.add_subparsers(dest="query", metavar="QUERY", required=True)
+    q = queries.add_parser("reach", parents=[common], help="the packages PKG imports transitively (PKG included)")
+    q.add_argument("packages", nargs="+", metavar="PKG")
+    q = queries.add_parser("shared", parents=[common], help="the packages both X and Y reach")
+    q.add_argument("x", metavar="X")
+    q.add_argument("y", metavar="Y")
+    q = queries.add_parser("cut", parents=[common],
+                           help="what the build loses if MODULE provides nothing: packages, and modules left empty")
+    q.add_argument("module", metavar="MODULE")
+    queries.add_parser("weight", parents=[common], help="per module: packages, Go files and bytes it adds to the build")
+    queries.add_parser("list", parents=[common], help="every package of the graph, with its module and files")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..load import pkgquery
+    from ..load.modtidy import TidyRefused, tidy
+
+    try:
+        result = tidy(args.dir, source_of(args), modcache=args.modcache)
+    except TidyRefused as e:
+        sys.stderr.write(e.stderr)
+        return e.exit_status
+    sys.stderr.write(result.stderr)
+    graph = result.packages
+    modules = {p.path: p.mod for p in graph.packages if p.test_of is None}
+    if args.query in ("reach", "shared"):
+        paths = (pkgquery.reach(graph, args.packages, tests=args.tests) if args.query == "reach"
+                 else pkgquery.shared(graph, args.x, args.y, tests=args.tests))
+        if args.format == "json":
+            return _json([{"path": p, "module": modules[p].path, "version": modules[p].version} for p in paths])
+        sys.stdout.write("".join(p + "\n" for p in paths))
+        return 0
+    if args.query == "cut":
+        c = pkgquery.cut(graph, args.module, tests=args.tests)
+        if args.format == "json":
+            return _json({"module": c.module, "packages": list(c.packages),
+                          "modules": [{"path": m.path, "version": m.version} for m in c.modules]})
+        print(f"without {c.module} the build loses {len(c.packages)} package(s):")
+        sys.stdout.write("".join(f"  {p}\n" for p in c.packages))
+        print(f"and {len(c.modules)} module(s) then provide nothing:")
+        sys.stdout.write("".join(f"  {m.path} {m.version}\n" for m in c.modules))
+        return 0
+    from ..lab.formatting import table
+
+    if args.query == "weight":
+        df = pkgquery.weight(graph, tests=args.tests)
+        if args.format == "json":
+            return _json(df.to_dict("records"))
+        print(table(df, units={"module": "code", "version": "code", "packages": "count", "files": "count",
+                               "bytes": "bytes", "share": "percent"},
+                    caption=f"What each module adds to the build of {graph.main.path} "
+                            f"({'with' if args.tests else 'without'} the main module's tests)").text())
+        return 0
+    df = graph.frame()
+    if args.format == "json":
+        return _json([{k: list(v) if isinstance(v, tuple) else v for k, v in r.items()} for r in df.to_dict("records")])
+    df = df.assign(files=df["files"].map(len), imports=df["imports"].map(len))
+    print(table(df, {"path": "package", "module": "module", "version": "version", "files": "files",
+                     "imports": "imports", "test_only": "test only", "error": "error"},
+                units={"path": "code", "module": "code", "version": "code", "files": "count", "imports": "count"},
+                formatters={"test_only": lambda v: "yes" if v else "no"}).text())
+    return 0
+
+
+def _json(data: object) -> int:
+    json.dump(data, sys.stdout, indent=2)
+    sys.stdout.write("\n")
+    return 0
