@@ -67,11 +67,11 @@ from ..errors import GomodlabError
 from .locate import find_main_gomod
 from .main_module import MainModFile
 from .modload import Loader, ModGraph
-from .modtidy import RequirementChange
+from .modtidy import RequirementChange, TidyRefused, tidy
 from .mvs import NONE, Module
 from .packagegraph import PackageGraph
 from .packages import LoadedPackage
-from .sources import GoModSource
+from .sources import GoModSource, ProxySource, source_for
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -282,8 +282,11 @@ def _collect_evidence(graph: PackageGraph, root: Path, modules: Iterable[str]) -
     return _Evidence(mod_of_pkg, main_pkgs, importers, why)
 
 
-def _mod_graph(main_file: MainModFile, source: GoModSource) -> ModGraph | None:
+def _mod_graph(gomod: Path, source: GoModSource, data: bytes | None = None) -> ModGraph | None:
+    """The module graph of the go.mod at ``gomod`` (``data``: of these bytes instead); None
+    when it cannot be loaded (the explanation then goes without witnesses)."""
     try:
+        main_file = MainModFile.read(gomod) if data is None else MainModFile.from_bytes(data, gomod)
         return Loader(main_file, source).load()
     except GomodlabError:
         return None
@@ -299,9 +302,6 @@ def explain_tidy(directory: str | os.PathLike[str], *, modcache: str | None = No
     runs the real ``go mod tidy`` on a scratch copy (:func:`go_tidy_in_scratch`) and records in
     :attr:`TidyExplanation.check` every way its go.mod / go.sum differ from the model's.
     """
-    from .modtidy import TidyRefused, tidy
-    from .sources import ProxySource, source_for
-
     gomod_path = Path(find_main_gomod(directory))
     root = gomod_path.parent
     source = ProxySource(proxy) if proxy else source_for(modcache)
@@ -314,12 +314,10 @@ def explain_tidy(directory: str | os.PathLike[str], *, modcache: str | None = No
                 raise GomodlabError(f"the in-process tidy refuses the module but go mod tidy succeeds "
                                     f"(a gomodlab bug):\n{e.stderr.rstrip()}") from None
         raise
-    main_file = MainModFile.read(gomod_path)
-    text = lambda b: b.decode("utf-8", "replace")  # noqa: E731
-    ex = TidyExplanation(root, text(result.gomod_before), text(result.gomod), text(result.gosum_before),
-                         text(result.gosum), go_stderr=result.stderr)
-    before_graph = _mod_graph(main_file, source)
-    after_graph = _mod_graph(MainModFile.from_bytes(result.gomod, gomod_path), source)
+    ex = TidyExplanation(root, *(b.decode("utf-8", "replace") for b in (
+        result.gomod_before, result.gomod, result.gosum_before, result.gosum)), go_stderr=result.stderr)
+    before_graph = _mod_graph(gomod_path, source)
+    after_graph = _mod_graph(gomod_path, source, result.gomod)
     req_before, req_after = _require_lines(ex.gomod_before), _require_lines(ex.gomod_after)
     evidence = _collect_evidence(result.packages, root, (c.path for c in result.changes))
     _Explainer(ex, evidence, before_graph, after_graph, req_before, req_after, result.changes).run()
@@ -349,8 +347,9 @@ def go_tidy_in_scratch(root: str | os.PathLike[str], *, modcache: str | None = N
     try:
         work = _scratch_copy(root, main_file, scratch)
         res = gotool.run_go(["mod", "tidy"], cwd=work, env=_go_env(scratch, modcache, proxy))
-        read = lambda f: (work / f).read_text(encoding="utf-8", errors="replace") if (work / f).exists() else ""  # noqa: E731
-        return GoTidyRun(res.returncode, res.stderr, read("go.mod"), read("go.sum"))
+        gomod, gosum = ((work / f).read_text(encoding="utf-8", errors="replace") if (work / f).exists() else ""
+                        for f in ("go.mod", "go.sum"))
+        return GoTidyRun(res.returncode, res.stderr, gomod, gosum)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
