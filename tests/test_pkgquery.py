@@ -116,6 +116,20 @@ def test_weight(graph) -> None:
     assert set(with_tests["module"]) == set(df["module"]) | {f"{H}/t"}
 
 
+def test_tables(graph) -> None:
+    from gomodlab.lab.pkgtables import packages_table, weight_table
+
+    t = weight_table(pkgquery.weight(graph))
+    assert t.headers == pkgquery.WEIGHT_COLUMNS
+    row = dict(zip(t.headers, t.rows[0]))
+    assert (row["module"], row["bytes"], row["version"]) == (f"{H}/e", "1.0 KiB", "v1.0.0")
+    assert "—" in t.column("version")  # the main module has no version
+    p = packages_table(graph.frame())
+    main = dict(zip(p.headers, p.rows[0]))
+    assert (main["package"], main["files"], main["test imports"], main["test only"]) == (f"{H}/main", "2", "2", "no")
+    assert "<table" in p.html()
+
+
 def _cli(*argv: str) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
@@ -139,6 +153,7 @@ def test_cli(world, tmp_path: Path) -> None:
     rc, out, _ = _cli("pkggraph", "list", *src, "--format", "json")
     assert {r["path"] for r in json.loads(out)} >= {f"{H}/main", f"{H}/t", "fmt"}
     rc, out, _ = _cli("pkggraph", "list", *src)
-    assert out.splitlines()[0].split() == ["package", "module", "version", "files", "imports", "test", "only", "error"]
+    assert out.splitlines()[0].split() == ["package", "module", "version", "files", "imports", "test", "imports",
+                                           "test", "only", "error"]
     rc, _, err = _cli("pkggraph", "reach", "nope/x", *src)
     assert rc == 1 and "gomodlab pkggraph: package nope/x is not in the package graph" in err

@@ -70,25 +70,19 @@ def run(args: argparse.Namespace) -> int:
         print(f"and {len(c.modules)} module(s) then provide nothing:")
         sys.stdout.write("".join(f"  {m.path} {m.version}\n" for m in c.modules))
         return 0
-    from ..lab.formatting import table
+    from ..lab.pkgtables import packages_table, weight_table
 
     if args.query == "weight":
         df = pkgquery.weight(graph, tests=args.tests)
         if args.format == "json":
             return _json(df.to_dict("records"))
-        print(table(df, units={"module": "code", "version": "code", "packages": "count", "files": "count",
-                               "bytes": "bytes", "share": "percent"},
-                    caption=f"What each module adds to the build of {graph.main.path} "
-                            f"({'with' if args.tests else 'without'} the main module's tests)").text())
+        print(weight_table(df, f"What each module adds to the build of {graph.main.path} "
+                               f"({'with' if args.tests else 'without'} the main module's tests)").text())
         return 0
     df = graph.frame()
     if args.format == "json":
         return _json([{k: list(v) if isinstance(v, tuple) else v for k, v in r.items()} for r in df.to_dict("records")])
-    df = df.assign(files=df["files"].map(len), imports=df["imports"].map(len))
-    print(table(df, {"path": "package", "module": "module", "version": "version", "files": "files",
-                     "imports": "imports", "test_only": "test only", "error": "error"},
-                units={"path": "code", "module": "code", "version": "code", "files": "count", "imports": "count"},
-                formatters={"test_only": lambda v: "yes" if v else "no"}).text())
+    print(packages_table(df).text())
     return 0
 
 
