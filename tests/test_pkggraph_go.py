@@ -8,8 +8,9 @@ first, so the graph tidy loads is the one go list sees):
   (test variants ``p [X.test]`` folded into ``p``, the ``X.test`` main and ``X_test`` dropped);
 - ``weight``'s packages, files and bytes against ``go list -json``'s GoFiles/CgoFiles (sizes read
   from go's Dir);
-- ``cut(M)`` against go after M is made to provide nothing: a directory replacement holding only
-  M's go.mod (the module graph stays the same), then ``go list -mod=readonly -e -deps ./...``.
+- ``cut(M)`` (and ``cut(M, tests=True)``) against go after M is made to provide nothing: a
+  directory replacement holding only M's go.mod (the module graph stays the same), then
+  ``go list -mod=readonly -e -deps [-test] ./...``.
 
 A package go fails on (an import cycle, a missing import: ``Error`` or ``DepsErrors``, whose
 ``Deps`` go truncates) is not compared; tidy's loader takes cycles as they are. Only non-standard
@@ -151,11 +152,15 @@ def test_weight_files_and_bytes_match_go_list(world: _World) -> None:
     assert abs(df["share"].sum() - 1) < 1e-9 and list(df.columns) == list(pkgquery.WEIGHT_COLUMNS)
 
 
+def _replaced(w: _World) -> set[str]:
+    """The module paths the main go.mod replaces (a cut of those would stack two replacements)."""
+    lines = (w.main / "go.mod").read_text().splitlines()
+    return ({line.split()[1] for line in lines if line.strip().startswith("replace ") and len(line.split()) > 1}
+            | {line.split()[0] for line in lines if "=>" in line and not line.strip().startswith("replace")})
+
+
 def _cut_candidates(w: _World) -> list[tuple[str, str]]:
-    replaced = {line.split()[1] for line in (w.main / "go.mod").read_text().splitlines()
-                if line.strip().startswith("replace ") and len(line.split()) > 1}
-    replaced |= {line.split()[0] for line in (w.main / "go.mod").read_text().splitlines()
-                 if "=>" in line and not line.strip().startswith("replace")}
+    replaced = _replaced(w)
     mods = {}
     for path, j in w.listed.items():
         m = j.get("Module") or {}
@@ -165,12 +170,36 @@ def _cut_candidates(w: _World) -> list[tuple[str, str]]:
     return sorted(mods.items())[:3]
 
 
-def test_cut_equals_go_without_the_module(world: _World, tmp_path: Path) -> None:
+def _listing(main: Path, env: dict[str, str], tests: bool) -> tuple[set[str], set[str], dict[str, str]]:
+    """(packages go builds, packages it fails on, modules providing the built ones) for
+    ``go list -mod=readonly -e -deps [-test] ./...``: non-standard packages, test variants
+    ``p [X.test]`` folded into ``p``, the ``X.test`` mains and ``X_test`` packages left out."""
+    args = ["list", "-mod=readonly", "-e", "-deps", *(["-test"] if tests else []), "-json=ImportPath,Module,Error", "./..."]
+    kept: set[str] = set()
+    failed: set[str] = set()
+    mods: dict[str, str] = {}
+    for j in _go_json(gotool.run_go(args, cwd=main, env=env).stdout):
+        p = j["ImportPath"].split(" [")[0]
+        if _is_std(p) or p.endswith(".test") or (p.endswith("_test") and (j.get("Module") or {}).get("Main")):
+            continue
+        if j.get("Error"):
+            failed.add(p)
+        else:
+            kept.add(p)
+            m = j.get("Module") or {}
+            mods[m.get("Path")] = m.get("Version", "")
+    return kept, failed - kept, mods
+
+
+@pytest.mark.parametrize("tests", [False, True], ids=["build", "tests"])
+def test_cut_equals_go_without_the_module(world: _World, tmp_path: Path, tests: bool) -> None:
     cands = _cut_candidates(world)
     if not cands:
         pytest.skip("every dependency of this world is replaced")
-    full = {p for p, j in world.listed.items() if not _is_std(p) and not j.get("Error")}
-    mods_before = {(j.get("Module") or {}).get("Path") for p, j in world.listed.items() if p in full}
+    full, _, mods_before = _listing(world.main, world.env, tests)
+    if tests:  # and the modules only tests reach
+        built = {m for m, _ in cands} | {(j.get("Module") or {}).get("Path") for j in world.listed.values()}
+        cands += [(m, v) for m, v in sorted(mods_before.items()) if m not in built and v and m not in _replaced(world)]
     for mpath, version in cands:
         gomod = next(m.gomod for m in world.world.modules if m.path == mpath and m.version == version)
         if gomod is None:
@@ -180,22 +209,17 @@ def test_cut_equals_go_without_the_module(world: _World, tmp_path: Path) -> None
         empty = work / "empty"
         empty.mkdir()
         (empty / "go.mod").write_bytes(gomod.encode() if isinstance(gomod, str) else gomod)
-        env = world.env
-        gotool.run_go(["mod", "edit", f"-replace={mpath}={empty}"], cwd=work / "main", env=env).check()
-        out = gotool.run_go(["list", "-mod=readonly", "-e", "-deps", "-json=ImportPath,Module,Error", "./..."],
-                            cwd=work / "main", env=env)
-        after = _go_json(out.stdout)
-        kept = {j["ImportPath"] for j in after if not _is_std(j["ImportPath"]) and not j.get("Error")}
-        failed = {j["ImportPath"] for j in after if not _is_std(j["ImportPath"]) and j.get("Error")}
-        c = pkgquery.cut(world.graph, mpath)
-        ours_kept = _nonstd(full - set(c.packages))
+        gotool.run_go(["mod", "edit", f"-replace={mpath}={empty}"], cwd=work / "main", env=world.env).check()
+        kept, failed, mods_after = _listing(work / "main", world.env, tests)
+        c = pkgquery.cut(world.graph, mpath, tests=tests)
+        ours_full = _nonstd(pkgquery.reach(world.graph, world.main_pkgs, tests=tests))
         if world.world.tagged:
-            assert kept <= _nonstd(p for p in pkgquery.reach(world.graph, world.main_pkgs) if p not in c.packages)
+            assert kept <= ours_full - set(c.packages), mpath
         else:
-            assert kept == ours_kept, mpath
+            assert ours_full == full
+            assert kept == full - set(c.packages), mpath
             assert failed <= set(c.packages), mpath
-            mods_after = {(j.get("Module") or {}).get("Path") for j in after if j["ImportPath"] in kept}
-            assert {m.path for m in c.modules} == mods_before - mods_after, mpath
+            assert {m.path for m in c.modules} == mods_before.keys() - mods_after.keys(), mpath
         assert c.modules[0].path == mpath
 
 
