@@ -4,7 +4,9 @@
 world: the go.mod and go.sum the explanation is about must be go's, byte for byte, and its lines
 must be exactly go's changes — every require line go adds, drops or changes (version or
 ``// indirect``) has one explained change whose old/new text is the line before/after, no other
-require line is claimed, and the go/toolchain lines are explained exactly when go changes them.
+require line is claimed, the go/toolchain lines are explained exactly when go changes them, every
+go.sum line go adds or drops is listed — and each import chain given as evidence is the one
+``go mod why -m`` prints on go's tidied module.
 
 Worlds: the 12 of tests/pkggraph_worlds.py (untidy as generated: missing indirect requirements,
 raised versions, test-only modules) and every fifth generated tidy world (tests/tidy_worlds.py)
@@ -77,6 +79,13 @@ def test_explained_lines_are_the_lines_go_writes(kind: str, index: int, tmp_path
         assert len(explained) == (b != a)
         if explained:
             assert (explained[0].old, explained[0].new) == (f"{verb} {b}" if b else None, f"{verb} {a}" if a else None)
+    # The import chains given as evidence are the ones go mod why -m prints on go's tidied module.
+    chained = {c.module: c.evidence[0] for c in req_changes
+               if c.reason in ("indirect-import", "dependency-test") and c.evidence}
+    if chained:
+        out = gotool.run_go(["mod", "why", "-m", *sorted(chained)], cwd=gomain, env=env).check().stdout
+        why = {b.split("\n", 1)[0][2:]: " > ".join(b.split("\n")[1:]).strip(" >") for b in out.split("\n\n")}
+        assert {m: why.get(m) for m in chained} == chained
     # go.sum: every line go adds or drops, and only those.
     sb, sa = set(ex.gosum_before.splitlines()) - {""}, set(go_sum.splitlines()) - {""}
     assert {c.new for c in ex.changes if c.file == "go.sum" and c.change == "added"} == sa - sb
