@@ -6,7 +6,8 @@ must be exactly go's changes — every require line go adds, drops or changes (v
 ``// indirect``) has one explained change whose old/new text is the line before/after, no other
 require line is claimed, the go/toolchain lines are explained exactly when go changes them, every
 go.sum line go adds or drops is listed — and each import chain given as evidence is the one
-``go mod why -m`` prints on go's tidied module.
+``go mod why -m`` prints on go's tidied module, each import position given holds that import, and
+the packages named are the ones go list shows the main module importing.
 
 Worlds: the 12 of tests/pkggraph_worlds.py (untidy as generated: missing indirect requirements,
 raised versions, test-only modules) and every fifth generated tidy world (tests/tidy_worlds.py)
@@ -17,6 +18,8 @@ words (stderr compared as tests/tidy_oracle.py compares it).
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
 from pathlib import Path
 
@@ -35,6 +38,21 @@ _UNMODELLED = {"tool", "toonew", "broken", "broken_e"}
 WORLDS = [("pg", i) for i in range(pkggraph_worlds.COUNT)] + [
     ("tw", w.index) for w in tidy_worlds.worlds()[::5]
     if not w.tidy_args and not w.must_fail and not set(w.features) & _UNMODELLED]
+
+
+def _tagged(w) -> bool:
+    return getattr(w, "tagged", False) or "buildtags" in getattr(w, "features", ())
+
+
+def _go_json(text: str) -> list[dict]:
+    dec, pos, out = json.JSONDecoder(), 0, []
+    while True:
+        while pos < len(text) and text[pos].isspace():
+            pos += 1
+        if pos >= len(text):
+            return out
+        obj, pos = dec.raw_decode(text, pos)
+        out.append(obj)
 
 
 def _world(kind: str, i: int):
@@ -86,6 +104,26 @@ def test_explained_lines_are_the_lines_go_writes(kind: str, index: int, tmp_path
         out = gotool.run_go(["mod", "why", "-m", *sorted(chained)], cwd=gomain, env=env).check().stdout
         why = {b.split("\n", 1)[0][2:]: " > ".join(b.split("\n")[1:]).strip(" >") for b in out.split("\n\n")}
         assert {m: why.get(m) for m in chained} == chained
+    # Each direct import's evidence names a file and line holding that import, and (when go sees
+    # every file tidy does: no build-tagged files) the imported packages are those go list shows
+    # the main module importing (go list has no positions for test imports to compare with).
+    direct = [c for c in req_changes if c.reason in ("direct-import", "became-direct")]
+    if direct:
+        fields = "ImportPath,Imports,TestImports,XTestImports"
+        listed = gotool.run_go(["list", "-e", f"-json={fields}", "./..."], cwd=gomain, env=env).check().stdout
+        imported = {i for j in _go_json(listed) for k in ("Imports", "TestImports", "XTestImports") for i in j.get(k) or ()}
+        for c in direct:
+            seen = set()
+            for e in c.evidence:
+                where, what = e.split(": ", 1)
+                file, line = where.rsplit(":", 1)
+                pkg = what.split('"')[1]
+                src = (gomain / file).read_text().splitlines()[int(line) - 1]
+                assert f'"{pkg}"' in src or f"`{pkg}`" in src, (e, src)
+                assert what.startswith("test ") == file.endswith("_test.go"), e
+                seen.add(pkg)
+            if not _tagged(w):
+                assert seen == {i for i in imported if i == c.module or i.startswith(c.module + "/")}, c
     # go.sum: every line go adds or drops, and only those.
     sb, sa = set(ex.gosum_before.splitlines()) - {""}, set(go_sum.splitlines()) - {""}
     assert {c.new for c in ex.changes if c.file == "go.sum" and c.change == "added"} == sa - sb
