@@ -20,23 +20,24 @@ def register(sub: argparse._SubParsersAction) -> None:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("-C", "--dir", default=".", metavar="DIR", help="directory in the main module (default: .)")
     add_source_options(common)
-    common.add_argument("--tests", action="store_true",
-                        help="follow the _test.go imports of the queried packages too (go list -test -deps)")
     common.add_argument("--format", choices=("text", "json"), default="text")
+    tests = argparse.ArgumentParser(add_help=False, parents=[common])
+    tests.add_argument("--tests", action="store_true",
+                       help="follow the _test.go imports of the queried packages too (go list -test -deps)")
     p = sub.add_parser("pkggraph", help="queries over the package graph go mod tidy loads (reach, shared, cut, weight)",
                        description="Loads the main module's packages and their imports in-process, as go mod tidy "
                                    "does (every GOOS/GOARCH and tag but 'ignore'; standard-library packages are "
                                    "leaves), and answers one query over that graph.")
     queries = p.add_subparsers(dest="query", metavar="QUERY", required=True)
-    q = queries.add_parser("reach", parents=[common], help="the packages PKG imports transitively (PKG included)")
+    q = queries.add_parser("reach", parents=[tests], help="the packages PKG imports transitively (PKG included)")
     q.add_argument("packages", nargs="+", metavar="PKG")
-    q = queries.add_parser("shared", parents=[common], help="the packages both X and Y reach")
+    q = queries.add_parser("shared", parents=[tests], help="the packages both X and Y reach")
     q.add_argument("x", metavar="X")
     q.add_argument("y", metavar="Y")
-    q = queries.add_parser("cut", parents=[common],
+    q = queries.add_parser("cut", parents=[tests],
                            help="what the build loses if MODULE provides nothing: packages, and modules left empty")
     q.add_argument("module", metavar="MODULE")
-    queries.add_parser("weight", parents=[common], help="per module: packages, Go files and bytes it adds to the build")
+    queries.add_parser("weight", parents=[tests], help="per module: packages, Go files and bytes it adds to the build")
     queries.add_parser("list", parents=[common], help="every package of the graph, with its module and files")
     p.set_defaults(run=run)
 
