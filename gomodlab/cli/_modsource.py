@@ -4,6 +4,10 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..load.sources import GoModSource
 
 
 def add_source_options(p: argparse.ArgumentParser) -> None:
@@ -13,7 +17,7 @@ def add_source_options(p: argparse.ArgumentParser) -> None:
     src.add_argument("--proxy", metavar="URL", help="GOPROXY list to read modules from (zips read in memory)")
 
 
-def source_of(args: argparse.Namespace):  # noqa: ANN201 - a gomodlab.load.sources GoModSource
+def source_of(args: argparse.Namespace) -> GoModSource:
     """The go.mod/zip source the options name."""
     from ..load.sources import ProxySource, source_for
 
