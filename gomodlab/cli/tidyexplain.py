@@ -30,9 +30,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..load.modtidy import TidyRefused
     from ..load.tidy import explain_tidy
 
-    ex = explain_tidy(args.dir, modcache=args.modcache, proxy=args.proxy, check=args.check)
+    try:
+        ex = explain_tidy(args.dir, modcache=args.modcache, proxy=args.proxy, check=args.check)
+    except TidyRefused as e:  # go's words and go's exit status (2 where go panics)
+        sys.stderr.write(e.stderr)
+        return e.exit_status
     sys.stderr.write(ex.go_stderr)
     changes = [c for c in ex.changes if args.sums or c.file == "go.mod"]
     rc = 2 if ex.check else 1 if ex.changes else 0
