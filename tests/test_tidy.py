@@ -17,7 +17,7 @@ from gomodlab.load import gotool
 from gomodlab.lab import universe
 from gomodlab.cli import main as cli_main
 from gomodlab.load.modtidy import TidyRefused
-from gomodlab.load.tidy import REASONS, explain_tidy, go_imports, go_tidy_in_scratch
+from gomodlab.load.tidy import REASONS, explain_tidy, go_tidy_in_scratch
 from gomodlab.lab.universe import ModuleSource, gomod_text
 
 pytestmark = pytest.mark.go
@@ -99,13 +99,6 @@ def tidy_world(tmp_path_factory: pytest.TempPathFactory, go_exe: str) -> tuple[P
     gotool.run_go(["mod", "tidy"], cwd=warm, env=env).check()
     gotool.run_go(["mod", "download", "all"], cwd=warm, env=env).check()
     return d, universe.file_proxy_url(proxy), Path(env["GOMODCACHE"])
-
-
-def test_go_imports_with_lines() -> None:
-    assert go_imports(MAIN_GO) == [("fmt", 5), (f"{T}/a", 7), (f"{T}/d", 8), (f"{T}/e", 9)]
-    assert go_imports(MAIN_TEST) == [("testing", 3), (f"{T}/f", 4)]
-    assert go_imports('package x; import `raw/path`; func f() { import "no" }') == [("raw/path", 1)]
-    assert go_imports("// no package clause\n") == []
 
 
 def _by(ex, module: str, file: str = "go.mod"):

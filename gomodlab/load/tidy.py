@@ -51,7 +51,6 @@ the module cache served as a ``file://`` GOPROXY or the given proxy, so offline)
 from __future__ import annotations
 
 import difflib
-import json
 import os
 import re
 import shutil
@@ -63,6 +62,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import gotool
 from ..mod import gover
+from ..mod.goimports import read_go_info
 from ..errors import GomodlabError
 from .locate import find_main_gomod
 from .main_module import MainModFile
@@ -76,7 +76,7 @@ from .sources import GoModSource, ProxySource, source_for
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["LineChange", "TidyExplanation", "explain_tidy", "go_tidy_in_scratch", "GoTidyRun", "go_imports", "REASONS"]
+__all__ = ["LineChange", "TidyExplanation", "explain_tidy", "go_tidy_in_scratch", "GoTidyRun", "REASONS"]
 
 REASONS = (
     "direct-import", "indirect-import", "dependency-test", "keeps-version", "version-raised",
@@ -132,66 +132,6 @@ class TidyExplanation:
         if self.check is not None:
             out["check"] = {"agrees": not self.check, "differences": self.check}
         return out
-
-
-# -------------------------------------------------------------------------------------------
-# Go import declarations with their line numbers (go/parser's ImportsOnly mode, in small).
-
-_TOKEN_RE = re.compile(r'''
-    (?P<ws>[ \t\r]+) | (?P<nl>\n) | (?P<lc>//[^\n]*) | (?P<bc>/\*.*?\*/) |
-    (?P<str>"(?:[^"\\\n]|\\.)*") | (?P<raw>`[^`]*`) | (?P<punct>[();.]) | (?P<ident>[^\s();."`/]+) | (?P<other>.)
-''', re.VERBOSE | re.DOTALL)
-
-
-def go_imports(src: str) -> list[tuple[str, int]]:
-    """(import path, line) for each import of a Go source file, in order."""
-    toks: list[tuple[str, str, int]] = []
-    line = 1
-    for mo in _TOKEN_RE.finditer(src):
-        kind, text = mo.lastgroup or "", mo.group()
-        if kind in ("str", "raw", "punct", "ident"):
-            toks.append((kind, text, line))
-        elif kind == "other":
-            break
-        line += text.count("\n")
-        if len(toks) > 4096:
-            break
-    out: list[tuple[str, int]] = []
-    i = 0
-    # package clause
-    if len(toks) < 2 or toks[0][1] != "package":
-        return out
-    i = 2
-    while i < len(toks):
-        if toks[i][1] == ";":
-            i += 1
-            continue
-        if toks[i][1] != "import":
-            break
-        i += 1
-        if i < len(toks) and toks[i][1] == "(":
-            i += 1
-            while i < len(toks) and toks[i][1] != ")":
-                if toks[i][0] in ("str", "raw"):
-                    out.append((_unquote(toks[i][1]), toks[i][2]))
-                i += 1
-            i += 1
-        else:
-            while i < len(toks) and toks[i][0] not in ("str", "raw"):
-                i += 1
-            if i < len(toks):
-                out.append((_unquote(toks[i][1]), toks[i][2]))
-                i += 1
-    return out
-
-
-def _unquote(s: str) -> str:
-    if s.startswith("`"):
-        return s[1:-1]
-    try:
-        return json.loads(s)
-    except ValueError:
-        return s[1:-1]
 
 
 # -------------------------------------------------------------------------------------------
@@ -265,12 +205,13 @@ def _collect_evidence(graph: PackageGraph, root: Path, modules: Iterable[str]) -
             main_pkgs.add(p.path)
         for f in p.files:
             try:
-                src = graph.read_file(p, f).decode("utf-8", "replace")
+                src = graph.read_file(p, f)
             except (OSError, GomodlabError):
                 continue
             shown = os.path.relpath(os.path.join(p.dir, f), root) if in_main else f"{p.path}/{f}"
-            for imp, line in go_imports(src):
-                importers.setdefault(imp, []).append((p.path, f"{shown}:{line}", f.endswith("_test.go")))
+            # The loader read these files already; read_go_info gives the positions go would.
+            for spec in read_go_info(src, f).imports:
+                importers.setdefault(spec.path, []).append((p.path, f"{shown}:{spec.line}", f.endswith("_test.go")))
     why: dict[str, list[str]] = {}
     for m in set(modules):
         best: list[str] = []
