@@ -144,6 +144,10 @@ def test_cli(world, tmp_path: Path) -> None:
         _cli("pkggraph", "reach", f"{H}/d", *src)
     src = ["-C", str(main), "--proxy", url]
     assert _cli("pkggraph", "reach", f"{H}/d", *src)[:2] == (0, f"{H}/d\n{H}/e\n")
+    # The options may come before the query too, and a query's own default does not undo them.
+    assert _cli("pkggraph", *src, "--format", "json", "reach", f"{H}/d")[1] == _cli(
+        "pkggraph", "reach", f"{H}/d", *src, "--format", "json")[1]
+    assert _cli("pkggraph", "-C", str(main), "reach", f"{H}/d", "--proxy", url)[:2] == (0, f"{H}/d\n{H}/e\n")
     rc, out, _ = _cli("pkggraph", "shared", f"{H}/a/x", f"{H}/b", *src, "--format", "json")
     assert json.loads(out) == [{"path": f"{H}/c", "module": f"{H}/c", "version": "v1.0.0"}]
     rc, out, _ = _cli("pkggraph", "cut", f"{H}/b", *src)

@@ -16,15 +16,24 @@ import sys
 from ._modsource import add_source_options, source_of
 
 
-def register(sub: argparse._SubParsersAction) -> None:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("-C", "--dir", default=".", metavar="DIR", help="directory in the main module (default: .)")
+def _common(*, suppress: bool) -> argparse.ArgumentParser:
+    """The options every query takes; ``suppress``: without defaults (absent unless given)."""
+    common = argparse.ArgumentParser(add_help=False, argument_default=argparse.SUPPRESS if suppress else None)
+    common.add_argument("-C", "--dir", metavar="DIR", help="directory in the main module (default: .)")
     add_source_options(common)
-    common.add_argument("--format", choices=("text", "json"), default="text")
+    common.add_argument("--format", choices=("text", "json"))
+    return common
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    # The options are accepted before the query and after it (``pkggraph --proxy URL weight`` and
+    # ``pkggraph weight --proxy URL``); the query's copies default to SUPPRESS so that they do not
+    # overwrite what was given before it.
+    common = _common(suppress=True)
     tests = argparse.ArgumentParser(add_help=False, parents=[common])
-    tests.add_argument("--tests", action="store_true",
+    tests.add_argument("--tests", action="store_true", default=False,
                        help="follow the _test.go imports of the queried packages too (go list -test -deps)")
-    p = sub.add_parser("pkggraph", help="queries over the package graph go mod tidy loads (reach, shared, cut, weight)",
+    p = sub.add_parser("pkggraph", parents=[_common(suppress=False)], help="queries over the package graph go mod tidy loads (reach, shared, cut, weight)",
                        description="Loads the main module's packages and their imports in-process, as go mod tidy "
                                    "does (every GOOS/GOARCH and tag but 'ignore'; standard-library packages are "
                                    "leaves), and answers one query over that graph.")
@@ -39,7 +48,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     q.add_argument("module", metavar="MODULE")
     queries.add_parser("weight", parents=[tests], help="per module: packages, Go files and bytes it adds to the build")
     queries.add_parser("list", parents=[common], help="every package of the graph, with its module and files")
-    p.set_defaults(run=run)
+    p.set_defaults(run=run, dir=".", format="text", tests=False)
 
 
 def run(args: argparse.Namespace) -> int:
