@@ -168,8 +168,8 @@ def main() -> None:
         printed = subprocess.run(memo_argv, env=cli_env, capture_output=True).stdout
         same = same and printed == want_mod
         _reset(work, main_files)
-        old = {k: os.environ.get(k) for k in ("GOTOOLCHAIN", "GOFLAGS")}
-        os.environ.update(GOTOOLCHAIN="local", GOFLAGS="")
+        old = {k: os.environ.get(k) for k in ("GOTOOLCHAIN", "GOFLAGS", "GOMODLAB_CACHE")}
+        os.environ.update(GOTOOLCHAIN="local", GOFLAGS="", GOMODLAB_CACHE=cli_env["GOMODLAB_CACHE"])
         t = time.perf_counter()
         r = tidy(work, source_for(cache), modcache=cache)
         in_proc = time.perf_counter() - t

@@ -6,8 +6,9 @@ cache, built once), which is much of why a warm ``go mod tidy`` is fast. Ours is
 than trusted: a listing is reused while its directory's (size, mtime) is unchanged, a scan while
 its directory's and every file it read are (one ``stat`` each instead of listing, opening, reading
 and parsing). Inputs that had changed less than a second before they were read (racy, see
-:mod:`gomodlab.load.output_memo`) are never indexed. One marshal file per module directory in
-gomodlab's cache; ``GOMODLAB_CACHE=off`` turns it off.
+:mod:`gomodlab.load.output_memo`) are never indexed. One marshal file per module directory, in
+one directory per module cache in gomodlab's cache (:meth:`DirIndex.directory_for`: a module
+cache that is gone leaves one directory to delete); ``GOMODLAB_CACHE=off`` turns it off.
 """
 
 from __future__ import annotations
@@ -31,11 +32,11 @@ class DirIndex:
 
     _FORMAT = 1
 
-    def __init__(self, cache_dir: str, root: str) -> None:
+    def __init__(self, directory: str, root: str) -> None:
         from ..version import __version__
 
         self.root = root
-        self.file = os.path.join(cache_dir, "dirindex", f"{zlib.crc32(os.fsencode(root)):08x}.marshal")
+        self.file = os.path.join(directory, f"{zlib.crc32(os.fsencode(root)):08x}.marshal")
         self._key = (self._FORMAT, __version__, root)
         #: rel → (directory signature, entries as (name, kind, is_link)).
         self.lists: dict[str, tuple[Signature, tuple[tuple[str, str, bool], ...]]] = {}
@@ -48,6 +49,12 @@ class DirIndex:
                 self.lists, self.scans = {}, {}
         except (OSError, ValueError, EOFError, TypeError):
             self.lists, self.scans = {}, {}
+
+    @staticmethod
+    def directory_for(cache_dir: str, modcache: str) -> str:
+        """Where the indexes of the module cache ``modcache`` are kept in gomodlab's cache."""
+        real = os.fsencode(os.path.realpath(modcache))
+        return os.path.join(cache_dir, f"dirindex-{zlib.crc32(real):08x}{len(real):04x}")
 
     def listing(self, rel: str, sig: Signature) -> tuple[tuple[str, str, bool], ...] | None:
         """The entries of ``rel`` if its directory still has signature ``sig``."""

@@ -295,7 +295,8 @@ class ModuleFiles:
         #: Whether a zip came from a GOPROXY (its answer can change without any local file changing).
         self.used_proxy = False
         self.main_tree = DiskTree(main_file.dir, is_local=True, inputs=self.inputs)
-        self._cache_dir = cache_dir()
+        cache = cache_dir()
+        self._index_dir = DirIndex.directory_for(cache, self.modcache) if cache is not None else None
         self._indexes: list[DirIndex] = []
 
     def _esc(self, m: Module) -> tuple[str, str]:
@@ -337,8 +338,8 @@ class ModuleFiles:
         tree: ModuleTree
         if os.path.isdir(shown):
             index = None
-            if self._cache_dir is not None:
-                index = DirIndex(self._cache_dir, shown)
+            if self._index_dir is not None:
+                index = DirIndex(self._index_dir, shown)
                 self._indexes.append(index)
             tree = DiskTree(shown, is_local=False, inputs=self.inputs, index=index)
         else:
