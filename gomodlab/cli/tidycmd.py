@@ -118,8 +118,12 @@ def _memo_context(args: argparse.Namespace) -> str:
                 settings = f.read().decode("utf-8", "surrogateescape")
         except OSError:
             settings = f"no {envfile}"
+    try:
+        cwd = os.getcwd()
+    except OSError:
+        cwd = "(no working directory)"
     return "\0".join((f"-e={args.allow_errors} -go={args.go} -compat={args.compat}", env, settings,
-                      os.environ.get("PATH", ""), os.getcwd(), __version__))
+                      os.environ.get("PATH", ""), cwd, __version__))
 
 
 def _out(data: bytes) -> None:
