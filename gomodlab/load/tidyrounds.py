@@ -158,6 +158,11 @@ def _names(paths: Iterable[str], limit: int = 6) -> str:
     return ", ".join(paths[:limit]) + f" and {len(paths) - limit} more"
 
 
+def _sentence(parts: Sequence[str]) -> str:
+    text = "; ".join(parts)
+    return text[:1].upper() + text[1:] + "."
+
+
 def _moves(r: TidyRound) -> str:
     """The module changes of a round in words: ``added example.com/a v1.0.0; raised …``."""
     parts = []
@@ -256,11 +261,11 @@ def build_rounds(main_file: MainModFile, initial: Requirements, events: Sequence
             implied = [p for p in gone if p in providing]
             said = []
             if unused:
-                said.append(f"no package in \"all\" comes from {_names(unused)}: dropped")
+                said.append(f"dropped, as no package in \"all\" comes from them: {_names(unused)}")
             if implied:
-                said.append(f"{_names(implied)} provide(s) packages, but the graph selects the same version through "
-                            "another requirement's go.mod (go < 1.17 keeps only the requirements it needs for that): dropped")
-            add("drop", ("; ".join(said).capitalize() + "." if said else
+                said.append("dropped, as the graph selects the same version through another requirement's go.mod "
+                            f"(go < 1.17 keeps only the requirements needed for that): {_names(implied)}")
+            add("drop", (_sentence(said) if said else
                          "Every requirement provides a package in \"all\" or keeps the graph as it is: nothing dropped."),
                 kept, packages=tuple(p.path for p in last_pkgs if p.mod.path in implied))
             probe = TidyRound("consistent", "", "", state, tidy_rows)
@@ -280,7 +285,7 @@ def build_rounds(main_file: MainModFile, initial: Requirements, events: Sequence
     if now_ind:
         parts.append(f"not imported by the main module, so // indirect: {_names(now_ind)}")
     n_ind = sum(r.indirect for r in marked if r.path not in _LINES)
-    add("indirect", ("; ".join(parts).capitalize() + "." if parts else
+    add("indirect", (_sentence(parts) if parts else
                      f"The marks are right already ({n_ind} of {sum(r.path not in _LINES for r in marked)} requirement(s) // indirect)."),
         marked, packages=tuple(sorted(direct - set(_LINES))))
 
