@@ -248,7 +248,11 @@ def build_rounds(main_file: MainModFile, initial: Requirements, events: Sequence
         elif kind == "query":
             after = _rows(ev[2], as_read)
             summary = "; ".join(f"{f.import_path} → {f.module} {f.version}" for f in found)
-            add("query", f"The latest version providing each missing import: {summary}.", after,
+            probe = TidyRound("query", "", "", state, after)
+            new = {f.module for f in found}
+            also = "; ".join(p for p in _moves(probe).split("; ") if p and p.split()[1] not in new)
+            add("query", f"The latest version providing each missing import: {summary}"
+                + (f" (and so: {also})." if also else "."), after,
                 packages=tuple(f.import_path for f in found), found=found)
             found = ()
         elif kind == "tidy":
