@@ -7,10 +7,12 @@ name                        gives
 ==========================  ===================================================================
 :func:`lesson_world`        ``data/tidy-lesson/shop.txtar`` written out: the main module and a
                             file:// GOPROXY directory of its modules (real Go source, no network)
+:func:`files_table`         the main module's Go files: package, build constraint, imports
 :func:`rounds_table`        one row per round of ``tidy(trace=True)``: what it did
 :func:`round_table`         one round's requirements before and after, and what changed
 :func:`found_table`         the queries' answers of a ``query`` round
 :func:`gosum_table`         the go.sum lines kept, added and dropped
+:func:`view`                one round for ``display()``: what it did and its table
 :func:`package_graph`       the packages tidy loaded, coloured by module, tests dashed
 :class:`TidyLab`            the what-if app (the logic is :mod:`gomodlab.load.tidywhatif`)
 ==========================  ===================================================================
@@ -40,7 +42,7 @@ if TYPE_CHECKING:
     from ..load.packagegraph import PackageGraph
 
 __all__ = ["LESSON_ARCHIVE", "LessonWorld", "lesson_world", "rounds_table", "round_table", "found_table",
-           "gosum_table", "package_graph", "graph_finding", "TidyLab"]
+           "gosum_table", "files_table", "RoundView", "view", "package_graph", "graph_finding", "TidyLab"]
 
 #: The lesson's world: the main module's files, and its proxy's modules under ``proxy/``.
 LESSON_ARCHIVE = CHECKOUT / "data" / "tidy-lesson" / "shop.txtar"
@@ -135,6 +137,55 @@ def gosum_table(r: TidyRound) -> Table:
                      "hash": f[2] if len(f) > 2 else "", "tidy": status})
     return table(rows, ["module", "version", "hash", "tidy"],
                  units={"module": "code", "version": "code", "hash": "code"}, caption=r.title)
+
+
+def files_table(whatif: TidyWhatIf) -> Table:
+    """The main module's Go files: package, build constraint and imports of each."""
+    from ..mod.goimports import read_go_info
+
+    rows = []
+    for pkg in whatif.packages():
+        for f in pkg.files:
+            info = read_go_info((whatif.main_dir / f).read_bytes(), f)
+            expr = whatif.constraint(f)
+            rows.append({"file": f, "package": pkg.path, "build constraint": f"//go:build {expr}" if expr else "",
+                         "imports": tuple(i.path for i in info.imports)})
+    return table(rows, ["file", "package", "build constraint", "imports"],
+                 units={"file": "code", "package": "code", "build constraint": "code", "imports": "code"})
+
+
+class RoundView:
+    """One round for ``display()``: its title and what it did, then its tables (the queries'
+    answers for ``query``, the go.sum lines for ``gosum``, the requirements otherwise)."""
+
+    def __init__(self, r: TidyRound, number: int) -> None:
+        self.round, self.number = r, number
+
+    def html(self) -> str:
+        r = self.round
+        parts = [f"<p><b>Round {self.number}: {html.escape(r.title)}.</b> {html.escape(r.summary)}</p>"]
+        if r.step == "query":
+            parts.append(found_table(r).html())
+        if r.step == "gosum":
+            parts.append(gosum_table(r).html())
+        elif r.step == "load":
+            pkgs = ", ".join(f"<code>{html.escape(p)}</code>" for p in r.packages)
+            parts.append(f"<p>Packages loaded: {pkgs}</p>")
+        else:
+            parts.append(round_table(r).html())
+        return "".join(parts)
+
+    def _repr_html_(self) -> str:
+        return self.html()
+
+
+def view(rounds: Sequence[TidyRound], step: str, nth: int = 0) -> RoundView:
+    """The ``nth`` round (0: the first) whose step is ``step``, for ``display()``."""
+    found = [(i, r) for i, r in enumerate(rounds, 1) if r.step == step]
+    if nth >= len(found):
+        raise ValueError(f"no round {step!r} number {nth} (there are {len(found)})")
+    i, r = found[nth]
+    return RoundView(r, i)
 
 
 # -- the package graph ---------------------------------------------------------------------
