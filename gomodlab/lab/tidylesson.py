@@ -13,6 +13,7 @@ name                        gives
 :func:`found_table`         the queries' answers of a ``query`` round
 :func:`gosum_table`         the go.sum lines kept, added and dropped
 :func:`view`                one round for ``display()``: what it did and its table
+:func:`show`                a table for ``display()``, styled for the notebook
 :func:`package_graph`       the packages tidy loaded, coloured by module, tests dashed
 :class:`TidyLab`            the what-if app (the logic is :mod:`gomodlab.load.tidywhatif`)
 ==========================  ===================================================================
@@ -42,7 +43,7 @@ if TYPE_CHECKING:
     from ..load.packagegraph import PackageGraph
 
 __all__ = ["LESSON_ARCHIVE", "LessonWorld", "lesson_world", "rounds_table", "round_table", "found_table",
-           "gosum_table", "files_table", "RoundView", "view", "package_graph", "graph_finding", "TidyLab"]
+           "gosum_table", "files_table", "show", "Shown", "RoundView", "view", "package_graph", "graph_finding", "TidyLab"]
 
 #: The lesson's world: the main module's files, and its proxy's modules under ``proxy/``.
 LESSON_ARCHIVE = CHECKOUT / "data" / "tidy-lesson" / "shop.txtar"
@@ -116,14 +117,16 @@ def round_table(r: TidyRound, *, unchanged: bool = True) -> Table:
     rows = [{"requirement": c.path, "before": c.before, "after": c.after, "change": c.kind}
             for c in r.changes(unchanged=unchanged)]
     return table(rows or [{"requirement": "", "before": "", "after": "", "change": ""}],
-                 units={"requirement": "code", "before": "code", "after": "code"}, caption=r.title)
+                 units={"requirement": "code", "before": "code", "after": "code"},
+                 caption="the requirements before and after this round")
 
 
 def found_table(r: TidyRound) -> Table:
     """The answers of a ``query`` round: for each missing import, the module version found."""
     return table([{"missing import": f.import_path, "module": f.module, "latest version": f.version} for f in r.found],
                  ["missing import", "module", "latest version"],
-                 units={"missing import": "code", "module": "code", "latest version": "code"}, caption=r.title)
+                 units={"missing import": "code", "module": "code", "latest version": "code"},
+                 caption="what each query found")
 
 
 def gosum_table(r: TidyRound) -> Table:
@@ -136,7 +139,7 @@ def gosum_table(r: TidyRound) -> Table:
         rows.append({"module": f[0] if f else "", "version": f[1] if len(f) > 1 else "",
                      "hash": f[2] if len(f) > 2 else "", "tidy": status})
     return table(rows, ["module", "version", "hash", "tidy"],
-                 units={"module": "code", "version": "code", "hash": "code"}, caption=r.title)
+                 units={"module": "code", "version": "code", "hash": "code"}, caption="go.sum, line by line")
 
 
 def files_table(whatif: TidyWhatIf) -> Table:
@@ -154,6 +157,36 @@ def files_table(whatif: TidyWhatIf) -> Table:
                  units={"file": "code", "package": "code", "build constraint": "code", "imports": "code"})
 
 
+#: The lesson's tables in a notebook: left-aligned, module paths kept whole, the last column wrapped.
+_CSS = """<style>
+.gml-lesson table.gml-table { border-collapse: collapse; margin: 4px 0 8px; font-size: 13px }
+.gml-lesson table.gml-table caption { text-align: left; font-weight: 600; padding: 2px 0 }
+.gml-lesson table.gml-table th, .gml-lesson table.gml-table td { text-align: left; vertical-align: top;
+  padding: 3px 12px 3px 0; white-space: nowrap }
+.gml-lesson table.gml-table th { border-bottom: 1px solid var(--jp-border-color1, #bdbdbd) }
+.gml-lesson table.gml-table td.num { text-align: right }
+.gml-lesson table.gml-table td:last-child { white-space: normal; overflow-wrap: anywhere }
+.gml-lesson table.gml-table td code { background: none; padding: 0; white-space: nowrap; word-break: normal;
+  overflow-wrap: normal }
+.gml-lesson table.gml-table td:last-child code { white-space: normal; overflow-wrap: anywhere }
+</style>"""
+
+
+class Shown:
+    """Lesson HTML (tables, a round) for ``display()``, styled for the notebook."""
+
+    def __init__(self, markup: str) -> None:
+        self.markup = markup
+
+    def _repr_html_(self) -> str:
+        return f"{_CSS}<div class='gml-lesson'>{self.markup}</div>"
+
+
+def show(t: Table | RoundView) -> Shown:
+    """A table (or a round) as the lesson shows it: ``display(show(rounds_table(rounds)))``."""
+    return Shown(t.html())
+
+
 class RoundView:
     """One round for ``display()``: its title and what it did, then its tables (the queries'
     answers for ``query``, the go.sum lines for ``gosum``, the requirements otherwise)."""
@@ -168,6 +201,8 @@ class RoundView:
             parts.append(found_table(r).html())
         if r.step == "gosum":
             parts.append(gosum_table(r).html())
+        elif r.step == "layout":
+            parts.append(f"<p>go.mod as tidy writes it:</p><pre>{html.escape(r.gomod.decode('utf-8', 'replace'))}</pre>")
         elif r.step == "load":
             pkgs = ", ".join(f"<code>{html.escape(p)}</code>" for p in r.packages)
             parts.append(f"<p>Packages loaded: {pkgs}</p>")
@@ -176,7 +211,7 @@ class RoundView:
         return "".join(parts)
 
     def _repr_html_(self) -> str:
-        return self.html()
+        return Shown(self.html())._repr_html_()
 
 
 def view(rounds: Sequence[TidyRound], step: str, nth: int = 0) -> RoundView:
@@ -293,17 +328,18 @@ class TidyLab:
         self.outcome: WhatIf | None = None
         self.error: str | None = None
         pkgs = [p.path for p in whatif.packages()]
-        self.package = W.Dropdown(options=pkgs, value=pkgs[0] if pkgs else None, layout=gw._auto(),
+        self.package = W.Dropdown(options=pkgs, value=pkgs[0] if pkgs else None, layout=_fit(pkgs),
                                   tooltip="a package of the main module")
         self.action = W.Dropdown(options=[("imports", "add-import"), ("no longer imports", "remove-import")],
                                  value="add-import", layout=gw._auto())
         self.import_path = W.Combobox(options=[], placeholder="an import path", ensure_option=False,
                                       layout=W.Layout(width="18em"), tooltip="pick one, or type any import path")
+        self.import_path.add_class("gml-import")
         self.apply_import = W.Button(description="tidy with this import", icon="play", layout=gw._auto())
         files = list(whatif.go_files())
-        self.file = W.Dropdown(options=files, value=files[0] if files else None, layout=gw._auto(),
+        self.file = W.Dropdown(options=files, value=files[0] if files else None, layout=_fit(files),
                                tooltip="a Go file of the main module")
-        self.constraint = W.Dropdown(options=list(CONSTRAINTS), layout=gw._auto())
+        self.constraint = W.Dropdown(options=list(CONSTRAINTS), layout=_fit([label for label, _ in CONSTRAINTS]))
         self.apply_constraint = W.Button(description="tidy with this constraint", icon="play", layout=gw._auto())
         self.undo = W.Button(description="undo the last change", icon="undo", layout=gw._auto())
         self.reset = W.Button(description="start again", icon="refresh", layout=gw._auto())
@@ -408,7 +444,7 @@ class TidyLab:
             "<b>Changes to the Go files:</b> " + ("; ".join(html.escape(e.describe()) for e in self.edits)
                                                    if self.edits else "none yet (the module as it is)"))
         if out.error:
-            self.summary_html.value = _error("go mod tidy fails: " + out.error.strip())
+            self.summary_html.value = _error("go mod tidy fails (exit status 1), in go's words:\n" + out.error.strip())
         else:
             diff = out.diff
             plus = sum(1 for x in diff.splitlines() if x.startswith("+") and not x.startswith("+++"))
@@ -416,12 +452,20 @@ class TidyLab:
             self.summary_html.value = gw._text(
                 f"<b>go mod tidy</b> would {'change go.mod: ' + str(plus) + ' line(s) added, ' + str(minus) + ' removed' if diff else 'leave go.mod as it is'}"
                 f"; go.sum: {len(out.rounds[-1].gosum_after)} line(s).")
-        self.gomod_html.value = gw._text("<b>go.mod as tidy would write it</b>") + gw._pre(out.gomod.decode())
+        head = "go.mod as it is (tidy fails: it writes nothing)" if out.error else "go.mod as tidy would write it"
+        self.gomod_html.value = gw._text(f"<b>{head}</b>") + gw._pre(out.gomod.decode())
         self.diff_html.value = gw._text("<b>go mod tidy -diff</b>") + (
             gw._pre(out.diff) if out.diff else gw._text("<i>no difference</i>"))
         self.rounds_html.value = (gw._text("<b>Round by round</b>") + rounds_table(out.rounds).html()
                                   if out.rounds else "")
         return True
+
+
+def _fit(options: Sequence[str]) -> Any:
+    """A dropdown as wide as its longest option (and its arrow), so no choice is cut off."""
+    from .widgets import W
+
+    return W.Layout(width=f"{max((len(o) for o in options), default=10) * 0.6 + 3:.1f}em", flex="0 0 auto")
 
 
 def _error(text: str) -> str:
