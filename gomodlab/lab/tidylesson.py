@@ -455,7 +455,8 @@ class TidyLab:
         head = "go.mod as it is (tidy fails: it writes nothing)" if out.error else "go.mod as tidy would write it"
         self.gomod_html.value = gw._text(f"<b>{head}</b>") + gw._pre(out.gomod.decode())
         self.diff_html.value = gw._text("<b>go mod tidy -diff</b>") + (
-            gw._pre(out.diff) if out.diff else gw._text("<i>no difference</i>"))
+            gw._text("<i>fails as tidy does</i>") if out.error else gw._pre(out.diff) if out.diff
+            else gw._text("<i>no difference</i>"))
         self.rounds_html.value = (gw._text("<b>Round by round</b>") + rounds_table(out.rounds).html()
                                   if out.rounds else "")
         return True

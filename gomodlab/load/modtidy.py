@@ -46,7 +46,7 @@ from .packagegraph import PackageGraph
 from .packages import LoadedPackage, LoadRefused, PackageLoader
 from .requirements import IN_ALL, GoPanic, Requirements, convert_pruning, override_roots, update_roots
 from .sources import GoModSource, source_for
-from .tidyrounds import build_rounds
+from .tidyrounds import TidyRound, build_rounds
 
 __all__ = ["tidy", "TidyResult", "TidyRefused", "RequirementChange", "keep_sums"]
 
@@ -95,7 +95,7 @@ class TidyResult:
     #: the answer also depends on a GOPROXY (a query, a zip or go.mod fetched): nothing to memo.
     inputs: dict[str, tuple[int, int]] | None = None
     #: With ``tidy(trace=True)``: tidy's rounds (:class:`gomodlab.load.tidyrounds.TidyRound`), in order.
-    rounds: tuple = ()
+    rounds: tuple[TidyRound, ...] = ()
 
     @property
     def gomod_changed(self) -> bool:

@@ -26,6 +26,7 @@ from ..mod import buildconstraint, godiff
 from ..mod.goimports import read_go_info
 from .modtidy import TidyRefused, TidyResult, tidy
 from .sources import GoModSource
+from .tidyrounds import TidyRound
 
 __all__ = ["Edit", "MainPackage", "WhatIf", "WhatIfError", "TidyWhatIf", "ADDED_FILE"]
 
@@ -89,7 +90,7 @@ class WhatIf:
         return godiff.diff("current/go.mod", self.gomod_now, "tidy/go.mod", self.gomod).decode("utf-8", "replace")
 
     @property
-    def rounds(self) -> tuple:
+    def rounds(self) -> tuple[TidyRound, ...]:
         return self.result.rounds if self.result is not None else ()
 
 
