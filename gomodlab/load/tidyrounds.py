@@ -35,6 +35,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from ..mod import gover
 from ..mod.modedit import update_gomod
@@ -43,7 +44,7 @@ from .main_module import MainModFile
 from .mvs import Module
 from .requirements import Requirements, mod_sorted
 
-__all__ = ["Requirement", "Found", "TidyRound", "STEPS", "build_rounds"]
+__all__ = ["Requirement", "Found", "Change", "TidyRound", "STEPS", "build_rounds"]
 
 #: The steps, in the order they first appear, with a short title each.
 STEPS = {
@@ -174,6 +175,19 @@ def _moves(r: TidyRound) -> str:
     return "; ".join(parts)
 
 
+def _load_summary(plain: Sequence[Any], main_path: str) -> str:
+    """A load pass in words: how many packages from where, and which imports nothing provides."""
+    main = [p for p in plain if p.mod.path == main_path and p.mod.version == ""]
+    deps = sorted({p.mod.path for p in plain if p.from_external_module(main_path)})
+    std = [p for p in plain if p.in_std]
+    missing = [p.path for p in plain if p.err is not None]
+    n_deps = len(plain) - len(main) - len(std) - len(missing)
+    text = (f"{len(plain)} package(s): {len(main)} of the main module, "
+            + (f"{n_deps} from {len(deps)} dependency module(s) ({_names(deps)})" if deps else "none from dependencies")
+            + f", {len(std)} standard")
+    return text + (f"; not provided by any requirement: {_names(missing)}." if missing else "; every import found.")
+
+
 def build_rounds(main_file: MainModFile, initial: Requirements, events: Sequence[tuple], final: Requirements, *,
                  gomod_file: str, fix: VersionFixer | None, gomod_before: bytes, gomod_after: bytes,
                  gosum_before: bytes, gosum_after: bytes) -> tuple[TidyRound, ...]:
@@ -190,11 +204,15 @@ def build_rounds(main_file: MainModFile, initial: Requirements, events: Sequence
                             file=gomod_file, fix=fix, always_update_go=True)
 
     listed = main_file.listed_direct
-    as_read = lambda p: p not in listed  # noqa: E731 - the go.mod's own marks until tidy re-marks them
+
+    def as_read(path: str) -> bool:
+        """The go.mod's own ``// indirect`` marks (a new requirement: indirect) until tidy re-marks them."""
+        return path not in listed
+
     rounds: list[TidyRound] = []
     state: tuple[Requirement, ...] = ()
 
-    def add(step: str, summary: str, after: tuple[Requirement, ...], title: str = "", **kw) -> None:  # noqa: ANN003
+    def add(step: str, summary: str, after: tuple[Requirement, ...], title: str = "", **kw: Any) -> None:
         nonlocal state
         rounds.append(TidyRound(step, title or STEPS[step], summary, state, after, gomod=write(after), **kw))
         state = after
@@ -213,29 +231,21 @@ def build_rounds(main_file: MainModFile, initial: Requirements, events: Sequence
 
     passes = 0
     found: tuple[Found, ...] = ()
-    last_pkgs: list = []
+    last_pkgs: list[Any] = []  # the last pass's packages (gomodlab.load.packages.LoadedPackage)
     for ev in events:
         kind = ev[0]
         if kind == "load":
             passes += 1
             rs, pkgs = ev[1], ev[2]
             plain = last_pkgs = [p for p in pkgs if p.test_of is None]
-            main = [p.path for p in plain if p.mod.path == main_path and p.mod.version == ""]
-            deps = sorted({p.mod.path for p in plain if p.from_external_module(main_path)})
-            std = [p for p in plain if p.in_std]
-            missing = [p.path for p in plain if p.err is not None]
-            n_deps = len(plain) - len(main) - len(std) - len(missing)
-            summary = (f"{len(plain)} package(s): {len(main)} of the main module, "
-                       + (f"{n_deps} from {len(deps)} dependency module(s) ({_names(deps)})" if deps else "none from dependencies")
-                       + f", {len(std)} standard")
-            summary += f"; not provided by any requirement: {_names(missing)}." if missing else "; every import found."
             now = _rows(rs, as_read)
             if now != state:
                 # Before the pass: the roots made consistent with the whole graph (go < 1.17 loads
                 # it first), or the main module's own packages' modules added (preloaded).
                 probe = TidyRound("consistent", "", "", state, now)
                 add("consistent", f"Before loading: {_moves(probe)}.", now, "keep the graph consistent (before loading)")
-            add("load", summary, now, f"{STEPS['load']} (pass {passes})", packages=tuple(p.path for p in plain))
+            add("load", _load_summary(plain, main_path), now, f"{STEPS['load']} (pass {passes})",
+                packages=tuple(p.path for p in plain))
         elif kind == "update":
             after = _rows(ev[2], as_read)
             if after != state:
@@ -313,7 +323,7 @@ def build_rounds(main_file: MainModFile, initial: Requirements, events: Sequence
     n_dir = sum(not r.indirect for r in mods)
     layout = (f"go {go_a} ≥ 1.17: the {n_dir} direct requirement(s) in one require block, the "
               f"{len(mods) - n_dir} indirect one(s) in a second" if two else
-              f"go {go_a} < 1.17: one require block, // indirect marks only where needed")
+              f"go {go_a} < 1.17: one require block")
     rounds.append(TidyRound("layout", STEPS["layout"], layout + (
         "; go.mod was tidy already." if gomod_after == gomod_before else "."), state, state, gomod=write(state)))
 
