@@ -156,3 +156,33 @@ def test_last_round_is_what_go_writes(tmp_path, monkeypatch, name):
     gosum = go_dir / "go.sum"
     assert "".join(x + "\n" for x in last.gosum_after) == (gosum.read_text() if gosum.exists() else "")
     assert not os.path.exists(d / "go.sum"), "tracing writes nothing"
+
+
+def _outcome(d: Path, env: dict[str, str], kw: dict, trace: bool):
+    try:
+        return tidy(d, source_for(env["GOMODCACHE"], env["GOPROXY"]), modcache=env["GOMODCACHE"], trace=trace, **kw)
+    except Exception as e:  # noqa: BLE001 - whatever tidy does without the trace, it must do with it
+        return type(e).__name__, str(e)
+
+
+@pytest.mark.parametrize("index", range(0, 217, 7))
+def test_trace_changes_nothing_on_generated_worlds(tmp_path, monkeypatch, index):
+    """On a sample of the generated tidy worlds (tests/tidy_worlds.py): the same answer with the
+    trace as without, and rounds that chain to it."""
+    from . import tidy_worlds
+
+    w = tidy_worlds.generate(index)
+    env = gotool.isolated_env(tmp_path / "goenv", proxy=universe.file_proxy_url(
+        universe.write_proxy(tmp_path / "proxy", w.modules)))
+    for k in ("GOTOOLCHAIN", "GOFLAGS", "GOPROXY", "GOSUMDB", "GOMODCACHE", "GOPATH"):
+        monkeypatch.setenv(k, env[k])
+    d = w.write_main(tmp_path / "main")
+    kw = tidy_worlds.tidy_kwargs(w.tidy_args)
+    plain, traced = _outcome(d, env, kw, False), _outcome(d, env, kw, True)
+    if isinstance(plain, tuple):
+        assert traced == plain
+        return
+    assert (traced.gomod, traced.gosum, traced.stderr, traced.changes) == (plain.gomod, plain.gosum, plain.stderr,
+                                                                          plain.changes)
+    _check_chain(traced)
+    assert "".join(x + "\n" for x in traced.rounds[-1].gosum_after) == traced.gosum.decode()
