@@ -13,6 +13,8 @@ import json
 import os
 import sys
 
+from ._modsource import add_source_options, source_of
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("tidy", help="the go.mod and go.sum 'go mod tidy' would write, computed in-process",
@@ -21,9 +23,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "looked up), and prints the go.mod it would write. Nothing is written "
                                    "unless --write.")
     p.add_argument("dir", nargs="?", default=".", metavar="DIR", help="directory in the main module")
-    src = p.add_mutually_exclusive_group()
-    src.add_argument("--modcache", metavar="PATH", help="module cache to read from (default: go env GOMODCACHE)")
-    src.add_argument("--proxy", metavar="URL", help="GOPROXY list to read modules from (zips read in memory)")
+    add_source_options(p)
     out = p.add_mutually_exclusive_group()
     out.add_argument("--go-sum", action="store_true", help="print the go.sum instead of the go.mod")
     out.add_argument("--diff", action="store_true", help="print the changes as 'go mod tidy -diff' does; exit 1 if any")
@@ -40,12 +40,9 @@ def run(args: argparse.Namespace) -> int:
     memo, hit = _memo(args)
     if hit is None:
         from ..load.modtidy import TidyRefused, tidy
-        from ..load.sources import ProxySource, source_for
-
-        source = ProxySource(args.proxy) if args.proxy else source_for(args.modcache)
         try:
-            result = tidy(args.dir, source, go_version=args.go, compat=args.compat, allow_errors=args.allow_errors,
-                          modcache=args.modcache)
+            result = tidy(args.dir, source_of(args), go_version=args.go, compat=args.compat,
+                          allow_errors=args.allow_errors, modcache=args.modcache)
         except TidyRefused as e:
             sys.stderr.write(e.stderr)
             return e.exit_status
