@@ -171,3 +171,38 @@ def test_app_without_a_browser(tmp_path, world):
     app.reset.click()
     assert app.edits == [] and app.constraint.value == "postgres"
     assert "Round by round" in app.rounds_html.value and "resolve missing imports by query" in app.rounds_html.value
+
+
+@pytest.mark.go
+def test_cli_rounds(tmp_path, world, capsys):
+    """``gomodlab tidy --rounds``: the rounds the notebook replays, in a terminal; the changes they
+    list add up to the go.mod the real go mod tidy writes."""
+    import json
+    import re
+
+    from gomodlab.cli import main as cli_main
+
+    args = ["tidy", str(world.main), "--proxy", world.proxy_url, "--rounds"]
+    assert cli_main(args) == 0
+    text = capsys.readouterr().out
+    assert text.startswith("1. read go.mod: ") and "drop unused requirements: " in text
+    assert "example.com/oldlog  v1.0.0  —      dropped" in text
+    assert cli_main([*args, "--format", "json"]) == 0
+    rounds = json.loads(capsys.readouterr().out)
+    required: dict[str, str] = {}
+    for r in rounds:
+        for c in r["changes"]:
+            required[c["path"]] = c["after"]
+    go_dir = tmp_path / "go"
+    shutil.copytree(world.main, go_dir)
+    env = gotool.isolated_env(tmp_path / "goenv", proxy=world.proxy_url)
+    gotool.run_go(["mod", "tidy"], cwd=go_dir, env=env).check()
+    gomod = (go_dir / "go.mod").read_text()
+    for path, after in required.items():
+        if path == "go":
+            assert f"\ngo {after}\n" in gomod
+        else:
+            line = re.search(rf"(?m)^(?:\t|require ){re.escape(path)} (.*)$", gomod)
+            assert (line.group(1) if line else "") == after, path
+    assert cli_main(["tidy", str(world.main), "--proxy", world.proxy_url, "--diff", "--format", "json"]) == 2
+    assert "--format json holds go.mod, go.sum and the changes" in capsys.readouterr().err
