@@ -17,10 +17,12 @@ import marshal
 import os
 import zlib
 
+from ..mod.goscan import DirScan
 from ._fileio import read_bytes, write_atomic
+from .importerrors import NoGoError, PackageError, ScanError
 from .output_memo import Signature
 
-__all__ = ["DirIndex"]
+__all__ = ["DirIndex", "stored_scan", "unstored_scan"]
 
 #: A stored scan: ("ok", imports, test_imports, files, excluded, imports_unread),
 #: ("nogo",) or ("error", message).
@@ -97,3 +99,21 @@ class DirIndex:
         if self.dirty:
             write_atomic(self.file, marshal.dumps((self._key, self.lists, self.scans)))
             self.dirty = False
+
+
+def stored_scan(got: DirScan | PackageError) -> StoredScan:
+    """A directory's scan (or why it has none) as the index stores it."""
+    if isinstance(got, NoGoError):
+        return ("nogo",)
+    if isinstance(got, PackageError):
+        return ("error", str(got))
+    return ("ok", got.imports, got.test_imports, got.files, got.excluded, got.imports_unread)
+
+
+def unstored_scan(stored: StoredScan, directory: str) -> DirScan | PackageError:
+    """The scan :func:`stored_scan` stored; ``directory`` as go names it (for ``no Go source files``)."""
+    if stored[0] == "nogo":
+        return NoGoError(directory)
+    if stored[0] == "error":
+        return ScanError(stored[1])
+    return DirScan(*stored[1:])

@@ -47,6 +47,7 @@ from .packagegraph import PackageGraph
 from .packages import LoadedPackage, LoadRefused, PackageLoader
 from .requirements import IN_ALL, GoPanic, Requirements, convert_pruning, override_roots, update_roots
 from .sources import GoModSource, source_for
+from .tidyrounds import TidyRound, build_rounds
 
 __all__ = ["tidy", "TidyResult", "TidyRefused", "RequirementChange", "keep_sums"]
 
@@ -94,6 +95,8 @@ class TidyResult:
     #: Every local file and directory read, with its output_memo.signature or ABSENT; None when
     #: the answer also depends on a GOPROXY (a query, a zip or go.mod fetched): nothing to memo.
     inputs: dict[str, Signature] | None = None
+    #: With ``tidy(trace=True)``: tidy's rounds (:class:`gomodlab.load.tidyrounds.TidyRound`), in order.
+    rounds: tuple[TidyRound, ...] = ()
 
     @property
     def gomod_changed(self) -> bool:
@@ -134,12 +137,13 @@ _USAGE = ("usage: go mod tidy [-e] [-v] [-x] [-diff] [-go=version] [-compat=vers
 
 def tidy(main_dir: str | os.PathLike[str] = ".", source: GoModSource | None = None, *,
          go_version: str | None = None, compat: str | None = None, allow_errors: bool = False,
-         modcache: str | None = None, goroot: str | None = None) -> TidyResult:
+         modcache: str | None = None, goroot: str | None = None, trace: bool = False) -> TidyResult:
     """What ``go mod tidy [-e] [-go=V] [-compat=V]`` run in ``main_dir`` writes.
 
     ``source`` supplies dependencies' go.mod files, versions and zips (default: go's module
     cache); ``modcache`` the module cache whose extracted directories are read (and named in
     messages); ``goroot`` the standard library (default: the installed go's, if any).
+    ``trace``: also record tidy's rounds (``TidyResult.rounds``, :mod:`gomodlab.load.tidyrounds`).
     """
     from .query import version_fixer
 
@@ -169,6 +173,8 @@ def tidy(main_dir: str | os.PathLike[str] = ".", source: GoModSource | None = No
     pld = PackageLoader(loader, files, std, tidy=True, allow_errors=allow_errors, tidy_go_version=go_version or "")
     try:
         rs = _initial_requirements(loader, main_file, go_version or "", stderr)
+        if trace:
+            pld.trace = []
         pld.stderr[:0] = stderr
         pld.load(rs)
         pld.exit_if_errors()
@@ -206,9 +212,11 @@ def tidy(main_dir: str | os.PathLike[str] = ".", source: GoModSource | None = No
             inputs[gosum.file] = signature(os.stat(gosum.file), gosum_before)
         except FileNotFoundError:
             inputs[gosum.file] = ABSENT  # a go.sum created later is a different input
+    rounds = build_rounds(main_file, rs, pld.trace, final, gomod_file=gomod, fix=fixer, gomod_before=before,
+                          gomod_after=new_gomod, gosum_before=gosum_before, gosum_after=new_gosum) if trace else ()
     return TidyResult(new_gomod, new_gosum, before, gosum_before, graph.stderr, final.roots, final.direct, graph,
                       tuple(_changes(main_file, final, pld)), format_as_read(before, file=gomod, fix=fixer),
-                      diff_gosum, gomod, inputs)
+                      diff_gosum, gomod, inputs, rounds)
 
 
 def _initial_requirements(loader: Loader, main_file: MainModFile, tidy_go: str, stderr: list[str]) -> Requirements:

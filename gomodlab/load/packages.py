@@ -45,6 +45,7 @@ from .importerrors import (AmbiguousImportError, ImportMissingError, InvalidImpo
 from .modfiles import DiskTree, ModuleFiles, ModuleTree, StdLib, dir_in_module, is_standard_import_path, join_rel
 from ._fileio import read_bytes
 from .locate import go_env_value
+from .dirindex import stored_scan, unstored_scan
 from .modload import Loader
 from .mvs import NONE, BuildListError, Module
 from .requirements import (FROM_ROOT, IMPORTS_LOADED, IN_ALL, IS_ROOT, Requirements, convert_pruning, mod_sorted,
@@ -193,6 +194,11 @@ class PackageLoader:
         self._in_module: dict[tuple[str, str, str], tuple[Module, ModuleTree, str, bool, str] | None] = {}
         #: id(DirScan) → its imports and test imports without magic ones (scans live in self._scans).
         self._elided: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        #: The loader's steps for a teaching replay (:mod:`gomodlab.load.tidyrounds`), or None (the
+        #: default: nothing recorded). Events: ``("load", rs, pkgs)`` after each pass,
+        #: ``("update", before, after)``, ``("found", ((import path, module), …))``,
+        #: ``("query", before, after)``, ``("tidy", before, after)``.
+        self.trace: list[tuple] | None = None
         #: go's module index is on unless GODEBUG=goindex=0 or GOCACHE=off.
         self.use_index = "goindex=0" not in go_env_value("GODEBUG").split(",") and go_env_value("GOCACHE") != "off"
 
@@ -246,11 +252,16 @@ class PackageLoader:
                     self.roots.append(root)
             self._drain()
             self._build_stacks()
+            before = self.requirements
+            if self.trace is not None:
+                self.trace.append(("load", before, tuple(self.pkgs)))
             try:
                 changed = self._update_requirements()
             except GomodlabError as e:
                 self.error(e)
                 break
+            if self.trace is not None:
+                self.trace.append(("update", before, self.requirements))
             if changed:
                 continue
             if not self.resolve_missing:
@@ -269,10 +280,15 @@ class PackageLoader:
                 pkg = added_by.get(e.module) if e.module is not None else None
                 self.error(f"{pkg.stack_text()}: {e.err}" if pkg is not None else e)
                 break
+            if self.trace is not None:
+                self.trace.append(("query", self.requirements, rs))
             self.requirements = rs
         self.exit_if_errors()
         if self.tidy:
+            before = self.requirements
             self._tidy_requirements()
+            if self.trace is not None:
+                self.trace.append(("tidy", before, self.requirements))
             self.exit_if_errors()
         for pkg in self.pkgs:
             err = pkg.err
@@ -294,6 +310,8 @@ class PackageLoader:
                 found.append((pkg, self.querier.query_import(pkg.path, self.requirements)))  # type: ignore[arg-type]
             except GomodlabError as e:
                 pkg.err = e
+        if self.trace is not None:
+            self.trace.append(("found", tuple((pkg.path, mod) for pkg, mod in found)))
         added: dict[Module, LoadedPackage] = {}
         for pkg, mod in found:
             self.print(f"go: found {pkg.path} in {mod.path} {mod.version}\n")
@@ -513,7 +531,7 @@ class PackageLoader:
             mode = f"{index} {sorted(self.tags.names)} {self.tags.goos}"
             stored = disk.stored_scan(rel, mode) if disk is not None else None
             if stored is not None:
-                got = _unstored_scan(stored, d)
+                got = unstored_scan(stored, d)
             else:
                 read: list[str] = []
 
@@ -529,7 +547,7 @@ class PackageLoader:
                 except GoSourceError as e:
                     got = ScanError(str(e))
                 if disk is not None:
-                    disk.store_scan(rel, mode, read, _stored_scan(got))
+                    disk.store_scan(rel, mode, read, stored_scan(got))
             self._scans[key] = got
         if isinstance(got, PackageError):
             raise got
@@ -735,23 +753,6 @@ class PackageLoader:
             if mg is not None:
                 raise ImportMissingError(path, is_std=path_is_std, std_dir=self.std.dir_of(path))
             mg = rs.checked_graph()
-
-
-def _stored_scan(got: DirScan | PackageError) -> tuple:
-    """A scan as the directory index stores it (gomodlab.load.dirindex.StoredScan)."""
-    if isinstance(got, NoGoError):
-        return ("nogo",)
-    if isinstance(got, PackageError):
-        return ("error", str(got))
-    return ("ok", got.imports, got.test_imports, got.files, got.excluded, got.imports_unread)
-
-
-def _unstored_scan(stored: tuple, directory: str) -> DirScan | PackageError:
-    if stored[0] == "nogo":
-        return NoGoError(directory)
-    if stored[0] == "error":
-        return ScanError(stored[1])
-    return DirScan(*stored[1:])
 
 
 def _ignore_patterns(gomod: str) -> tuple[list[str], list[str]]:
