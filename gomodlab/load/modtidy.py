@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ..errors import GomodlabError, GoRefusal
 from ..mod import godiff, gover, modpath
@@ -47,7 +48,10 @@ from .packagegraph import PackageGraph
 from .packages import LoadedPackage, LoadRefused, PackageLoader
 from .requirements import IN_ALL, GoPanic, Requirements, convert_pruning, override_roots, update_roots
 from .sources import GoModSource, source_for
-from .tidyrounds import TidyRound, build_rounds
+
+if TYPE_CHECKING:
+    # Imported where tidy(trace=True) needs it: every other tidy starts ~3 ms sooner without it.
+    from .tidyrounds import TidyRound
 
 __all__ = ["tidy", "TidyResult", "TidyRefused", "RequirementChange", "keep_sums"]
 
@@ -212,8 +216,12 @@ def tidy(main_dir: str | os.PathLike[str] = ".", source: GoModSource | None = No
             inputs[gosum.file] = signature(os.stat(gosum.file), gosum_before)
         except FileNotFoundError:
             inputs[gosum.file] = ABSENT  # a go.sum created later is a different input
-    rounds = build_rounds(main_file, rs, pld.trace, final, gomod_file=gomod, fix=fixer, gomod_before=before,
-                          gomod_after=new_gomod, gosum_before=gosum_before, gosum_after=new_gosum) if trace else ()
+    rounds: tuple[TidyRound, ...] = ()
+    if trace:
+        from .tidyrounds import build_rounds
+
+        rounds = build_rounds(main_file, rs, pld.trace, final, gomod_file=gomod, fix=fixer, gomod_before=before,
+                              gomod_after=new_gomod, gosum_before=gosum_before, gosum_after=new_gosum)
     return TidyResult(new_gomod, new_gosum, before, gosum_before, graph.stderr, final.roots, final.direct, graph,
                       tuple(_changes(main_file, final, pld)), format_as_read(before, file=gomod, fix=fixer),
                       diff_gosum, gomod, inputs, rounds)
