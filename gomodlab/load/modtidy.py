@@ -204,7 +204,9 @@ def tidy(main_dir: str | os.PathLike[str] = ".", source: GoModSource | None = No
             st = os.stat(gosum.file)
             inputs[gosum.file] = (st.st_size, st.st_mtime_ns)
     return TidyResult(new_gomod, new_gosum, before, gosum_before, graph.stderr, final.roots, final.direct, graph,
-                      tuple(_changes(main_file, final, pld)), format_as_read(before, file=gomod, fix=fixer),
+                      tuple(_changes(main_file, final, pld)),
+                      format_as_read(before, file=gomod, fix=fixer,
+                                     add_go=None if main_file.go else (go_version or gover.LOCAL_GO_VERSION)),
                       diff_gosum, gomod, inputs)
 
 
