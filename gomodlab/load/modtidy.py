@@ -20,7 +20,7 @@ toolchain:
 5. **go.mod** (init.go ``UpdateGoModFromReqs``) through :func:`gomodlab.mod.modedit.update_gomod`.
 
 What go refuses raises :class:`TidyRefused` (a GoRefusal: ``stderr`` is go's, exit status 1). Not
-modelled: ``tool`` directives, workspaces (tidy ignores go.work as go does), toolchain switching,
+modelled: workspaces (tidy ignores go.work as go does), toolchain switching,
 ``go: downloading`` lines (a warm module cache prints none).
 """
 
