@@ -272,6 +272,7 @@ class PackageLoader:
         """resolveMissingImports: for every package missing from the build list, the module to add
         (printing ``go: found X in M V``), mapped to the first package it resolves."""
         found: list[tuple[LoadedPackage, Module]] = []
+        too_new: tuple[LoadedPackage, TooNewError] | None = None
         for pkg in self.pkgs:
             if pkg.err is None or pkg.test_of is not None or not isinstance(pkg.err, ImportMissingError):
                 continue
@@ -279,6 +280,13 @@ class PackageLoader:
                 found.append((pkg, self.querier.query_import(pkg.path, self.requirements)))  # type: ignore[arg-type]
             except GomodlabError as e:
                 pkg.err = e
+                if isinstance(e, TooNewError) and (
+                        too_new is None or gover.compare(e.go_version, too_new[1].go_version) > 0):
+                    too_new = (pkg, e)
+        if too_new is not None:
+            # A query answered by a module too new for this go: go would switch toolchains.
+            self.print(f"go: toolchain upgrade needed to resolve {too_new[0].path}\n")
+            raise too_new[1]
         added: dict[Module, LoadedPackage] = {}
         for pkg, mod in found:
             self.print(f"go: found {pkg.path} in {mod.path} {mod.version}\n")
