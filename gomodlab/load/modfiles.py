@@ -235,6 +235,7 @@ class ModuleFiles:
         self._download = os.path.join(self.modcache, "cache", "download")
         self._trees: dict[Module, ModuleTree | Exception] = {}
         self._zips: dict[Module, bytes | None] = {}
+        self._zip_errors: dict[Module, str] = {}
         #: Every file and directory of the module cache and local trees read (for memos).
         self.inputs: dict[str, tuple[int, int]] = {}
         #: Whether a zip came from a GOPROXY (its answer can change without any local file changing).
@@ -283,7 +284,8 @@ class ModuleFiles:
         else:
             data = self._zip_bytes(m)
             if data is None:
-                raise ModuleError(m, f"module zip not found in {self.modcache} or any proxy")
+                # The GOPROXY's own answer where one was asked (go: "reading URL: ..."), else ours.
+                raise ModuleError(m, self._zip_errors.get(m, f"module zip not found in {self.modcache} or any proxy"))
             try:
                 tree = ZipTree(data, m, shown)
             except zipfile.BadZipFile as e:
@@ -310,8 +312,9 @@ class ModuleFiles:
                 self.used_proxy = True
                 try:
                     data = getter(m.path, "zip", m.version)
-                except SourceError:
+                except SourceError as e:
                     data = None
+                    self._zip_errors[m] = str(e)
         self._zips[m] = data
         return data
 

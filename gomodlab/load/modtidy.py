@@ -33,11 +33,12 @@ from ..errors import GomodlabError, GoRefusal
 from ..mod import godiff, gover, modpath
 from ..mod.dirhash import hash_gomod
 from ..mod.modedit import format_as_read, update_gomod
+from ..mod.modfile import GoModSyntaxError, LocatedError
 from ._fileio import read_bytes
 from .gomod_summary import PRUNED, SummaryCache, pruning_for
 from .gosum import GOSUM_MISMATCH, GoSum, GoSumFatal
 from .importerrors import ImportMissingError
-from .locate import find_main_gomod
+from .locate import find_main_gomod, short_path
 from .main_module import MainModFile
 from .modfiles import ModuleFiles, StdLib, find_goroot
 from .modload import Loader
@@ -154,6 +155,8 @@ def tidy(main_dir: str | os.PathLike[str] = ".", source: GoModSource | None = No
         before = read_bytes(gomod)
     except GoRefusal:
         raise
+    except GoModSyntaxError as e:
+        raise TidyRefused(_main_gomod_errors(e, gomod)) from None
     except (GomodlabError, OSError) as e:
         raise TidyRefused(f"go: {e}\n") from None
     gosum = GoSum(main_file.dir)
@@ -208,6 +211,14 @@ def tidy(main_dir: str | os.PathLike[str] = ".", source: GoModSource | None = No
                       format_as_read(before, file=gomod, fix=fixer,
                                      add_go=None if main_file.go else (go_version or gover.LOCAL_GO_VERSION)),
                       diff_gosum, gomod, inputs)
+
+
+def _main_gomod_errors(e: GoModSyntaxError, gomod: str) -> str:
+    """modload ReadModFile's message: ``errors parsing go.mod:`` then each error, files named by
+    their ShortPath (shortPathErrorList)."""
+    located = "\n".join(LocatedError(x.message, file=short_path(x.file) if x.file else x.file, line=x.line,
+                                      col=x.col).located() for x in e.errors)
+    return f"go: errors parsing {short_path(gomod)}:\n{located}\n"
 
 
 def _initial_requirements(loader: Loader, main_file: MainModFile, tidy_go: str, stderr: list[str]) -> Requirements:
