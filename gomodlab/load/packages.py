@@ -161,6 +161,7 @@ class PackageLoader:
         self.allow_errors, self.tidy_go_version = allow_errors, tidy_go_version
         self.silence_missing_std = silence_missing_std
         self.querier = ImportQuerier(loader.main_file, loader.source, files, std, self.print)
+        files.print = self.print
         self.stderr: list[str] = []
         self._recorded: list[str] = []
         self.all_pattern_is_root = True
