@@ -174,6 +174,9 @@ def tidy(main_dir: str | os.PathLike[str] = ".", source: GoModSource | None = No
         pld.stderr[:0] = stderr
         pld.load(rs)
         pld.exit_if_errors()
+        if not any(p.flags & IN_ALL and p.test_of is None and not pld.import_path_error(p.path) for p in pld.pkgs):
+            # search.WarnUnmatched over computePatternAll.
+            pld.stderr.append('go: warning: "all" matched no packages\n')
         keep = keep_sums(pld, pld.requirements, files)  # type: ignore[arg-type]
         final = pld.requirements
         assert final is not None
