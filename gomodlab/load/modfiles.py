@@ -258,6 +258,10 @@ class ModuleFiles:
         """resolveReplacement: the module whose files stand for ``m``."""
         return self.main_file.replacement(m) or m
 
+    def fetched(self) -> list[Module]:
+        """Every module whose files were had (as resolved: the module standing for it)."""
+        return [self.resolve(m) for m, got in self._trees.items() if not isinstance(got, Exception)]
+
     def tree(self, m: Module) -> ModuleTree:
         """fetch(m): the main module's tree, a directory replacement's, or the module's own files.
 

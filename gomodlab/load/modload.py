@@ -231,6 +231,10 @@ class Loader:
 
     # -- go.mod summaries ------------------------------------------------------------------
 
+    def gomods_read(self) -> list[Module]:
+        """Every module whose own go.mod was read (directory replacements and go/toolchain too)."""
+        return [m for m, got in self._raw.items() if not isinstance(got, GomodlabError)]
+
     def raw_summary(self, m: Module) -> Summary:
         """The summary of ``m``'s own go.mod (no replacement, no exclusions), cached."""
         got = self._raw.get(m)
