@@ -21,9 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "looked up), and prints the go.mod it would write. Nothing is written "
                                    "unless --write.")
     p.add_argument("dir", nargs="?", default=".", metavar="DIR", help="directory in the main module")
-    src = p.add_mutually_exclusive_group()
-    src.add_argument("--modcache", metavar="PATH", help="module cache to read from (default: go env GOMODCACHE)")
-    src.add_argument("--proxy", metavar="URL", help="GOPROXY list to read modules from (zips read in memory)")
+    add_source_options(p)
     out = p.add_mutually_exclusive_group()
     out.add_argument("--go-sum", action="store_true", help="print the go.sum instead of the go.mod")
     out.add_argument("--diff", action="store_true", help="print the changes as 'go mod tidy -diff' does; exit 1 if any")
@@ -36,15 +34,27 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run)
 
 
+def add_source_options(p: argparse.ArgumentParser) -> None:
+    """Where modules come from, for the commands that load packages in-process (tidy, why-pkg)."""
+    src = p.add_mutually_exclusive_group()
+    src.add_argument("--modcache", metavar="PATH", help="module cache to read from (default: go env GOMODCACHE)")
+    src.add_argument("--proxy", metavar="URL", help="GOPROXY list to read modules from (zips read in memory)")
+
+
+def source_of(args: argparse.Namespace):  # noqa: ANN201 - a gomodlab.load.sources GoModSource
+    """The module source the options of :func:`add_source_options` name."""
+    from ..load.sources import ProxySource, source_for
+
+    return ProxySource(args.proxy) if args.proxy else source_for(args.modcache)
+
+
 def run(args: argparse.Namespace) -> int:
     memo, hit = _memo(args)
     if hit is None:
         from ..load.modtidy import TidyRefused, tidy
-        from ..load.sources import ProxySource, source_for
 
-        source = ProxySource(args.proxy) if args.proxy else source_for(args.modcache)
         try:
-            result = tidy(args.dir, source, go_version=args.go, compat=args.compat, allow_errors=args.allow_errors,
+            result = tidy(args.dir, source_of(args), go_version=args.go, compat=args.compat, allow_errors=args.allow_errors,
                           modcache=args.modcache)
         except TidyRefused as e:
             sys.stderr.write(e.stderr)

@@ -167,7 +167,7 @@ def tidy(main_dir: str | os.PathLike[str] = ".", source: GoModSource | None = No
     std = StdLib(goroot if goroot is not None else find_goroot())
     pld = PackageLoader(loader, files, std, tidy=True, allow_errors=allow_errors, tidy_go_version=go_version or "")
     try:
-        rs = _initial_requirements(loader, main_file, go_version or "", stderr)
+        rs = initial_requirements(loader, main_file, go_version or "", stderr)
         pld.stderr[:0] = stderr
         pld.load(rs)
         pld.exit_if_errors()
@@ -208,8 +208,8 @@ def tidy(main_dir: str | os.PathLike[str] = ".", source: GoModSource | None = No
                       diff_gosum, gomod, inputs)
 
 
-def _initial_requirements(loader: Loader, main_file: MainModFile, tidy_go: str, stderr: list[str]) -> Requirements:
-    """loadModFile's requirements for ``go mod tidy`` (-mod=mod)."""
+def initial_requirements(loader: Loader, main_file: MainModFile, tidy_go: str, stderr: list[str]) -> Requirements:
+    """loadModFile's requirements with -mod=mod (``go mod tidy``; ``go mod why`` too, ``tidy_go`` empty)."""
     roots, excluded = main_file.roots()
     for m in excluded:
         stderr.append(f"go: dropping requirement on excluded version {m.path} {m.version}\n")

@@ -152,13 +152,19 @@ class PackageLoader:
 
     def __init__(self, loader: Loader, files: ModuleFiles, std: StdLib, *, tags: Tags = ANY_TAGS,
                  tidy: bool = False, load_tests: bool = True, resolve_missing: bool = True,
-                 allow_errors: bool = False, tidy_go_version: str = "", silence_missing_std: bool = True) -> None:
+                 allow_errors: bool = False, tidy_go_version: str = "", silence_missing_std: bool = True,
+                 use_vendor_all: bool = False, silence_package_errors: bool = False, load_std: bool = False) -> None:
         self.loader, self.files, self.std = loader, files, std
         self.main = loader.main
         self.tags = tags
         self.tidy, self.load_tests, self.resolve_missing = tidy, load_tests, resolve_missing
         self.allow_errors, self.tidy_go_version = allow_errors, tidy_go_version
         self.silence_missing_std = silence_missing_std
+        #: go mod why's options: UseVendorAll ("all" as go mod vendor sees it: no tests of
+        #: dependencies, whatever the go line), SilencePackageErrors, and standard-library
+        #: packages loaded with their imports (from $GOROOT/src) rather than as leaves.
+        self.use_vendor_all, self.silence_package_errors = use_vendor_all, silence_package_errors
+        self.load_std = load_std and std.goroot is not None
         self.querier = ImportQuerier(loader.main_file, loader.source, files, std, self.print)
         self.stderr: list[str] = []
         self._recorded: list[str] = []
@@ -262,6 +268,8 @@ class PackageLoader:
                 continue
             if isinstance(err, ImportMissingError) and err.is_std and self.silence_missing_std:
                 continue
+            if self.silence_package_errors:
+                continue
             self.error(f"{pkg.stack_text()}: {err}")
         self._check_multiple_paths()
 
@@ -293,7 +301,7 @@ class PackageLoader:
             self.error(e)
             self.exit_if_errors()
         self.skip_import_mod_files = self.tidy and gover.compare(go_version, gover.TIDY_GO_MOD_SUM_VERSION) < 0
-        self.all_closes_over_tests = gover.compare(go_version, gover.NARROW_ALL_VERSION) < 0
+        self.all_closes_over_tests = gover.compare(go_version, gover.NARROW_ALL_VERSION) < 0 and not self.use_vendor_all
 
     @property
     def go_version(self) -> str:
@@ -447,9 +455,18 @@ class PackageLoader:
         if pkg.mod.path == self.main.path and pkg.mod.version == "":
             self._apply(pkg, IN_ALL)
         pkg.in_std = found.tree is None
-        if pkg.in_std:
-            imports: Sequence[str] = ()
-            test_imports: Sequence[str] = ()
+        if pkg.in_std and self.load_std:
+            try:
+                scan = self.scan(self.std.tree, pkg.path)
+            except PackageError as e:
+                pkg.err = e
+                return
+            vendored = partial(self.std.vendored, pkg.path)
+            imports: Sequence[str] = [vendored(p) for p in elide_magic_imports(scan.imports)]
+            test_imports: Sequence[str] = [vendored(p) for p in elide_magic_imports(scan.test_imports)]
+            pkg.files, pkg.excluded = tuple(scan.files), tuple(scan.excluded)
+        elif pkg.in_std:
+            imports, test_imports = (), ()
         else:
             try:
                 scan = self.scan(found.tree, found.rel)  # type: ignore[arg-type]

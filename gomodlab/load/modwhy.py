@@ -1,0 +1,391 @@
+"""``go mod why`` in-process (cmd/go/internal/modcmd/why.go over modload's LoadPackages and ListModules).
+
+:func:`why` answers what ``go mod why [-m] [-vendor] ARGS`` prints, without a Go toolchain (one is
+used only to read the standard library's own imports, when a standard package is asked about):
+
+1. **Arguments.** Packages: CleanPatterns, then each pattern matched as go matches it — a literal
+   import path stands for itself, ``./dir`` for the package in that directory, ``std``/``cmd``
+   for GOROOT's packages, ``all`` for the "all" pattern, ``x/...`` for the packages of the build
+   list (and GOROOT) it matches, warning ``go: warning: "x/..." matched no packages`` for none;
+   errors matching a pattern are silenced, as go's SilencePackageErrors does. Modules (``-m``):
+   a ``@version`` is refused, each path is looked up in the build list (``all`` and ``...``
+   patterns match its modules, ``warning: pattern … matched no module dependencies`` for none).
+2. **The "all" load** (:class:`gomodlab.load.packages.PackageLoader`): tests of every package in
+   "all" loaded too, unless ``-vendor`` (UseVendorAll: tests of the main module only, whatever the
+   go line); nothing looked up, package errors silenced.
+3. **Stanzas**: ``# PKG`` then the import chain from the main module (LoadedPackage.why, tests as
+   ``pkg.test``), or ``(main module does not need [to vendor] package PKG)``; with ``-m`` the
+   chain to the module's package nearest the main module (WhyDepth; the first in path order on
+   a tie), or ``(main module does not need [to vendor] module M)``.
+
+Where go fails (the main go.mod, the module graph, a bad ``-m`` argument) :class:`WhyRefused`
+carries go's stderr and exit status.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..errors import GomodlabError, GoRefusal, SourceError
+from ..mod import gover
+from ..mod.gostrings import quote
+from ..mod.pkgpattern import clean_patterns, is_local_import, is_meta_package, match_pattern, tree_can_match
+from .gomod_summary import SummaryCache, UNPRUNED
+from .importerrors import NoGoError, PackageError
+from .locate import find_main_gomod
+from .main_module import MainModFile
+from .modfiles import DiskTree, ModuleFiles, ModuleTree, StdLib, dir_in_module, find_goroot, is_standard_import_path
+from .modload import Loader
+from .modtidy import initial_requirements
+from .mvs import NONE, Module
+from .packagegraph import PackageGraph
+from .packages import LoadRefused, PackageLoader
+from .requirements import IN_ALL, GoPanic, Requirements
+from .sources import GoModSource, source_for
+
+__all__ = ["why", "WhyResult", "WhyRecord", "WhyRefused"]
+
+
+class WhyRefused(GoRefusal):
+    """go mod why fails: ``stderr`` is what go prints, ``exit_status`` what it exits with."""
+
+    def __init__(self, stderr: str, exit_status: int = 1) -> None:
+        super().__init__(stderr)
+        self.exit_status = exit_status
+
+
+@dataclass(frozen=True)
+class WhyRecord:
+    """One stanza: the ``target`` package or module (``kind``), and ``path``, the import chain from
+    the main module to it (tests as ``pkg.test``; empty when the main module does not need it)."""
+
+    target: str
+    kind: str
+    path: tuple[str, ...]
+
+    @property
+    def needed(self) -> bool:
+        return bool(self.path)
+
+    def stanza(self, vendor: bool = False) -> str:
+        """The stanza as go prints it (without the blank line between stanzas)."""
+        body = "".join(p + "\n" for p in self.path) or (
+            f"(main module does not need{' to vendor' if vendor else ''} {self.kind} {self.target})\n")
+        return f"# {self.target}\n{body}"
+
+    def to_json(self) -> dict[str, object]:
+        return {self.kind: self.target, "path": list(self.path), "needed": self.needed}
+
+
+@dataclass(frozen=True)
+class WhyResult:
+    """What ``go mod why`` prints: ``records`` (stdout, :meth:`text`) and ``stderr`` (warnings);
+    ``packages`` is the "all" load the answers come from."""
+
+    records: tuple[WhyRecord, ...]
+    vendor: bool
+    stderr: str
+    packages: PackageGraph
+
+    def text(self) -> str:
+        return "\n".join(r.stanza(self.vendor) for r in self.records)
+
+
+def why(targets: Sequence[str], main_dir: str | os.PathLike[str] = ".", source: GoModSource | None = None, *,
+        modules: bool = False, vendor: bool = False, modcache: str | None = None,
+        goroot: str | None = None) -> WhyResult:
+    """What ``go mod why [-m] [-vendor] TARGETS`` run in ``main_dir`` prints.
+
+    ``targets`` are package patterns (module paths with ``modules``); ``source`` supplies the
+    dependencies' go.mod files and zips (default: go's module cache), ``modcache`` the module
+    cache read, ``goroot`` the standard library (default: the installed go's, if any). Raises
+    :class:`WhyRefused` where go fails.
+    """
+    if modules:
+        for arg in targets:
+            if "@" in arg:
+                raise WhyRefused(f"go: {arg}: 'go mod why' requires a module path, not a version query\n")
+    src = source if source is not None else source_for(modcache)
+    try:
+        gomod = find_main_gomod(main_dir)
+    except SourceError:
+        raise WhyRefused("go: go.mod file not found in current directory or any parent directory; "
+                         "see 'go help modules'\n") from None
+    from .query import version_fixer
+
+    try:
+        main_file = MainModFile.read(gomod, fix=version_fixer(src, []))
+    except GoRefusal:
+        raise
+    except (GomodlabError, OSError) as e:
+        raise WhyRefused(f"go: {e}\n") from None
+    files = ModuleFiles(main_file, src, modcache)
+    summaries = SummaryCache.for_modcache(files.modcache) if hasattr(src, "stamp") else None
+    loader = Loader(main_file, src, summaries)
+    std = StdLib(goroot if goroot is not None else find_goroot())
+    stderr: list[str] = []
+    try:
+        rs = initial_requirements(loader, main_file, "", stderr)
+        if modules:
+            mods = _list_modules(targets, rs, main_file, stderr)
+            patterns: list[str] = []
+        else:
+            patterns = clean_patterns(targets)
+        pld = PackageLoader(loader, files, std, load_tests=not vendor, resolve_missing=False,
+                            use_vendor_all=vendor, silence_package_errors=True,
+                            load_std=not modules and any(_may_be_std(p) for p in patterns))
+        pld.stderr[:0] = stderr
+        pld.load(rs)
+        pld.exit_if_errors()
+    except (LoadRefused, GoPanic) as e:
+        raise WhyRefused(e.stderr) from None
+    if modules:
+        records = _module_records(pld, mods)
+    else:
+        records = []
+        for pattern in patterns:
+            pkgs = _match(pld, pattern, os.path.dirname(gomod))
+            if pkgs is None:
+                continue
+            if not pkgs:
+                pld.stderr.append(f"go: warning: {quote(pattern)} matched no packages\n")
+            records.extend(WhyRecord(p, "package", _chain(pld, p)) for p in pkgs)
+    return WhyResult(tuple(records), vendor, "".join(pld.stderr), PackageGraph(pld))
+
+
+def _chain(pld: PackageLoader, path: str) -> tuple[str, ...]:
+    """Why(path): the loaded package's import chain, one package per element."""
+    pkg = pld.cache.get(path)
+    return tuple(pkg.why().splitlines()) if pkg is not None else ()
+
+
+def _depth(pld: PackageLoader, path: str) -> int:
+    """WhyDepth(path): the number of packages on its chain (0: not loaded)."""
+    n, p = 0, pld.cache.get(path)
+    while p is not None:
+        n, p = n + 1, p.stack
+    return n
+
+
+def _module_records(pld: PackageLoader, mods: Sequence[str]) -> list[WhyRecord]:
+    """-m: for each module, the chain to its package nearest the main module."""
+    by_module: dict[str, list[str]] = {}
+    for path in sorted(p.path for p in pld.pkgs if p.test_of is None):
+        m = pld.cache[path].mod.path
+        if m:
+            by_module.setdefault(m, []).append(path)
+    out = []
+    for m in mods:
+        best, best_depth = "", 1_000_000_000
+        for path in by_module.get(m, ()):
+            d = _depth(pld, path)
+            if 0 < d < best_depth:
+                best, best_depth = path, d
+        out.append(WhyRecord(m, "module", _chain(pld, best) if best else ()))
+    return out
+
+
+def _list_modules(args: Sequence[str], rs: Requirements, main_file: MainModFile, stderr: list[str]) -> list[str]:
+    """ListModules(args): the module path of each stanza, in order (paths not in the build list
+    included: why says the main module does not need them)."""
+    need_graph = False
+    for arg in args:
+        if "\\" in arg:
+            raise WhyRefused("go: module paths never use backslash\n")
+        if arg in (".", "..") or arg.startswith(("./", "../")):
+            raise WhyRefused(f"go: cannot use relative path {arg} to specify module\n")
+        if arg == "all" or "..." in arg or rs.root_selected(arg) is None or rs.pruning == UNPRUNED:
+            need_graph = True
+    mg = rs.graph() if need_graph else None
+    out: list[str] = []
+    matched: set[Module] = set()
+    for arg in args:
+        if arg != "all" and "..." not in arg:
+            out.append(arg)
+            continue
+        match = match_pattern(arg) if arg != "all" else (lambda p: True)
+        found = [m for m in mg.build_list() if match(m.path) and not gover.is_toolchain(m.path)]  # type: ignore[union-attr]
+        new = [m for m in found if m not in matched]
+        matched.update(new)
+        if not found:
+            stderr.append(f"warning: pattern {quote(arg)} matched no module dependencies\n")
+        out.extend(m.path for m in new)
+    err = mg.find_error() if mg is not None else None
+    if err is not None:
+        raise WhyRefused("".join(stderr) + f"go: {err}\n")
+    return out
+
+
+def _may_be_std(pattern: str) -> bool:
+    """Whether the pattern can name a standard package (whose chain needs std's own imports)."""
+    if is_local_import(pattern) or os.path.isabs(pattern):
+        return False
+    return pattern in ("std", "cmd", "all") or pattern.startswith("...") or is_standard_import_path(pattern)
+
+
+def _match(pld: PackageLoader, pattern: str, main_root: str) -> list[str] | None:
+    """updateMatches for one pattern: its packages (None: matching failed, silently, as go's
+    SilencePackageErrors has it; [] matched none)."""
+    if is_local_import(pattern) or os.path.isabs(pattern):
+        if "..." in pattern:
+            return _match_local_dirs(pld, pattern, main_root)
+        pkg = _resolve_local_package(pld, pattern, main_root)
+        return [pkg] if pkg else None
+    if "..." not in pattern and not is_meta_package(pattern):
+        return [pattern]
+    if pattern == "all":
+        return sorted(p.path for p in pld.pkgs if p.test_of is None and p.flags & IN_ALL)
+    if pattern in ("std", "cmd"):
+        return _match_goroot(pld, pattern)
+    if pattern == "work":
+        return _match_modules(pld, pattern, [pld.main], with_std=False)
+    if pattern == "tool":
+        return []
+    rs = pld.requirements
+    assert rs is not None
+    return _match_modules(pld, pattern, rs.graph().build_list(), with_std=True)
+
+
+def _match_goroot(pld: PackageLoader, pattern: str) -> list[str]:
+    """search.MatchPackages for ``std`` / ``cmd``: GOROOT's package directories."""
+    std = pld.std
+    if std.goroot is None:
+        return []
+    out: list[str] = []
+    tree = std.tree
+    root = "cmd" if pattern == "cmd" else ""
+
+    def walk(rel: str) -> None:
+        for e in tree.list_dir(rel) or ():
+            if not e.is_dir or e.is_link:
+                continue
+            name = f"{rel}/{e.name}" if rel else e.name
+            if e.name.startswith((".", "_")) or e.name == "testdata":
+                continue
+            if pattern == "std" and (not is_standard_import_path(name) or name == "cmd"):
+                continue
+            if name != "builtin" and _has_go_files(tree, name):
+                if not (pattern == "cmd" and name.startswith("cmd/vendor/") and _is_main(tree, name)):
+                    out.append(name)
+            walk(name)
+
+    if root:
+        if _has_go_files(tree, root):
+            out.append(root)
+    walk(root)
+    return out
+
+
+def _match_modules(pld: PackageLoader, pattern: str, mods: Sequence[Module], *, with_std: bool) -> list[str]:
+    """modload matchPackages: the packages of ``mods`` (and GOROOT) the wildcard pattern matches."""
+    is_match = match_pattern(pattern) if not is_meta_package(pattern) else (lambda p: True)
+    can_match = tree_can_match(pattern) if not is_meta_package(pattern) else (lambda p: True)
+    have = {"builtin"}
+    out: list[str] = []
+
+    def walk(tree: ModuleTree, rel: str, prefix: str, *, prune_gomod: bool, prune_vendor: bool) -> None:
+        name = f"{prefix}/{rel}" if prefix and rel else prefix or rel
+        elem = rel.rsplit("/", 1)[-1]
+        entries = tree.list_dir(rel) or []
+        if rel:
+            if elem.startswith((".", "_")) or elem == "testdata":
+                return
+            if prune_gomod and any(e.name == "go.mod" and not e.is_dir for e in entries):
+                return
+        if not can_match(name):
+            return
+        if (rel or prefix) and name not in have:
+            have.add(name)
+            if is_match(name):
+                try:
+                    pld.scan(tree, rel)
+                    out.append(name)
+                except NoGoError:
+                    pass
+                except PackageError:
+                    out.append(name)
+        if rel and elem == "vendor" and prune_vendor:
+            return
+        for e in entries:
+            if e.is_dir and not e.is_link:
+                walk(tree, f"{rel}/{e.name}" if rel else e.name, prefix, prune_gomod=prune_gomod,
+                     prune_vendor=prune_vendor)
+
+    if with_std and pld.std.goroot is not None:
+        walk(pld.std.tree, "", "", prune_gomod=True, prune_vendor=False)
+        if can_match("cmd"):
+            walk(pld.std.tree, "cmd", "", prune_gomod=False, prune_vendor=False)
+    for m in mods:
+        if gover.is_toolchain(m.path) or not can_match(m.path):
+            continue
+        try:
+            tree = pld.files.main_tree if m == pld.main else pld.files.tree(m)
+        except GomodlabError:
+            continue
+        walk(tree, "", m.path, prune_gomod=tree.is_local, prune_vendor=True)
+    return sorted(out)
+
+
+def _match_local_dirs(pld: PackageLoader, pattern: str, main_root: str) -> list[str] | None:
+    """A ``./dir/...`` pattern: the packages of the main module under dir (matchLocalDirs and
+    MatchDirs; anything outside the main module fails to match, silently)."""
+    i = pattern.index("...")
+    prefix_dir = os.path.dirname(os.path.normpath(pattern[:i + 3]))
+    abs_dir = os.path.normpath(os.path.join(os.getcwd(), prefix_dir))
+    if abs_dir != main_root and not abs_dir.startswith(main_root + os.sep):
+        return None
+    rel = os.path.relpath(abs_dir, main_root).replace(os.sep, "/")
+    rel = "" if rel == "." else rel
+    pkgs = _match_modules(pld, _local_to_import(pld, pattern, main_root), [pld.main], with_std=False)
+    base = f"{pld.main.path}/{rel}" if rel else pld.main.path
+    return [p for p in pkgs if p == base or p.startswith(base + "/")]
+
+
+def _local_to_import(pld: PackageLoader, pattern: str, main_root: str) -> str:
+    """A local wildcard as the import-path pattern of the main module it stands for."""
+    abs_pattern = os.path.normpath(os.path.join(os.getcwd(), pattern))
+    rel = os.path.relpath(abs_pattern, main_root).replace(os.sep, "/")
+    return pld.main.path if rel == "." else f"{pld.main.path}/{rel}"
+
+
+def _resolve_local_package(pld: PackageLoader, d: str, main_root: str) -> str:
+    """resolveLocalPackage: the import path of the package in directory ``d`` ("" when go fails:
+    no Go files, outside the main module and GOROOT, a nested module, a vendor directory)."""
+    abs_dir = os.path.normpath(os.path.join(os.getcwd(), d))
+    try:
+        names = os.listdir(abs_dir)
+    except OSError:
+        return ""
+    if not any(n.endswith(".go") and not n.startswith((".", "_")) and os.path.isfile(os.path.join(abs_dir, n))
+               for n in names):
+        return ""
+    if abs_dir == main_root:
+        return pld.main.path
+    if abs_dir.startswith(main_root + os.sep) and "@" not in abs_dir[len(main_root):]:
+        suffix = abs_dir[len(main_root) + 1:].replace(os.sep, "/")
+        if suffix.startswith("vendor/"):
+            return ""
+        pkg = f"{pld.main.path}/{suffix}"
+        rel, ok = dir_in_module(pkg, pld.main.path, pld.files.main_tree)
+        return pkg if rel is not None and ok else ""
+    std = pld.std
+    if std.goroot is not None:
+        src = os.path.realpath(std.src)
+        if abs_dir.startswith(src + os.sep):
+            sub = abs_dir[len(src) + 1:].replace(os.sep, "/")
+            return "" if sub == "builtin" or "@" in sub else sub
+    return ""
+
+
+def _has_go_files(tree: DiskTree, rel: str) -> bool:
+    return any(e.kind == "file" and e.name.endswith(".go") for e in tree.list_dir(rel) or ())
+
+
+def _is_main(tree: DiskTree, rel: str) -> bool:
+    """Whether a cmd/vendor directory holds a main package (go list cmd skips those)."""
+    for e in tree.list_dir(rel) or ():
+        if e.kind == "file" and e.name.endswith(".go") and not e.name.endswith("_test.go"):
+            return b"package main" in tree.read(f"{rel}/{e.name}")
+    return False
