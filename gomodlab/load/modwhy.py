@@ -25,16 +25,21 @@ carries go's stderr and exit status.
 from __future__ import annotations
 
 import os
+import platform
+import re
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..errors import GomodlabError, GoRefusal, SourceError
 from ..mod import gover
+from ..mod.buildconstraint import UNIX_OS, Tags, match_file, should_build, tags
 from ..mod.gostrings import quote
 from ..mod.pkgpattern import clean_patterns, is_local_import, is_meta_package, match_pattern, tree_can_match
+from ._fileio import read_bytes
 from .gomod_summary import SummaryCache, UNPRUNED
 from .importerrors import NoGoError, PackageError
-from .locate import find_main_gomod
+from .locate import find_main_gomod, go_env_value
 from .main_module import MainModFile
 from .modfiles import DiskTree, ModuleFiles, ModuleTree, StdLib, dir_in_module, find_goroot, is_standard_import_path
 from .modload import Loader
@@ -256,6 +261,8 @@ def _match_goroot(pld: PackageLoader, pattern: str) -> list[str]:
     out: list[str] = []
     tree = std.tree
     root = "cmd" if pattern == "cmd" else ""
+    tags = _default_tags(std.goroot)
+    skip = {"builtin"} if _cgo_enabled() else {"builtin", "runtime/cgo"}
 
     def walk(rel: str) -> None:
         for e in tree.list_dir(rel) or ():
@@ -266,13 +273,13 @@ def _match_goroot(pld: PackageLoader, pattern: str) -> list[str]:
                 continue
             if pattern == "std" and (not is_standard_import_path(name) or name == "cmd"):
                 continue
-            if name != "builtin" and _has_go_files(tree, name):
+            if name not in skip and _has_go_files(tree, name, tags):
                 if not (pattern == "cmd" and name.startswith("cmd/vendor/") and _is_main(tree, name)):
                     out.append(name)
             walk(name)
 
     if root:
-        if _has_go_files(tree, root):
+        if _has_go_files(tree, root, tags):
             out.append(root)
     walk(root)
     return out
@@ -282,7 +289,7 @@ def _match_modules(pld: PackageLoader, pattern: str, mods: Sequence[Module], *, 
     """modload matchPackages: the packages of ``mods`` (and GOROOT) the wildcard pattern matches."""
     is_match = match_pattern(pattern) if not is_meta_package(pattern) else (lambda p: True)
     can_match = tree_can_match(pattern) if not is_meta_package(pattern) else (lambda p: True)
-    have = {"builtin"}
+    have = {"builtin"} if _cgo_enabled() else {"builtin", "runtime/cgo"}
     out: list[str] = []
 
     def walk(tree: ModuleTree, rel: str, prefix: str, *, prune_gomod: bool, prune_vendor: bool) -> None:
@@ -379,8 +386,67 @@ def _resolve_local_package(pld: PackageLoader, d: str, main_root: str) -> str:
     return ""
 
 
-def _has_go_files(tree: DiskTree, rel: str) -> bool:
-    return any(e.kind == "file" and e.name.endswith(".go") for e in tree.list_dir(rel) or ())
+def _has_go_files(tree: DiskTree, rel: str, tags: Tags) -> bool:
+    """build.ImportDir's test in search.MatchPackages: a .go file the default build context
+    builds (test files count)."""
+    for e in tree.list_dir(rel) or ():
+        if e.kind != "file" or not e.name.endswith(".go") or e.name.startswith((".", "_")):
+            continue
+        if match_file(e.name, tags) and should_build(tree.read(f"{rel}/{e.name}"), tags):
+            return True
+    return False
+
+
+_REGABI_ARCHES = frozenset({"amd64", "arm64", "loong64", "ppc64le", "ppc64", "riscv64", "s390x"})
+
+
+def _default_tags(goroot: str) -> Tags:
+    """go/build's Default context as far as it is known without running go: GOOS and GOARCH (go
+    env, or this machine's), ``unix``, ``gc``, ``cgo`` unless CGO_ENABLED=0, the release tags
+    go1.1… of the go this kit speaks for, and the ``goexperiment.*`` tags of GOROOT's baseline
+    (internal/buildcfg ParseGOEXPERIMENT) changed by $GOEXPERIMENT."""
+    goos = go_env_value("GOOS") or {"win32": "windows", "cygwin": "windows"}.get(sys.platform, sys.platform)
+    machine = platform.machine().lower()
+    goarch = go_env_value("GOARCH") or {"x86_64": "amd64", "aarch64": "arm64", "i686": "386", "i386": "386",
+                                         "armv7l": "arm"}.get(machine, machine)
+    names = {goos, goarch, "gc", *(f"go1.{i}" for i in range(1, int(gover.LOCAL_GO_VERSION.split(".")[1]) + 1))}
+    if _cgo_enabled():
+        names.add("cgo")
+    if goarch == "amd64":
+        names.add("amd64.v1")
+    if goos in UNIX_OS:
+        names.add("unix")
+    names.update(f"goexperiment.{x}" for x in _experiments(goroot, goos, goarch))
+    return tags(*names, goos=goos)
+
+
+def _cgo_enabled() -> bool:
+    return go_env_value("CGO_ENABLED") != "0"
+
+
+def _experiments(goroot: str, goos: str, goarch: str) -> set[str]:
+    """The experiments on: exp.go's ``baseline`` fields, then $GOEXPERIMENT's ``x``/``nox``."""
+    on: set[str] = set()
+    try:
+        text = read_bytes(os.path.join(goroot, "src", "internal", "buildcfg", "exp.go")).decode("utf-8", "replace")
+    except OSError:
+        return on
+    block = re.search(r"baseline := goexperiment\.Flags\{(.*?)\n\t\}", text, re.DOTALL)
+    values = {"true": True, "regabiSupported": goarch in _REGABI_ARCHES,
+              "dwarf5Supported": goos not in ("darwin", "ios", "aix")}
+    for name, value in re.findall(r"(\w+):\s*(\w+),", block.group(1) if block else ""):
+        if values.get(value, False):
+            on.add(name.lower())
+    for f in go_env_value("GOEXPERIMENT").split(","):
+        if f == "none":
+            on.clear()
+        elif f == "regabi" or f == "noregabi":
+            (on.update if f == "regabi" else on.difference_update)({"regabiwrappers", "regabiargs"})
+        elif f.startswith("no"):
+            on.discard(f[2:])
+        elif f:
+            on.add(f)
+    return on
 
 
 def _is_main(tree: DiskTree, rel: str) -> bool:
