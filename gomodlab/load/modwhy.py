@@ -131,16 +131,31 @@ def why(targets: Sequence[str], main_dir: str | os.PathLike[str] = ".", source: 
     loader = Loader(main_file, src, summaries)
     std = StdLib(goroot if goroot is not None else find_goroot())
     stderr: list[str] = []
+    main_root = os.path.dirname(gomod)
+    matches: list[tuple[str, list[str] | None]] = []
     try:
         rs = initial_requirements(loader, main_file, "", stderr)
         if modules:
             mods = _list_modules(targets, rs, main_file, stderr)
-            patterns: list[str] = []
         else:
+            # LoadPackages(args): the named packages loaded as roots, whose requirements (updated
+            # in memory, go.mod is not written) the "all" load then starts from.
             patterns = clean_patterns(targets)
+            named = PackageLoader(loader, files, std, load_tests=not vendor, resolve_missing=False,
+                                  use_vendor_all=vendor, silence_package_errors=True,
+                                  list_roots=lambda r: [p for pat in patterns
+                                                        for p in _match(named, pat, main_root, r) or ()])
+            named.all_pattern_is_root = "all" in patterns
+            named.stderr[:0] = stderr
+            named.load(rs)
+            named.exit_if_errors()
+            rs = named.requirements  # type: ignore[assignment]
+            matches = [(pat, _match(named, pat, main_root, rs, final=True)) for pat in patterns]
+            stderr = named.stderr
+            stderr.extend(f"go: warning: {quote(pat)} matched no packages\n" for pat, pkgs in matches if pkgs == [])
         pld = PackageLoader(loader, files, std, load_tests=not vendor, resolve_missing=False,
                             use_vendor_all=vendor, silence_package_errors=True,
-                            load_std=not modules and any(_may_be_std(p) for p in patterns))
+                            load_std=any(is_standard_import_path(p) for _, pkgs in matches for p in pkgs or ()))
         pld.stderr[:0] = stderr
         pld.load(rs)
         pld.exit_if_errors()
@@ -149,14 +164,7 @@ def why(targets: Sequence[str], main_dir: str | os.PathLike[str] = ".", source: 
     if modules:
         records = _module_records(pld, mods)
     else:
-        records = []
-        for pattern in patterns:
-            pkgs = _match(pld, pattern, os.path.dirname(gomod))
-            if pkgs is None:
-                continue
-            if not pkgs:
-                pld.stderr.append(f"go: warning: {quote(pattern)} matched no packages\n")
-            records.extend(WhyRecord(p, "package", _chain(pld, p)) for p in pkgs)
+        records = [WhyRecord(p, "package", _chain(pld, p)) for _, pkgs in matches for p in pkgs or ()]
     return WhyResult(tuple(records), vendor, "".join(pld.stderr), PackageGraph(pld))
 
 
@@ -223,16 +231,10 @@ def _list_modules(args: Sequence[str], rs: Requirements, main_file: MainModFile,
     return out
 
 
-def _may_be_std(pattern: str) -> bool:
-    """Whether the pattern can name a standard package (whose chain needs std's own imports)."""
-    if is_local_import(pattern) or os.path.isabs(pattern):
-        return False
-    return pattern in ("std", "cmd", "all") or pattern.startswith("...") or is_standard_import_path(pattern)
-
-
-def _match(pld: PackageLoader, pattern: str, main_root: str) -> list[str] | None:
-    """updateMatches for one pattern: its packages (None: matching failed, silently, as go's
-    SilencePackageErrors has it; [] matched none)."""
+def _match(pld: PackageLoader, pattern: str, main_root: str, rs: Requirements, *, final: bool = False) -> list[str] | None:
+    """updateMatches for one pattern, against the requirements ``rs``: its packages (None:
+    matching failed, silently, as go's SilencePackageErrors has it; []: it matched none). ``all``
+    is the main module's packages while loading, the whole "all" pattern when ``final``."""
     if is_local_import(pattern) or os.path.isabs(pattern):
         if "..." in pattern:
             return _match_local_dirs(pld, pattern, main_root)
@@ -241,6 +243,8 @@ def _match(pld: PackageLoader, pattern: str, main_root: str) -> list[str] | None
     if "..." not in pattern and not is_meta_package(pattern):
         return [pattern]
     if pattern == "all":
+        if not final:
+            return pld.main_packages()
         return sorted(p.path for p in pld.pkgs if p.test_of is None and p.flags & IN_ALL)
     if pattern in ("std", "cmd"):
         return _match_goroot(pld, pattern)
@@ -248,8 +252,6 @@ def _match(pld: PackageLoader, pattern: str, main_root: str) -> list[str] | None
         return _match_modules(pld, pattern, [pld.main], with_std=False)
     if pattern == "tool":
         return []
-    rs = pld.requirements
-    assert rs is not None
     return _match_modules(pld, pattern, rs.graph().build_list(), with_std=True)
 
 

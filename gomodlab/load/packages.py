@@ -29,7 +29,7 @@ from __future__ import annotations
 import os
 from collections import deque
 from functools import partial
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from ..errors import GomodlabError, GoRefusal
 from ..mod import gover, modpath
@@ -153,7 +153,8 @@ class PackageLoader:
     def __init__(self, loader: Loader, files: ModuleFiles, std: StdLib, *, tags: Tags = ANY_TAGS,
                  tidy: bool = False, load_tests: bool = True, resolve_missing: bool = True,
                  allow_errors: bool = False, tidy_go_version: str = "", silence_missing_std: bool = True,
-                 use_vendor_all: bool = False, silence_package_errors: bool = False, load_std: bool = False) -> None:
+                 use_vendor_all: bool = False, silence_package_errors: bool = False, load_std: bool = False,
+                 list_roots: Callable[[Requirements], list[str]] | None = None) -> None:
         self.loader, self.files, self.std = loader, files, std
         self.main = loader.main
         self.tags = tags
@@ -165,6 +166,9 @@ class PackageLoader:
         #: packages loaded with their imports (from $GOROOT/src) rather than as leaves.
         self.use_vendor_all, self.silence_package_errors = use_vendor_all, silence_package_errors
         self.load_std = load_std and std.goroot is not None
+        #: listRoots: the root packages for the current requirements (default: the main module's
+        #: packages, the "all" pattern); set ``all_pattern_is_root`` False for other patterns.
+        self.list_roots = list_roots
         self.querier = ImportQuerier(loader.main_file, loader.source, files, std, self.print)
         self.stderr: list[str] = []
         self._recorded: list[str] = []
@@ -223,7 +227,7 @@ class PackageLoader:
         while True:
             self._reset()
             self._update_go_version()
-            root_pkgs = self.main_packages()
+            root_pkgs = self.main_packages() if self.list_roots is None else self.list_roots(self.requirements)
             if self.requirements.pruning == PRUNED and self._preload_root_modules(root_pkgs):
                 continue
             seen: set[int] = set()
