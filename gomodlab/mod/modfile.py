@@ -37,7 +37,7 @@ from typing import Literal
 
 from . import semver
 from .gover import go_version_ok, toolchain_ok
-from .gostrings import fields, is_print_rune, quote, trim_space
+from .gostrings import fields, is_print_rune, quote, trim_space, unquote
 from ._modfile_syntax import (FileSyntax, Line, LineBlock, Source, SyntaxFailure,
                               cleanup_syntax, format_syntax, parse_syntax)
 from ..errors import ParseError
@@ -295,12 +295,12 @@ class _Unquote(Exception):
     """strconv.ErrSyntax."""
 
 
-_SIMPLE_ESC = {"a": 7, "b": 8, "f": 12, "n": 10, "r": 13, "t": 9, "v": 11, "\\": 92, '"': 34}
-_HEX = frozenset("0123456789abcdefABCDEF")
-
-
 def _unquote(s: str) -> str:
-    """strconv.Unquote of a double-quoted Go string (raises _Unquote: "invalid syntax")."""
+    """strconv.Unquote of a double-quoted Go string (raises _Unquote: "invalid syntax").
+
+    Most quoted go.mod tokens hold no escape and only UTF-8: those are their own body, which
+    skips building bytes; the rest go through :func:`gostrings.unquote`.
+    """
     end = s.find('"', 1)
     if len(s) < 2 or end < 0:
         raise _Unquote
@@ -310,50 +310,10 @@ def _unquote(s: str) -> str:
             if end + 1 != len(s):
                 raise _Unquote
             return body
-    out = bytearray()
-    i, n = 1, len(s)
-    while i < n and s[i] != '"':
-        c = s[i]
-        if c == "\n":
-            raise _Unquote
-        if c != "\\":
-            # A byte that is not UTF-8 decodes to U+FFFD, which is what Unquote appends.
-            out += ("\ufffd" if "\udc80" <= c <= "\udcff" else c).encode("utf-8")
-            i += 1
-            continue
-        if i + 1 >= n:
-            raise _Unquote
-        e = s[i + 1]
-        i += 2
-        if e in _SIMPLE_ESC:
-            out.append(_SIMPLE_ESC[e])
-        elif e in "xuU":
-            width = {"x": 2, "u": 4, "U": 8}[e]
-            digits = s[i:i + width]
-            if len(digits) < width or not all(d in _HEX for d in digits):
-                raise _Unquote
-            i += width
-            v = int(digits, 16)
-            if e == "x":
-                out.append(v)  # a single byte, possibly not UTF-8
-            elif v > 0x10FFFF or 0xD800 <= v <= 0xDFFF:
-                raise _Unquote
-            else:
-                out += chr(v).encode("utf-8")
-        elif "0" <= e <= "7":
-            digits = s[i:i + 2]
-            if len(digits) < 2 or not all("0" <= d <= "7" for d in digits):
-                raise _Unquote
-            i += 2
-            v = int(e + digits, 8)
-            if v > 255:
-                raise _Unquote
-            out.append(v)
-        else:
-            raise _Unquote
-    if i >= n or i + 1 != n:
-        raise _Unquote
-    return out.decode("utf-8", "surrogateescape")
+    try:
+        return unquote(s)
+    except ValueError:
+        raise _Unquote from None
 
 
 # ---------------------------------------------------------------------------------------------
