@@ -40,14 +40,17 @@ CASES_DIR = REAL_WORLD_DATA / "why"
 class World:
     case: Case
     runs: list[tuple[str, ...]]
+    #: An ``as-is`` line: the main module is used as written, go mod tidy is not run on it.
+    as_is: bool = False
 
 
 def read_world(path: Path) -> World:
-    runs = []
+    runs, as_is = [], False
     for line in path.read_text(encoding="utf-8").split("\n-- ", 1)[0].splitlines():
         if line == "run:" or line.startswith("run: "):
             runs.append(tuple(shlex.split(line[4:])))
-    return World(read_case(path), runs)
+        as_is = as_is or line == "as-is"
+    return World(read_case(path), runs, as_is)
 
 
 WORLDS = [read_world(p) for p in sorted(CASES_DIR.glob("*.txt"))]
@@ -69,7 +72,7 @@ _TIDIED: dict[str, Tidied] = {}
 
 
 def tidied(world: World, tmp_path_factory: pytest.TempPathFactory) -> Tidied:
-    """go mod tidy on the world (once per session), the module cache filled."""
+    """go mod tidy on the world (once per session), the module cache filled (unless ``as_is``)."""
     got = _TIDIED.get(world.case.name)
     if got is None:
         root = tmp_path_factory.mktemp(f"why-{world.case.name}")
@@ -77,8 +80,9 @@ def tidied(world: World, tmp_path_factory: pytest.TempPathFactory) -> Tidied:
         url = universe.file_proxy_url(proxy)
         env = gotool.isolated_env(root / "goenv", proxy=url, flags="-mod=mod")
         module = world.case.write_main(root / "m")
-        res = gotool.run_go(["mod", "tidy"], cwd=module, env=env)
-        assert res.returncode == 0, res.stderr
+        if not world.as_is:
+            res = gotool.run_go(["mod", "tidy"], cwd=module, env=env)
+            assert res.returncode == 0, res.stderr
         got = _TIDIED[world.case.name] = Tidied(root, module, env, url, {})
     return got
 

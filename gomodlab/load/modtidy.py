@@ -208,15 +208,17 @@ def tidy(main_dir: str | os.PathLike[str] = ".", source: GoModSource | None = No
                       diff_gosum, gomod, inputs)
 
 
-def initial_requirements(loader: Loader, main_file: MainModFile, tidy_go: str, stderr: list[str]) -> Requirements:
-    """loadModFile's requirements with -mod=mod (``go mod tidy``; ``go mod why`` too, ``tidy_go`` empty)."""
+def initial_requirements(loader: Loader, main_file: MainModFile, tidy_go: str, stderr: list[str], *,
+                         add_go_line: bool = True) -> Requirements:
+    """loadModFile's requirements with -mod=mod (``go mod tidy``; ``go mod why`` too, which adds no
+    missing go line: ``add_go_line`` False)."""
     roots, excluded = main_file.roots()
     for m in excluded:
         stderr.append(f"go: dropping requirement on excluded version {m.path} {m.version}\n")
     rs = Requirements(loader, pruning_for(main_file.go_version), roots, main_file.direct | {"go"})
     if rs.has_redundant_root():
         rs = update_roots(rs.direct, rs, None, ())
-    if main_file.go is None:
+    if main_file.go is None and add_go_line:
         v = tidy_go or gover.LOCAL_GO_VERSION
         rs = override_roots(rs, [Module("go", v)])
         if gover.compare(v, gover.EXPLICIT_INDIRECT_VERSION) >= 0:

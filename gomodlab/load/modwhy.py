@@ -134,7 +134,7 @@ def why(targets: Sequence[str], main_dir: str | os.PathLike[str] = ".", source: 
     main_root = os.path.dirname(gomod)
     matches: list[tuple[str, list[str] | None]] = []
     try:
-        rs = initial_requirements(loader, main_file, "", stderr)
+        rs = initial_requirements(loader, main_file, "", stderr, add_go_line=False)
         if modules:
             mods = _list_modules(targets, rs, main_file, stderr)
         else:
