@@ -36,7 +36,7 @@ EXPECT = {
     "cache-doctor": ["zip-unreadable", "cache-damaged", "Trim plan", "Move **4** entries"],
     "mvs-lesson": ["`go list -m all` and gomodlab: **identical**", "real `go get` then `go list -m all`: **identical**",
                    "indirect-import", "example.com/a &gt; example.com/b &gt; example.com/d &gt; example.com/e",
-                   "+\texample.com/f v1.1.0 // indirect"],
+                   "+\texample.com/f v1.1.0 // indirect", "`go mod why -m` and gomodlab: **identical**"],
     "fleet": ["Upstream: yaml@v1.4.0 on", "grpcish@v0.9.1", "turned slow on 2026-11-27", "runners diverge",
               "upstream corruptions (module, version, runners): **found**", "local damage (runner, module, version): **found**",
               "recorded as failed inputs: **found**"],
