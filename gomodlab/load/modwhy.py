@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from ..errors import GomodlabError, GoRefusal, SourceError
 from ..mod import gover
 from ..mod.buildconstraint import UNIX_OS, Tags, match_file, should_build, tags
+from ..mod.goimports import GoSourceError, read_imports
 from ..mod.gostrings import quote
 from ..mod.pkgpattern import clean_patterns, is_local_import, is_meta_package, match_pattern, tree_can_match
 from ._fileio import read_bytes
@@ -142,7 +143,7 @@ def why(targets: Sequence[str], main_dir: str | os.PathLike[str] = ".", source: 
             # in memory, go.mod is not written) the "all" load then starts from.
             patterns = clean_patterns(targets)
             named = PackageLoader(loader, files, std, load_tests=not vendor, resolve_missing=False,
-                                  use_vendor_all=vendor, silence_package_errors=True,
+                                  use_vendor_all=vendor, silence_package_errors=True, load_std="all" in patterns,
                                   list_roots=lambda r: [p for pat in patterns
                                                         for p in _match(named, pat, main_root, r) or ()])
             named.all_pattern_is_root = "all" in patterns
@@ -303,9 +304,9 @@ def _match_modules(pld: PackageLoader, pattern: str, mods: Sequence[Module], *, 
                 return
             if prune_gomod and any(e.name == "go.mod" and not e.is_dir for e in entries):
                 return
-        if not can_match(name):
+        if name and not can_match(name):   # GOROOT/src itself holds no package: always walked
             return
-        if (rel or prefix) and name not in have:
+        if name and name not in have:
             have.add(name)
             if is_match(name):
                 try:
@@ -390,12 +391,22 @@ def _resolve_local_package(pld: PackageLoader, d: str, main_root: str) -> str:
 
 def _has_go_files(tree: DiskTree, rel: str, tags: Tags) -> bool:
     """build.ImportDir's test in search.MatchPackages: a .go file the default build context
-    builds (test files count)."""
+    builds (test files count; one importing "C" only with cgo on)."""
     for e in tree.list_dir(rel) or ():
         if e.kind != "file" or not e.name.endswith(".go") or e.name.startswith((".", "_")):
             continue
-        if match_file(e.name, tags) and should_build(tree.read(f"{rel}/{e.name}"), tags):
-            return True
+        if not match_file(e.name, tags):
+            continue
+        data = tree.read(f"{rel}/{e.name}")
+        if not should_build(data, tags):
+            continue
+        if "cgo" not in tags.names:
+            try:
+                if any(spec.path == "C" for spec in read_imports(data, e.name).imports):
+                    continue
+            except GoSourceError:
+                pass
+        return True
     return False
 
 
@@ -455,5 +466,8 @@ def _is_main(tree: DiskTree, rel: str) -> bool:
     """Whether a cmd/vendor directory holds a main package (go list cmd skips those)."""
     for e in tree.list_dir(rel) or ():
         if e.kind == "file" and e.name.endswith(".go") and not e.name.endswith("_test.go"):
-            return b"package main" in tree.read(f"{rel}/{e.name}")
+            try:
+                return read_imports(tree.read(f"{rel}/{e.name}"), e.name).package == "main"
+            except GoSourceError:
+                return False
     return False
