@@ -21,7 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "each package (module with -m), the shortest import chain from the main module, "
                                    "or that the main module does not need it. Run in (or give -C) the module's "
                                    "directory.")
-    p.add_argument("targets", nargs="*", metavar="PKG", help="package patterns (module paths with -m); none: '.'")
+    p.add_argument("targets", nargs="*", metavar="PKG", help="package patterns (module paths with -m); none: '.' (-m: the main module)")
     p.add_argument("-m", dest="modules", action="store_true", help="the arguments are modules (go mod why -m)")
     p.add_argument("-vendor", "--vendor", dest="vendor", action="store_true",
                    help="exclude tests of dependencies (go mod why -vendor)")
@@ -35,8 +35,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..load.modwhy import WhyRefused, why
 
-    if args.modules and not args.targets and args.format == "text":
-        return 0   # go mod why -m with no module prints nothing
     try:
         result = why(args.targets, args.dir, source_of(args), modules=args.modules, vendor=args.vendor,
                      modcache=args.modcache)

@@ -137,7 +137,7 @@ def why(targets: Sequence[str], main_dir: str | os.PathLike[str] = ".", source: 
     try:
         rs = initial_requirements(loader, main_file, "", stderr, add_go_line=False)
         if modules:
-            mods = _list_modules(targets, rs, main_file, stderr)
+            mods = _list_modules(targets, rs, stderr)
         else:
             # LoadPackages(args): the named packages loaded as roots, whose requirements (updated
             # in memory, go.mod is not written) the "all" load then starts from.
@@ -162,6 +162,7 @@ def why(targets: Sequence[str], main_dir: str | os.PathLike[str] = ".", source: 
         pld.exit_if_errors()
     except (LoadRefused, GoPanic) as e:
         raise WhyRefused(e.stderr) from None
+    loader.save_cache()
     if modules:
         records = _module_records(pld, mods)
     else:
@@ -201,9 +202,11 @@ def _module_records(pld: PackageLoader, mods: Sequence[str]) -> list[WhyRecord]:
     return out
 
 
-def _list_modules(args: Sequence[str], rs: Requirements, main_file: MainModFile, stderr: list[str]) -> list[str]:
+def _list_modules(args: Sequence[str], rs: Requirements, stderr: list[str]) -> list[str]:
     """ListModules(args): the module path of each stanza, in order (paths not in the build list
-    included: why says the main module does not need them)."""
+    included: why says the main module does not need them; no arguments: the main module)."""
+    if not args:
+        return [rs.loader.main.path]
     need_graph = False
     for arg in args:
         if "\\" in arg:
