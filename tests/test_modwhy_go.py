@@ -4,8 +4,9 @@ Each world is a txtar archive in tests/data/why/ (the format of tests/data/tidy/
 module's files, the proxy's module versions under ``proxy/<path>@<version>/``); every ``run:``
 line of its comment is one ``go mod why`` command line. go tidies a copy of the main module first
 (filling the module cache), then each run goes to go and to ``gomodlab why-pkg`` in the tidied
-module's directory, with the module cache (``--modcache``) and with the proxy (``--proxy``):
-stdout, exit status and stderr must be the same. Below them, unit tests of the pieces and the
+module's directory, with the module cache (``--modcache``) and with the proxy (``--proxy``; only
+this one where go fails, since go's message names the proxy it read): stdout, exit status and
+stderr must be the same. Below them, unit tests of the pieces and the
 command line's own errors. Always run (``make test``): about 35 runs on 11 small worlds.
 """
 
@@ -116,7 +117,9 @@ def test_why_pkg_matches_go_mod_why(world: World, i: int, tmp_path: Path, tmp_pa
     t = tidied(world, tmp_path_factory)
     want = go_why(t, world, i)
     modcache = t.env["GOMODCACHE"]
-    for opts in (["--modcache", modcache], ["--proxy", t.proxy_url]):
+    # Where go fails, its message names the source it read (the proxy): --modcache answers from
+    # the cache go filled and names that instead, so failures are compared with --proxy only.
+    for opts in (["--modcache", modcache], ["--proxy", t.proxy_url])[want.returncode != 0:]:
         d = tmp_path / opts[0].strip("-")
         shutil.copytree(t.module, d)
         in_go_env(monkeypatch, t.env, d)
