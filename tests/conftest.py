@@ -57,9 +57,10 @@ def demo_scenario(tmp_path_factory: pytest.TempPathFactory, go_exe: str):
 
 #: Issue 12 (go mod tidy / go mod why in-process) is open: these differential families (5,000+
 #: cases against real go: 217 generated worlds, 74 hand cases, 282 worlds of cmd/go's own proxy)
-#: still have known differences — why-pkg is not written, tool directives and some -diff shapes
-#: are not modelled (README "go mod tidy in-process") — and take longer than CI allows. They run
-#: with GOMODLAB_TIDY_WORLDS=1; tests/test_modtidy.py (hand worlds, all equal to go) always runs.
+#: still have known differences — tool directives and some -diff shapes are not modelled
+#: (README "go mod tidy in-process") — and take longer than CI allows. They run
+#: with GOMODLAB_TIDY_WORLDS=1; tests/test_modtidy.py and tests/test_modwhy_go.py (hand worlds, all
+#: equal to go) always run.
 TIDY_WORLD_FAMILIES = ("tests/test_tidy_go.py", "tests/test_tidy_hand_go.py", "tests/test_tidy_cmdgo_go.py")
 
 
@@ -67,7 +68,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if os.environ.get("GOMODLAB_TIDY_WORLDS") == "1":
         return
     skip = pytest.mark.skip(reason="issue 12 open: the tidy world families still differ from go in known cases "
-                                   "(why-pkg missing, tool directives, some -diff shapes) and outlast CI; "
+                                   "(tool directives, some -diff shapes) and outlast CI; "
                                    "run them with GOMODLAB_TIDY_WORLDS=1")
     for item in items:
         if item.nodeid.split("::", 1)[0] in TIDY_WORLD_FAMILIES:
