@@ -7,7 +7,7 @@ line of its comment is one ``go mod why`` command line. go tidies a copy of the 
 module's directory, with the module cache (``--modcache``) and with the proxy (``--proxy``; only
 this one where go fails, since go's message names the proxy it read): stdout, exit status and
 stderr must be the same. Below them, unit tests of the pieces and the
-command line's own errors. Always run (``make test``): 53 runs on 14 small worlds.
+command line's own errors. Always run (``make test``): 59 runs on 15 small worlds.
 """
 
 from __future__ import annotations
@@ -43,15 +43,20 @@ class World:
     runs: list[tuple[str, ...]]
     #: An ``as-is`` line: the main module is used as written, go mod tidy is not run on it.
     as_is: bool = False
+    #: An ``in: DIR`` line: the runs happen in that directory of the main module.
+    subdir: str = ""
 
 
 def read_world(path: Path) -> World:
-    runs, as_is = [], False
+    w = World(read_case(path), [])
     for line in path.read_text(encoding="utf-8").split("\n-- ", 1)[0].splitlines():
         if line == "run:" or line.startswith("run: "):
-            runs.append(tuple(shlex.split(line[4:])))
-        as_is = as_is or line == "as-is"
-    return World(read_case(path), runs, as_is)
+            w.runs.append(tuple(shlex.split(line[4:])))
+        elif line == "as-is":
+            w.as_is = True
+        elif line.startswith("in: "):
+            w.subdir = line[4:]
+    return w
 
 
 WORLDS = [read_world(p) for p in sorted(CASES_DIR.glob("*.txt"))]
@@ -92,7 +97,7 @@ def go_why(t: Tidied, world: World, i: int) -> gotool.GoResult:
     if i not in t.go_runs:
         d = t.root / f"go-{i}"
         shutil.copytree(t.module, d)
-        t.go_runs[i] = gotool.run_go(["mod", "why", *world.runs[i]], cwd=d, env=t.env)
+        t.go_runs[i] = gotool.run_go(["mod", "why", *world.runs[i]], cwd=d / world.subdir, env=t.env)
     return t.go_runs[i]
 
 
@@ -106,7 +111,7 @@ def in_go_env(monkeypatch: pytest.MonkeyPatch, env: dict[str, str], d: Path) -> 
 
 
 def test_every_world_is_read() -> None:
-    assert len(WORLDS) >= 14
+    assert len(WORLDS) >= 15
     for w in WORLDS:
         assert w.case.description and "go.mod" in w.case.main_files and w.runs, w.case.name
 
@@ -122,7 +127,7 @@ def test_why_pkg_matches_go_mod_why(world: World, i: int, tmp_path: Path, tmp_pa
     for opts in (["--modcache", modcache], ["--proxy", t.proxy_url])[want.returncode != 0:]:
         d = tmp_path / opts[0].strip("-")
         shutil.copytree(t.module, d)
-        in_go_env(monkeypatch, t.env, d)
+        in_go_env(monkeypatch, t.env, d / world.subdir)
         rc, out, err = cli("why-pkg", *world.runs[i], *opts)
         what = f"{world.case.name}: go mod why {shlex.join(world.runs[i])} ({opts[0]})"
         assert (rc, out) == (want.returncode, want.stdout), f"{what}\ngo:\n{want.stdout}{want.stderr}\ngomodlab:\n{out}{err}"

@@ -30,6 +30,7 @@ import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..errors import GomodlabError, GoRefusal, SourceError
 from ..mod import gover
@@ -132,7 +133,9 @@ def why(targets: Sequence[str], main_dir: str | os.PathLike[str] = ".", source: 
     loader = Loader(main_file, src, summaries)
     std = StdLib(goroot if goroot is not None else find_goroot())
     stderr: list[str] = []
-    main_root = os.path.dirname(gomod)
+    # Relative patterns are relative to the directory go runs in (main_dir), the module root may
+    # lie above it.
+    dirs = _Dirs(os.path.realpath(main_dir), os.path.dirname(gomod))
     matches: list[tuple[str, list[str] | None]] = []
     try:
         rs = initial_requirements(loader, main_file, "", stderr, add_go_line=False)
@@ -145,13 +148,13 @@ def why(targets: Sequence[str], main_dir: str | os.PathLike[str] = ".", source: 
             named = PackageLoader(loader, files, std, load_tests=not vendor, resolve_missing=False,
                                   use_vendor_all=vendor, silence_package_errors=True, load_std="all" in patterns,
                                   list_roots=lambda r: [p for pat in patterns
-                                                        for p in _match(named, pat, main_root, r) or ()])
+                                                        for p in _match(named, pat, dirs, r) or ()])
             named.all_pattern_is_root = "all" in patterns
             named.stderr[:0] = stderr
             named.load(rs)
             named.exit_if_errors()
             rs = named.requirements  # type: ignore[assignment]
-            matches = [(pat, _match(named, pat, main_root, rs, final=True)) for pat in patterns]
+            matches = [(pat, _match(named, pat, dirs, rs, final=True)) for pat in patterns]
             stderr = named.stderr
             stderr.extend(f"go: warning: {quote(pat)} matched no packages\n" for pat, pkgs in matches if pkgs == [])
         pld = PackageLoader(loader, files, std, load_tests=not vendor, resolve_missing=False,
@@ -235,14 +238,21 @@ def _list_modules(args: Sequence[str], rs: Requirements, stderr: list[str]) -> l
     return out
 
 
-def _match(pld: PackageLoader, pattern: str, main_root: str, rs: Requirements, *, final: bool = False) -> list[str] | None:
+class _Dirs(NamedTuple):
+    """Where go runs (``cwd``, what relative patterns are relative to) and the main module's root."""
+
+    cwd: str
+    root: str
+
+
+def _match(pld: PackageLoader, pattern: str, dirs: _Dirs, rs: Requirements, *, final: bool = False) -> list[str] | None:
     """updateMatches for one pattern, against the requirements ``rs``: its packages (None:
     matching failed, silently, as go's SilencePackageErrors has it; []: it matched none). ``all``
     is the main module's packages while loading, the whole "all" pattern when ``final``."""
     if is_local_import(pattern) or os.path.isabs(pattern):
         if "..." in pattern:
-            return _match_local_dirs(pld, pattern, main_root)
-        pkg = _resolve_local_package(pld, pattern, main_root)
+            return _match_local_dirs(pld, pattern, dirs)
+        pkg = _resolve_local_package(pld, pattern, dirs)
         return [pkg] if pkg else None
     if "..." not in pattern and not is_meta_package(pattern):
         return [pattern]
@@ -341,32 +351,27 @@ def _match_modules(pld: PackageLoader, pattern: str, mods: Sequence[Module], *, 
     return sorted(out)
 
 
-def _match_local_dirs(pld: PackageLoader, pattern: str, main_root: str) -> list[str] | None:
+def _match_local_dirs(pld: PackageLoader, pattern: str, dirs: _Dirs) -> list[str] | None:
     """A ``./dir/...`` pattern: the packages of the main module under dir (matchLocalDirs and
     MatchDirs; anything outside the main module fails to match, silently)."""
+    root = dirs.root
     i = pattern.index("...")
-    prefix_dir = os.path.dirname(os.path.normpath(pattern[:i + 3]))
-    abs_dir = os.path.normpath(os.path.join(os.getcwd(), prefix_dir))
-    if abs_dir != main_root and not abs_dir.startswith(main_root + os.sep):
+    abs_dir = os.path.normpath(os.path.join(dirs.cwd, os.path.dirname(os.path.normpath(pattern[:i + 3]))))
+    if abs_dir != root and not abs_dir.startswith(root + os.sep):
         return None
-    rel = os.path.relpath(abs_dir, main_root).replace(os.sep, "/")
-    rel = "" if rel == "." else rel
-    pkgs = _match_modules(pld, _local_to_import(pld, pattern, main_root), [pld.main], with_std=False)
-    base = f"{pld.main.path}/{rel}" if rel else pld.main.path
+    rel = os.path.relpath(abs_dir, root).replace(os.sep, "/")
+    base = pld.main.path if rel == "." else f"{pld.main.path}/{rel}"
+    rel_pattern = os.path.relpath(os.path.normpath(os.path.join(dirs.cwd, pattern)), root).replace(os.sep, "/")
+    import_pattern = pld.main.path if rel_pattern == "." else f"{pld.main.path}/{rel_pattern}"
+    pkgs = _match_modules(pld, import_pattern, [pld.main], with_std=False)
     return [p for p in pkgs if p == base or p.startswith(base + "/")]
 
 
-def _local_to_import(pld: PackageLoader, pattern: str, main_root: str) -> str:
-    """A local wildcard as the import-path pattern of the main module it stands for."""
-    abs_pattern = os.path.normpath(os.path.join(os.getcwd(), pattern))
-    rel = os.path.relpath(abs_pattern, main_root).replace(os.sep, "/")
-    return pld.main.path if rel == "." else f"{pld.main.path}/{rel}"
-
-
-def _resolve_local_package(pld: PackageLoader, d: str, main_root: str) -> str:
+def _resolve_local_package(pld: PackageLoader, d: str, dirs: _Dirs) -> str:
     """resolveLocalPackage: the import path of the package in directory ``d`` ("" when go fails:
     no Go files, outside the main module and GOROOT, a nested module, a vendor directory)."""
-    abs_dir = os.path.normpath(os.path.join(os.getcwd(), d))
+    root = dirs.root
+    abs_dir = os.path.normpath(os.path.join(dirs.cwd, d))
     try:
         names = os.listdir(abs_dir)
     except OSError:
@@ -374,10 +379,10 @@ def _resolve_local_package(pld: PackageLoader, d: str, main_root: str) -> str:
     if not any(n.endswith(".go") and not n.startswith((".", "_")) and os.path.isfile(os.path.join(abs_dir, n))
                for n in names):
         return ""
-    if abs_dir == main_root:
+    if abs_dir == root:
         return pld.main.path
-    if abs_dir.startswith(main_root + os.sep) and "@" not in abs_dir[len(main_root):]:
-        suffix = abs_dir[len(main_root) + 1:].replace(os.sep, "/")
+    if abs_dir.startswith(root + os.sep) and "@" not in abs_dir[len(root):]:
+        suffix = abs_dir[len(root) + 1:].replace(os.sep, "/")
         if suffix.startswith("vendor/"):
             return ""
         pkg = f"{pld.main.path}/{suffix}"
