@@ -158,6 +158,9 @@ def test_api_records_and_json(tmp_path_factory: pytest.TempPathFactory, monkeypa
     assert rc == 0 and json.loads(out) == [
         {"module": "example.com/w/a", "path": ["example.com/w/m", "example.com/w/a"], "needed": True},
         {"module": "example.com/w/zz", "path": [], "needed": False}]
+    monkeypatch.chdir(t.root)   # -C DIR: run there, as go -C DIR does
+    rc, out, _ = cli("why-pkg", "-C", str(t.module), ".", "--modcache", t.env["GOMODCACHE"])
+    assert (rc, out) == (0, "# example.com/w/m\nexample.com/w/m\n")
 
 
 def test_refusals_carry_gos_words(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
