@@ -1,8 +1,10 @@
-"""tidy-explain: the real go mod tidy on a scratch copy, each changed line attributed to its reason."""
+"""tidy-explain: each line go mod tidy changes attributed to its reason, from the in-process tidy
+(the real go only behind ``--check``, which runs it on a scratch copy and compares)."""
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
 import json
 import os
@@ -14,7 +16,8 @@ import pytest
 from gomodlab.load import gotool
 from gomodlab.lab import universe
 from gomodlab.cli import main as cli_main
-from gomodlab.load.tidy import REASONS, explain_tidy, go_imports
+from gomodlab.load.modtidy import TidyRefused
+from gomodlab.load.tidy import REASONS, explain_tidy, go_tidy_in_scratch
 from gomodlab.lab.universe import ModuleSource, gomod_text
 
 pytestmark = pytest.mark.go
@@ -98,13 +101,6 @@ def tidy_world(tmp_path_factory: pytest.TempPathFactory, go_exe: str) -> tuple[P
     return d, universe.file_proxy_url(proxy), Path(env["GOMODCACHE"])
 
 
-def test_go_imports_with_lines() -> None:
-    assert go_imports(MAIN_GO) == [("fmt", 5), (f"{T}/a", 7), (f"{T}/d", 8), (f"{T}/e", 9)]
-    assert go_imports(MAIN_TEST) == [("testing", 3), (f"{T}/f", 4)]
-    assert go_imports('package x; import `raw/path`; func f() { import "no" }') == [("raw/path", 1)]
-    assert go_imports("// no package clause\n") == []
-
-
 def _by(ex, module: str, file: str = "go.mod"):
     return [c for c in ex.changes if c.module == module and c.file == file]
 
@@ -177,14 +173,52 @@ def test_cli(tidy_world) -> None:
 
 
 def test_tidy_failure_is_reported(tmp_path: Path, tidy_world) -> None:
+    """Where tidy fails, tidy-explain prints go's own stderr (the model's, equal to go's) and exits 1."""
     _, url, _ = tidy_world
     (tmp_path / "go.mod").write_text(f"module {T}/broken\n\ngo 1.21\n")
     (tmp_path / "x.go").write_text('package x\n\nimport _ "example.com/nowhere/pkg"\n')
     err = io.StringIO()
     with contextlib.redirect_stderr(err):
         rc = cli_main(["tidy-explain", str(tmp_path), "--proxy", url])
-    assert rc == 2 and "go mod tidy failed" in err.getvalue() and "example.com/nowhere" in err.getvalue()
+    go = go_tidy_in_scratch(tmp_path, proxy=url)
+    assert rc == go.returncode == 1 and "example.com/nowhere" in err.getvalue()
+    assert err.getvalue() == go.stderr
     assert sorted(os.listdir(tmp_path)) == ["go.mod", "x.go"]
+    with pytest.raises(TidyRefused):
+        explain_tidy(tmp_path, proxy=url, check=True)
+
+
+def test_explain_runs_no_go_without_check(tidy_world, monkeypatch: pytest.MonkeyPatch) -> None:
+    d, url, _ = tidy_world
+
+    def no_go(*args, **kw):
+        raise AssertionError("tidy-explain ran go without --check")
+
+    monkeypatch.setattr(gotool, "run_go", no_go)
+    ex = explain_tidy(d, proxy=url)
+    assert ex.check is None and {c.module for c in ex.changes if c.file == "go.mod"} >= {f"{T}/b", f"{T}/h"}
+
+
+def test_check_compares_with_the_real_go(tidy_world, monkeypatch: pytest.MonkeyPatch) -> None:
+    d, url, _ = tidy_world
+    before = {p.name: p.read_bytes() for p in d.iterdir()}
+    ex = explain_tidy(d, proxy=url, check=True)
+    assert ex.check == [] and ex.to_json()["check"] == {"agrees": True, "differences": []}
+    assert {p.name: p.read_bytes() for p in d.iterdir()} == before
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        rc = cli_main(["tidy-explain", str(d), "--proxy", url, "--check"])
+    assert rc == 1 and out.getvalue().startswith("checked: the real go mod tidy writes the same go.mod and go.sum\n")
+    # A difference is reported, with exit status 2 (here: go's go.mod edited after the fact).
+    from gomodlab.load import tidy as tidy_mod
+
+    real = tidy_mod.go_tidy_in_scratch
+    monkeypatch.setattr(tidy_mod, "go_tidy_in_scratch",
+                        lambda *a, **k: dataclasses.replace(real(*a, **k), gomod="module x\n"))
+    err = io.StringIO()
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
+        rc = cli_main(["tidy-explain", str(d), "--proxy", url, "--check"])
+    assert rc == 2 and "--check: go.mod differs from what go mod tidy writes:\n--- go/go.mod" in err.getvalue()
 
 
 O = "example.com/o"

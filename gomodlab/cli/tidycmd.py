@@ -13,6 +13,8 @@ import json
 import os
 import sys
 
+from ._modsource import add_source_options, source_of
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("tidy", help="the go.mod and go.sum 'go mod tidy' would write, computed in-process",
@@ -34,28 +36,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run)
 
 
-def add_source_options(p: argparse.ArgumentParser) -> None:
-    """Where modules come from, for the commands that load packages in-process (tidy, why-pkg)."""
-    src = p.add_mutually_exclusive_group()
-    src.add_argument("--modcache", metavar="PATH", help="module cache to read from (default: go env GOMODCACHE)")
-    src.add_argument("--proxy", metavar="URL", help="GOPROXY list to read modules from (zips read in memory)")
-
-
-def source_of(args: argparse.Namespace):  # noqa: ANN201 - a gomodlab.load.sources GoModSource
-    """The module source the options of :func:`add_source_options` name."""
-    from ..load.sources import ProxySource, source_for
-
-    return ProxySource(args.proxy) if args.proxy else source_for(args.modcache)
-
-
 def run(args: argparse.Namespace) -> int:
     memo, hit = _memo(args)
     if hit is None:
         from ..load.modtidy import TidyRefused, tidy
-
         try:
-            result = tidy(args.dir, source_of(args), go_version=args.go, compat=args.compat, allow_errors=args.allow_errors,
-                          modcache=args.modcache)
+            result = tidy(args.dir, source_of(args), go_version=args.go, compat=args.compat,
+                          allow_errors=args.allow_errors, modcache=args.modcache)
         except TidyRefused as e:
             sys.stderr.write(e.stderr)
             return e.exit_status

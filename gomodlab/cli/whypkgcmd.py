@@ -12,7 +12,7 @@ import argparse
 import json
 import sys
 
-from .tidycmd import add_source_options, source_of
+from ._modsource import add_source_options, source_of
 
 
 def register(sub: argparse._SubParsersAction) -> None:

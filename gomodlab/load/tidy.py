@@ -1,13 +1,14 @@
-"""``go mod tidy``, explained: run the real tidy on a scratch copy and give every changed line a reason.
+"""``go mod tidy``, explained: every line tidy changes, with its reason, from the in-process tidy.
 
-:func:`explain_tidy` copies the main module to a scratch directory (the user's files are never
-touched), runs ``go mod tidy`` there with an isolated environment that reads modules only from
-the given module cache (as a ``file://`` GOPROXY) or proxy — so it works offline — and diffs
-go.mod and go.sum. Each added, removed or changed line becomes a :class:`LineChange` with a
-``reason`` code, an explanation and the evidence behind it:
+:func:`explain_tidy` runs :func:`gomodlab.load.modtidy.tidy` (no Go toolchain, nothing written)
+on the module, reading modules from the given module cache or proxy, and takes its changes
+(``TidyResult.changes``: each requirement added, dropped, raised, lowered or re-marked) and the
+package graph it loaded. Each added, removed or changed go.mod / go.sum line becomes a
+:class:`LineChange` with a ``reason`` code, an explanation and the evidence behind it:
 
-- which package import (file and line, from the Go sources) needs which module, and the import
-  chain ``go mod why -m`` reports for indirect dependencies;
+- which package import (file and line, from the Go files tidy reads: every GOOS/GOARCH and tag
+  but ``ignore``) needs which module, and the import chain ``go mod why -m`` prints for indirect
+  dependencies (from the loader's import stacks);
 - which requirement raised a version (the witness edge in the module graph after tidy);
 - why a requirement is ``// indirect`` or stopped being so, and why one was dropped (no package
   in "all" comes from it; only tests of dependencies needed it under an older go; its version
@@ -40,32 +41,42 @@ other               a change tidy made that the rules above do not cover
 
 :meth:`TidyExplanation.frame` gives the changes as a DataFrame (columns ``file``, ``change``,
 ``module``, ``old``, ``new``, ``reason``, ``explanation``, ``evidence``).
+
+With ``check=True`` (``gomodlab tidy-explain --check``) the real ``go mod tidy`` also runs, on a
+scratch copy (:func:`go_tidy_in_scratch`: the user's files are never touched, modules only from
+the module cache served as a ``file://`` GOPROXY or the given proxy, so offline), and
+:attr:`TidyExplanation.check` lists every way its go.mod / go.sum differ from the model's.
 """
 
 from __future__ import annotations
 
-import json
+import difflib
 import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import gotool
 from ..mod import gover
-from ..errors import GoCommandError, GomodlabError
+from ..mod.goimports import read_go_info
+from ..errors import GomodlabError
 from .locate import find_main_gomod
 from .main_module import MainModFile
 from .modload import Loader, ModGraph
+from .modtidy import RequirementChange, TidyRefused, tidy
 from .mvs import NONE, Module
+from .packagegraph import PackageGraph
+from .packages import LoadedPackage
+from .sources import GoModSource, ProxySource, source_for
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["LineChange", "TidyExplanation", "explain_tidy", "go_imports", "REASONS"]
+__all__ = ["LineChange", "TidyExplanation", "explain_tidy", "go_tidy_in_scratch", "GoTidyRun", "REASONS"]
 
 REASONS = (
     "direct-import", "indirect-import", "dependency-test", "keeps-version", "version-raised",
@@ -98,7 +109,11 @@ class TidyExplanation:
     gosum_before: str
     gosum_after: str
     changes: list[LineChange] = field(default_factory=list)
+    #: What tidy prints on the way (``go: finding module for package …``), as go prints it.
     go_stderr: str = ""
+    #: With ``check``: each difference from the real go mod tidy's go.mod/go.sum ([] = identical);
+    #: None when not checked.
+    check: list[str] | None = None
 
     def frame(self) -> pd.DataFrame:
         """The changes as a DataFrame (evidence joined with newlines)."""
@@ -109,71 +124,14 @@ class TidyExplanation:
                              for ch in self.changes], columns=cols)
 
     def to_json(self) -> dict[str, Any]:
-        """A JSON-able dict of the changes."""
-        return {"dir": str(self.directory), "changes": [
+        """A JSON-able dict of the changes (and ``check``: the differences from go, when checked)."""
+        out: dict[str, Any] = {"dir": str(self.directory), "changes": [
             {"file": c.file, "change": c.change, "module": c.module, "old": c.old, "new": c.new,
              "reason": c.reason, "explanation": c.explanation, "evidence": list(c.evidence)}
             for c in self.changes]}
-
-
-# -------------------------------------------------------------------------------------------
-# Go import declarations with their line numbers (go/parser's ImportsOnly mode, in small).
-
-_TOKEN_RE = re.compile(r'''
-    (?P<ws>[ \t\r]+) | (?P<nl>\n) | (?P<lc>//[^\n]*) | (?P<bc>/\*.*?\*/) |
-    (?P<str>"(?:[^"\\\n]|\\.)*") | (?P<raw>`[^`]*`) | (?P<punct>[();.]) | (?P<ident>[^\s();."`/]+) | (?P<other>.)
-''', re.VERBOSE | re.DOTALL)
-
-
-def go_imports(src: str) -> list[tuple[str, int]]:
-    """(import path, line) for each import of a Go source file, in order."""
-    toks: list[tuple[str, str, int]] = []
-    line = 1
-    for mo in _TOKEN_RE.finditer(src):
-        kind, text = mo.lastgroup or "", mo.group()
-        if kind in ("str", "raw", "punct", "ident"):
-            toks.append((kind, text, line))
-        elif kind == "other":
-            break
-        line += text.count("\n")
-        if len(toks) > 4096:
-            break
-    out: list[tuple[str, int]] = []
-    i = 0
-    # package clause
-    if len(toks) < 2 or toks[0][1] != "package":
+        if self.check is not None:
+            out["check"] = {"agrees": not self.check, "differences": self.check}
         return out
-    i = 2
-    while i < len(toks):
-        if toks[i][1] == ";":
-            i += 1
-            continue
-        if toks[i][1] != "import":
-            break
-        i += 1
-        if i < len(toks) and toks[i][1] == "(":
-            i += 1
-            while i < len(toks) and toks[i][1] != ")":
-                if toks[i][0] in ("str", "raw"):
-                    out.append((_unquote(toks[i][1]), toks[i][2]))
-                i += 1
-            i += 1
-        else:
-            while i < len(toks) and toks[i][0] not in ("str", "raw"):
-                i += 1
-            if i < len(toks):
-                out.append((_unquote(toks[i][1]), toks[i][2]))
-                i += 1
-    return out
-
-
-def _unquote(s: str) -> str:
-    if s.startswith("`"):
-        return s[1:-1]
-    try:
-        return json.loads(s)
-    except ValueError:
-        return s[1:-1]
 
 
 # -------------------------------------------------------------------------------------------
@@ -220,12 +178,121 @@ def _sum_lines(text: str) -> list[str]:
 
 @dataclass
 class _Evidence:
-    """What the scratch copy tells us after tidy."""
+    """What the package graph the in-process tidy loaded says about the tidied module."""
 
     mod_of_pkg: dict[str, tuple[str, str]]  # import path -> (module path, version)
     main_pkgs: set[str]
     importers: dict[str, list[tuple[str, str, bool]]]  # imported pkg -> [(importer pkg, "file:line", is_test)]
     why: dict[str, list[str]]  # module path -> go mod why -m chain (packages)
+
+
+def _collect_evidence(graph: PackageGraph, root: Path, modules: Iterable[str]) -> _Evidence:
+    """Packages, their modules and each import's position (every file tidy reads: all tags), and
+    for each of ``modules`` the chain ``go mod why -m`` prints (modcmd/why.go: of the module's
+    loaded packages, sorted, the first with the shortest import stack)."""
+    main = graph.main.path
+    mod_of_pkg: dict[str, tuple[str, str]] = {}
+    main_pkgs: set[str] = set()
+    importers: dict[str, list[tuple[str, str, bool]]] = {}
+    by_module: dict[str, list[LoadedPackage]] = {}
+    for p in graph.packages:
+        if p.test_of is not None or not p.mod.path:
+            continue
+        mod_of_pkg[p.path] = (p.mod.path, p.mod.version)
+        by_module.setdefault(p.mod.path, []).append(p)
+        in_main = p.mod.path == main and p.mod.version == ""
+        if in_main:
+            main_pkgs.add(p.path)
+        for f in p.files:
+            try:
+                src = graph.read_file(p, f)
+            except (OSError, GomodlabError):
+                continue
+            shown = os.path.relpath(os.path.join(p.dir, f), root) if in_main else f"{p.path}/{f}"
+            # The loader read these files already; read_go_info gives the positions go would.
+            for spec in read_go_info(src, f).imports:
+                importers.setdefault(spec.path, []).append((p.path, f"{shown}:{spec.line}", f.endswith("_test.go")))
+    why: dict[str, list[str]] = {}
+    for m in set(modules):
+        best: list[str] = []
+        for p in sorted(by_module.get(m, ()), key=lambda p: p.path):
+            chain = p.why().splitlines()
+            if chain and (not best or len(chain) < len(best)):
+                best = chain
+        why[m] = best or [f"(main module does not need module {m})"]
+    return _Evidence(mod_of_pkg, main_pkgs, importers, why)
+
+
+def _mod_graph(gomod: Path, source: GoModSource, data: bytes | None = None) -> ModGraph | None:
+    """The module graph of the go.mod at ``gomod`` (``data``: of these bytes instead); None
+    when it cannot be loaded (the explanation then goes without witnesses)."""
+    try:
+        main_file = MainModFile.read(gomod) if data is None else MainModFile.from_bytes(data, gomod)
+        return Loader(main_file, source).load()
+    except GomodlabError:
+        return None
+
+
+def explain_tidy(directory: str | os.PathLike[str], *, modcache: str | None = None, proxy: str | None = None,
+                 check: bool = False) -> TidyExplanation:
+    """Explain what ``go mod tidy`` does to the module containing ``directory``, computed in-process.
+
+    Modules come from ``proxy`` (a GOPROXY list) or the module cache ``modcache`` (default: go's
+    GOMODCACHE); nothing is written. Where tidy fails, raises
+    :class:`~gomodlab.load.modtidy.TidyRefused` (go's stderr and exit status). ``check`` also
+    runs the real ``go mod tidy`` on a scratch copy (:func:`go_tidy_in_scratch`) and records in
+    :attr:`TidyExplanation.check` every way its go.mod / go.sum differ from the model's.
+    """
+    gomod_path = Path(find_main_gomod(directory))
+    root = gomod_path.parent
+    source = ProxySource(proxy) if proxy else source_for(modcache)
+    try:
+        result = tidy(root, source, modcache=modcache)
+    except TidyRefused as e:
+        if check:
+            go = go_tidy_in_scratch(root, modcache=modcache, proxy=proxy)
+            if go.returncode == 0:
+                raise GomodlabError(f"the in-process tidy refuses the module but go mod tidy succeeds "
+                                    f"(a gomodlab bug):\n{e.stderr.rstrip()}") from None
+        raise
+    ex = TidyExplanation(root, *(b.decode("utf-8", "replace") for b in (
+        result.gomod_before, result.gomod, result.gosum_before, result.gosum)), go_stderr=result.stderr)
+    before_graph = _mod_graph(gomod_path, source)
+    after_graph = _mod_graph(gomod_path, source, result.gomod)
+    req_before, req_after = _require_lines(ex.gomod_before), _require_lines(ex.gomod_after)
+    evidence = _collect_evidence(result.packages, root, (c.path for c in result.changes))
+    _Explainer(ex, evidence, before_graph, after_graph, req_before, req_after, result.changes).run()
+    if check:
+        ex.check = _compare_with_go(ex, go_tidy_in_scratch(root, modcache=modcache, proxy=proxy))
+    return ex
+
+
+@dataclass(frozen=True)
+class GoTidyRun:
+    """What the real ``go mod tidy`` left in a scratch copy: exit status, stderr and both files."""
+
+    returncode: int
+    stderr: str
+    gomod: str
+    gosum: str
+
+
+def go_tidy_in_scratch(root: str | os.PathLike[str], *, modcache: str | None = None,
+                       proxy: str | None = None) -> GoTidyRun:
+    """Run the real ``go mod tidy`` on a scratch copy of the module at ``root`` (the user's files
+    are never touched), reading modules only from ``proxy`` or ``modcache`` served as a
+    ``file://`` GOPROXY (offline); GOSUMDB off, GOFLAGS=-mod=mod."""
+    root = Path(root)
+    main_file = MainModFile.read(root / "go.mod")
+    scratch = Path(tempfile.mkdtemp(prefix="gomodlab-tidy-"))
+    try:
+        work = _scratch_copy(root, main_file, scratch)
+        res = gotool.run_go(["mod", "tidy"], cwd=work, env=_go_env(scratch, modcache, proxy))
+        gomod, gosum = ((work / f).read_text(encoding="utf-8", errors="replace") if (work / f).exists() else ""
+                        for f in ("go.mod", "go.sum"))
+        return GoTidyRun(res.returncode, res.stderr, gomod, gosum)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def _scratch_copy(root: Path, main_file: MainModFile, scratch: Path) -> Path:
@@ -261,111 +328,29 @@ def _go_env(scratch: Path, modcache: str | None, proxy: str | None) -> dict[str,
     return gotool.isolated_env(scratch / "goenv", proxy=goproxy, flags="-mod=mod", GOWORK="off")
 
 
-def _collect_evidence(work: Path, env: dict[str, str], modules: Iterable[str]) -> _Evidence:
-    fields = "ImportPath,Module,Dir,GoFiles,CgoFiles,TestGoFiles,XTestGoFiles,Imports,TestImports,XTestImports,ForTest"
-    res = gotool.run_go(["list", "-e", "-test", f"-json={fields}", "all"], cwd=work, env=env)
-    mod_of_pkg: dict[str, tuple[str, str]] = {}
-    main_pkgs: set[str] = set()
-    importers: dict[str, list[tuple[str, str, bool]]] = {}
-    dec = json.JSONDecoder()
-    text, pos = res.stdout, 0
-    pkgs = []
-    while pos < len(text):
-        while pos < len(text) and text[pos].isspace():
-            pos += 1
-        if pos >= len(text):
-            break
-        obj, pos = dec.raw_decode(text, pos)
-        pkgs.append(obj)
-    for p in pkgs:
-        if p.get("ForTest") or p["ImportPath"].endswith(".test") or " [" in p["ImportPath"]:
-            continue
-        mod = p.get("Module") or {}
-        if mod:
-            mod_of_pkg[p["ImportPath"]] = (mod.get("Path", ""), mod.get("Version", ""))
-            if mod.get("Main"):
-                main_pkgs.add(p["ImportPath"])
-        d = Path(p.get("Dir") or ".")
-        for key, is_test in (("GoFiles", False), ("CgoFiles", False), ("TestGoFiles", True), ("XTestGoFiles", True)):
-            for f in p.get(key) or ():
-                try:
-                    src = (d / f).read_text(encoding="utf-8", errors="replace")
-                except OSError:
-                    continue
-                shown = os.path.relpath(d / f, work) if mod.get("Main") else f"{mod.get('Path')}/{f}"
-                for imp, line in go_imports(src):
-                    importers.setdefault(imp, []).append((p["ImportPath"], f"{shown}:{line}", is_test))
-    why: dict[str, list[str]] = {}
-    mods = sorted(set(modules))
-    if mods:
-        r = gotool.run_go(["mod", "why", "-m", *mods], cwd=work, env=env)
-        cur: str | None = None
-        for text_line in r.stdout.splitlines():
-            if text_line.startswith("# "):
-                cur = text_line[2:].strip()
-                why[cur] = []
-            elif cur is not None and text_line.strip():
-                why[cur].append(text_line.strip())
-    return _Evidence(mod_of_pkg, main_pkgs, importers, why)
-
-
-def _load(work: Path, env: dict[str, str], gomod_text: str | None = None) -> ModGraph | None:
-    from .sources import ModCacheSource, ProxySource, ChainSource
-
-    try:
-        mf = MainModFile.from_bytes(gomod_text.encode(), work / "go.mod") if gomod_text is not None \
-            else MainModFile.read(work / "go.mod")
-        source = ChainSource([ModCacheSource(env["GOMODCACHE"]), ProxySource(env["GOPROXY"])])
-        return Loader(mf, source).load()
-    except GomodlabError:
-        return None
-
-
-def explain_tidy(directory: str | os.PathLike[str], *, modcache: str | None = None, proxy: str | None = None,
-                 keep_scratch: bool = False) -> TidyExplanation:
-    """Run ``go mod tidy`` on a scratch copy of the module containing ``directory`` and explain it.
-
-    Modules come only from ``proxy`` (a GOPROXY list) or the module cache ``modcache`` (default:
-    go's GOMODCACHE) served as ``file://<cache>/cache/download``; GOSUMDB is off, GOFLAGS=-mod=mod.
-    Raises :class:`~gomodlab.errors.GoCommandError` with go's message if tidy itself fails.
-    """
-    gomod_path = Path(find_main_gomod(directory))
-    root = gomod_path.parent
-    main_file = MainModFile.read(gomod_path)
-    gomod_before = gomod_path.read_text(encoding="utf-8", errors="replace")
-    gosum_path = root / "go.sum"
-    gosum_before = gosum_path.read_text(encoding="utf-8", errors="replace") if gosum_path.exists() else ""
-    scratch = Path(tempfile.mkdtemp(prefix="gomodlab-tidy-"))
-    try:
-        work = _scratch_copy(root, main_file, scratch)
-        env = _go_env(scratch, modcache, proxy)
-        before_graph = _load(work, env)
-        res = gotool.run_go(["mod", "tidy"], cwd=work, env=env)
-        if res.returncode != 0:
-            raise GoCommandError(f"go mod tidy failed in a scratch copy of {root}:\n{res.stderr.rstrip()}")
-        gomod_after = (work / "go.mod").read_text(encoding="utf-8", errors="replace")
-        gosum_after = (work / "go.sum").read_text(encoding="utf-8", errors="replace") if (work / "go.sum").exists() else ""
-        after_graph = _load(work, env)
-        if before_graph is None:
-            before_graph = _load(work, env, gomod_before)
-        req_before, req_after = _require_lines(gomod_before), _require_lines(gomod_after)
-        touched = {p for p in req_before.keys() | req_after.keys() if req_before.get(p) != req_after.get(p)}
-        evidence = _collect_evidence(work, env, touched)
-        ex = TidyExplanation(root, gomod_before, gomod_after, gosum_before, gosum_after, go_stderr=res.stderr)
-        _Explainer(ex, evidence, before_graph, after_graph, req_before, req_after, work, env).run()
-        return ex
-    finally:
-        if not keep_scratch:
-            shutil.rmtree(scratch, ignore_errors=True)
+def _compare_with_go(ex: TidyExplanation, go: GoTidyRun) -> list[str]:
+    """Each way the real go's result differs from the model's (empty: identical)."""
+    if go.returncode != 0:
+        return [f"go mod tidy fails where the in-process tidy succeeds:\n{go.stderr.rstrip()}"]
+    out = []
+    for name, ours, theirs in (("go.mod", ex.gomod_after, go.gomod), ("go.sum", ex.gosum_after, go.gosum)):
+        if ours != theirs:
+            diff = difflib.unified_diff(theirs.splitlines(keepends=True), ours.splitlines(keepends=True),
+                                        f"go/{name}", f"gomodlab/{name}")
+            out.append(f"{name} differs from what go mod tidy writes:\n" + "".join(diff).rstrip("\n"))
+    return out
 
 
 class _Explainer:
+    """Gives each of the in-process tidy's changes (``RequirementChange``) its line, reason code
+    and evidence, then the go/toolchain lines and the go.sum lines."""
+
     def __init__(self, ex: TidyExplanation, ev: _Evidence, before: ModGraph | None, after: ModGraph | None,
                  req_before: dict[str, tuple[str, bool, str]], req_after: dict[str, tuple[str, bool, str]],
-                 work: Path, env: dict[str, str]) -> None:
+                 changes: Sequence[RequirementChange]) -> None:
         self.ex, self.ev, self.before, self.after = ex, ev, before, after
         self.req_before, self.req_after = req_before, req_after
-        self.work, self.env = work, env
+        self.changes = changes
 
     # -- helpers -------------------------------------------------------------------------------
 
@@ -423,17 +408,18 @@ class _Explainer:
 
     def run(self) -> None:
         self._go_lines()
-        for path in sorted(self.req_before.keys() | self.req_after.keys()):
-            b, a = self.req_before.get(path), self.req_after.get(path)
-            if b == a:
-                continue
-            if b is None:
-                assert a is not None
-                self._added(path, a)
-            elif a is None:
-                self._removed(path, b)
-            else:
-                self._changed(path, b, a)
+        for c in self.changes:
+            b, a = self.req_before.get(c.path), self.req_after.get(c.path)
+            if b is None and a is not None:
+                self._added(c.path, a)
+            elif a is None and b is not None:
+                self._removed(c.path, b)
+            elif a is not None and b is not None and a != b:
+                self._changed(c.path, b, a)
+            else:  # the model's change has no line of its own (a require spelled unusually)
+                self._add("go.mod", {"added": "added", "dropped": "removed"}.get(c.kind, "changed"), c.path,
+                          f"{c.path} {c.before}" if c.before else None, f"{c.path} {c.after}" if c.after else None,
+                          "other", f"tidy: {c.kind}: {c.why}", ())
         self._sums()
 
     def _go_lines(self) -> None:
