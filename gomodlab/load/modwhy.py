@@ -48,7 +48,7 @@ from .modload import Loader
 from .modtidy import initial_requirements
 from .mvs import NONE, Module
 from .packagegraph import PackageGraph
-from .packages import LoadRefused, PackageLoader
+from .packages import LoadRefused, PackageLoader, _ignore_patterns
 from .requirements import IN_ALL, GoPanic, Requirements
 from .sources import GoModSource, source_for
 
@@ -308,12 +308,18 @@ def _match_modules(pld: PackageLoader, pattern: str, mods: Sequence[Module], *, 
     have = {"builtin"} if _cgo_enabled() else {"builtin", "runtime/cgo"}
     out: list[str] = []
 
+    # The main go.mod's ignore directives (search.IgnorePatterns); a dependency's are not read.
+    relative, anywhere = _ignore_patterns(os.path.join(pld.loader.main_file.dir, "go.mod"))
+
     def walk(tree: ModuleTree, rel: str, prefix: str, *, prune_gomod: bool, prune_vendor: bool) -> None:
         name = f"{prefix}/{rel}" if prefix and rel else prefix or rel
         elem = rel.rsplit("/", 1)[-1]
         entries = tree.list_dir(rel) or []
         if rel:
             if elem.startswith((".", "_")) or elem == "testdata":
+                return
+            d = f"/{rel}/"
+            if tree is pld.files.main_tree and (any(d.startswith(p) for p in relative) or any(p in d for p in anywhere)):
                 return
             if prune_gomod and any(e.name == "go.mod" and not e.is_dir for e in entries):
                 return
