@@ -179,11 +179,17 @@ class Lab:
         return self._groups[key]
 
     def copy_of(self, rec_or_dir: Record | Path, dst: Path) -> Path:
-        """A fresh copy of a recorded world's pristine main module (or of any directory) at ``dst``."""
+        """A fresh copy of a recorded world's pristine main module (or of any directory) at ``dst``.
+
+        Its files are written now (mtimes not kept): go reads a main-module directory through the
+        module index only when its files are more than 2 s old, and the index reads some broken
+        files differently from imports.ScanDir (an unclosed import block, a malformed import
+        path). go and gomodlab each run right after their copy is made, so both read with
+        imports.ScanDir, whenever the pristine tree was written."""
         src = rec_or_dir.pristine if isinstance(rec_or_dir, Record) else rec_or_dir
         if dst.exists():
             shutil.rmtree(dst)
-        shutil.copytree(src, dst, symlinks=True)
+        shutil.copytree(src, dst, symlinks=True, copy_function=shutil.copy)
         return dst
 
     def _run(self, group: Group, d: Path, args: Sequence[str], goproxy: str | None = None,

@@ -28,11 +28,13 @@ import io
 import os
 import shutil
 import zipfile
+from collections.abc import Callable
 from typing import NamedTuple, Protocol
 
 from ..errors import SourceError
 from ..mod import gover, modpath
 from ..mod.dirhash import hash_zip
+from ..mod.modzip import read_module_zip_bytes
 from .importerrors import TooNewError
 from .locate import default_modcache, go_env_value, gotoolchain
 from .main_module import MainModFile
@@ -159,6 +161,10 @@ class ZipTree:
     def __repr__(self) -> str:
         return f"<ZipTree {self.dir}>"
 
+    def names(self) -> list[str]:
+        """Every entry name, in the zip's central directory order."""
+        return self._zip.namelist()
+
     def list_dir(self, rel: str) -> list[DirEntry] | None:
         got = self._dirs.get(rel)
         if got is None:
@@ -250,6 +256,10 @@ class ModuleFiles:
         self._download = os.path.join(self.modcache, "cache", "download")
         self._trees: dict[Module, ModuleTree | Exception] = {}
         self._zips: dict[Module, bytes | None] = {}
+        self._zip_errors: dict[Module, str] = {}
+        self._proxied: set[Module] = set()
+        #: Where go's direct stderr lines go (``-> unzip …``); the package loader sets it.
+        self.print: Callable[[str], None] = lambda text: None
         #: Every file and directory of the module cache and local trees read (for memos).
         self.inputs: dict[str, tuple[int, int]] = {}
         #: Whether a zip came from a GOPROXY (its answer can change without any local file changing).
@@ -262,6 +272,10 @@ class ModuleFiles:
     def resolve(self, m: Module) -> Module:
         """resolveReplacement: the module whose files stand for ``m``."""
         return self.main_file.replacement(m) or m
+
+    def fetched(self) -> list[Module]:
+        """Every module whose files were had (as resolved: the module standing for it)."""
+        return [self.resolve(m) for m, got in self._trees.items() if not isinstance(got, Exception)]
 
     def tree(self, m: Module) -> ModuleTree:
         """fetch(m): the main module's tree, a directory replacement's, or the module's own files.
@@ -298,11 +312,13 @@ class ModuleFiles:
         else:
             data = self._zip_bytes(m)
             if data is None:
-                raise ModuleError(m, f"module zip not found in {self.modcache} or any proxy")
+                # The GOPROXY's own answer where one was asked (go: "reading URL: ..."), else ours.
+                raise ModuleError(m, self._zip_errors.get(m, f"module zip not found in {self.modcache} or any proxy"))
             try:
                 tree = ZipTree(data, m, shown)
             except zipfile.BadZipFile as e:
                 raise ModuleError(m, f"zip: {e}") from None
+            self._check_zip(m, data, tree)
         # modfetch Download: a module whose own go.mod needs a newer go is refused.
         try:
             go = _go_line(tree.read("go.mod"))
@@ -312,6 +328,22 @@ class ModuleFiles:
             what = f"{m.path}@{m.version}"
             raise TooNewError(what, go, gover.too_new_message(what, go, gotoolchain()))
         return tree
+
+    def _check_zip(self, m: Module, data: bytes, tree: ZipTree) -> None:
+        """What go checks before it extracts a zip into the cache: downloadZip's prefix check (a
+        zip just fetched from a GOPROXY), then zip.Unzip's (modzip CheckZip), whose error go also
+        prints at once as ``-> unzip …``. Both errors come without the module's name."""
+        prefix = f"{m.path}@{m.version}/"
+        if m in self._proxied:
+            stray = next((n for n in tree.names() if not n.startswith(prefix)), None)
+            if stray is not None:
+                raise SourceError(f"zip for {prefix[:-1]} has unexpected file {stray}")
+        problems = read_module_zip_bytes(data, m.path, m.version, hash=False).check_errors
+        if problems:
+            ep, ev = self._esc(m)
+            err = f"unzip {os.path.join(self._download, ep, '@v', ev + '.zip')}: " + "\n".join(problems)
+            self.print(f"-> {err}\n")
+            raise SourceError(err)
 
     def _zip_bytes(self, m: Module) -> bytes | None:
         if m in self._zips:
@@ -325,8 +357,10 @@ class ModuleFiles:
                 self.used_proxy = True
                 try:
                     data = getter(m.path, "zip", m.version)
-                except SourceError:
+                    self._proxied.add(m)
+                except SourceError as e:
                     data = None
+                    self._zip_errors[m] = str(e)
         self._zips[m] = data
         return data
 

@@ -4,7 +4,8 @@
 Loading "all" the way ``go mod tidy`` and ``go mod why`` do:
 
 - **Roots**: every package of the main module (its directories, ``.``/``_``/``testdata`` and nested
-  modules skipped, ``vendor`` taken as a package but not descended into).
+  modules skipped, ``vendor`` taken as a package but not descended into), then the packages
+  of the go.mod's ``tool`` directives (always in "all", even when missing).
 - **Imports** are resolved to modules by :meth:`PackageLoader.import_from_modules`: for each path
   prefix, the selected module of that path (first the roots only, then the whole graph) must hold
   the package directory; two modules holding it is an ``ambiguous import``, none is an
@@ -17,8 +18,8 @@ Loading "all" the way ``go mod tidy`` and ``go mod why`` do:
   stop changing and no missing import can be resolved.
 
 Standard-library packages are leaves here: their imports are standard too and never need a module
-(go reads them; tidy's answer does not depend on them). What the loader cannot do yet: ``tool``
-directives, ``-mod=vendor`` loading, workspaces, ``ignore`` directives.
+(go reads them; tidy's answer does not depend on them). What the loader cannot do yet:
+``-mod=vendor`` loading, workspaces.
 
 :class:`gomodlab.load.packagegraph.PackageGraph` is the result as data: a DataFrame and a
 NetworkX graph of the packages.
@@ -170,6 +171,7 @@ class PackageLoader:
         #: packages, the "all" pattern); set ``all_pattern_is_root`` False for other patterns.
         self.list_roots = list_roots
         self.querier = ImportQuerier(loader.main_file, loader.source, files, std, self.print)
+        files.print = self.print
         self.stderr: list[str] = []
         self._recorded: list[str] = []
         self.all_pattern_is_root = True
@@ -184,6 +186,8 @@ class PackageLoader:
         self._applying = False
         self._scans: dict[tuple[int, str], DirScan | PackageError] = {}
         self._main_pkgs: list[str] | None = None
+        #: The main module's tools (go.mod ``tool`` lines): roots of "all" and always in it.
+        self.tools: tuple[str, ...] = loader.main_file.tool
         self._path_errors: dict[str, str] = {}
         #: go's module index is on unless GODEBUG=goindex=0 or GOCACHE=off.
         self.use_index = "goindex=0" not in go_env_value("GODEBUG").split(",") and go_env_value("GOCACHE") != "off"
@@ -227,7 +231,7 @@ class PackageLoader:
         while True:
             self._reset()
             self._update_go_version()
-            root_pkgs = self.main_packages() if self.list_roots is None else self.list_roots(self.requirements)
+            root_pkgs = self.root_packages() if self.list_roots is None else self.list_roots(self.requirements)
             if self.requirements.pruning == PRUNED and self._preload_root_modules(root_pkgs):
                 continue
             seen: set[int] = set()
@@ -281,6 +285,7 @@ class PackageLoader:
         """resolveMissingImports: for every package missing from the build list, the module to add
         (printing ``go: found X in M V``), mapped to the first package it resolves."""
         found: list[tuple[LoadedPackage, Module]] = []
+        too_new: tuple[LoadedPackage, TooNewError] | None = None
         for pkg in self.pkgs:
             if pkg.err is None or pkg.test_of is not None or not isinstance(pkg.err, ImportMissingError):
                 continue
@@ -288,6 +293,13 @@ class PackageLoader:
                 found.append((pkg, self.querier.query_import(pkg.path, self.requirements)))  # type: ignore[arg-type]
             except GomodlabError as e:
                 pkg.err = e
+                if isinstance(e, TooNewError) and (
+                        too_new is None or gover.compare(e.go_version, too_new[1].go_version) > 0):
+                    too_new = (pkg, e)
+        if too_new is not None:
+            # A query answered by a module too new for this go: go would switch toolchains.
+            self.print(f"go: toolchain upgrade needed to resolve {too_new[0].path}\n")
+            raise too_new[1]
         added: dict[Module, LoadedPackage] = {}
         for pkg, mod in found:
             self.print(f"go: found {pkg.path} in {mod.path} {mod.version}\n")
@@ -451,7 +463,11 @@ class PackageLoader:
         try:
             found = self.import_from_modules(pkg.path, rs, mg, self.skip_import_mod_files)  # type: ignore[arg-type]
         except GomodlabError as e:
-            pkg.err = e
+            found, pkg.err = None, e
+        if pkg.path in self.tools:
+            # Tools are always in "all", found or not (go.dev/issue/70582: a missing tool is an error).
+            self._apply(pkg, IN_ALL)
+        if found is None:
             return
         pkg.mod, pkg.dir, pkg.alt_mods = found.mod, found.dir, found.alt_mods
         if not pkg.dir:
@@ -568,6 +584,11 @@ class PackageLoader:
         return changed
 
     # -- the main module's packages --------------------------------------------------------
+
+    def root_packages(self) -> list[str]:
+        """The roots of "all" (load.go's "all" match before loading): the main module's packages,
+        then its ``tool`` directives' packages."""
+        return self.main_packages() + list(self.tools)
 
     def main_packages(self) -> list[str]:
         """matchPackages(all) over the main module: every directory with a Go file the tags build."""
