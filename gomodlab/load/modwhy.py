@@ -145,16 +145,25 @@ def why(targets: Sequence[str], main_dir: str | os.PathLike[str] = ".", source: 
             # LoadPackages(args): the named packages loaded as roots, whose requirements (updated
             # in memory, go.mod is not written) the "all" load then starts from.
             patterns = clean_patterns(targets)
+            calls = 0
+
+            def list_roots(r: Requirements) -> list[str]:
+                nonlocal calls
+                calls += 1
+                return [p for pat in patterns for p in _match(named, pat, dirs, r) or ()]
+
             named = PackageLoader(loader, files, std, load_tests=not vendor, resolve_missing=False,
                                   use_vendor_all=vendor, silence_package_errors=True, load_std="all" in patterns,
-                                  list_roots=lambda r: [p for pat in patterns
-                                                        for p in _match(named, pat, dirs, r) or ()])
+                                  list_roots=list_roots)
             named.all_pattern_is_root = "all" in patterns
             named.stderr[:0] = stderr
             named.load(rs)
             named.exit_if_errors()
             rs = named.requirements  # type: ignore[assignment]
-            matches = [(pat, _match(named, pat, dirs, rs, final=True)) for pat in patterns]
+            # updateMatches appends the tools to the "tool" match on every call without clearing
+            # it: once per loading pass and once more at the end, so go lists each tool that often.
+            matches = [(pat, list(named.tools) * (calls + 1) if pat == "tool" else
+                        _match(named, pat, dirs, rs, final=True)) for pat in patterns]
             stderr = named.stderr
             stderr.extend(f"go: warning: {quote(pat)} matched no packages\n" for pat, pkgs in matches if pkgs == [])
         pld = PackageLoader(loader, files, std, load_tests=not vendor, resolve_missing=False,
@@ -248,7 +257,7 @@ class _Dirs(NamedTuple):
 def _match(pld: PackageLoader, pattern: str, dirs: _Dirs, rs: Requirements, *, final: bool = False) -> list[str] | None:
     """updateMatches for one pattern, against the requirements ``rs``: its packages (None:
     matching failed, silently, as go's SilencePackageErrors has it; []: it matched none). ``all``
-    is the main module's packages while loading, the whole "all" pattern when ``final``."""
+    is the main module's packages and tools while loading, the whole "all" pattern when ``final``."""
     if is_local_import(pattern) or os.path.isabs(pattern):
         if "..." in pattern:
             return _match_local_dirs(pld, pattern, dirs)
@@ -258,14 +267,14 @@ def _match(pld: PackageLoader, pattern: str, dirs: _Dirs, rs: Requirements, *, f
         return [pattern]
     if pattern == "all":
         if not final:
-            return pld.main_packages()
+            return pld.root_packages()
         return sorted(p.path for p in pld.pkgs if p.test_of is None and p.flags & IN_ALL)
     if pattern in ("std", "cmd"):
         return _match_goroot(pld, pattern)
     if pattern == "work":
         return _match_modules(pld, pattern, [pld.main], with_std=False)
     if pattern == "tool":
-        return []
+        return list(pld.tools)
     return _match_modules(pld, pattern, rs.graph().build_list(), with_std=True)
 
 
