@@ -211,3 +211,25 @@ def test_record_stanzas() -> None:
     assert r.stanza(vendor=True) == "# example.com/x\n(main module does not need to vendor package example.com/x)\n"
     m = WhyRecord("example.com/x", "module", ("example.com/m", "example.com/m.test", "example.com/x/y"))
     assert m.needed and m.stanza() == "# example.com/x\nexample.com/m\nexample.com/m.test\nexample.com/x/y\n"
+
+
+def test_std_scans_memo_is_checked_against_the_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from gomodlab.load.stdscans import StdScans
+    from gomodlab.mod.goscan import DirScan
+
+    monkeypatch.setenv("GOMODLAB_CACHE", str(tmp_path / "cache"))
+    src = tmp_path / "goroot" / "src"
+    (src / "fmt").mkdir(parents=True)
+    (src / "fmt" / "print.go").write_text('package fmt\n\nimport "os"\n')
+    scan = DirScan(("os",), (), ("print.go",), ())
+    memo = StdScans.open(str(src), "any")
+    assert memo is not None and memo.get("fmt") is None
+    memo.put("fmt", scan)
+    memo.save()
+    again = StdScans.open(str(src), "any")
+    assert again is not None and again.get("fmt") == scan
+    assert StdScans.open(str(src), "other tags").get("fmt") is None   # another way of scanning
+    os.utime(src / "fmt" / "print.go", ns=(1, 1))                    # a file changed: scanned again
+    assert again.get("fmt") is None
+    monkeypatch.setenv("GOMODLAB_CACHE", "off")
+    assert StdScans.open(str(src), "any") is None

@@ -51,6 +51,7 @@ from .packagegraph import PackageGraph
 from .packages import LoadRefused, PackageLoader, _ignore_patterns
 from .requirements import IN_ALL, GoPanic, Requirements
 from .sources import GoModSource, source_for
+from .stdscans import StdScans
 
 __all__ = ["why", "WhyResult", "WhyRecord", "WhyRefused"]
 
@@ -137,6 +138,7 @@ def why(targets: Sequence[str], main_dir: str | os.PathLike[str] = ".", source: 
     # lie above it.
     dirs = _Dirs(os.path.realpath(main_dir), os.path.dirname(gomod))
     matches: list[tuple[str, list[str] | None]] = []
+    std_scans = None
     try:
         rs = initial_requirements(loader, main_file, "", stderr, add_go_line=False)
         if modules:
@@ -156,6 +158,7 @@ def why(targets: Sequence[str], main_dir: str | os.PathLike[str] = ".", source: 
                                   use_vendor_all=vendor, silence_package_errors=True, load_std="all" in patterns,
                                   list_roots=list_roots)
             named.all_pattern_is_root = "all" in patterns
+            named.std_scans = std_scans = _std_scans(named)
             named.stderr[:0] = stderr
             named.load(rs)
             named.exit_if_errors()
@@ -169,17 +172,27 @@ def why(targets: Sequence[str], main_dir: str | os.PathLike[str] = ".", source: 
         pld = PackageLoader(loader, files, std, load_tests=not vendor, resolve_missing=False,
                             use_vendor_all=vendor, silence_package_errors=True,
                             load_std=any(is_standard_import_path(p) for _, pkgs in matches for p in pkgs or ()))
+        pld.std_scans = std_scans
         pld.stderr[:0] = stderr
         pld.load(rs)
         pld.exit_if_errors()
     except (LoadRefused, GoPanic) as e:
         raise WhyRefused(e.stderr) from None
     loader.save_cache()
+    if std_scans is not None:
+        std_scans.save()
     if modules:
         records = _module_records(pld, mods)
     else:
         records = [WhyRecord(p, "package", _chain(pld, p)) for _, pkgs in matches for p in pkgs or ()]
     return WhyResult(tuple(records), vendor, "".join(pld.stderr), PackageGraph(pld))
+
+
+def _std_scans(pld: PackageLoader) -> StdScans | None:
+    """The standard library's scans kept between runs, for the way this loader scans."""
+    if not pld.std.goroot:
+        return None
+    return StdScans.open(pld.std.src, f"{sorted(pld.tags.names)} index={pld.use_index}")
 
 
 def _chain(pld: PackageLoader, path: str) -> tuple[str, ...]:

@@ -31,6 +31,7 @@ import os
 from collections import deque
 from functools import partial
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from ..errors import GomodlabError, GoRefusal
 from ..mod import gover, modpath
@@ -50,6 +51,9 @@ from .modload import Loader
 from .mvs import NONE, BuildListError, Module
 from .requirements import (FROM_ROOT, IMPORTS_LOADED, IN_ALL, IS_ROOT, Requirements, convert_pruning, mod_sorted,
                            override_roots, tidy_roots, update_roots)
+
+if TYPE_CHECKING:
+    from .stdscans import StdScans
 
 __all__ = ["LoadedPackage", "PackageLoader", "LoadRefused"]
 
@@ -170,6 +174,8 @@ class PackageLoader:
         #: listRoots: the root packages for the current requirements (default: the main module's
         #: packages, the "all" pattern); set ``all_pattern_is_root`` False for other patterns.
         self.list_roots = list_roots
+        #: The standard library's scans kept between runs (gomodlab.load.stdscans), if given.
+        self.std_scans: StdScans | None = None
         self.querier = ImportQuerier(loader.main_file, loader.source, files, std, self.print)
         files.print = self.print
         self.stderr: list[str] = []
@@ -477,7 +483,7 @@ class PackageLoader:
         pkg.in_std = found.tree is None
         if pkg.in_std and self.load_std:
             try:
-                scan = self.scan(self.std.tree, pkg.path)
+                scan = self._std_scan(pkg.path)
             except PackageError as e:
                 pkg.err = e
                 return
@@ -499,6 +505,20 @@ class PackageLoader:
         pkg.imports = [self.pkg(p, flags) for p in imports]
         pkg.test_imports = list(test_imports)
         self._apply(pkg, IMPORTS_LOADED)
+
+    def _std_scan(self, path: str) -> DirScan:
+        """A standard package's scan, from ``std_scans`` (kept between runs) when it has it."""
+        key = (id(self.std.tree), path)
+        memo = self.std_scans
+        if memo is not None and key not in self._scans:
+            got = memo.get(path)
+            if got is not None:
+                self._scans[key] = got
+                return got
+            got = self.scan(self.std.tree, path)
+            memo.put(path, got)
+            return got
+        return self.scan(self.std.tree, path)
 
     def scan(self, tree: ModuleTree, rel: str) -> DirScan:
         """imports.ScanDir of one directory with the loader's tags (cached per tree and directory)."""
