@@ -13,29 +13,11 @@ import zipfile
 from pathlib import Path
 
 from gomodlab.load import gotool
-from gomodlab.mod import modpath, semver
+from gomodlab.mod import modpath, semver, txtar
 
 
 def testdata_dir() -> Path:
     return Path(gotool.go_env(["GOROOT"], env=None)["GOROOT"]) / "src" / "cmd" / "go" / "testdata" / "mod"
-
-
-def parse_txtar(text: str) -> list[tuple[str, str]]:
-    """golang.org/x/tools/txtar: (name, data) of each ``-- name --`` section."""
-    files: list[tuple[str, str]] = []
-    name: str | None = None
-    buf: list[str] = []
-    for line in text.splitlines(keepends=True):
-        marker = line.rstrip("\r\n")
-        if marker.startswith("-- ") and marker.endswith(" --") and len(marker) > 6:
-            if name is not None:
-                files.append((name, "".join(buf)))
-            name, buf = marker[3:-3], []
-        elif name is not None:
-            buf.append(line)
-    if name is not None:
-        files.append((name, "".join(buf)))
-    return files
 
 
 def write_proxy(dst: Path, src: Path | None = None, *, lists: bool = False) -> list[tuple[str, str]]:
@@ -61,7 +43,7 @@ def write_proxy(dst: Path, src: Path | None = None, *, lists: bool = False) -> l
         ev = modpath.escape_version(version)
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w") as z:
-            for fname, data in parse_txtar(f.read_text(encoding="utf-8", errors="surrogateescape")):
+            for fname, data in txtar.parse(f.read_text(encoding="utf-8", errors="surrogateescape")).files:
                 raw = data.encode("utf-8", "surrogateescape")
                 if fname in (".info", ".mod"):
                     (vdir / f"{ev}{fname}").write_bytes(raw)

@@ -1,4 +1,4 @@
-"""The three interactive notebooks in a real JupyterLab, driven by Playwright in Debian's Chromium.
+"""The four interactive notebooks in a real JupyterLab, driven by Playwright in Debian's Chromium.
 
 One JupyterLab server for the module (loopback, no token, ``expose_app_in_browser`` so the page's
 ``window.jupyterapp`` runs commands), its settings, workspaces and runtime files under a temporary
@@ -97,6 +97,7 @@ def lab(browser, demo_scenario, tmp_path_factory):
     subprocess.run(["cp", "-a", str(demo_scenario.paths.root), str(copy)], check=True)
     params = {"cache-doctor": {"demo_dir": str(copy)},
               "mvs-lesson": {"workdir": str(root / "mvs")},
+              "tidy-lesson": {"workdir": str(root / "tidy")},
               "proxy-latency": {"n": 4000}}
     for name, p in params.items():
         nb = nbformat.read(report.NOTEBOOK_DIR / f"{name}.ipynb", as_version=4)
@@ -231,7 +232,7 @@ def ran(browser, lab):
         page.close()
 
 
-@pytest.mark.parametrize("name", ["cache-doctor", "mvs-lesson", "proxy-latency"])
+@pytest.mark.parametrize("name", ["cache-doctor", "mvs-lesson", "proxy-latency", "tidy-lesson"])
 def test_runs_all_cells_without_errors(ran, name):
     page, state = ran(name)
     assert not state["errors"], state["errors"]
@@ -333,4 +334,45 @@ def test_proxy_latency_widgets(ran):
     assert "|" not in summary.inner_text().split("GOPROXY=")[1].split()[0]
     assert figure.inner_html() != fig
     _shot(app, "proxy-comma")
+    _fits(page)
+
+
+def test_tidy_lesson_widgets(ran):
+    """Change a build constraint and an import in the app; the go.mod it shows changes as tidy's would."""
+    page, _ = ran("tidy-lesson")
+    app = page.locator(".gml-app").first
+    app.scroll_into_view_if_needed()
+    gomod, diff, edits = app.locator(".gml-gomod"), app.locator(".gml-diff"), app.locator(".gml-edits")
+    assert "example.com/pgdriver v1.0.0" in gomod.inner_text() and "example.com/tmpl v1.3.0" in gomod.inner_text()
+    assert "+\texample.com/tmpl v1.3.0" in diff.inner_text()
+    _shot(app, "tidy-app")
+    selects = app.locator(".widget-dropdown select")
+    # The file, then its constraint: //go:build ignore takes pgdriver (and decimal's v1.2.0) out.
+    selects.nth(2).select_option("store/store_postgres.go")
+    page.wait_for_timeout(500)
+    assert selects.nth(3).input_value() == "//go:build postgres", "the file's own constraint is preselected"
+    selects.nth(3).select_option(label="//go:build ignore")
+    _changes(page, gomod, lambda: app.get_by_role("button", name="tidy with this constraint").click())
+    assert "pgdriver" not in gomod.inner_text(), gomod.inner_text()
+    assert "store/store_postgres.go: //go:build ignore" in edits.inner_text()
+    _shot(app, "tidy-ignore")
+    # render no longer imports tmpl/html: tmpl goes, and the go line stays 1.21.
+    selects.nth(0).select_option("example.com/shop/render")
+    selects.nth(1).select_option(label="no longer imports")
+    page.wait_for_timeout(500)
+    app.locator(".gml-import input").fill("example.com/tmpl/html")
+    _changes(page, gomod, lambda: app.get_by_role("button", name="tidy with this import").click())
+    text = gomod.inner_text()
+    assert "example.com/tmpl" not in text and "go 1.21" in text, text
+    _shot(app, "tidy-no-tmpl")
+    # An import nothing provides: go's error, in go's words.
+    selects.nth(1).select_option(label="imports")
+    page.wait_for_timeout(500)
+    app.locator(".gml-import input").fill("example.com/nowhere/x")
+    summary = app.locator(".gml-summary")
+    _changes(page, summary, lambda: app.get_by_role("button", name="tidy with this import").click())
+    assert "cannot find module providing package example.com/nowhere/x" in summary.inner_text()
+    _shot(app, "tidy-error")
+    _changes(page, gomod, lambda: app.get_by_role("button", name="start again").click())
+    assert "example.com/tmpl v1.3.0" in gomod.inner_text() and "none yet" in edits.inner_text()
     _fits(page)

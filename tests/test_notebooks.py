@@ -22,6 +22,7 @@ def _params(name: str, scenario, tmp_path: Path) -> dict[str, object]:
         "postmortem": {},
         "cache-doctor": {"demo_dir": str(p.root)},
         "mvs-lesson": {"workdir": str(tmp_path / "mvs")},
+        "tidy-lesson": {"workdir": str(tmp_path / "tidy")},
         # A small fleet, workers as threads: the generation, both fleet runs and the figures in seconds.
         "fleet": {"workdir": str(tmp_path / "fleet"), "n_caches": 9, "n_logs": 120, "threads": True, "workers": 2},
         "proxy-latency": {"xlog": str(p.go_x_log), "access_log": str(p.access_log),
@@ -37,6 +38,9 @@ EXPECT = {
     "mvs-lesson": ["`go list -m all` and gomodlab: **identical**", "real `go get` then `go list -m all`: **identical**",
                    "indirect-import", "example.com/a &gt; example.com/b &gt; example.com/d &gt; example.com/e",
                    "+\texample.com/f v1.1.0 // indirect", "`go mod why -m` and gomodlab: **identical**"],
+    "tidy-lesson": ["go.mod and go.sum of the last round and of the real `go mod tidy`: **identical**",
+                    "resolve missing imports by query", "example.com/tmpl/html", "+\texample.com/tmpl v1.3.0",
+                    "What brings each module in: shop/cart → money, decimal", "store/store_postgres.go"],
     "fleet": ["Upstream: yaml@v1.4.0 on", "grpcish@v0.9.1", "turned slow on 2026-11-27", "runners diverge",
               "upstream corruptions (module, version, runners): **found**", "local damage (runner, module, version): **found**",
               "recorded as failed inputs: **found**"],
@@ -73,7 +77,7 @@ def test_notebook_runs_headless(name, demo_scenario, tmp_path):
     for needle in EXPECT[name]:
         assert needle in text, f"{name}: {needle!r} not in the outputs"
     widgets = [o for c in nb.cells for o in c.get("outputs", []) if WIDGET in o.get("data", {})]
-    interactive = name in ("cache-doctor", "mvs-lesson")
+    interactive = name in ("cache-doctor", "mvs-lesson", "tidy-lesson")
     assert bool(widgets) == interactive, "widgets appear in interactive runs only"
     # Figures are SVG (what the report pages embed): an SVG output, or an <img> of one with alt text.
     assert any("image/svg+xml" in o.get("data", {}) for c in nb.cells for o in c.get("outputs", [])) \

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pytest
 
-from gomodlab.mod import modpath
+from gomodlab.mod import modpath, txtar
 
 from . import cmdgo_proxy, tidy_oracle
 from . import tidy_harness as harness
@@ -73,8 +73,8 @@ class CmdGoWorld:
 def archive_packages(path: str, version: str) -> list[str]:
     """Import paths of the packages in a testdata archive's zip (as go would find them)."""
     name = f"{modpath.escape_path(path).replace('/', '_')}_{modpath.escape_version(version)}.txt"
-    files = [n for n, _ in cmdgo_proxy.parse_txtar((cmdgo_proxy.testdata_dir() / name).read_text(
-        encoding="utf-8", errors="surrogateescape")) if not n.startswith((".", "/"))]
+    files = [n for n, _ in txtar.parse((cmdgo_proxy.testdata_dir() / name).read_text(
+        encoding="utf-8", errors="surrogateescape")).files if not n.startswith((".", "/"))]
     nested = {posixpath.dirname(n) for n in files if n.endswith("/go.mod")}
     dirs = set()
     for n in files:

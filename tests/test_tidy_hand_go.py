@@ -25,10 +25,10 @@ import pytest
 
 from gomodlab.lab import universe
 from gomodlab.lab.universe import ModuleSource
+from gomodlab.mod import txtar
 
 from . import tidy_harness as harness
 from . import tidy_oracle
-from .cmdgo_proxy import parse_txtar
 from .conftest import REAL_WORLD_DATA
 
 pytestmark = pytest.mark.go
@@ -87,7 +87,7 @@ def read_case(path: Path) -> Case:
             case.why_out.append(value)
     case.description = " ".join(words)
     versions: dict[tuple[str, str], dict[str, bytes]] = {}
-    for name, data in parse_txtar(text):
+    for name, data in txtar.parse(text).files:
         raw = data.encode("utf-8")
         if name.startswith("proxy/"):
             mv, _, rel = name[len("proxy/"):].partition("/")

@@ -13,6 +13,7 @@ import json
 import os
 import sys
 
+from ..errors import GomodlabError
 from ._modsource import add_source_options, source_of
 
 
@@ -27,8 +28,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     out = p.add_mutually_exclusive_group()
     out.add_argument("--go-sum", action="store_true", help="print the go.sum instead of the go.mod")
     out.add_argument("--diff", action="store_true", help="print the changes as 'go mod tidy -diff' does; exit 1 if any")
-    out.add_argument("--format", choices=("text", "json"), default="text",
-                     help="json: go.mod, go.sum, whether they change and each requirement change with its reason")
+    out.add_argument("--rounds", action="store_true",
+                     help="tidy round by round: what each round did and the requirements it changed")
+    p.add_argument("--format", choices=("text", "json"), default="text",
+                   help="json: go.mod, go.sum, whether they change and each requirement change with its reason "
+                        "(with --rounds: the rounds)")
     p.add_argument("--write", action="store_true", help="write go.mod and go.sum, as go mod tidy does")
     p.add_argument("-e", dest="allow_errors", action="store_true", help="proceed despite errors (go mod tidy -e)")
     p.add_argument("--go", metavar="VERSION", help="set the go line (go mod tidy -go=VERSION)")
@@ -37,6 +41,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.rounds:
+        return _rounds(args)
+    if args.format == "json" and (args.diff or args.go_sum):
+        raise GomodlabError("--format json holds go.mod, go.sum and the changes; it goes with neither --diff nor --go-sum")
     memo, hit = _memo(args)
     if hit is None:
         from ..load.modtidy import TidyRefused, tidy
@@ -72,6 +80,33 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if not args.write:
         _out(hit["gosum"] if args.go_sum else hit["gomod"])
+    return 0
+
+
+def _rounds(args: argparse.Namespace) -> int:
+    """``--rounds``: the trace of :func:`gomodlab.load.modtidy.tidy` (never memoised: the memo
+    keeps results, not rounds)."""
+    from ..lab.tidylesson import round_table
+    from ..load.modtidy import TidyRefused, tidy
+
+    try:
+        result = tidy(args.dir, source_of(args), go_version=args.go, compat=args.compat,
+                      allow_errors=args.allow_errors, modcache=args.modcache, trace=True)
+    except TidyRefused as e:
+        sys.stderr.write(e.stderr)
+        return e.exit_status
+    sys.stderr.write(result.stderr)
+    if args.format == "json":
+        json.dump([{"step": r.step, "title": r.title, "summary": r.summary, "packages": list(r.packages),
+                    "found": [{"import": f.import_path, "module": f.module, "version": f.version} for f in r.found],
+                    "changes": [{"path": c.path, "kind": c.kind, "before": c.before, "after": c.after}
+                                for c in r.changes()]} for r in result.rounds], sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    for i, r in enumerate(result.rounds, 1):
+        print(f"{i}. {r.title}: {r.summary}")
+        if r.changes():
+            print("   " + round_table(r, unchanged=False).text().replace("\n", "\n   ").rstrip())
     return 0
 
 

@@ -47,6 +47,7 @@ from .packagegraph import PackageGraph
 from .packages import LoadedPackage, LoadRefused, PackageLoader
 from .requirements import IN_ALL, GoPanic, Requirements, convert_pruning, override_roots, update_roots
 from .sources import GoModSource, source_for
+from .tidyrounds import TidyRound, build_rounds
 
 __all__ = ["tidy", "TidyResult", "TidyRefused", "RequirementChange", "keep_sums"]
 
@@ -97,6 +98,8 @@ class TidyResult:
     #: Whether go writes go.sum: also when the bytes stay the same, or when it writes an empty
     #: one where there was none (a hash computed on the way that tidy does not keep).
     gosum_written: bool = False
+    #: With ``tidy(trace=True)``: tidy's rounds (:class:`gomodlab.load.tidyrounds.TidyRound`), in order.
+    rounds: tuple[TidyRound, ...] = ()
 
     @property
     def gomod_changed(self) -> bool:
@@ -137,12 +140,13 @@ _USAGE = ("usage: go mod tidy [-e] [-v] [-x] [-diff] [-go=version] [-compat=vers
 
 def tidy(main_dir: str | os.PathLike[str] = ".", source: GoModSource | None = None, *,
          go_version: str | None = None, compat: str | None = None, allow_errors: bool = False,
-         modcache: str | None = None, goroot: str | None = None) -> TidyResult:
+         modcache: str | None = None, goroot: str | None = None, trace: bool = False) -> TidyResult:
     """What ``go mod tidy [-e] [-go=V] [-compat=V]`` run in ``main_dir`` writes.
 
     ``source`` supplies dependencies' go.mod files, versions and zips (default: go's module
     cache); ``modcache`` the module cache whose extracted directories are read (and named in
     messages); ``goroot`` the standard library (default: the installed go's, if any).
+    ``trace``: also record tidy's rounds (``TidyResult.rounds``, :mod:`gomodlab.load.tidyrounds`).
     """
     from .query import version_fixer
 
@@ -174,6 +178,8 @@ def tidy(main_dir: str | os.PathLike[str] = ".", source: GoModSource | None = No
     pld = PackageLoader(loader, files, std, tidy=True, allow_errors=allow_errors, tidy_go_version=go_version or "")
     try:
         rs = initial_requirements(loader, main_file, go_version or "", stderr)
+        if trace:
+            pld.trace = []
         pld.stderr[:0] = stderr
         pld.load(rs)
         pld.exit_if_errors()
@@ -213,11 +219,13 @@ def tidy(main_dir: str | os.PathLike[str] = ".", source: GoModSource | None = No
         if gosum_before:
             st = os.stat(gosum.file)
             inputs[gosum.file] = (st.st_size, st.st_mtime_ns)
+    rounds = build_rounds(main_file, rs, pld.trace, final, gomod_file=gomod, fix=fixer, gomod_before=before,
+                          gomod_after=new_gomod, gosum_before=gosum_before, gosum_after=new_gosum) if trace else ()
     return TidyResult(new_gomod, new_gosum, before, gosum_before, graph.stderr, final.roots, final.direct, graph,
                       tuple(_changes(main_file, final, pld)),
                       format_as_read(before, file=gomod, fix=fixer,
                                      add_go=None if main_file.go else (go_version or gover.LOCAL_GO_VERSION)),
-                      diff_gosum, gomod, inputs, gosum_written)
+                      diff_gosum, gomod, inputs, gosum_written, rounds)
 
 
 def _main_gomod_errors(e: GoModSyntaxError, gomod: str) -> str:

@@ -195,6 +195,11 @@ class PackageLoader:
         #: The main module's tools (go.mod ``tool`` lines): roots of "all" and always in it.
         self.tools: tuple[str, ...] = loader.main_file.tool
         self._path_errors: dict[str, str] = {}
+        #: The loader's steps for a teaching replay (:mod:`gomodlab.load.tidyrounds`), or None (the
+        #: default: nothing recorded). Events: ``("load", rs, pkgs)`` after each pass,
+        #: ``("update", before, after)``, ``("found", ((import path, module), …))``,
+        #: ``("query", before, after)``, ``("tidy", before, after)``.
+        self.trace: list[tuple] | None = None
         #: go's module index is on unless GODEBUG=goindex=0 or GOCACHE=off.
         self.use_index = "goindex=0" not in go_env_value("GODEBUG").split(",") and go_env_value("GOCACHE") != "off"
 
@@ -248,11 +253,16 @@ class PackageLoader:
                     self.roots.append(root)
             self._drain()
             self._build_stacks()
+            before = self.requirements
+            if self.trace is not None:
+                self.trace.append(("load", before, tuple(self.pkgs)))
             try:
                 changed = self._update_requirements()
             except GomodlabError as e:
                 self.error(e)
                 break
+            if self.trace is not None:
+                self.trace.append(("update", before, self.requirements))
             if changed:
                 continue
             if not self.resolve_missing:
@@ -271,10 +281,15 @@ class PackageLoader:
                 pkg = added_by.get(e.module) if e.module is not None else None
                 self.error(f"{pkg.stack_text()}: {e.err}" if pkg is not None else e)
                 break
+            if self.trace is not None:
+                self.trace.append(("query", self.requirements, rs))
             self.requirements = rs
         self.exit_if_errors()
         if self.tidy:
+            before = self.requirements
             self._tidy_requirements()
+            if self.trace is not None:
+                self.trace.append(("tidy", before, self.requirements))
             self.exit_if_errors()
         for pkg in self.pkgs:
             err = pkg.err
@@ -306,6 +321,8 @@ class PackageLoader:
             # A query answered by a module too new for this go: go would switch toolchains.
             self.print(f"go: toolchain upgrade needed to resolve {too_new[0].path}\n")
             raise too_new[1]
+        if self.trace is not None:
+            self.trace.append(("found", tuple((pkg.path, mod) for pkg, mod in found)))
         added: dict[Module, LoadedPackage] = {}
         for pkg, mod in found:
             self.print(f"go: found {pkg.path} in {mod.path} {mod.version}\n")
