@@ -1,25 +1,29 @@
 """``go mod why`` in-process (cmd/go/internal/modcmd/why.go over modload's LoadPackages and ListModules).
 
-:func:`why` answers what ``go mod why [-m] [-vendor] ARGS`` prints, without a Go toolchain (one is
-used only to read the standard library's own imports, when a standard package is asked about):
+:func:`why` answers what ``go mod why [-m] [-vendor] ARGS`` prints without running go (GOROOT's
+source is read only when a standard package is asked about, as go reads it):
 
 1. **Arguments.** Packages: CleanPatterns, then each pattern matched as go matches it — a literal
-   import path stands for itself, ``./dir`` for the package in that directory, ``std``/``cmd``
-   for GOROOT's packages, ``all`` for the "all" pattern, ``x/...`` for the packages of the build
-   list (and GOROOT) it matches, warning ``go: warning: "x/..." matched no packages`` for none;
-   errors matching a pattern are silenced, as go's SilencePackageErrors does. Modules (``-m``):
-   a ``@version`` is refused, each path is looked up in the build list (``all`` and ``...``
-   patterns match its modules, ``warning: pattern … matched no module dependencies`` for none).
+   import path stands for itself, ``./dir`` for the package in that directory (relative to
+   ``main_dir``), ``std``/``cmd`` for GOROOT's packages in go/build's default context, ``all`` for
+   the "all" pattern, ``tool`` for the go.mod's tools, ``x/...`` for the packages of the build list
+   (and GOROOT) it matches outside ``ignore`` directives, warning ``go: warning: "x/..." matched
+   no packages`` for none; errors matching a pattern are silenced, as go's SilencePackageErrors
+   does. These packages are loaded first, as go loads them, and the "all" load starts from the
+   requirements that load leaves. Modules (``-m``): a ``@version``, a relative path or a
+   backslash is refused, each path is looked up in the build list (``all`` and ``...`` patterns
+   match its modules, ``warning: pattern … matched no module dependencies`` for none).
 2. **The "all" load** (:class:`gomodlab.load.packages.PackageLoader`): tests of every package in
    "all" loaded too, unless ``-vendor`` (UseVendorAll: tests of the main module only, whatever the
-   go line); nothing looked up, package errors silenced.
+   go line); nothing looked up, package errors silenced; standard packages loaded with their
+   imports when one is asked about (their scans kept between runs, :mod:`gomodlab.load.stdscans`).
 3. **Stanzas**: ``# PKG`` then the import chain from the main module (LoadedPackage.why, tests as
    ``pkg.test``), or ``(main module does not need [to vendor] package PKG)``; with ``-m`` the
    chain to the module's package nearest the main module (WhyDepth; the first in path order on
    a tie), or ``(main module does not need [to vendor] module M)``.
 
-Where go fails (the main go.mod, the module graph, a bad ``-m`` argument) :class:`WhyRefused`
-carries go's stderr and exit status.
+Where go fails (no go.mod, the module graph, a bad ``-m`` argument) :class:`WhyRefused` carries
+go's stderr and exit status.
 """
 
 from __future__ import annotations
@@ -46,7 +50,7 @@ from .main_module import MainModFile
 from .modfiles import DiskTree, ModuleFiles, ModuleTree, StdLib, dir_in_module, find_goroot, is_standard_import_path
 from .modload import Loader
 from .modtidy import initial_requirements
-from .mvs import NONE, Module
+from .mvs import Module
 from .packagegraph import PackageGraph
 from .packages import LoadRefused, PackageLoader, _ignore_patterns
 from .requirements import IN_ALL, GoPanic, Requirements
