@@ -52,7 +52,7 @@ from .modload import Loader
 from .modtidy import initial_requirements
 from .mvs import Module
 from .packagegraph import PackageGraph
-from .packages import LoadRefused, PackageLoader, _ignore_patterns
+from .packages import LoadRefused, PackageLoader, _ignore_patterns, ignore_patterns_of
 from .requirements import IN_ALL, GoPanic, Requirements
 from .sources import GoModSource, source_for
 from .stdscans import StdScans
@@ -334,10 +334,8 @@ def _match_modules(pld: PackageLoader, pattern: str, mods: Sequence[Module], *, 
     have = {"builtin"} if _cgo_enabled() else {"builtin", "runtime/cgo"}
     out: list[str] = []
 
-    # The main go.mod's ignore directives (search.IgnorePatterns); a dependency's are not read.
-    relative, anywhere = _ignore_patterns(os.path.join(pld.loader.main_file.dir, "go.mod"))
-
-    def walk(tree: ModuleTree, rel: str, prefix: str, *, prune_gomod: bool, prune_vendor: bool) -> None:
+    def walk(tree: ModuleTree, rel: str, prefix: str, *, prune_gomod: bool, prune_vendor: bool,
+             ignore: tuple[list[str], list[str]] = ([], [])) -> None:
         name = f"{prefix}/{rel}" if prefix and rel else prefix or rel
         elem = rel.rsplit("/", 1)[-1]
         entries = tree.list_dir(rel) or []
@@ -345,7 +343,7 @@ def _match_modules(pld: PackageLoader, pattern: str, mods: Sequence[Module], *, 
             if elem.startswith((".", "_")) or elem == "testdata":
                 return
             d = f"/{rel}/"
-            if tree is pld.files.main_tree and (any(d.startswith(p) for p in relative) or any(p in d for p in anywhere)):
+            if any(d.startswith(p) for p in ignore[0]) or any(p in d for p in ignore[1]):
                 return
             if prune_gomod and any(e.name == "go.mod" and not e.is_dir for e in entries):
                 return
@@ -366,7 +364,7 @@ def _match_modules(pld: PackageLoader, pattern: str, mods: Sequence[Module], *, 
         for e in entries:
             if e.is_dir and not e.is_link:
                 walk(tree, f"{rel}/{e.name}" if rel else e.name, prefix, prune_gomod=prune_gomod,
-                     prune_vendor=prune_vendor)
+                     prune_vendor=prune_vendor, ignore=ignore)
 
     if with_std and pld.std.goroot is not None:
         walk(pld.std.tree, "", "", prune_gomod=True, prune_vendor=False)
@@ -379,8 +377,19 @@ def _match_modules(pld: PackageLoader, pattern: str, mods: Sequence[Module], *, 
             tree = pld.files.main_tree if m == pld.main else pld.files.tree(m)
         except GomodlabError:
             continue
-        walk(tree, "", m.path, prune_gomod=tree.is_local, prune_vendor=True)
+        walk(tree, "", m.path, prune_gomod=tree.is_local, prune_vendor=True, ignore=_module_ignores(pld, m, tree))
     return sorted(out)
+
+
+def _module_ignores(pld: PackageLoader, m: Module, tree: ModuleTree) -> tuple[list[str], list[str]]:
+    """parseIgnorePatterns: the ignore directives of the main go.mod, or of a module's own go.mod."""
+    if m == pld.main:
+        return _ignore_patterns(os.path.join(pld.loader.main_file.dir, "go.mod"))
+    try:
+        data = tree.read("go.mod")
+    except (OSError, GomodlabError):
+        return [], []
+    return ignore_patterns_of(data, f"{m.path}@{m.version}/go.mod")
 
 
 def _match_local_dirs(pld: PackageLoader, pattern: str, dirs: _Dirs) -> list[str] | None:

@@ -759,6 +759,12 @@ def _ignore_patterns(gomod: str) -> tuple[list[str], list[str]]:
         data = read_bytes(gomod)
     except OSError:
         return [], []
+    return ignore_patterns_of(data, gomod)
+
+
+def ignore_patterns_of(data: bytes, gomod: str) -> tuple[list[str], list[str]]:
+    """The ``ignore`` patterns of go.mod bytes ``data`` (``gomod`` names the file), as
+    :func:`_ignore_patterns` gives them; none when the file does not parse."""
     if b"ignore" not in data:
         return [], []
     from ..mod.modfile import parse_gomod
