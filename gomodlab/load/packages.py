@@ -31,7 +31,6 @@ import os
 from collections import deque
 from functools import partial
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
 
 from ..errors import GomodlabError, GoRefusal
 from ..mod import gover, modpath
@@ -51,9 +50,7 @@ from .modload import Loader
 from .mvs import NONE, BuildListError, Module
 from .requirements import (FROM_ROOT, IMPORTS_LOADED, IN_ALL, IS_ROOT, Requirements, convert_pruning, mod_sorted,
                            override_roots, tidy_roots, update_roots)
-
-if TYPE_CHECKING:
-    from .stdscans import StdScans
+from .stdscans import StdScans
 
 __all__ = ["LoadedPackage", "PackageLoader", "LoadRefused"]
 
@@ -166,9 +163,8 @@ class PackageLoader:
         self.tidy, self.load_tests, self.resolve_missing = tidy, load_tests, resolve_missing
         self.allow_errors, self.tidy_go_version = allow_errors, tidy_go_version
         self.silence_missing_std = silence_missing_std
-        #: go mod why's options: UseVendorAll ("all" as go mod vendor sees it: no tests of
-        #: dependencies, whatever the go line), SilencePackageErrors, and standard-library
-        #: packages loaded with their imports (from $GOROOT/src) rather than as leaves.
+        #: go mod why's UseVendorAll (no tests of dependencies in "all"), SilencePackageErrors, and
+        #: standard packages loaded with their imports from $GOROOT/src rather than as leaves.
         self.use_vendor_all, self.silence_package_errors = use_vendor_all, silence_package_errors
         self.load_std = load_std and std.goroot is not None
         #: listRoots: the root packages for the current requirements (default: the main module's
@@ -525,17 +521,14 @@ class PackageLoader:
 
     def _std_scan(self, path: str) -> DirScan:
         """A standard package's scan, from ``std_scans`` (kept between runs) when it has it."""
-        key = (id(self.std.tree), path)
-        memo = self.std_scans
-        if memo is not None and key not in self._scans:
-            got = memo.get(path)
-            if got is not None:
-                self._scans[key] = got
-                return got
-            got = self.scan(self.std.tree, path)
-            memo.put(path, got)
-            return got
-        return self.scan(self.std.tree, path)
+        key, memo = (id(self.std.tree), path), self.std_scans
+        if memo is None or key in self._scans:
+            return self.scan(self.std.tree, path)
+        got = memo.get(path)
+        if got is None:
+            memo.put(path, got := self.scan(self.std.tree, path))
+        self._scans[key] = got
+        return got
 
     def scan(self, tree: ModuleTree, rel: str) -> DirScan:
         """imports.ScanDir of one directory with the loader's tags (cached per tree and directory)."""
