@@ -23,6 +23,7 @@ know that such imports need no module.
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 import shutil
@@ -224,6 +225,20 @@ class StdLib:
                 got = False
             self._known[path] = got
         return got
+
+    @functools.cached_property
+    def tree(self) -> DiskTree:
+        """$GOROOT/src as a tree whose directories are the standard packages (``go mod why``
+        loads their imports; tidy never needs them)."""
+        return DiskTree(self.src, is_local=False)
+
+    def vendored(self, importer: str, path: str) -> str:
+        """load.go stdVendor: an import of a non-standard path from a standard package (``cmd``
+        package) names the copy in $GOROOT/src/vendor (``cmd/vendor``) when there is one."""
+        if is_standard_import_path(path) or self.goroot is None:
+            return path
+        vendor = "cmd/vendor/" + path if importer == "cmd" or importer.startswith("cmd/") else "vendor/" + path
+        return vendor if os.path.exists(self.dir_of(vendor)) else path
 
 
 class ModuleFiles:

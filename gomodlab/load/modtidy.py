@@ -177,7 +177,7 @@ def tidy(main_dir: str | os.PathLike[str] = ".", source: GoModSource | None = No
     std = StdLib(goroot if goroot is not None else find_goroot())
     pld = PackageLoader(loader, files, std, tidy=True, allow_errors=allow_errors, tidy_go_version=go_version or "")
     try:
-        rs = _initial_requirements(loader, main_file, go_version or "", stderr)
+        rs = initial_requirements(loader, main_file, go_version or "", stderr)
         if trace:
             pld.trace = []
         pld.stderr[:0] = stderr
@@ -236,15 +236,17 @@ def _main_gomod_errors(e: GoModSyntaxError, gomod: str) -> str:
     return f"go: errors parsing {short_path(gomod)}:\n{located}\n"
 
 
-def _initial_requirements(loader: Loader, main_file: MainModFile, tidy_go: str, stderr: list[str]) -> Requirements:
-    """loadModFile's requirements for ``go mod tidy`` (-mod=mod)."""
+def initial_requirements(loader: Loader, main_file: MainModFile, tidy_go: str, stderr: list[str], *,
+                         add_go_line: bool = True) -> Requirements:
+    """loadModFile's requirements with -mod=mod (``go mod tidy``; ``go mod why`` too, which adds no
+    missing go line: ``add_go_line`` False)."""
     roots, excluded = main_file.roots()
     for m in excluded:
         stderr.append(f"go: dropping requirement on excluded version {m.path} {m.version}\n")
     rs = Requirements(loader, pruning_for(main_file.go_version), roots, main_file.direct | {"go"})
     if rs.has_redundant_root():
         rs = update_roots(rs.direct, rs, None, ())
-    if main_file.go is None:
+    if main_file.go is None and add_go_line:
         v = tidy_go or gover.LOCAL_GO_VERSION
         rs = override_roots(rs, [Module("go", v)])
         if gover.compare(v, gover.EXPLICIT_INDIRECT_VERSION) >= 0:

@@ -30,7 +30,7 @@ from __future__ import annotations
 import os
 from collections import deque
 from functools import partial
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from ..errors import GomodlabError, GoRefusal
 from ..mod import gover, modpath
@@ -50,6 +50,7 @@ from .modload import Loader
 from .mvs import NONE, BuildListError, Module
 from .requirements import (FROM_ROOT, IMPORTS_LOADED, IN_ALL, IS_ROOT, Requirements, convert_pruning, mod_sorted,
                            override_roots, tidy_roots, update_roots)
+from .stdscans import StdScans
 
 __all__ = ["LoadedPackage", "PackageLoader", "LoadRefused"]
 
@@ -153,13 +154,24 @@ class PackageLoader:
 
     def __init__(self, loader: Loader, files: ModuleFiles, std: StdLib, *, tags: Tags = ANY_TAGS,
                  tidy: bool = False, load_tests: bool = True, resolve_missing: bool = True,
-                 allow_errors: bool = False, tidy_go_version: str = "", silence_missing_std: bool = True) -> None:
+                 allow_errors: bool = False, tidy_go_version: str = "", silence_missing_std: bool = True,
+                 use_vendor_all: bool = False, silence_package_errors: bool = False, load_std: bool = False,
+                 list_roots: Callable[[Requirements], list[str]] | None = None) -> None:
         self.loader, self.files, self.std = loader, files, std
         self.main = loader.main
         self.tags = tags
         self.tidy, self.load_tests, self.resolve_missing = tidy, load_tests, resolve_missing
         self.allow_errors, self.tidy_go_version = allow_errors, tidy_go_version
         self.silence_missing_std = silence_missing_std
+        #: go mod why's UseVendorAll (no tests of dependencies in "all"), SilencePackageErrors, and
+        #: standard packages loaded with their imports from $GOROOT/src rather than as leaves.
+        self.use_vendor_all, self.silence_package_errors = use_vendor_all, silence_package_errors
+        self.load_std = load_std and std.goroot is not None
+        #: listRoots: the root packages for the current requirements (default: the main module's
+        #: packages, the "all" pattern); set ``all_pattern_is_root`` False for other patterns.
+        self.list_roots = list_roots
+        #: The standard library's scans kept between runs (gomodlab.load.stdscans), if given.
+        self.std_scans: StdScans | None = None
         self.querier = ImportQuerier(loader.main_file, loader.source, files, std, self.print)
         files.print = self.print
         self.stderr: list[str] = []
@@ -226,7 +238,7 @@ class PackageLoader:
         while True:
             self._reset()
             self._update_go_version()
-            root_pkgs = self.root_packages()
+            root_pkgs = self.root_packages() if self.list_roots is None else self.list_roots(self.requirements)
             if self.requirements.pruning == PRUNED and self._preload_root_modules(root_pkgs):
                 continue
             seen: set[int] = set()
@@ -281,6 +293,8 @@ class PackageLoader:
                 continue
             if isinstance(err, ImportMissingError) and err.is_std and self.silence_missing_std:
                 continue
+            if self.silence_package_errors:
+                continue
             self.error(f"{pkg.stack_text()}: {err}")
         self._check_multiple_paths()
 
@@ -322,7 +336,7 @@ class PackageLoader:
             self.error(e)
             self.exit_if_errors()
         self.skip_import_mod_files = self.tidy and gover.compare(go_version, gover.TIDY_GO_MOD_SUM_VERSION) < 0
-        self.all_closes_over_tests = gover.compare(go_version, gover.NARROW_ALL_VERSION) < 0
+        self.all_closes_over_tests = gover.compare(go_version, gover.NARROW_ALL_VERSION) < 0 and not self.use_vendor_all
 
     @property
     def go_version(self) -> str:
@@ -480,9 +494,18 @@ class PackageLoader:
         if pkg.mod.path == self.main.path and pkg.mod.version == "":
             self._apply(pkg, IN_ALL)
         pkg.in_std = found.tree is None
-        if pkg.in_std:
-            imports: Sequence[str] = ()
-            test_imports: Sequence[str] = ()
+        if pkg.in_std and self.load_std:
+            try:
+                scan = self._std_scan(pkg.path)
+            except PackageError as e:
+                pkg.err = e
+                return
+            vendored = partial(self.std.vendored, pkg.path)
+            imports: Sequence[str] = [vendored(p) for p in elide_magic_imports(scan.imports)]
+            test_imports: Sequence[str] = [vendored(p) for p in elide_magic_imports(scan.test_imports)]
+            pkg.files, pkg.excluded = tuple(scan.files), tuple(scan.excluded)
+        elif pkg.in_std:
+            imports, test_imports = (), ()
         else:
             try:
                 scan = self.scan(found.tree, found.rel)  # type: ignore[arg-type]
@@ -495,6 +518,17 @@ class PackageLoader:
         pkg.imports = [self.pkg(p, flags) for p in imports]
         pkg.test_imports = list(test_imports)
         self._apply(pkg, IMPORTS_LOADED)
+
+    def _std_scan(self, path: str) -> DirScan:
+        """A standard package's scan, from ``std_scans`` (kept between runs) when it has it."""
+        key, memo = (id(self.std.tree), path), self.std_scans
+        if memo is None or key in self._scans:
+            return self.scan(self.std.tree, path)
+        got = memo.get(path)
+        if got is None:
+            memo.put(path, got := self.scan(self.std.tree, path))
+        self._scans[key] = got
+        return got
 
     def scan(self, tree: ModuleTree, rel: str) -> DirScan:
         """imports.ScanDir of one directory with the loader's tags (cached per tree and directory)."""
@@ -718,6 +752,12 @@ def _ignore_patterns(gomod: str) -> tuple[list[str], list[str]]:
         data = read_bytes(gomod)
     except OSError:
         return [], []
+    return ignore_patterns_of(data, gomod)
+
+
+def ignore_patterns_of(data: bytes, gomod: str) -> tuple[list[str], list[str]]:
+    """The ``ignore`` patterns of go.mod bytes ``data`` (``gomod`` names the file), as
+    :func:`_ignore_patterns` gives them; none when the file does not parse."""
     if b"ignore" not in data:
         return [], []
     from ..mod.modfile import parse_gomod
