@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -53,22 +52,3 @@ def demo_scenario(tmp_path_factory: pytest.TempPathFactory, go_exe: str):
     from gomodlab.lab import demo
 
     return demo.build(tmp_path_factory.mktemp("demo") / "scenario", report=False)
-
-
-#: Issue 12 (go mod tidy / go mod why in-process) is open: these differential families (5,000+
-#: cases against real go: 217 generated worlds, 74 hand cases, 282 worlds of cmd/go's own proxy)
-#: still have known differences — why-pkg is not written, tool directives and some -diff shapes
-#: are not modelled (README "go mod tidy in-process") — and take longer than CI allows. They run
-#: with GOMODLAB_TIDY_WORLDS=1; tests/test_modtidy.py (hand worlds, all equal to go) always runs.
-TIDY_WORLD_FAMILIES = ("tests/test_tidy_go.py", "tests/test_tidy_hand_go.py", "tests/test_tidy_cmdgo_go.py")
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if os.environ.get("GOMODLAB_TIDY_WORLDS") == "1":
-        return
-    skip = pytest.mark.skip(reason="issue 12 open: the tidy world families still differ from go in known cases "
-                                   "(why-pkg missing, tool directives, some -diff shapes) and outlast CI; "
-                                   "run them with GOMODLAB_TIDY_WORLDS=1")
-    for item in items:
-        if item.nodeid.split("::", 1)[0] in TIDY_WORLD_FAMILIES:
-            item.add_marker(skip)

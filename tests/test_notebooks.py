@@ -37,7 +37,7 @@ EXPECT = {
     "cache-doctor": ["zip-unreadable", "cache-damaged", "Trim plan", "Move **4** entries"],
     "mvs-lesson": ["`go list -m all` and gomodlab: **identical**", "real `go get` then `go list -m all`: **identical**",
                    "indirect-import", "example.com/a &gt; example.com/b &gt; example.com/d &gt; example.com/e",
-                   "+\texample.com/f v1.1.0 // indirect"],
+                   "+\texample.com/f v1.1.0 // indirect", "`go mod why -m` and gomodlab: **identical**"],
     "tidy-lesson": ["go.mod and go.sum of the last round and of the real `go mod tidy`: **identical**",
                     "resolve missing imports by query", "example.com/tmpl/html", "+\texample.com/tmpl v1.3.0",
                     "What brings each module in: shop/cart → money, decimal", "store/store_postgres.go"],

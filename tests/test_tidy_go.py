@@ -135,6 +135,7 @@ def test_tidy_cli_write(tidy_lab, world, tmp_path: Path, monkeypatch: pytest.Mon
     harness.check_cli_write(tidy_lab, record(tidy_lab, world), tmp_path, monkeypatch)
 
 
+@harness.WHY_PKG_PENDING
 @pytest.mark.parametrize("which", list(tidy_oracle.WHY_RUNS))
 @pytest.mark.parametrize("world", PARAMS)
 def test_why_pkg(tidy_lab, world, which, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

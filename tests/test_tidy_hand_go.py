@@ -166,6 +166,7 @@ def test_tidy_cli_write(hand_lab, case, tmp_path: Path, monkeypatch: pytest.Monk
     harness.check_cli_write(hand_lab, record(hand_lab, case), tmp_path, monkeypatch)
 
 
+@harness.WHY_PKG_PENDING
 @pytest.mark.parametrize("which", list(tidy_oracle.WHY_RUNS))
 @pytest.mark.parametrize("case", [p for p in PARAMS if p.values[0].why_packages or p.values[0].why_modules])
 def test_why_pkg(hand_lab, case, which, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

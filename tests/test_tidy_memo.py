@@ -196,18 +196,18 @@ def test_memo_is_invalidated_by_every_input(tmp_path: Path, monkeypatch: pytest.
 def test_module_directory_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The directory index (gomodlab.load.dirindex) answers for unchanged module-cache directories
     and re-reads one whose files changed, with the same result as a run without it."""
-    from gomodlab.load import packages
     from gomodlab.load.sources import source_for
+    from gomodlab.mod import goscan
 
     w = _World(tmp_path, monkeypatch)
     scanned: list[str] = []
-    real = packages.scan_dir
+    real = goscan.scan_dir
 
     def counting(entries, tags, *, directory: str = "", index: bool = False):  # noqa: ANN001, ANN202
         scanned.append(directory)
         return real(entries, tags, directory=directory, index=index)
 
-    monkeypatch.setattr(packages, "scan_dir", counting)
+    monkeypatch.setattr(goscan, "scan_dir", counting)
 
     def run() -> bytes:
         scanned.clear()

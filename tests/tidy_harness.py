@@ -33,6 +33,7 @@ from pathlib import Path
 
 import pytest
 
+from gomodlab.cli import COMMANDS
 from gomodlab.errors import GoRefusal
 from gomodlab.load.sources import ModCacheSource, ProxySource
 
@@ -41,6 +42,14 @@ from .tidy_worlds import cli_flags, tidy_kwargs
 
 SKIP_REASON = ("gomodlab.load.modtidy (the in-process go mod tidy, branch h-tidy) is not on this branch yet; "
                "go's side of this comparison is recorded and checked by the oracle tests")
+
+
+#: ``gomodlab why-pkg`` (``go mod why`` in-process) is another part of issue 12, on its own branch:
+#: until the command exists, every why case is an expected failure (strict: each must fail); once
+#: it is registered the mark lifts itself and every case must match go.
+WHY_PKG_PENDING = pytest.mark.xfail("why-pkg" not in COMMANDS, strict=True,
+                                    reason="gomodlab why-pkg (go mod why in-process, issue 12) is not on this "
+                                           "branch yet: the command is unknown")
 
 
 def modtidy():

@@ -36,7 +36,9 @@ the same function with its own directory.
 
 from __future__ import annotations
 
+import os
 import shutil
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -179,11 +181,21 @@ class Lab:
         return self._groups[key]
 
     def copy_of(self, rec_or_dir: Record | Path, dst: Path) -> Path:
-        """A fresh copy of a recorded world's pristine main module (or of any directory) at ``dst``."""
+        """A fresh copy of a recorded world's pristine main module (or of any directory) at ``dst``.
+
+        Its files are dated a day ahead: go reads a main-module directory through the module
+        index only when its files are more than 2 s old, and the index reads some broken files
+        differently from imports.ScanDir (an unclosed import block, a malformed import path). A
+        file from the future is never old enough, so go and gomodlab both read every copy with
+        imports.ScanDir, however long the machine takes to get to it."""
         src = rec_or_dir.pristine if isinstance(rec_or_dir, Record) else rec_or_dir
         if dst.exists():
             shutil.rmtree(dst)
         shutil.copytree(src, dst, symlinks=True)
+        ahead = time.time() + 86400
+        for d, _, names in os.walk(dst):
+            for name in names:
+                os.utime(os.path.join(d, name), (ahead, ahead), follow_symlinks=False)
         return dst
 
     def _run(self, group: Group, d: Path, args: Sequence[str], goproxy: str | None = None,

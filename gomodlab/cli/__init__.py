@@ -28,7 +28,8 @@ __all__ = ["main"]
 COMMANDS = {
     "doctor": "doctor", "hash": "hashcmd", "parse": "parse",
     "buildlist": "modgraph", "modgraph": "modgraph", "why": "modgraph", "upgrade": "modgraph",
-    "outdated": "outdated", "queries": "outdated", "tidy": "tidycmd", "tidy-explain": "tidyexplain", "pkggraph": "pkggraph", "vendor-check": "vendorcmd",
+    "outdated": "outdated", "queries": "outdated", "tidy": "tidycmd", "why-pkg": "whypkgcmd",
+    "tidy-explain": "tidyexplain", "pkggraph": "pkggraph", "vendor-check": "vendorcmd",
     "scan": "scan", "fix": "fix", "triage": "triage", "hygiene": "hygiene", "trim": "hygiene",
     "logs": "logs", "proxy": "proxycmd", "explain": "explain", "report": "reportcmd", "demo": "democmd",
     "fleet": "fleet",

@@ -56,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
         hit = {
             "gomod_file": result.gomod_file, "stderr": result.stderr, "gomod": result.gomod, "gosum": result.gosum,
             "gomod_before": result.gomod_before, "gosum_before": result.gosum_before, "diff": result.diff(),
-            "changes": [vars(c) for c in result.changes],
+            "changes": [vars(c) for c in result.changes], "gosum_written": result.gosum_written,
         }
         # Stored only when tidy read the go.mod the memo is keyed on (not one edited since).
         if memo is not None and result.inputs is not None and result.gomod_before == memo.gomod_bytes:
@@ -67,7 +67,8 @@ def run(args: argparse.Namespace) -> int:
         return 1 if hit["diff"] else 0
     if args.write:
         _write(hit["gomod_file"], hit["gomod"], hit["gomod_before"])
-        _write(os.path.join(os.path.dirname(hit["gomod_file"]), "go.sum"), hit["gosum"], hit["gosum_before"])
+        _write(os.path.join(os.path.dirname(hit["gomod_file"]), "go.sum"), hit["gosum"], hit["gosum_before"],
+               force=hit.get("gosum_written", False))
     if args.format == "json":
         import json
 
@@ -174,10 +175,10 @@ def _out(data: bytes) -> None:
     buffer.flush()
 
 
-def _write(path: str, data: bytes, before: bytes) -> None:
-    """Replace ``path`` with ``data`` when it changes (atomically; a go.sum that would stay empty
-    and did not exist is not created, as go does not create it)."""
-    if data == before:
+def _write(path: str, data: bytes, before: bytes, *, force: bool = False) -> None:
+    """Replace ``path`` with ``data`` when it changes, or when go writes it anyway (``force``: go
+    creates an empty go.sum when it trims a hash it computed), atomically."""
+    if data == before and not (force and not os.path.exists(path)):
         return
     tmp = path + ".gomodlab-tmp"
     with open(tmp, "wb") as f:

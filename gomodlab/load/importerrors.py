@@ -21,8 +21,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import os
+
 from ..errors import GomodlabError
 from ..mod import semver
+from ..mod.gostrings import quote
 from .mvs import Module
 
 __all__ = ["PackageError", "ImportMissingError", "AmbiguousImportError", "InvalidImportError",
@@ -137,3 +140,20 @@ def zero_pseudo_for(path_major: str) -> str:
     """module.ZeroPseudoVersion for a path's major suffix (``/v2`` or ``.v2``; ``""``: v0)."""
     return semver.zero_pseudo_version(path_major[1:] if path_major else "v0")
 
+
+
+_META_PACKAGES = frozenset({"all", "std", "cmd", "tool", "work"})
+
+
+def invalid_import_reason(path: str) -> str:
+    """importFromModules' first checks of an import path: why go refuses it before looking at
+    any module (an :class:`InvalidImportError`'s message), or ``""``."""
+    if "@" in path:
+        return f"import path {quote(path)} should not have @version"
+    if path in (".", "..") or path.startswith(("./", "../")):
+        return f"{quote(path)} is relative, but relative import paths are not supported in module mode"
+    if os.path.isabs(path):
+        return f"{quote(path)} is not a package path; see 'go help packages'"
+    if path in _META_PACKAGES:
+        return f"{quote(path)} is not an importable package; see 'go help packages'"
+    return ""

@@ -128,7 +128,7 @@ class ImportQuerier:
             raise err
         if not found:
             # QueryPackages: only the module named by the pattern itself answered, without the package.
-            mod = next(m for m, e in results if isinstance(e, _ModOnly))
+            mod = [m for m, e in results if isinstance(e, _ModOnly)][-1]
             raise PackageNotInModuleError(mod, "latest", pattern, self.main_file.replacement(mod))  # type: ignore[arg-type]
         return found
 
@@ -152,13 +152,14 @@ def _classify(results: list[tuple[Module | None, Exception | None]], main: str
     """queryPrefixModules: the modules found, and the error to report — an unclassified failure
     seen before anything was found, else (when nothing was) the most useful kind of failure."""
     found: list[Module] = []
+    mod_only = False   # a module without the package is still "found": it silences later errors
     no_package: PackageNotInModuleError | None = None
     no_version = no_patch = invalid = not_exist = err = None
     for m, e in results:
         if e is None:
             found.append(m)  # type: ignore[arg-type]
         elif isinstance(e, _ModOnly):
-            continue
+            mod_only = True
         elif isinstance(e, PackageNotInModuleError):
             if no_package is None or no_package.mod.path == main:
                 no_package = e
@@ -170,8 +171,8 @@ def _classify(results: list[tuple[Module | None, Exception | None]], main: str
             invalid = invalid or e
         elif isinstance(e, NotFound):
             not_exist = not_exist or e
-        elif err is None and not found and no_package is None:
+        elif err is None and not found and not mod_only and no_package is None:
             err = e
-    if not found and err is None:
+    if not found and not mod_only and err is None:
         err = no_package or no_version or no_patch or invalid or not_exist
     return found, err

@@ -56,6 +56,8 @@ class MainModFile(NamedTuple):
     #: The paths required without ``// indirect``, excluded versions too (a workspace's direct
     #: set: init.go directRequirements looks at no exclude).
     listed_direct: frozenset[str] = frozenset()
+    #: The ``tool`` directives' package paths, in file order (go 1.24: roots of "all").
+    tool: tuple[str, ...] = ()
 
     # A NamedTuple, not a frozen dataclass, though one is built per load: the graph's path never
     # imports dataclasses (about 7 ms of a cold `gomodlab buildlist`, see gomod_summary).
@@ -129,6 +131,7 @@ class MainModFile(NamedTuple):
             exclude=exclude,
             replace=replace,
             listed_direct=frozenset(rp for rp, _, ind in requires if not ind),
+            tool=tools,
         )
 
     def roots(self) -> tuple[list[Module], list[Module]]:

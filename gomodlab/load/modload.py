@@ -34,7 +34,7 @@ from ..mod import gover, semver
 from ._fileio import read_bytes
 from .gomod_summary import PRUNED, UNPRUNED, Summary, SummaryCache, _toolchain_summary, parse_summary, pruning_for
 from .gosum import GoSum, GoSumFatal, SumMissing
-from .locate import find_main_gomod, gotoolchain, toolchain_is_local
+from .locate import find_main_gomod, gotoolchain, short_path, toolchain_is_local
 from .main_module import MainModFile
 from .mvs import NONE, BuildListError, Graph, Module, ModuleError, Reporter, req
 from .output_memo import Signature, signature
@@ -232,6 +232,10 @@ class Loader:
 
     # -- go.mod summaries ------------------------------------------------------------------
 
+    def gomods_read(self) -> list[Module]:
+        """Every module whose own go.mod was read (directory replacements and go/toolchain too)."""
+        return [m for m, got in self._raw.items() if not isinstance(got, GomodlabError)]
+
     def raw_summary(self, m: Module) -> Summary:
         """The summary of ``m``'s own go.mod (no replacement, no exclusions), cached."""
         got = self._raw.get(m)
@@ -256,7 +260,9 @@ class Loader:
                 st = os.stat(name)
                 data = read_bytes(name)
             except OSError as e:
-                raise ModuleError(m, f"reading {name}: {e.strerror or e}") from None
+                # rawGoModSummary: "reading <ShortPath>: open <path>: <errno text>", as Go spells it.
+                why = e.strerror[:1].lower() + e.strerror[1:] if e.strerror else str(e)
+                raise ModuleError(m, f"reading {short_path(name)}: open {name}: {why}") from None
             self.inputs[name] = signature(st, data)
             shown = os.path.join(m.path, "go.mod")
         else:

@@ -20,7 +20,7 @@ toolchain:
 5. **go.mod** (init.go ``UpdateGoModFromReqs``) through :func:`gomodlab.mod.modedit.update_gomod`.
 
 What go refuses raises :class:`TidyRefused` (a GoRefusal: ``stderr`` is go's, exit status 1). Not
-modelled: ``tool`` directives, workspaces (tidy ignores go.work as go does), toolchain switching,
+modelled: workspaces (tidy ignores go.work as go does), toolchain switching,
 ``go: downloading`` lines (a warm module cache prints none).
 """
 
@@ -34,11 +34,12 @@ from ..errors import GomodlabError, GoRefusal
 from ..mod import godiff, gover, modpath
 from ..mod.dirhash import hash_gomod
 from ..mod.modedit import format_as_read, update_gomod
+from ..mod.modfile import GoModSyntaxError, LocatedError
 from ._fileio import read_bytes
 from .gomod_summary import PRUNED, SummaryCache, pruning_for
 from .gosum import GOSUM_MISMATCH, GoSum, GoSumFatal
 from .importerrors import ImportMissingError
-from .locate import find_main_gomod
+from .locate import find_main_gomod, short_path
 from .main_module import MainModFile
 from .modfiles import ModuleFiles, StdLib, find_goroot
 from .modload import Loader
@@ -99,6 +100,9 @@ class TidyResult:
     #: Every local file and directory read, with its output_memo.signature or ABSENT; None when
     #: the answer also depends on a GOPROXY (a query, a zip or go.mod fetched): nothing to memo.
     inputs: dict[str, Signature] | None = None
+    #: Whether go writes go.sum: also when the bytes stay the same, or when it writes an empty
+    #: one where there was none (a hash computed on the way that tidy does not keep).
+    gosum_written: bool = False
     #: With ``tidy(trace=True)``: tidy's rounds (:class:`gomodlab.load.tidyrounds.TidyRound`), in order.
     rounds: tuple[TidyRound, ...] = ()
 
@@ -163,6 +167,8 @@ def tidy(main_dir: str | os.PathLike[str] = ".", source: GoModSource | None = No
         before = read_bytes(gomod)
     except GoRefusal:
         raise
+    except GoModSyntaxError as e:
+        raise TidyRefused(_main_gomod_errors(e, gomod)) from None
     except (GomodlabError, OSError) as e:
         raise TidyRefused(f"go: {e}\n") from None
     gosum = GoSum(main_file.dir)
@@ -176,12 +182,15 @@ def tidy(main_dir: str | os.PathLike[str] = ".", source: GoModSource | None = No
     std = StdLib(goroot if goroot is not None else find_goroot(), files.inputs)
     pld = PackageLoader(loader, files, std, tidy=True, allow_errors=allow_errors, tidy_go_version=go_version or "")
     try:
-        rs = _initial_requirements(loader, main_file, go_version or "", stderr)
+        rs = initial_requirements(loader, main_file, go_version or "", stderr)
         if trace:
             pld.trace = []
         pld.stderr[:0] = stderr
         pld.load(rs)
         pld.exit_if_errors()
+        if not any(p.flags & IN_ALL and p.test_of is None and not pld.import_path_error(p.path) for p in pld.pkgs):
+            # search.WarnUnmatched over computePatternAll.
+            pld.stderr.append('go: warning: "all" matched no packages\n')
         keep = keep_sums(pld, pld.requirements, files)  # type: ignore[arg-type]
         final = pld.requirements
         assert final is not None
@@ -202,8 +211,9 @@ def tidy(main_dir: str | os.PathLike[str] = ".", source: GoModSource | None = No
     except GoSumFatal as e:
         raise TidyRefused("".join(pld.stderr) + e.stderr) from None
     hashes = _Hashes(loader, files)
-    new_gosum = _tidy_gosum(gosum, gosum_before, keep, hashes)
-    diff_gosum = _tidy_gosum(gosum, gosum_before, keep, hashes, always=True, shown=diff_keep)
+    computed = _computed_sums(loader, files)
+    new_gosum, gosum_written = _tidy_gosum(gosum, gosum_before, keep, hashes, computed)
+    diff_gosum, _ = _tidy_gosum(gosum, gosum_before, keep, hashes, computed, always=True, shown=diff_keep)
     roots = [(m.path, m.version) for m in final.roots]
     new_gomod = update_gomod(before, roots, final.direct, file=gomod, fix=fixer, always_update_go=True)
     graph = PackageGraph(pld)
@@ -223,19 +233,31 @@ def tidy(main_dir: str | os.PathLike[str] = ".", source: GoModSource | None = No
         rounds = build_rounds(main_file, rs, pld.trace, final, gomod_file=gomod, fix=fixer, gomod_before=before,
                               gomod_after=new_gomod, gosum_before=gosum_before, gosum_after=new_gosum)
     return TidyResult(new_gomod, new_gosum, before, gosum_before, graph.stderr, final.roots, final.direct, graph,
-                      tuple(_changes(main_file, final, pld)), format_as_read(before, file=gomod, fix=fixer),
-                      diff_gosum, gomod, inputs, rounds)
+                      tuple(_changes(main_file, final, pld)),
+                      format_as_read(before, file=gomod, fix=fixer,
+                                     add_go=None if main_file.go else (go_version or gover.LOCAL_GO_VERSION)),
+                      diff_gosum, gomod, inputs, gosum_written=gosum_written, rounds=rounds)
 
 
-def _initial_requirements(loader: Loader, main_file: MainModFile, tidy_go: str, stderr: list[str]) -> Requirements:
-    """loadModFile's requirements for ``go mod tidy`` (-mod=mod)."""
+def _main_gomod_errors(e: GoModSyntaxError, gomod: str) -> str:
+    """modload ReadModFile's message: ``errors parsing go.mod:`` then each error, files named by
+    their ShortPath (shortPathErrorList)."""
+    located = "\n".join(LocatedError(x.message, file=short_path(x.file) if x.file else x.file, line=x.line,
+                                      col=x.col).located() for x in e.errors)
+    return f"go: errors parsing {short_path(gomod)}:\n{located}\n"
+
+
+def initial_requirements(loader: Loader, main_file: MainModFile, tidy_go: str, stderr: list[str], *,
+                         add_go_line: bool = True) -> Requirements:
+    """loadModFile's requirements with -mod=mod (``go mod tidy``; ``go mod why`` too, which adds no
+    missing go line: ``add_go_line`` False)."""
     roots, excluded = main_file.roots()
     for m in excluded:
         stderr.append(f"go: dropping requirement on excluded version {m.path} {m.version}\n")
     rs = Requirements(loader, pruning_for(main_file.go_version), roots, main_file.direct | {"go"})
     if rs.has_redundant_root():
         rs = update_roots(rs.direct, rs, None, ())
-    if main_file.go is None:
+    if main_file.go is None and add_go_line:
         v = tidy_go or gover.LOCAL_GO_VERSION
         rs = override_roots(rs, [Module("go", v)])
         if gover.compare(v, gover.EXPLICIT_INDIRECT_VERSION) >= 0:
@@ -321,15 +343,25 @@ class _Hashes:
             return None
 
 
-def _tidy_gosum(gosum: GoSum, data: bytes, keep: set[Module], hashes: _Hashes, *, always: bool = False,
-                shown: set[Module] | None = None) -> bytes:
+def _computed_sums(loader: Loader, files: ModuleFiles) -> set[Module]:
+    """The go.sum entries go computes while loading (checkGoMod for every go.mod it reads from
+    the module cache or a GOPROXY, checkMod for every module whose files it uses)."""
+    out = {_modkey(m) for m in loader.gomods_read() if m.version and not gover.is_toolchain(m.path)}
+    out.update(m for m in files.fetched() if m.version)
+    return out
+
+
+def _tidy_gosum(gosum: GoSum, data: bytes, keep: set[Module], hashes: _Hashes, computed: set[Module], *,
+                always: bool = False, shown: set[Module] | None = None) -> tuple[bytes, bool]:
     """TrimGoSum(keep) + WriteGoSum: the recorded lines of kept entries plus the hashes go computed
-    for kept entries it did not have; the file untouched when nothing would change (unless
-    ``always``: tidyGoSum for ``-diff``, where a new hash is shown only if ``shown`` keeps it too)."""
+    for kept entries it did not have, and whether go writes the file — it does when an entry it
+    read or ``computed`` is not kept, or a kept one is new; otherwise the bytes are untouched
+    (unless ``always``: tidyGoSum for ``-diff``, where a new hash is shown only if ``shown`` keeps
+    it too)."""
     recorded = gosum.recorded()
     sums: dict[tuple[str, str], list[str]] = {k: list(v) for k, v in recorded.items()}
     new: set[tuple[str, str, str]] = set()
-    dirty = any(Module(*k) not in keep for k in recorded)
+    dirty = any(Module(*k) not in keep for k in recorded) or not computed <= keep
     for m in keep:
         if m.version in ("", "/go.mod") or gover.is_toolchain(m.path):
             continue
@@ -347,7 +379,7 @@ def _tidy_gosum(gosum: GoSum, data: bytes, keep: set[Module], hashes: _Hashes, *
         new.add((m.path, m.version, h))
         dirty = True
     if not dirty and not always:
-        return data
+        return data, False
     show = keep if shown is None else shown
     out = []
     for (path, version) in sorted(sums, key=lambda k: modpath.module_sort_key(*k)):
@@ -358,7 +390,7 @@ def _tidy_gosum(gosum: GoSum, data: bytes, keep: set[Module], hashes: _Hashes, *
             if (path, version, h) in new and m not in show:
                 continue
             out.append(f"{path} {version} {h}\n")
-    return "".join(out).encode()
+    return "".join(out).encode(), dirty
 
 
 def _check_tidy_compatibility(pld: PackageLoader, rs: Requirements, compat: str, main_file: MainModFile) -> None:

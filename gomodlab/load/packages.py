@@ -4,7 +4,8 @@
 Loading "all" the way ``go mod tidy`` and ``go mod why`` do:
 
 - **Roots**: every package of the main module (its directories, ``.``/``_``/``testdata`` and nested
-  modules skipped, ``vendor`` taken as a package but not descended into).
+  modules skipped, ``vendor`` taken as a package but not descended into), then the packages
+  of the go.mod's ``tool`` directives (always in "all", even when missing).
 - **Imports** are resolved to modules by :meth:`PackageLoader.import_from_modules`: for each path
   prefix, the selected module of that path (first the roots only, then the whole graph) must hold
   the package directory; two modules holding it is an ``ambiguous import``, none is an
@@ -17,8 +18,8 @@ Loading "all" the way ``go mod tidy`` and ``go mod why`` do:
   stop changing and no missing import can be resolved.
 
 Standard-library packages are leaves here: their imports are standard too and never need a module
-(go reads them; tidy's answer does not depend on them). What the loader cannot do yet: ``tool``
-directives, ``-mod=vendor`` loading, workspaces, ``ignore`` directives.
+(go reads them; tidy's answer does not depend on them). What the loader cannot do yet:
+``-mod=vendor`` loading, workspaces.
 
 :class:`gomodlab.load.packagegraph.PackageGraph` is the result as data: a DataFrame and a
 NetworkX graph of the packages.
@@ -29,31 +30,28 @@ from __future__ import annotations
 import os
 from collections import deque
 from functools import partial
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from ..errors import GomodlabError, GoRefusal
 from ..mod import gover, modpath
-from ..mod import goscan
 from ..mod.buildconstraint import ANY_TAGS, Tags
-from ..mod.goimports import GoSourceError
-from ..mod.goscan import DirScan, Entry, elide_magic_imports, index_applies, scan_dir
-from ..mod.gostrings import quote
+from ..mod.goscan import DirScan, elide_magic_imports, index_applies
 from .gomod_summary import PRUNED, UNPRUNED, pruning_for
 from .importquery import ImportQuerier
 from .importerrors import (AmbiguousImportError, ImportMissingError, InvalidImportError, NoGoError,
-                           PackageError, ScanError, TooNewError)
-from .modfiles import DiskTree, ModuleFiles, ModuleTree, StdLib, dir_in_module, is_standard_import_path, join_rel
+                           PackageError, TooNewError, invalid_import_reason)
+from .modfiles import (ModuleFiles, ModuleTree, StdLib, dir_in_module, is_standard_import_path, join_rel,
+                       module_prefixes, scan_in_tree)
 from ._fileio import read_bytes
 from .locate import go_env_value
-from .dirindex import stored_scan, unstored_scan
 from .modload import Loader
 from .mvs import NONE, BuildListError, Module
 from .requirements import (FROM_ROOT, IMPORTS_LOADED, IN_ALL, IS_ROOT, Requirements, convert_pruning, mod_sorted,
                            override_roots, tidy_roots, update_roots)
+from .stdscans import StdScans
 
 __all__ = ["LoadedPackage", "PackageLoader", "LoadRefused"]
 
-_META_PACKAGES = frozenset({"all", "std", "cmd", "tool", "work"})
 _CGO = object()  # importFromModules' answer for "C": no module, no directory
 _IN_ALL_ROOT = IN_ALL | IS_ROOT | FROM_ROOT  # what IN_ALL amounts to for a package (not a test) when "all" is the root
 _NO_MODULE = Module("", "")
@@ -137,19 +135,6 @@ class _Found:
         self.mod, self.tree, self.rel, self.dir, self.alt_mods = mod, tree, rel, dir, alt_mods
 
 
-def _module_prefixes(path: str) -> tuple[str, ...]:
-    """The module paths that could provide package ``path``, longest first (``path`` and each
-    parent, as importFromModules walks them with path.Dir; never ``go`` or ``toolchain``)."""
-    out = []
-    p = path
-    while p != ".":
-        if not gover.is_toolchain(p):
-            out.append(p)
-        i = p.rfind("/")
-        p = p[:i] if i >= 0 else "."
-    return tuple(out)
-
-
 class PackageLoader:
     """loadFromRoots for the "all" pattern of one main module (``go mod tidy``, ``go mod why``).
 
@@ -162,14 +147,26 @@ class PackageLoader:
 
     def __init__(self, loader: Loader, files: ModuleFiles, std: StdLib, *, tags: Tags = ANY_TAGS,
                  tidy: bool = False, load_tests: bool = True, resolve_missing: bool = True,
-                 allow_errors: bool = False, tidy_go_version: str = "", silence_missing_std: bool = True) -> None:
+                 allow_errors: bool = False, tidy_go_version: str = "", silence_missing_std: bool = True,
+                 use_vendor_all: bool = False, silence_package_errors: bool = False, load_std: bool = False,
+                 list_roots: Callable[[Requirements], list[str]] | None = None) -> None:
         self.loader, self.files, self.std = loader, files, std
         self.main = loader.main
         self.tags = tags
         self.tidy, self.load_tests, self.resolve_missing = tidy, load_tests, resolve_missing
         self.allow_errors, self.tidy_go_version = allow_errors, tidy_go_version
         self.silence_missing_std = silence_missing_std
+        #: go mod why's UseVendorAll (no tests of dependencies in "all"), SilencePackageErrors, and
+        #: standard packages loaded with their imports from $GOROOT/src rather than as leaves.
+        self.use_vendor_all, self.silence_package_errors = use_vendor_all, silence_package_errors
+        self.load_std = load_std and std.goroot is not None
+        #: listRoots: the root packages for the current requirements (default: the main module's
+        #: packages, the "all" pattern); set ``all_pattern_is_root`` False for other patterns.
+        self.list_roots = list_roots
+        #: The standard library's scans kept between runs (gomodlab.load.stdscans), if given.
+        self.std_scans: StdScans | None = None
         self.querier = ImportQuerier(loader.main_file, loader.source, files, std, self.print)
+        files.print = self.print
         self.stderr: list[str] = []
         self._recorded: list[str] = []
         self.all_pattern_is_root = True
@@ -184,12 +181,11 @@ class PackageLoader:
         self._applying = False
         self._scans: dict[tuple[int, str], DirScan | PackageError] = {}
         self._main_pkgs: list[str] | None = None
+        #: The main module's tools (go.mod ``tool`` lines): roots of "all" and always in it.
+        self.tools: tuple[str, ...] = loader.main_file.tool
         self._path_errors: dict[str, str] = {}
-        # What the three or more load passes would otherwise recompute for every import (each
-        # pass starts from no packages): an import path's checks and module-path prefixes, and
-        # where a module version holds it. Both are fixed for the run (trees and their listings are
-        # cached already); together they took import_from_modules from 37 to 12 µs a call
-        # (3,200 calls on the tidy benchmark: ~80 ms).
+        # Fixed for the run, asked again by every load pass: an import path's checks and prefixes,
+        # where a module version holds it (import_from_modules 37 → 12 µs a call, ~3,200 a tidy).
         self._path_facts: dict[str, str | object | tuple[bool, tuple[str, ...]]] = {}
         self._in_module: dict[tuple[str, str, str], tuple[Module, ModuleTree, str, bool, str] | None] = {}
         #: id(DirScan) → its imports and test imports without magic ones (scans live in self._scans).
@@ -241,7 +237,7 @@ class PackageLoader:
         while True:
             self._reset()
             self._update_go_version()
-            root_pkgs = self.main_packages()
+            root_pkgs = self.root_packages() if self.list_roots is None else self.list_roots(self.requirements)
             if self.requirements.pruning == PRUNED and self._preload_root_modules(root_pkgs):
                 continue
             seen: set[int] = set()
@@ -296,6 +292,8 @@ class PackageLoader:
                 continue
             if isinstance(err, ImportMissingError) and err.is_std and self.silence_missing_std:
                 continue
+            if self.silence_package_errors:
+                continue
             self.error(f"{pkg.stack_text()}: {err}")
         self._check_multiple_paths()
 
@@ -303,6 +301,7 @@ class PackageLoader:
         """resolveMissingImports: for every package missing from the build list, the module to add
         (printing ``go: found X in M V``), mapped to the first package it resolves."""
         found: list[tuple[LoadedPackage, Module]] = []
+        too_new: tuple[LoadedPackage, TooNewError] | None = None
         for pkg in self.pkgs:
             if pkg.err is None or pkg.test_of is not None or not isinstance(pkg.err, ImportMissingError):
                 continue
@@ -310,6 +309,13 @@ class PackageLoader:
                 found.append((pkg, self.querier.query_import(pkg.path, self.requirements)))  # type: ignore[arg-type]
             except GomodlabError as e:
                 pkg.err = e
+                if isinstance(e, TooNewError) and (
+                        too_new is None or gover.compare(e.go_version, too_new[1].go_version) > 0):
+                    too_new = (pkg, e)
+        if too_new is not None:
+            # A query answered by a module too new for this go: go would switch toolchains.
+            self.print(f"go: toolchain upgrade needed to resolve {too_new[0].path}\n")
+            raise too_new[1]
         if self.trace is not None:
             self.trace.append(("found", tuple((pkg.path, mod) for pkg, mod in found)))
         added: dict[Module, LoadedPackage] = {}
@@ -329,7 +335,7 @@ class PackageLoader:
             self.error(e)
             self.exit_if_errors()
         self.skip_import_mod_files = self.tidy and gover.compare(go_version, gover.TIDY_GO_MOD_SUM_VERSION) < 0
-        self.all_closes_over_tests = gover.compare(go_version, gover.NARROW_ALL_VERSION) < 0
+        self.all_closes_over_tests = gover.compare(go_version, gover.NARROW_ALL_VERSION) < 0 and not self.use_vendor_all
 
     @property
     def go_version(self) -> str:
@@ -450,9 +456,8 @@ class PackageLoader:
                     if (self.all_pattern_is_root and in_main) or (self.all_pattern_is_root and closes) or (
                             self.load_tests and new & IS_ROOT):
                         self._pkg_test(pkg, IN_ALL if in_main or closes else 0)
-                # An import that has every flag this would give it already is not queued: flags
-                # only grow, so it would be a no-op when popped too (most are: ~40 % of the
-                # loop's time). An import is never a test, so IN_ALL also makes it a root here.
+                # Imports that already have what this gives are not queued (flags only grow; an import
+                # is never a test, so IN_ALL makes it a root too): 2.4 % of a tidy's instructions.
                 if new & IN_ALL and (old & (IN_ALL | IMPORTS_LOADED)) != (IN_ALL | IMPORTS_LOADED):
                     want = _IN_ALL_ROOT if self.all_pattern_is_root else IN_ALL
                     work.extend([(dep, IN_ALL) for dep in pkg.imports if dep.flags & want != want])
@@ -485,7 +490,11 @@ class PackageLoader:
         try:
             found = self.import_from_modules(pkg.path, rs, mg, self.skip_import_mod_files)  # type: ignore[arg-type]
         except GomodlabError as e:
-            pkg.err = e
+            found, pkg.err = None, e
+        if pkg.path in self.tools:
+            # Tools are always in "all", found or not (go.dev/issue/70582: a missing tool is an error).
+            self._apply(pkg, IN_ALL)
+        if found is None:
             return
         pkg.mod, pkg.dir, pkg.alt_mods = found.mod, found.dir, found.alt_mods
         if not pkg.dir:
@@ -493,9 +502,18 @@ class PackageLoader:
         if pkg.mod.path == self.main.path and pkg.mod.version == "":
             self._apply(pkg, IN_ALL)
         pkg.in_std = found.tree is None
-        if pkg.in_std:
-            imports: Sequence[str] = ()
-            test_imports: Sequence[str] = ()
+        if pkg.in_std and self.load_std:
+            try:
+                scan = self._std_scan(pkg.path)
+            except PackageError as e:
+                pkg.err = e
+                return
+            vendored = partial(self.std.vendored, pkg.path)
+            imports: Sequence[str] = [vendored(p) for p in elide_magic_imports(scan.imports)]
+            test_imports: Sequence[str] = [vendored(p) for p in elide_magic_imports(scan.test_imports)]
+            pkg.files, pkg.excluded = tuple(scan.files), tuple(scan.excluded)
+        elif pkg.in_std:
+            imports, test_imports = (), ()
         else:
             try:
                 scan = self.scan(found.tree, found.rel)  # type: ignore[arg-type]
@@ -503,10 +521,9 @@ class PackageLoader:
                 pkg.err = e
                 return
             elided = self._elided.get(id(scan))
-            if elided is None:
-                # Once per directory, not once per load pass.
-                elided = self._elided[id(scan)] = (elide_magic_imports(scan.imports),
-                                                   elide_magic_imports(scan.test_imports))
+            if elided is None:  # once per directory, not once per load pass
+                elided = (elide_magic_imports(scan.imports), elide_magic_imports(scan.test_imports))
+                self._elided[id(scan)] = elided
             imports, test_imports = elided
             pkg.files, pkg.excluded = scan.files, scan.excluded
         flags = IN_ALL if pkg.flags & IN_ALL else 0
@@ -514,40 +531,26 @@ class PackageLoader:
         pkg.test_imports = list(test_imports)
         self._apply(pkg, IMPORTS_LOADED)
 
+    def _std_scan(self, path: str) -> DirScan:
+        """A standard package's scan, from ``std_scans`` (kept between runs) when it has it."""
+        key, memo = (id(self.std.tree), path), self.std_scans
+        if memo is None or key in self._scans:
+            return self.scan(self.std.tree, path)
+        got = memo.get(path)
+        if got is None:
+            memo.put(path, got := self.scan(self.std.tree, path))
+        self._scans[key] = got
+        return got
+
     def scan(self, tree: ModuleTree, rel: str) -> DirScan:
         """imports.ScanDir of one directory with the loader's tags (cached per tree and directory)."""
         key = (id(tree), rel)
         got = self._scans.get(key)
         if got is None:
-            d = _join_dir(tree.dir, rel)
-            listing = tree.list_dir(rel) or ()
+            d = join_rel(tree.dir, rel)
             # modload scanDir: the module index for the module cache, and for a local directory
             # whose files all settled more than 2 s ago; imports.ScanDir otherwise.
-            index = self.use_index and (not tree.is_local or index_applies(d))
-            # A module-cache directory's scan may be on record (gomodlab.load.dirindex): 1,073
-            # directories of the tidy benchmark then cost a stat per file instead of a read and
-            # a parse (~50 → ~8 ms).
-            disk = tree if isinstance(tree, DiskTree) and tree.index is not None else None
-            mode = f"{index} {sorted(self.tags.names)} {self.tags.goos}"
-            stored = disk.stored_scan(rel, mode) if disk is not None else None
-            if stored is not None:
-                got = unstored_scan(stored, d)
-            else:
-                read: list[str] = []
-
-                def reader(name: str) -> bytes:
-                    read.append(name)
-                    return tree.read(f"{rel}/{name}" if rel else name)
-
-                entries = [Entry(e.name, e.kind, partial(reader, e.name)) for e in listing]  # type: ignore[arg-type]
-                try:
-                    got = scan_dir(entries, self.tags, directory=d, index=index)
-                except goscan.NoGoError:
-                    got = NoGoError(d)
-                except GoSourceError as e:
-                    got = ScanError(str(e))
-                if disk is not None:
-                    disk.store_scan(rel, mode, read, stored_scan(got))
+            got = scan_in_tree(tree, rel, d, self.tags, self.use_index and (not tree.is_local or index_applies(d)))
             self._scans[key] = got
         if isinstance(got, PackageError):
             raise got
@@ -616,6 +619,11 @@ class PackageLoader:
 
     # -- the main module's packages --------------------------------------------------------
 
+    def root_packages(self) -> list[str]:
+        """The roots of "all" (load.go's "all" match before loading): the main module's packages,
+        then its ``tool`` directives' packages."""
+        return self.main_packages() + list(self.tools)
+
     def main_packages(self) -> list[str]:
         """matchPackages(all) over the main module: every directory with a Go file the tags build."""
         if self._main_pkgs is not None:
@@ -670,23 +678,13 @@ class PackageLoader:
     # -- import → module -------------------------------------------------------------------
 
     def _facts_of(self, path: str) -> str | object | tuple[bool, tuple[str, ...]]:
-        """What importFromModules checks of ``path`` before looking at any module, in its order:
-        why it is not importable (a message), :data:`_CGO` for ``C``, else whether it is a
-        standard-library path and its module-path prefixes."""
-        if "@" in path:
-            return f"import path {quote(path)} should not have @version"
-        if path in (".", "..") or path.startswith(("./", "../")):
-            return f"{quote(path)} is relative, but relative import paths are not supported in module mode"
-        if os.path.isabs(path):
-            return f"{quote(path)} is not a package path; see 'go help packages'"
-        if path in _META_PACKAGES:
-            return f"{quote(path)} is not an importable package; see 'go help packages'"
+        """What importFromModules checks of ``path`` before looking at any module: why it is not
+        importable (a message), :data:`_CGO` for ``C``, else whether it is a standard-library
+        path and its module-path prefixes."""
         if path == "C":
             return _CGO
-        bad = self.import_path_error(path)
-        if bad:
-            return bad
-        return is_standard_import_path(path), _module_prefixes(path)
+        return (invalid_import_reason(path) or self.import_path_error(path)
+                or (is_standard_import_path(path), module_prefixes(path)))
 
     def import_from_modules(self, path: str, rs: Requirements, mg, skip_mod_file: bool) -> _Found:  # noqa: ANN001
         """importFromModules: the one module of the build list holding package ``path``.
@@ -732,7 +730,7 @@ class PackageLoader:
                     m = Module(p, v)
                     tree = self.files.tree(m)
                     rel, ok = dir_in_module(path, p, tree)
-                    where = None if rel is None else (m, tree, rel, ok, _join_dir(tree.dir, rel) if ok else "")
+                    where = None if rel is None else (m, tree, rel, ok, join_rel(tree.dir, rel) if ok else "")
                     in_module[key] = where
                 if where is None:
                     continue
@@ -762,6 +760,12 @@ def _ignore_patterns(gomod: str) -> tuple[list[str], list[str]]:
         data = read_bytes(gomod)
     except OSError:
         return [], []
+    return ignore_patterns_of(data, gomod)
+
+
+def ignore_patterns_of(data: bytes, gomod: str) -> tuple[list[str], list[str]]:
+    """The ``ignore`` patterns of go.mod bytes ``data`` (``gomod`` names the file), as
+    :func:`_ignore_patterns` gives them; none when the file does not parse."""
     if b"ignore" not in data:
         return [], []
     from ..mod.modfile import parse_gomod
@@ -781,10 +785,6 @@ def _ignore_patterns(gomod: str) -> tuple[list[str], list[str]]:
 def _log_line(text: str) -> str:
     """log.Printf (base.Errorf): a newline added only when the text has none."""
     return text if text.endswith("\n") else text + "\n"
-
-
-def _join_dir(root: str, rel: str) -> str:
-    return join_rel(root, rel)
 
 
 def _expand_graph(rs: Requirements) -> Requirements:

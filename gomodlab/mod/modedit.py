@@ -342,7 +342,13 @@ def update_gomod(data: bytes | str, roots: Sequence[tuple[str, str]], direct: Co
     return format_syntax(f.syntax)
 
 
-def format_as_read(data: bytes | str, *, file: str = "go.mod", fix: VersionFixer | None = None) -> bytes:
+def format_as_read(data: bytes | str, *, file: str = "go.mod", fix: VersionFixer | None = None,
+                   add_go: str | None = None) -> bytes:
     """modFile.Format() of the main go.mod as go read it (queries fixed, no cleanup): the
-    ``current/go.mod`` side of ``go mod tidy -diff``."""
-    return format_syntax(_read(data, file, "gomod", fix=fix).syntax)
+    ``current/go.mod`` side of ``go mod tidy -diff``. ``add_go``: the go line loadModFile adds
+    (addGoStmt) to a file that has none before anything is compared."""
+    f = _read(data, file, "gomod", fix=fix)
+    if add_go is not None and f.go is None:
+        hint = f.module[1] if f.module is not None else None
+        f.go = (add_go, _add_line(f, hint, ["go", add_go]))
+    return format_syntax(f.syntax)

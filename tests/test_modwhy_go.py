@@ -1,0 +1,235 @@
+"""go mod why in-process (gomodlab.load.modwhy, ``gomodlab why-pkg``) against the real go mod why.
+
+Each world is a txtar archive in tests/data/why/ (the format of tests/data/tidy/hand/: the main
+module's files, the proxy's module versions under ``proxy/<path>@<version>/``); every ``run:``
+line of its comment is one ``go mod why`` command line. go tidies a copy of the main module first
+(filling the module cache), then each run goes to go and to ``gomodlab why-pkg`` in the tidied
+module's directory, with the module cache (``--modcache``) and with the proxy (``--proxy``; only
+this one where go fails, since go's message names the proxy it read): stdout, exit status and
+stderr must be the same. Below them, unit tests of the pieces and the
+command line's own errors. Always run (``make test``): 70 runs on 18 small worlds.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from gomodlab.lab import universe
+from gomodlab.load import gotool
+from gomodlab.load.modwhy import WhyRecord, WhyRefused, why
+from gomodlab.load.sources import ModCacheSource
+from gomodlab.mod.pkgpattern import clean_patterns, match_pattern, tree_can_match
+
+from .conftest import REAL_WORLD_DATA
+from .test_tidy_hand_go import Case, read_case
+from .tidy_harness import cli
+from .tidy_oracle import comparable_stderr
+
+pytestmark = pytest.mark.go
+
+CASES_DIR = REAL_WORLD_DATA / "why"
+
+
+@dataclass
+class World:
+    case: Case
+    runs: list[tuple[str, ...]]
+    #: An ``as-is`` line: the main module is used as written, go mod tidy is not run on it.
+    as_is: bool = False
+    #: An ``in: DIR`` line: the runs happen in that directory of the main module.
+    subdir: str = ""
+
+
+def read_world(path: Path) -> World:
+    w = World(read_case(path), [])
+    for line in path.read_text(encoding="utf-8").split("\n-- ", 1)[0].splitlines():
+        if line == "run:" or line.startswith("run: "):
+            w.runs.append(tuple(shlex.split(line[4:])))
+        elif line == "as-is":
+            w.as_is = True
+        elif line.startswith("in: "):
+            w.subdir = line[4:]
+    return w
+
+
+WORLDS = [read_world(p) for p in sorted(CASES_DIR.glob("*.txt"))]
+RUNS = [pytest.param(w, i, id=f"{w.case.name}-{i}") for w in WORLDS for i in range(len(w.runs))]
+
+
+@dataclass
+class Tidied:
+    """A world's module tidied by go, and the environment go ran in."""
+
+    root: Path
+    module: Path
+    env: dict[str, str]
+    proxy_url: str
+    go_runs: dict[int, gotool.GoResult]
+
+
+_TIDIED: dict[str, Tidied] = {}
+
+
+def tidied(world: World, tmp_path_factory: pytest.TempPathFactory) -> Tidied:
+    """go mod tidy on the world (once per session), the module cache filled (unless ``as_is``)."""
+    got = _TIDIED.get(world.case.name)
+    if got is None:
+        root = tmp_path_factory.mktemp(f"why-{world.case.name}")
+        proxy = universe.write_proxy(root / "proxy", world.case.modules)
+        url = universe.file_proxy_url(proxy)
+        env = gotool.isolated_env(root / "goenv", proxy=url, flags="-mod=mod")
+        module = world.case.write_main(root / "m")
+        if not world.as_is:
+            res = gotool.run_go(["mod", "tidy"], cwd=module, env=env)
+            assert res.returncode == 0, res.stderr
+        got = _TIDIED[world.case.name] = Tidied(root, module, env, url, {})
+    return got
+
+
+def go_why(t: Tidied, world: World, i: int) -> gotool.GoResult:
+    if i not in t.go_runs:
+        d = t.root / f"go-{i}"
+        shutil.copytree(t.module, d)
+        t.go_runs[i] = gotool.run_go(["mod", "why", *world.runs[i]], cwd=d / world.subdir, env=t.env)
+    return t.go_runs[i]
+
+
+def in_go_env(monkeypatch: pytest.MonkeyPatch, env: dict[str, str], d: Path) -> None:
+    for k in list(os.environ):
+        if k.startswith("GO") and k not in env:
+            monkeypatch.delenv(k)
+    for k, v in env.items():
+        monkeypatch.setenv(k, v)
+    monkeypatch.chdir(d)
+
+
+def test_every_world_is_read() -> None:
+    assert len(WORLDS) >= 18
+    for w in WORLDS:
+        assert w.case.description and "go.mod" in w.case.main_files and w.runs, w.case.name
+
+
+@pytest.mark.parametrize("world,i", RUNS)
+def test_why_pkg_matches_go_mod_why(world: World, i: int, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory,
+                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    t = tidied(world, tmp_path_factory)
+    want = go_why(t, world, i)
+    modcache = t.env["GOMODCACHE"]
+    # Where go fails, its message names the source it read (the proxy): --modcache answers from
+    # the cache go filled and names that instead, so failures are compared with --proxy only.
+    for opts in (["--modcache", modcache], ["--proxy", t.proxy_url])[want.returncode != 0:]:
+        d = tmp_path / opts[0].strip("-")
+        shutil.copytree(t.module, d)
+        in_go_env(monkeypatch, t.env, d / world.subdir)
+        rc, out, err = cli("why-pkg", *world.runs[i], *opts)
+        what = f"{world.case.name}: go mod why {shlex.join(world.runs[i])} ({opts[0]})"
+        assert (rc, out) == (want.returncode, want.stdout), f"{what}\ngo:\n{want.stdout}{want.stderr}\ngomodlab:\n{out}{err}"
+        assert comparable_stderr(err, work=d) == comparable_stderr(want.stderr, work=t.root / f"go-{i}"), what
+
+
+def test_api_records_and_json(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    world = next(w for w in WORLDS if w.case.name == "imports-and-tests")
+    t = tidied(world, tmp_path_factory)
+    in_go_env(monkeypatch, t.env, t.module)
+    res = why(["example.com/w/b", "example.com/w/at", "example.com/w/nowhere"], t.module,
+              ModCacheSource(t.env["GOMODCACHE"]))
+    assert [r.to_json() for r in res.records] == [
+        {"package": "example.com/w/b", "path": ["example.com/w/m", "example.com/w/a", "example.com/w/b"],
+         "needed": True},
+        {"package": "example.com/w/at", "path": ["example.com/w/m", "example.com/w/a", "example.com/w/a.test",
+                                                 "example.com/w/at"], "needed": True},
+        {"package": "example.com/w/nowhere", "path": [], "needed": False},
+    ]
+    assert res.text().endswith("# example.com/w/nowhere\n(main module does not need package example.com/w/nowhere)\n")
+    vendored = why(["example.com/w/at"], t.module, ModCacheSource(t.env["GOMODCACHE"]), vendor=True)
+    assert vendored.text() == ("# example.com/w/at\n"
+                               "(main module does not need to vendor package example.com/w/at)\n")
+    mods = why(["example.com/w/a"], t.module, ModCacheSource(t.env["GOMODCACHE"]), modules=True)
+    assert mods.records == (WhyRecord("example.com/w/a", "module", ("example.com/w/m", "example.com/w/a")),)
+    rc, out, _ = cli("why-pkg", "-m", "example.com/w/a", "example.com/w/zz", "--format", "json",
+                     "--modcache", t.env["GOMODCACHE"])
+    assert rc == 0 and json.loads(out) == [
+        {"module": "example.com/w/a", "path": ["example.com/w/m", "example.com/w/a"], "needed": True},
+        {"module": "example.com/w/zz", "path": [], "needed": False}]
+    monkeypatch.chdir(t.root)   # -C DIR: run there, as go -C DIR does
+    rc, out, _ = cli("why-pkg", "-C", str(t.module), ".", "--modcache", t.env["GOMODCACHE"])
+    assert (rc, out) == (0, "# example.com/w/m\nexample.com/w/m\n")
+
+
+def test_refusals_carry_gos_words(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(WhyRefused) as e:
+        why(["example.com/a@v1.0.0"], tmp_path, modules=True)
+    assert e.value.stderr == "go: example.com/a@v1.0.0: 'go mod why' requires a module path, not a version query\n"
+    (tmp_path / "empty").mkdir()
+    monkeypatch.chdir(tmp_path / "empty")
+    rc, out, err = cli("why-pkg", "example.com/a")
+    assert (rc, out) == (1, "")
+    assert err == "go: go.mod file not found in current directory or any parent directory; see 'go help modules'\n"
+
+
+def test_outside_a_module_matches_go(tmp_path: Path, go_exe: str) -> None:
+    env = gotool.isolated_env(tmp_path / "goenv")
+    (tmp_path / "empty").mkdir()
+    res = gotool.run_go(["mod", "why", "example.com/a"], cwd=tmp_path / "empty", env=env)
+    assert res.returncode == 1
+    assert res.stderr == "go: go.mod file not found in current directory or any parent directory; see 'go help modules'\n"
+
+
+def test_cli_usage_errors_are_clear(capsys: pytest.CaptureFixture[str]) -> None:
+    from gomodlab.cli import main
+
+    with pytest.raises(SystemExit) as e:
+        main(["why-pkg", "x", "--proxy", "file:///p", "--modcache", "/c"])
+    assert e.value.code == 2
+    assert "not allowed with argument" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["why-pkg", "x", "--format", "yaml"])
+    assert "invalid choice: 'yaml'" in capsys.readouterr().err
+
+
+def test_patterns() -> None:
+    assert match_pattern("x/...")("x") and match_pattern("x/...")("x/y/z") and not match_pattern("x/...")("xy")
+    assert not match_pattern("...")("a/vendor/b") and match_pattern("a/vendor/...")("a/vendor/b")
+    assert match_pattern(".../vendor/...")("a/vendor") and match_pattern("net/...")("net/http")
+    assert tree_can_match("net/...")("net") and not tree_can_match("net/...")("ne")
+    assert tree_can_match("example.com/a/...")("example.com") and not tree_can_match("example.com/a")("os")
+    assert clean_patterns([]) == ["."]
+    assert clean_patterns(["./a/../b", "./.", "a//b/", "x/y/@v1", "//a"]) == ["./b", ".", "a/b", "x/y@v1", "/a"]
+
+
+def test_record_stanzas() -> None:
+    r = WhyRecord("example.com/x", "package", ())
+    assert not r.needed
+    assert r.stanza() == "# example.com/x\n(main module does not need package example.com/x)\n"
+    assert r.stanza(vendor=True) == "# example.com/x\n(main module does not need to vendor package example.com/x)\n"
+    m = WhyRecord("example.com/x", "module", ("example.com/m", "example.com/m.test", "example.com/x/y"))
+    assert m.needed and m.stanza() == "# example.com/x\nexample.com/m\nexample.com/m.test\nexample.com/x/y\n"
+
+
+def test_std_scans_memo_is_checked_against_the_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from gomodlab.load.stdscans import StdScans
+    from gomodlab.mod.goscan import DirScan
+
+    monkeypatch.setenv("GOMODLAB_CACHE", str(tmp_path / "cache"))
+    src = tmp_path / "goroot" / "src"
+    (src / "fmt").mkdir(parents=True)
+    (src / "fmt" / "print.go").write_text('package fmt\n\nimport "os"\n')
+    scan = DirScan(("os",), (), ("print.go",), ())
+    memo = StdScans.open(str(src), "any")
+    assert memo is not None and memo.get("fmt") is None
+    memo.put("fmt", scan)
+    memo.save()
+    again = StdScans.open(str(src), "any")
+    assert again is not None and again.get("fmt") == scan
+    assert StdScans.open(str(src), "other tags").get("fmt") is None   # another way of scanning
+    os.utime(src / "fmt" / "print.go", ns=(1, 1))                    # a file changed: scanned again
+    assert again.get("fmt") is None
+    monkeypatch.setenv("GOMODLAB_CACHE", "off")
+    assert StdScans.open(str(src), "any") is None
