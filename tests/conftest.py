@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -12,6 +16,12 @@ from . import goracle
 from .fidelity import pytest_addoption, pytest_runtest_logreport, pytest_terminal_summary  # noqa: F401 - hooks
 
 REPO = Path(__file__).resolve().parent.parent
+
+# gomodlab's own caches (go.mod summaries, output memos, the scan and directory indexes) go to a
+# directory of this test process, not the user's ~/.cache/gomodlab: thousands of test worlds
+# would otherwise leave their entries there, and a test must not be answered by another run's memo.
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="gomodlab-tests-cache-")
+atexit.register(shutil.rmtree, os.environ["XDG_CACHE_HOME"], ignore_errors=True)
 #: Real-world data no one here wrote, copied into the repository (sources: tests/data/README.md).
 REAL_WORLD_DATA = REPO / "tests" / "data"
 
