@@ -7,14 +7,13 @@ the scan calls damaged too.
 
 from __future__ import annotations
 
-import json
 
 import pytest
 
 from gomodlab.cache.scan import scan as scan_cache
 from gomodlab.load import gotool
 
-from . import cmdgo_proxy
+from . import cmdgo_proxy, gojson
 
 pytestmark = [pytest.mark.go, pytest.mark.slow]
 
@@ -25,12 +24,7 @@ def test_a_cache_go_filled_from_its_own_test_proxy(tmp_path):
     assert len(versions) > 250
     env = dict(gotool.isolated_env(tmp_path / "go"), GOPROXY=proxy.as_uri(), GOFLAGS="-mod=mod")
     res = gotool.run_go(["mod", "download", "-json", *(f"{p}@{v}" for p, v in versions)], cwd=tmp_path, env=env)
-    decoder, text, pos, refused = json.JSONDecoder(), res.stdout, 0, set()
-    while pos < len(text.rstrip()):
-        obj, pos = decoder.raw_decode(text, pos)
-        pos = len(text) - len(text[pos:].lstrip())
-        if obj.get("Error"):
-            refused.add((obj["Path"], obj["Version"]))
+    refused = {(obj["Path"], obj["Version"]) for obj in gojson.objects(res.stdout) if obj.get("Error")}
     assert 0 < len(refused) < 20, refused
     result = scan_cache(env["GOMODCACHE"], index=False, progress=False)
     accepted_findings = [(f.kind, f.module, f.version) for f in result.findings

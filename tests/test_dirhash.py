@@ -8,7 +8,6 @@ cached zips, the (read-only) extracted directories and the .mod files must equal
 from __future__ import annotations
 
 import io
-import json
 import os
 import stat
 import warnings
@@ -22,6 +21,8 @@ from gomodlab.load import gotool
 from gomodlab.lab import universe
 from gomodlab.mod.dirhash import HashError
 from gomodlab.lab.universe import ModuleSource, gomod_text
+
+from . import gojson
 
 # ---------------------------------------------------------------------------------------------
 # Hand-written vectors (go-module-system.md §7, verified with go there)
@@ -87,15 +88,6 @@ GET_SETS = [
 ]
 
 
-def _json_stream(text: str) -> list[dict]:
-    dec, out, i = json.JSONDecoder(), [], 0
-    while i < len(text):
-        if text[i].isspace():
-            i += 1
-            continue
-        obj, i = dec.raw_decode(text, i)
-        out.append(obj)
-    return out
 
 
 @pytest.fixture(scope="module")
@@ -109,7 +101,7 @@ def go_cache(tmp_path_factory, go_exe):
     (work / "go.mod").write_text("module example.com/work\n\ngo 1.22\n")
     res = gotool.run_go(["mod", "download", "-json", *(f"{m.path}@{m.version}" for m in MODULES)],
                         cwd=work, env=env).check()
-    records = _json_stream(res.stdout)
+    records = gojson.objects(res.stdout)
     sums = []
     for i, wanted in enumerate(GET_SETS):
         main = base / f"main{i}"

@@ -15,7 +15,7 @@ from gomodlab.cache.scan import scan
 from gomodlab.cli import main
 from gomodlab.errors import SourceError
 from gomodlab.fleet import analysis, dataset
-from gomodlab.fleet.run import Input, expand_inputs, parse_fleet, scan_fleet
+from gomodlab.fleet.run import Input, expand_inputs, parse_fleet
 from gomodlab.lab import fleet_plots, fleetgen, plots
 from gomodlab.net import xlog
 

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import json
 import os
 import shutil
 from dataclasses import dataclass
@@ -38,7 +37,7 @@ from gomodlab.load import gotool
 from gomodlab.mod import dirhash, modpath
 from gomodlab.mod.gojson import format_time, marshal_indent, quote
 
-from . import mvs_universes
+from . import gojson, mvs_universes
 
 pytestmark = pytest.mark.go
 
@@ -139,7 +138,7 @@ def test_go_json_matches_go_list_json(world, shape: str, monkeypatch: pytest.Mon
         assert rc == 0, err
         assert out == res.stdout, f"{shape} {u.name}\n{u.main_gomod}"
         compared += 1
-        for o in _objects(out):
+        for o in gojson.objects(out):
             features.update(k for k in o if k != "Replace")
             if "Replace" in o:
                 features.add("Replace" + ("Version" if "Version" in o["Replace"] else "Dir"))
@@ -149,14 +148,6 @@ def test_go_json_matches_go_list_json(world, shape: str, monkeypatch: pytest.Mon
     assert want <= features, want - features
 
 
-def _objects(text: str) -> list[dict]:
-    dec, pos, out = json.JSONDecoder(), 0, []
-    while pos < len(text.rstrip()):
-        while text[pos].isspace():
-            pos += 1
-        obj, pos = dec.raw_decode(text, pos)
-        out.append(obj)
-    return out
 
 
 # ---------------------------------------------------------------------------------------------

@@ -19,7 +19,6 @@ import io
 import os
 import time
 import zipfile
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -15,6 +14,8 @@ from gomodlab.load import gotool
 from gomodlab.lab import universe
 from gomodlab.cli import main
 from gomodlab.lab.universe import ModuleSource, gomod_text
+
+from . import gojson
 
 REPO = Path(__file__).resolve().parent.parent
 MODULES = [
@@ -32,11 +33,7 @@ def downloaded(tmp_path_factory, go_exe) -> list[dict]:
     env = gotool.isolated_env(base / "env", proxy=universe.file_proxy_url(proxy))
     res = gotool.run_go(["mod", "download", "-json", *(f"{m.path}@{m.version}" for m in MODULES)],
                         cwd=base, env=env).check()
-    # One JSON object per module, back to back.
-    records, dec, text, i = [], json.JSONDecoder(), res.stdout, 0
-    while text[i:].strip():
-        obj, i = dec.raw_decode(text, len(text) - len(text[i:].lstrip()))
-        records.append(obj)
+    records = gojson.objects(res.stdout)  # one JSON object per module, back to back
     assert [(r["Path"], r["Version"]) for r in records] == [(m.path, m.version) for m in MODULES]
     yield records
     gotool.run_go(["clean", "-modcache"], cwd=base, env=env)

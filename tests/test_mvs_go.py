@@ -28,7 +28,7 @@ from gomodlab.load.modload import graph_from_text, load
 from gomodlab.load.sources import ModCacheSource, ProxySource
 from gomodlab.lab.universe import ModuleSource, gomod_text
 
-from . import mvs_universes
+from . import gojson, mvs_universes
 
 SEED = int(os.environ.get("GOMODLAB_MVS_SEED", "20261123"))
 COUNT = int(os.environ.get("GOMODLAB_MVS_UNIVERSES", "200"))
@@ -131,20 +131,12 @@ def test_universe_matches_go(world: World, no_go: None, index: int) -> None:
 _JSON_FIELDS = ("Path", "Version", "Main", "Indirect", "GoVersion", "Dir", "GoMod")
 
 
-def _go_json_stream(text: str) -> list[dict]:
-    dec, pos, out = json.JSONDecoder(), 0, []
-    while pos < len(text.rstrip()):
-        while text[pos].isspace():
-            pos += 1
-        obj, pos = dec.raw_decode(text, pos)
-        out.append(obj)
-    return out
 
 
 def test_buildlist_json_matches_go_list_json(world: World, no_go: None) -> None:
     for u in world.universes[:JSON_COUNT]:
         want = []
-        for o in _go_json_stream(world.go[u.name].list_json):
+        for o in gojson.objects(world.go[u.name].list_json):
             item = {k: o[k] for k in _JSON_FIELDS if k in o and not (k in ("Dir", "GoMod") and not o.get("Main"))}
             if "Replace" in o:
                 item["Replace"] = {k: o["Replace"][k] for k in ("Path", "Version", "GoVersion") if k in o["Replace"]}

@@ -37,7 +37,7 @@ from gomodlab.lab import universe
 from gomodlab.load import gotool, pkgquery
 from gomodlab.load.modtidy import tidy
 from gomodlab.load.sources import ProxySource
-from tests import pkggraph_worlds
+from tests import gojson, pkggraph_worlds
 
 pytestmark = pytest.mark.go
 
@@ -48,15 +48,6 @@ def _is_std(path: str) -> bool:
     return "." not in path.split("/")[0]
 
 
-def _go_json(text: str) -> list[dict]:
-    dec, pos, out = json.JSONDecoder(), 0, []
-    while True:
-        while pos < len(text) and text[pos].isspace():
-            pos += 1
-        if pos >= len(text):
-            return out
-        obj, pos = dec.raw_decode(text, pos)
-        out.append(obj)
 
 
 class _World:
@@ -71,7 +62,7 @@ class _World:
         self.graph = tidy(self.main, ProxySource(self.url), modcache=self.env["GOMODCACHE"]).packages
         fields = "ImportPath,Module,Standard,Deps,GoFiles,CgoFiles,IgnoredGoFiles,Dir,Error,DepsErrors"
         out = gotool.run_go(["list", "-e", "-deps", f"-json={fields}", "./..."], cwd=self.main, env=self.env).check()
-        self.listed = {p["ImportPath"]: p for p in _go_json(out.stdout)}
+        self.listed = {p["ImportPath"]: p for p in gojson.objects(out.stdout)}
         self.main_pkgs = sorted(p for p, j in self.listed.items() if (j.get("Module") or {}).get("Main"))
 
     def go(self, *args: str) -> list[str]:
@@ -178,7 +169,7 @@ def _listing(main: Path, env: dict[str, str], tests: bool) -> tuple[set[str], se
     kept: set[str] = set()
     failed: set[str] = set()
     mods: dict[str, str] = {}
-    for j in _go_json(gotool.run_go(args, cwd=main, env=env).stdout):
+    for j in gojson.objects(gotool.run_go(args, cwd=main, env=env).stdout):
         p = j["ImportPath"].split(" [")[0]
         if _is_std(p) or p.endswith(".test") or (p.endswith("_test") and (j.get("Module") or {}).get("Main")):
             continue

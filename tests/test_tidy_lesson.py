@@ -5,7 +5,6 @@ world (data/tidy-lesson/shop.txtar)."""
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 

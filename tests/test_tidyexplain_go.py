@@ -18,8 +18,6 @@ words (stderr compared as tests/tidy_oracle.py compares it).
 
 from __future__ import annotations
 
-import json
-import os
 import shutil
 from pathlib import Path
 
@@ -29,7 +27,7 @@ from gomodlab.lab import universe
 from gomodlab.load import gotool
 from gomodlab.load.tidy import REASONS, _directive, _require_lines, explain_tidy
 from gomodlab.load.modtidy import TidyRefused
-from tests import pkggraph_worlds, tidy_worlds
+from tests import gojson, pkggraph_worlds, tidy_worlds
 from tests.tidy_oracle import comparable_stderr
 
 pytestmark = pytest.mark.go
@@ -44,15 +42,6 @@ def _tagged(w) -> bool:
     return getattr(w, "tagged", False) or "buildtags" in getattr(w, "features", ())
 
 
-def _go_json(text: str) -> list[dict]:
-    dec, pos, out = json.JSONDecoder(), 0, []
-    while True:
-        while pos < len(text) and text[pos].isspace():
-            pos += 1
-        if pos >= len(text):
-            return out
-        obj, pos = dec.raw_decode(text, pos)
-        out.append(obj)
 
 
 def _world(kind: str, i: int):
@@ -111,7 +100,7 @@ def test_explained_lines_are_the_lines_go_writes(kind: str, index: int, tmp_path
     if direct:
         fields = "ImportPath,Imports,TestImports,XTestImports"
         listed = gotool.run_go(["list", "-e", f"-json={fields}", "./..."], cwd=gomain, env=env).check().stdout
-        imported = {i for j in _go_json(listed) for k in ("Imports", "TestImports", "XTestImports") for i in j.get(k) or ()}
+        imported = {i for j in gojson.objects(listed) for k in ("Imports", "TestImports", "XTestImports") for i in j.get(k) or ()}
         for c in direct:
             seen = set()
             for e in c.evidence:

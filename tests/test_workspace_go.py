@@ -36,7 +36,7 @@ from gomodlab.load.workspace import Workspace, WorkspaceError, find_gowork, load
 from gomodlab.mod import modfile
 from gomodlab.mod.dirhash import hash_gomod
 
-from . import mvs_universes
+from . import gojson, mvs_universes
 
 SEED = int(os.environ.get("GOMODLAB_WS_SEED", "20261204"))
 COUNT = int(os.environ.get("GOMODLAB_WS_COUNT", "40"))
@@ -256,21 +256,13 @@ def test_workspace_matches_go(world: World, isolated: None, index: int) -> None:
 _JSON_FIELDS = ("Path", "Version", "Main", "Indirect", "GoVersion", "Dir", "GoMod")
 
 
-def _go_json_stream(text: str) -> list[dict]:
-    dec, pos, out = json.JSONDecoder(), 0, []
-    while pos < len(text.rstrip()):
-        while text[pos].isspace():
-            pos += 1
-        obj, pos = dec.raw_decode(text, pos)
-        out.append(obj)
-    return out
 
 
 def test_buildlist_json_matches_go_list_json(world: World, isolated: None) -> None:
     for w in world.workspaces:
         go_dir, our_dir = str(world.root / w.name / "go"), str(world.root / w.name / "ours")
         want = []
-        for o in _go_json_stream(world.go[w.name].json):
+        for o in gojson.objects(world.go[w.name].json):
             item = {k: o[k] for k in _JSON_FIELDS if k in o and not (k in ("Dir", "GoMod") and not o.get("Main"))}
             if "Replace" in o:
                 item["Replace"] = {k: o["Replace"][k] for k in ("Path", "Version", "GoVersion") if k in o["Replace"]}

@@ -30,7 +30,7 @@ import html
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from .formatting import MISSING, human_bytes, human_count, human_percent, human_seconds, human_time, proxy_name, table
+from .formatting import MISSING, human_bytes, human_count, human_percent, human_seconds, proxy_name, table
 
 if TYPE_CHECKING:
     from .postmortem import Investigation

@@ -41,7 +41,6 @@ from ..mod import gover
 from ..mod.modedit import update_gomod
 from ..mod.modfile import VersionFixer
 from .main_module import MainModFile
-from .mvs import Module
 from .requirements import Requirements, mod_sorted
 
 __all__ = ["Requirement", "Found", "Change", "TidyRound", "STEPS", "build_rounds"]
