@@ -104,32 +104,29 @@ class _ImportReader:
         self.peek = c
         return c
 
-    def skip_line_comment(self) -> None:
-        """Go reads byte by byte up to and including the newline (or to EOF)."""
+    def _skip_past(self, marker: bytes) -> bool:
+        """Move past the next ``marker`` (or to EOF, setting ``eof``) as go reads, byte by byte: a
+        NUL on the way stops it there. True when the marker was found."""
         data, start = self.data, self.i
-        nl = data.find(b"\n", start)
-        stop = len(data) if nl < 0 else nl + 1
+        at = data.find(marker, start)
+        stop = len(data) if at < 0 else at + len(marker)
         nul = data.find(b"\0", start, stop)
         if nul >= 0:
             self.i = nul + 1
             raise _Nul
         self.i = stop
-        if nl < 0:
+        if at < 0:
             self.eof = True
+        return at >= 0
+
+    def skip_line_comment(self) -> None:
+        """Go reads byte by byte up to and including the newline (or to EOF)."""
+        self._skip_past(b"\n")
 
     def skip_block_comment(self) -> None:
         """Up to the first ``*/`` after the opening ``/*`` (whose ``*`` cannot close it); an
         unterminated comment is a syntax error at EOF."""
-        data, start = self.data, self.i
-        end = data.find(b"*/", start)
-        stop = len(data) if end < 0 else end + 2
-        nul = data.find(b"\0", start, stop)
-        if nul >= 0:
-            self.i = nul + 1
-            raise _Nul
-        self.i = stop
-        if end < 0:
-            self.eof = True
+        if not self._skip_past(b"*/"):
             raise _Syntax
 
     def next_byte(self, skip_space: bool) -> int:
