@@ -22,11 +22,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from gomodlab.lab import universe
 from gomodlab.load import gotool
 
 from benchmarks import gomodlab_command, gomodlab_env
-from benchmarks.bench_tidy import PREFIX, make_project
+from benchmarks.bench_tidy import N_MODULES, PACKAGES, PREFIX, tidied_project
 
 RUNS = 5
 
@@ -51,14 +50,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="bench_pkggraph") as tmp:
         root = Path(tmp)
-        mods, main_files = make_project()
-        proxy = universe.write_proxy(root / "proxy", mods)
-        env = gotool.isolated_env(root / "goenv", proxy=universe.file_proxy_url(proxy))
-        work = root / "main"
-        work.mkdir()
-        for name, text in main_files.items():
-            (work / name).write_text(text)
-        gotool.run_go(["mod", "tidy"], cwd=work, env=env).check()
+        work, env, _ = tidied_project(root)
         offline = {**env, "GOPROXY": "off"}
         cache = env["GOMODCACHE"]
         main_pkg = f"{PREFIX}/main"
@@ -101,7 +93,7 @@ def main() -> None:
         same = (_nonstd(cli_out) == _nonstd(go_deps) == _nonstd(pkgquery.reach(graph, main_pkg))
                 and _nonstd(cli_test_out) == _nonstd(go_test_deps))
         n_build = len(_nonstd(go_deps))
-        print(f"project: {len(mods)} modules, {len(mods) * 10} packages; the build of {main_pkg}: {n_build} "
+        print(f"project: {N_MODULES} modules, {N_MODULES * PACKAGES} packages; the build of {main_pkg}: {n_build} "
               f"non-standard packages; answers {'equal go list' if same else 'DIFFER FROM GO LIST'}")
         go_med = statistics.median(rows[0][1])
         print(f"{'measure (warm module cache, GOPROXY=off)':<46}{'median':>9}{'min':>9}{'max':>9}{'ratio':>7}")

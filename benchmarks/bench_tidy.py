@@ -78,6 +78,20 @@ def make_project(seed: int = 7) -> tuple[list[ModuleSource], dict[str, str]]:
     return mods, main_files
 
 
+def tidied_project(root: Path) -> tuple[Path, dict[str, str], dict[str, str]]:
+    """The project under ``root``: its modules as a file:// GOPROXY, the main module in
+    ``root/main`` tidied by go (which warms the module cache). Returns the main module's directory,
+    go's environment and the main module's files as generated (before tidy)."""
+    mods, main_files = make_project()
+    proxy = universe.write_proxy(root / "proxy", mods)
+    env = gotool.isolated_env(root / "goenv", proxy=universe.file_proxy_url(proxy))
+    work = root / "main"
+    work.mkdir()
+    _reset(work, main_files)
+    gotool.run_go(["mod", "tidy"], cwd=work, env=env).check()
+    return work, env, main_files
+
+
 def _reset(work: Path, files: dict[str, str]) -> None:
     for name, text in files.items():
         (work / name).write_text(text)
@@ -110,13 +124,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="bench_tidy") as tmp:
         root = Path(tmp)
-        mods, main_files = make_project()
-        proxy = universe.write_proxy(root / "proxy", mods)
-        env = gotool.isolated_env(root / "goenv", proxy=universe.file_proxy_url(proxy))
-        work = root / "main"
-        work.mkdir()
-        _reset(work, main_files)
-        gotool.run_go(["mod", "tidy"], cwd=work, env=env).check()  # warm the module cache
+        work, env, main_files = tidied_project(root)
         want_mod, want_sum = (work / "go.mod").read_bytes(), (work / "go.sum").read_bytes()
         offline = {**env, "GOPROXY": "off"}
         cache = env["GOMODCACHE"]
