@@ -29,7 +29,7 @@ from gomodlab.mod.pkgpattern import clean_patterns, match_pattern, tree_can_matc
 
 from .conftest import REAL_WORLD_DATA
 from .test_tidy_hand_go import Case, read_case
-from .tidy_harness import cli
+from .tidy_harness import cli, in_go_env
 from .tidy_oracle import comparable_stderr
 
 pytestmark = pytest.mark.go
@@ -99,15 +99,6 @@ def go_why(t: Tidied, world: World, i: int) -> gotool.GoResult:
         shutil.copytree(t.module, d)
         t.go_runs[i] = gotool.run_go(["mod", "why", *world.runs[i]], cwd=d / world.subdir, env=t.env)
     return t.go_runs[i]
-
-
-def in_go_env(monkeypatch: pytest.MonkeyPatch, env: dict[str, str], d: Path) -> None:
-    for k in list(os.environ):
-        if k.startswith("GO") and k not in env:
-            monkeypatch.delenv(k)
-    for k, v in env.items():
-        monkeypatch.setenv(k, v)
-    monkeypatch.chdir(d)
 
 
 def test_every_world_is_read() -> None:

@@ -60,13 +60,18 @@ def modtidy():
 def go_environment(monkeypatch: pytest.MonkeyPatch, rec: Record, work: Path, modcache_mode: bool = False) -> None:
     """Run gomodlab as go ran: in the module directory ``work`` (go names files relative to it,
     base.ShortPath), with the variables of the group's isolated environment."""
-    env = rec.group.env(rec.group.modcache_url if modcache_mode else None, **go_env_of(rec.world))
+    in_go_env(monkeypatch, rec.group.env(rec.group.modcache_url if modcache_mode else None, **go_env_of(rec.world)),
+              work)
+
+
+def in_go_env(monkeypatch: pytest.MonkeyPatch, env: dict[str, str], d: Path) -> None:
+    """Exactly go's GO* variables ``env`` (any other GO* unset), in directory ``d``."""
     for k in list(os.environ):
         if k.startswith("GO") and k not in env:
             monkeypatch.delenv(k)
     for k, v in env.items():
         monkeypatch.setenv(k, v)
-    monkeypatch.chdir(work)
+    monkeypatch.chdir(d)
 
 
 def _stderr(text: str, rec: Record, work: Path) -> str:
