@@ -311,7 +311,7 @@ def _rates() -> tuple[float, float]:
 
 def _print_floors(root: Path, rows: dict[str, list[float]]) -> None:
     """What the full scan cannot go below (sha256 + inflate of what it hashes, over the hashing
-    processes) and how many entries the unchanged rescan lstats."""
+    processes), and the same for the unchanged rescan (:func:`_rescan_floor`)."""
     from gomodlab.cache.scan import scan as scan_cache
 
     result = scan_cache(root, index=False, progress=False)
@@ -319,12 +319,40 @@ def _print_floors(root: Path, rows: dict[str, list[float]]) -> None:
     s = result.stats
     sha, inflate = _rates()
     floor = (s.hashed_bytes / sha + s.inflated_bytes / inflate) / s.jobs
-    entries = sum(1 + len(fs) for _, _, fs in os.walk(root))
     full = statistics.median(rows["full"])
     print(f"full scan: {s.hashed_bytes / 1e6:.0f} MB through sha256 ({s.inflated_bytes / 1e6:.0f} MB of it inflated "
           f"first), {s.jobs} processes; floor at this machine's sha256 {sha / 1e9:.2f} GB/s and inflate "
           f"{inflate / 1e9:.2f} GB/s per core: {floor:.3f}s -> full scan at {full / floor:.1f}x the floor")
-    print(f"rescan: {entries:,} directories and files, one lstat each")
+    entries, lstat_s, procs = _rescan_floor(root)
+    floor = statistics.median(rows["startup"]) + entries * lstat_s / procs
+    print(f"rescan: {entries:,} directories and files, one lstat each ({lstat_s * 1e6:.2f} us from Python here) "
+          f"over {procs} processes, + start-up: floor {floor * 1e3:.0f} ms = {floor / statistics.median(rows['go']):.3f}x "
+          f"go -> rescan at {statistics.median(rows['rescan']) / floor:.1f}x its floor")
+
+
+def _rescan_floor(root: Path) -> tuple[int, float, int]:
+    """(entries, seconds per lstat, processes) of an unchanged rescan: the entries its memo lstats,
+    what one lstat costs from Python timed as a bare loop (relative to an open root, as the memo's
+    check does, nothing kept: the least Python can do per entry), and the processes sharing them."""
+    from gomodlab.cache._stat_signature import _FORK_MIN, _cpus
+    from gomodlab.cache.scan_memo import _unread
+
+    paths = []
+    for d, subdirs, files in os.walk(root):
+        rel = os.path.relpath(d, root).replace(os.sep, "/").removeprefix(".")
+        subdirs[:] = [n for n in subdirs if not _unread(rel, n)]
+        paths += [rel or ".", *(f"{rel}/{f}" if rel else f for f in files if not _unread(rel, f))]
+    top = os.open(root, os.O_RDONLY | os.O_DIRECTORY)
+
+    def lstat_all() -> None:
+        for p in paths:
+            os.lstat(p, dir_fd=top)
+
+    try:
+        per = min(_timed(lstat_all) for _ in range(3)) / len(paths)
+    finally:
+        os.close(top)
+    return len(paths), per, max(1, min(_cpus(), len(paths) // _FORK_MIN))
 
 
 def main(argv: list[str] | None = None) -> None:
