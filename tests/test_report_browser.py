@@ -10,7 +10,6 @@ go to ``tests/artifacts/`` (git-ignored) for a person to look at.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -19,9 +18,6 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 ARTIFACTS = REPO / "tests" / "artifacts"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", "--no-first-run"]
 WIDTHS = {"desktop": (1280, 800), "phone": (390, 844)}
 
 pytestmark = [pytest.mark.browser, pytest.mark.go]
@@ -62,17 +58,6 @@ def page_path(demo_scenario, tmp_path_factory) -> Path:
                          timeout=600)
     assert res.returncode == 0, res.stdout + res.stderr
     return out
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if CHROMIUM is None:
-        pytest.skip("no chromium on PATH (apt-get install chromium; make test does it when run as root)")
-    sync = pytest.importorskip("playwright.sync_api", reason="playwright is a test dependency: pip install -e .[test]")
-    with sync.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture(params=sorted(WIDTHS))
