@@ -14,8 +14,6 @@ as its working directory (go names go.mod by its ShortPath).
 
 from __future__ import annotations
 
-import contextlib
-import io
 import os
 import random
 import re
@@ -25,7 +23,6 @@ from pathlib import Path
 
 import pytest
 
-from gomodlab.cli import main as cli_main
 from gomodlab.lab import universe
 from gomodlab.lab.universe import ModuleSource, gomod_text
 from gomodlab.load import gotool
@@ -33,6 +30,7 @@ from gomodlab.mod import godebugs, gover
 
 from . import mvs_universes
 from .conftest import REPO
+from .clirun import run_cli
 
 pytestmark = pytest.mark.go
 
@@ -76,13 +74,6 @@ def world(tmp_path_factory: pytest.TempPathFactory, go_exe: str) -> World:
     return World(root, proxy, universe.file_proxy_url(proxy), sums)
 
 
-def _cli(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        rc = cli_main(list(argv))
-    return rc, out.getvalue(), err.getvalue()
-
-
 @dataclass
 class Run:
     rc: int
@@ -106,7 +97,7 @@ def _both(monkeypatch: pytest.MonkeyPatch, d: Path, env: dict[str, str], go_args
             mp.setenv(k, v)
         mp.setenv("GOMODLAB_CACHE", "off")
         mp.chdir(d)
-        rc, out, err = _cli(*ours)
+        rc, out, err = run_cli(*ours)
     # go names the copy it ran in; gomodlab the original.
     return Run(g.returncode, g.stdout, g.stderr.replace(str(gocopy), str(d))), Run(rc, out, err)
 

@@ -21,8 +21,6 @@ a .info time with nanoseconds and an offset, and Go's JSON escaping.
 
 from __future__ import annotations
 
-import contextlib
-import io
 import os
 import shutil
 from dataclasses import dataclass
@@ -30,7 +28,6 @@ from pathlib import Path
 
 import pytest
 
-from gomodlab.cli import main as cli_main
 from gomodlab.lab import universe
 from gomodlab.lab.universe import ModuleSource, gomod_text
 from gomodlab.load import gotool
@@ -38,6 +35,7 @@ from gomodlab.mod import dirhash, modpath
 from gomodlab.mod.gojson import format_time, marshal_indent, quote
 
 from . import gojson, mvs_universes
+from .clirun import run_cli
 
 pytestmark = pytest.mark.go
 
@@ -106,13 +104,6 @@ def world(tmp_path_factory: pytest.TempPathFactory, go_exe: str):
     return root, url, us, shapes, runs
 
 
-def _cli(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        rc = cli_main(list(argv))
-    return rc, out.getvalue(), err.getvalue()
-
-
 @pytest.mark.parametrize("shape", ["lean", "full", "partial"])
 def test_go_json_matches_go_list_json(world, shape: str, monkeypatch: pytest.MonkeyPatch) -> None:
     root, url, us, shapes, runs = world
@@ -124,7 +115,7 @@ def test_go_json_matches_go_list_json(world, shape: str, monkeypatch: pytest.Mon
     for u in us:
         res, _ = runs[(shape, u.name)]
         d = root / shape / u.name
-        rc, out, err = _cli("buildlist", str(d), "--modcache", str(sh.modcache), "--format", "go-json")
+        rc, out, err = run_cli("buildlist", str(d), "--modcache", str(sh.modcache), "--format", "go-json")
         if res.returncode != 0:
             assert shape != "lean", f"{u.name}: {res.stderr}"
             refused += 1
@@ -146,8 +137,6 @@ def test_go_json_matches_go_list_json(world, shape: str, monkeypatch: pytest.Mon
     want = {"Main", "Indirect", "Time", "GoMod", "GoVersion", "ReplaceVersion", "ReplaceDir"}
     want |= {"Dir", "Sum", "GoModSum"} if shape == "full" else set()
     assert want <= features, want - features
-
-
 
 
 # ---------------------------------------------------------------------------------------------
@@ -198,7 +187,7 @@ def test_go_json_hand_cases(hand, case: str, monkeypatch: pytest.MonkeyPatch) ->
         (d / name).write_bytes(data)
     monkeypatch.setenv("GOFLAGS", flags)
     monkeypatch.setenv("GOMODLAB_CACHE", "off")
-    rc, out, err = _cli("buildlist", str(d), "--modcache", env["GOMODCACHE"], "--format", "go-json")
+    rc, out, err = run_cli("buildlist", str(d), "--modcache", env["GOMODCACHE"], "--format", "go-json")
     if res.returncode:
         assert (rc, err) == (1, res.stderr)
         return
@@ -225,9 +214,9 @@ def test_go_json_refused_in_vendor_mode_and_with_graph_text(tmp_path: Path) -> N
     (d / "vendor").mkdir(parents=True)
     (d / "go.mod").write_text("module example.com/m\n\ngo 1.21\n")
     (d / "vendor" / "modules.txt").write_text("")
-    rc, out, err = _cli("buildlist", str(d), "--format", "go-json")
+    rc, out, err = run_cli("buildlist", str(d), "--format", "go-json")
     assert (rc, out) == (1, "") and "can't compute 'all' using the vendor directory" in err
     shutil.rmtree(d / "vendor")
     (tmp_path / "g.txt").write_text("example.com/m go@1.21\n")
-    rc, out, err = _cli("buildlist", str(d), "--graph", str(tmp_path / "g.txt"), "--format", "go-json")
+    rc, out, err = run_cli("buildlist", str(d), "--graph", str(tmp_path / "g.txt"), "--format", "go-json")
     assert rc == 2 and "--graph" in err

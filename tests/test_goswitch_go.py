@@ -5,18 +5,17 @@ option, GO111MODULE — for ``buildlist`` (go list -m all), ``modgraph`` (go mod
 
 from __future__ import annotations
 
-import contextlib
-import io
 from pathlib import Path
 
 import pytest
 
-from gomodlab.cli import main as cli_main
 from gomodlab.lab import universe
 from gomodlab.lab.universe import ModuleSource, gomod_text
 from gomodlab.load import gotool
 from gomodlab.load.goswitch import GoExit, split_goflags, switches
 from gomodlab.mod import dirhash
+
+from .clirun import run_cli
 
 pytestmark = pytest.mark.go
 
@@ -72,13 +71,6 @@ def world(tmp_path_factory: pytest.TempPathFactory, go_exe: str) -> tuple[Path, 
     return root, url
 
 
-def _cli(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        rc = cli_main(list(argv))
-    return rc, out.getvalue(), err.getvalue()
-
-
 @pytest.mark.parametrize("name", list(CASES))
 @pytest.mark.parametrize("command", list(COMMANDS))
 def test_switch_matches_go(world, name: str, command: str, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -104,7 +96,7 @@ def test_switch_matches_go(world, name: str, command: str, monkeypatch: pytest.M
     for k in ("GOFLAGS", "GO111MODULE", "GOTOOLCHAIN", "GOENV"):
         monkeypatch.setenv(k, env[k])
     monkeypatch.setenv("GOMODLAB_CACHE", "off")
-    rc, out, err = _cli(*ours_args)   # before go: go list -mod=mod may rewrite go.mod
+    rc, out, err = run_cli(*ours_args)   # before go: go list -mod=mod may rewrite go.mod
     res = gotool.run_go(go_args, cwd=run_in, env=env)
     if res.returncode == 0:
         assert rc == 0, err

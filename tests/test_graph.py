@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
 import doctest
-import io
 import json
 from pathlib import Path
 
@@ -13,10 +11,11 @@ import pytest
 from gomodlab.load import graph as gg
 from gomodlab.load import gomod_summary, modload, mvs
 from gomodlab.lab import universe
-from gomodlab.cli import main as cli_main
 from gomodlab.load.mvs import MapReqs, Module
 from gomodlab.load.sources import ModCacheSource, ProxySource
 from gomodlab.lab.universe import ModuleSource, gomod_text
+
+from .clirun import run_cli
 
 P = "example.com/g"
 
@@ -171,56 +170,49 @@ def test_graph_from_go_mod_graph_text(mg) -> None:
     assert G.nodes[f"{P}/b@v1.2.0"]["selected"]
 
 
-def _cli(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        rc = cli_main(list(argv))
-    return rc, out.getvalue(), err.getvalue()
-
-
 def test_cli_json_and_why(mg) -> None:
     d = str(mg.main_file.dir)
     url = mg.loader.source.goproxy
-    rc, out, _ = _cli("buildlist", d, "--proxy", url, "--format", "json")
+    rc, out, _ = run_cli("buildlist", d, "--proxy", url, "--format", "json")
     items = json.loads(out)
     assert items[0] == {"Path": f"{P}/m", "Main": True, "GoVersion": "1.21", "Dir": d, "GoMod": f"{d}/go.mod"}
     f = next(i for i in items if i["Path"] == f"{P}/f")
     assert f["Replace"] == {"Path": "./f", "GoVersion": "1.21"} and f["Indirect"] is True
-    rc, out, _ = _cli("modgraph", d, "--proxy", url, "--format", "json")
+    rc, out, _ = run_cli("modgraph", d, "--proxy", url, "--format", "json")
     assert [f"{e['From']} {e['To']}" for e in json.loads(out)] == mg.graph_lines()
-    rc, out, _ = _cli("why", f"{P}/e", d, "--proxy", url)
+    rc, out, _ = run_cli("why", f"{P}/e", d, "--proxy", url)
     assert rc == 0 and out.splitlines()[1:5] == [f"{P}/m", f"{P}/c@v1.1.0", f"{P}/e@v1.1.0", ""]
     assert out.splitlines()[5].startswith(f"{P}/e@v1.1.0 is selected: it is the highest version required, by ")
-    rc, out, _ = _cli("why", f"{P}/e@v1.0.0", d, "--proxy", url, "--format", "json")
+    rc, out, _ = run_cli("why", f"{P}/e@v1.0.0", d, "--proxy", url, "--format", "json")
     assert json.loads(out)["provenance"]["status"] == "older"
-    rc, out, _ = _cli("why", f"{P}/e", d, "--proxy", url, "--all", "--format", "json")
+    rc, out, _ = run_cli("why", f"{P}/e", d, "--proxy", url, "--all", "--format", "json")
     data = json.loads(out)
     assert data["shortest"] == [[f"{P}/m", f"{P}/c@v1.1.0", f"{P}/e@v1.1.0"]] and len(data["all"]) == 4
-    rc, out, _ = _cli("why", f"{P}/nothere", d, "--proxy", url)
+    rc, out, _ = run_cli("why", f"{P}/nothere", d, "--proxy", url)
     assert rc == 1 and "(main module does not need module" in out
 
 
 def test_cli_upgrade(mg) -> None:
     d = str(mg.main_file.dir)
     url = mg.loader.source.goproxy
-    rc, out, err = _cli("upgrade", f"{P}/a@v1.0.0", d, "--proxy", url, "--dry-run")
+    rc, out, err = run_cli("upgrade", f"{P}/a@v1.0.0", d, "--proxy", url, "--dry-run")
     assert (rc, out) == (0, f"go get {P}/a@v1.0.0: no change to the build list\n"), err
-    rc, out, err = _cli("upgrade", f"{P}/e@v1.0.0", d, "--proxy", url, "--format", "json")
+    rc, out, err = run_cli("upgrade", f"{P}/e@v1.0.0", d, "--proxy", url, "--format", "json")
     data = json.loads(out)
     assert [(c["path"], c["new"], c["kind"]) for c in data["changes"]] == [
         (f"{P}/a", "none", "remove"), (f"{P}/c", "v1.0.0", "downgrade"), (f"{P}/e", "v1.0.0", "downgrade")]
-    rc, out, err = _cli("upgrade", f"{P}/x@v1.0.0", d, "--proxy", url)
+    rc, out, err = run_cli("upgrade", f"{P}/x@v1.0.0", d, "--proxy", url)
     assert rc == 2 and "excluded by go.mod" in err
-    rc, out, err = _cli("upgrade", f"{P}/e", d, "--proxy", url)
+    rc, out, err = run_cli("upgrade", f"{P}/e", d, "--proxy", url)
     assert rc == 2 and "MODULE@VERSION" in err
 
 
 def test_bad_input_is_an_error_not_a_traceback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GOMODLAB_CACHE", "off")
-    rc, out, err = _cli("buildlist", str(tmp_path), "--modcache", str(tmp_path))
+    rc, out, err = run_cli("buildlist", str(tmp_path), "--modcache", str(tmp_path))
     assert rc == 2 and "go.mod file not found" in err
     (tmp_path / "go.mod").write_text("module example.com/m\n\nrequire example.com/a\n")
-    rc, out, err = _cli("buildlist", str(tmp_path), "--modcache", str(tmp_path))
+    rc, out, err = run_cli("buildlist", str(tmp_path), "--modcache", str(tmp_path))
     assert rc == 2 and "go.mod:3" in err and "Traceback" not in err
 
 
@@ -253,7 +245,7 @@ def test_summary_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (main / "go.mod").write_text(MAIN)
     (main / "f" / "go.mod").write_text(gomod_text(f"{P}/f", "1.21", [(f"{P}/e", "v1.0.0")]))
     monkeypatch.setenv("GOMODLAB_CACHE", str(tmp_path / "gl"))
-    rc, first, _ = _cli("buildlist", str(main), "--modcache", str(cache))
+    rc, first, _ = run_cli("buildlist", str(main), "--modcache", str(cache))
     files = sorted((tmp_path / "gl").iterdir())
     assert rc == 0 and [f.name[:14] for f in files] == ["gomod-summarie", "out-buildlist-"]
     sc = gomod_summary.SummaryCache.for_modcache(cache)
@@ -261,16 +253,16 @@ def test_summary_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _, size, mtime = src.stamp(Module(f"{P}/a", "v1.0.0"))
     hit = sc.get(Module(f"{P}/a", "v1.0.0"), size, mtime)
     assert hit == gomod_summary.parse_summary(MODULES[0].gomod_bytes())
-    assert _cli("buildlist", str(main), "--modcache", str(cache))[1] == first
+    assert run_cli("buildlist", str(main), "--modcache", str(cache))[1] == first
     # A rewritten .mod file is read again: c v1.1.0 stops requiring e v1.1.0.
     (dl / f"{P}/c" / "@v" / "v1.1.0.mod").write_text(gomod_text(f"{P}/c", "1.21") + "\n")
-    _, third, _ = _cli("buildlist", str(main), "--modcache", str(cache))
+    _, third, _ = run_cli("buildlist", str(main), "--modcache", str(cache))
     assert f"{P}/e v1.0.0" in third and f"{P}/e v1.1.0" not in third
     monkeypatch.setenv("GOMODLAB_CACHE", "off")
     assert gomod_summary.SummaryCache.for_modcache(cache) is None
     (files[0]).write_bytes(b"garbage")
     monkeypatch.setenv("GOMODLAB_CACHE", str(tmp_path / "gl"))
-    assert _cli("buildlist", str(main), "--modcache", str(cache))[1] == third
+    assert run_cli("buildlist", str(main), "--modcache", str(cache))[1] == third
 
 
 def test_summary_cache_file_round_trip(tmp_path: Path) -> None:
@@ -354,14 +346,14 @@ def test_proxy_list_fallback_rules(mg) -> None:
 def test_cli_from_captured_graph_text(mg, tmp_path: Path) -> None:
     f = tmp_path / "graph.txt"
     f.write_text("".join(line + "\n" for line in mg.graph_lines()))
-    rc, out, _ = _cli("why", f"{P}/e", "--graph", str(f))
+    rc, out, _ = run_cli("why", f"{P}/e", "--graph", str(f))
     assert rc == 0 and out.splitlines()[1:4] == [f"{P}/m", f"{P}/c@v1.1.0", f"{P}/e@v1.1.0"]
-    rc, out, _ = _cli("modgraph", "--graph", str(f))
+    rc, out, _ = run_cli("modgraph", "--graph", str(f))
     assert out == f.read_text()
-    rc, out, _ = _cli("buildlist", "--graph", str(f))
+    rc, out, _ = run_cli("buildlist", "--graph", str(f))
     assert out.splitlines() == [line.split(" => ")[0] for line in mg.list_lines()]
     f.write_text("a b c\n")
-    rc, out, err = _cli("buildlist", "--graph", str(f))
+    rc, out, err = run_cli("buildlist", "--graph", str(f))
     assert rc == 2 and "graph.txt:1: expected two fields" in err
 
 
@@ -378,23 +370,23 @@ def test_output_memo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (main / "f" / "go.mod").write_text(gomod_text(f"{P}/f", "1.21", [(f"{P}/e", "v1.0.0")]))
     monkeypatch.setenv("GOMODLAB_CACHE", str(tmp_path / "gl"))
     args = ("buildlist", str(main), "--modcache", str(cache))
-    rc, first, err1 = _cli(*args)
+    rc, first, err1 = run_cli(*args)
     assert rc == 0 and "dropping requirement on excluded version" in err1
-    rc, graph1, _ = _cli("modgraph", str(main), "--modcache", str(cache))
+    rc, graph1, _ = run_cli("modgraph", str(main), "--modcache", str(cache))
 
     def no_loading(*a, **k):
         raise AssertionError("the graph was loaded although nothing changed")
 
     monkeypatch.setattr(modload.Loader, "load", no_loading)
-    assert _cli(*args) == (0, first, err1)
-    assert _cli("modgraph", str(main), "--modcache", str(cache))[1] == graph1
+    assert run_cli(*args) == (0, first, err1)
+    assert run_cli("modgraph", str(main), "--modcache", str(cache))[1] == graph1
     monkeypatch.undo()
     monkeypatch.setenv("GOMODLAB_CACHE", str(tmp_path / "gl"))
     # A changed dependency go.mod, a changed directory replacement, a changed main go.mod: recomputed.
     (cache / "cache" / "download" / f"{P}/c" / "@v" / "v1.1.0.mod").write_text(gomod_text(f"{P}/c", "1.21") + "\n")
-    second = _cli(*args)[1]
+    second = run_cli(*args)[1]
     assert second != first and f"{P}/e v1.0.0" in second
     (main / "f" / "go.mod").write_text(gomod_text(f"{P}/f", "1.21", [(f"{P}/e", "v1.1.0")]))
-    assert f"{P}/e v1.1.0" in _cli(*args)[1]
+    assert f"{P}/e v1.1.0" in run_cli(*args)[1]
     (main / "go.mod").write_text(MAIN + f"\nrequire {P}/e v1.1.0\n")
-    assert f"{P}/e v1.1.0" in _cli(*args)[1]
+    assert f"{P}/e v1.1.0" in run_cli(*args)[1]

@@ -9,8 +9,6 @@ go filled.
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 import os
 import subprocess
@@ -23,12 +21,12 @@ import pytest
 
 from gomodlab.load import gotool
 from gomodlab.lab import universe
-from gomodlab.cli import main as cli_main
 from gomodlab.load.modload import graph_from_text, load
 from gomodlab.load.sources import ModCacheSource, ProxySource
 from gomodlab.lab.universe import ModuleSource, gomod_text
 
 from . import gojson, mvs_universes
+from .clirun import run_cli
 
 SEED = int(os.environ.get("GOMODLAB_MVS_SEED", "20261123"))
 COUNT = int(os.environ.get("GOMODLAB_MVS_UNIVERSES", "200"))
@@ -103,13 +101,6 @@ def no_go(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(gotool, "find_go", refuse)
 
 
-def _cli(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        rc = cli_main(list(argv))
-    return rc, out.getvalue(), err.getvalue()
-
-
 def test_enough_universes(world: World) -> None:
     assert len(world.universes) >= 200 or COUNT < 200
     failed = [n for n, r in world.go.items() if r.graph_rc or r.list_rc]
@@ -122,15 +113,13 @@ def test_universe_matches_go(world: World, no_go: None, index: int) -> None:
     want = world.go[u.name]
     d = str(world.ours_dir(u.name))
     for opts in (["--proxy", world.proxy_url], ["--modcache", str(world.modcache)]):
-        rc, out, err = _cli("modgraph", d, *opts)
+        rc, out, err = run_cli("modgraph", d, *opts)
         assert (rc, out) == (0, want.graph), f"{u.name} modgraph {opts[0]}\n{u.main_gomod}\n{err}"
-        rc, out, err = _cli("buildlist", d, *opts)
+        rc, out, err = run_cli("buildlist", d, *opts)
         assert (rc, out) == (0, want.list), f"{u.name} buildlist {opts[0]}\n{u.main_gomod}\n{err}"
 
 
 _JSON_FIELDS = ("Path", "Version", "Main", "Indirect", "GoVersion", "Dir", "GoMod")
-
-
 
 
 def test_buildlist_json_matches_go_list_json(world: World, no_go: None) -> None:
@@ -143,7 +132,7 @@ def test_buildlist_json_matches_go_list_json(world: World, no_go: None) -> None:
             if item.get("Main"):
                 item["Dir"] = item["GoMod"] = "(main)"
             want.append(item)
-        rc, out, err = _cli("buildlist", str(world.ours_dir(u.name)), "--proxy", world.proxy_url, "--format", "json")
+        rc, out, err = run_cli("buildlist", str(world.ours_dir(u.name)), "--proxy", world.proxy_url, "--format", "json")
         got = json.loads(out)
         got[0]["Dir"] = got[0]["GoMod"] = "(main)"
         assert got == want, f"{u.name}\n{u.main_gomod}"
@@ -237,7 +226,7 @@ def test_corner_cases_match_go(edge_world, name: str) -> None:
     g = gotool.run_go(["mod", "graph"], cwd=d_go, env=env)
     ls = gotool.run_go(["list", "-m", "all"], cwd=d_go, env=env)
     for args, want in ((["modgraph"], g), (["buildlist"], ls)):
-        rc, out, err = _cli(*args, str(d_us), "--proxy", url)
+        rc, out, err = run_cli(*args, str(d_us), "--proxy", url)
         if want.returncode == 0:
             assert (rc, out) == (0, want.stdout), err
         else:
@@ -254,7 +243,7 @@ def test_missing_gomod_names_every_place(tmp_path: Path, edge_world) -> None:
     (d / "go.mod").write_text(EDGE_CASES["missing root go.mod"])
     empty_cache = tmp_path / "cache"
     (empty_cache / "cache" / "download").mkdir(parents=True)
-    rc, out, err = _cli("buildlist", str(d), "--proxy", f"file:///nonexistent/p1,{url}")
+    rc, out, err = run_cli("buildlist", str(d), "--proxy", f"file:///nonexistent/p1,{url}")
     assert rc == 2
     assert "example.com/e/zz@v1.0.0: go.mod not found; looked in:" in err
     assert "file:///nonexistent/p1/example.com/e/zz/@v/v1.0.0.mod" in err
@@ -271,7 +260,7 @@ def test_direct_is_refused_with_advice(tmp_path: Path) -> None:
     with pytest.raises(Exception) as e:
         load(d, ProxySource("direct"))
     assert "example.com/e/a@v1.0.0" in str(e.value) and "--modcache" in str(e.value)
-    rc, out, err = _cli("buildlist", str(d), "--proxy", "off")
+    rc, out, err = run_cli("buildlist", str(d), "--proxy", "off")
     assert rc == 2 and "GOPROXY=off" in err
 
 

@@ -10,8 +10,6 @@ the command line, and its text must be byte-identical — or fail (exit 1) where
 
 from __future__ import annotations
 
-import contextlib
-import io
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -19,7 +17,6 @@ from pathlib import Path
 
 import pytest
 
-from gomodlab.cli import main as cli_main
 from gomodlab.lab import universe
 from gomodlab.lab.universe import ModuleSource, gomod_text
 from gomodlab.load import gotool
@@ -28,6 +25,7 @@ from gomodlab.load.sources import ProxySource
 from gomodlab.load.updates import list_lines, outdated
 
 from . import update_universes
+from .clirun import run_cli
 
 SEED = int(os.environ.get("GOMODLAB_UPDATE_SEED", "20261204"))
 COUNT = int(os.environ.get("GOMODLAB_UPDATE_UNIVERSES", "40"))
@@ -72,13 +70,6 @@ def world(tmp_path_factory: pytest.TempPathFactory, go_exe: str) -> World:
     return World(root, url, us, go)
 
 
-def _cli(args: list[str]) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        rc = cli_main(args)
-    return rc, out.getvalue(), err.getvalue()
-
-
 def test_worlds_exercise_every_annotation(world: World) -> None:
     text = "".join(g.out for (_, mode), g in world.go.items() if mode == "u")
     assert sum(g.rc == 0 for g in world.go.values()) >= len(world.go) * 3 // 4
@@ -92,7 +83,7 @@ def test_list_u_matches_go(world: World, mode: str) -> None:
     for u in world.universes:
         g = world.go[(u.name, mode)]
         args = ["buildlist", *MODES[mode], str(world.root / u.name / "ours"), "--proxy", world.url]
-        rc, out, err = _cli(args)
+        rc, out, err = run_cli(*args)
         if g.rc != 0:
             ok = rc != 0
         else:
@@ -162,7 +153,7 @@ def test_hand_case_outdated(tmp_path: Path, go_exe: str) -> None:
     assert a.latest_adds == "+example.com/c v1.1.0"
     assert a.major_adds == "+example.com/d v1.0.0"
     assert rows["example.com/b"].latest == "v2.1.0+incompatible"
-    rc, out, _ = _cli(["outdated", str(main), "--proxy", url])
+    rc, out, _ = run_cli("outdated", str(main), "--proxy", url)
     assert rc == 0 and "example.com/a/v3 v3.1.0" in out and "nan" not in out.lower() and "None" not in out
 
 
@@ -231,10 +222,10 @@ def test_upgrade_u_cli(tmp_path: Path, go_exe: str) -> None:
     main = tmp_path / "m"
     main.mkdir()
     (main / "go.mod").write_text("module example.com/m\n\ngo 1.21\n\nrequire example.com/a v1.0.0\n")
-    rc, out, err = _cli(["upgrade", "-u=patch", "example.com/a", str(main), "--proxy", url])
+    rc, out, err = run_cli("upgrade", "-u=patch", "example.com/a", str(main), "--proxy", url)
     # v1.0.1 is retracted (by v1.2.0's go.mod), so there is no patch to take.
     assert rc == 0 and "stays as it is" in out and err == ""
-    rc, out, err = _cli(["upgrade", "-u", "example.com/a", str(main), "--proxy", url])
+    rc, out, err = run_cli("upgrade", "-u", "example.com/a", str(main), "--proxy", url)
     assert rc == 0 and "require example.com/a v1.1.0\n" in out
     assert err == "go: upgraded example.com/a v1.0.0 => v1.1.0\n"
 

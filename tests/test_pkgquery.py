@@ -6,20 +6,19 @@ empty), so file sizes here come from ZipTree; test_pkggraph_go.py checks the on-
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 from pathlib import Path
 
 import pytest
 
-from gomodlab.cli import main as cli_main
 from gomodlab.lab import universe
 from gomodlab.lab.universe import ModuleSource, gomod_text
 from gomodlab.load import pkgquery
 from gomodlab.load.modtidy import tidy
 from gomodlab.load.mvs import Module
 from gomodlab.load.sources import ProxySource
+
+from .clirun import run_cli
 
 H = "example.com/h"
 FILES = {
@@ -130,34 +129,27 @@ def test_tables(graph) -> None:
     assert "<table" in p.html()
 
 
-def _cli(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        rc = cli_main(list(argv))
-    return rc, out.getvalue(), err.getvalue()
-
-
 def test_cli(world, tmp_path: Path) -> None:
     main, url = world
     src = ["-C", str(main), "--proxy", url, "--modcache", str(tmp_path)]
     with pytest.raises(SystemExit):  # --modcache and --proxy exclude each other (argparse: exit 2)
-        _cli("pkggraph", "reach", f"{H}/d", *src)
+        run_cli("pkggraph", "reach", f"{H}/d", *src)
     src = ["-C", str(main), "--proxy", url]
-    assert _cli("pkggraph", "reach", f"{H}/d", *src)[:2] == (0, f"{H}/d\n{H}/e\n")
+    assert run_cli("pkggraph", "reach", f"{H}/d", *src)[:2] == (0, f"{H}/d\n{H}/e\n")
     # The options may come before the query too, and a query's own default does not undo them.
-    assert _cli("pkggraph", *src, "--format", "json", "reach", f"{H}/d")[1] == _cli(
+    assert run_cli("pkggraph", *src, "--format", "json", "reach", f"{H}/d")[1] == run_cli(
         "pkggraph", "reach", f"{H}/d", *src, "--format", "json")[1]
-    assert _cli("pkggraph", "-C", str(main), "reach", f"{H}/d", "--proxy", url)[:2] == (0, f"{H}/d\n{H}/e\n")
-    rc, out, _ = _cli("pkggraph", "shared", f"{H}/a/x", f"{H}/b", *src, "--format", "json")
+    assert run_cli("pkggraph", "-C", str(main), "reach", f"{H}/d", "--proxy", url)[:2] == (0, f"{H}/d\n{H}/e\n")
+    rc, out, _ = run_cli("pkggraph", "shared", f"{H}/a/x", f"{H}/b", *src, "--format", "json")
     assert json.loads(out) == [{"path": f"{H}/c", "module": f"{H}/c", "version": "v1.0.0"}]
-    rc, out, _ = _cli("pkggraph", "cut", f"{H}/b", *src)
+    rc, out, _ = run_cli("pkggraph", "cut", f"{H}/b", *src)
     assert out.startswith(f"without {H}/b the build loses 3 package(s):\n  {H}/b\n")
-    rc, out, _ = _cli("pkggraph", "weight", *src)
+    rc, out, _ = run_cli("pkggraph", "weight", *src)
     assert rc == 0 and "share" in out and " KiB " in out and f"{H}/e" in out.splitlines()[2]
-    rc, out, _ = _cli("pkggraph", "list", *src, "--format", "json")
+    rc, out, _ = run_cli("pkggraph", "list", *src, "--format", "json")
     assert {r["path"] for r in json.loads(out)} >= {f"{H}/main", f"{H}/t", "fmt"}
-    rc, out, _ = _cli("pkggraph", "list", *src)
+    rc, out, _ = run_cli("pkggraph", "list", *src)
     assert out.splitlines()[0].split() == ["package", "module", "version", "files", "imports", "test", "imports",
                                            "test", "only", "error"]
-    rc, _, err = _cli("pkggraph", "reach", "nope/x", *src)
+    rc, _, err = run_cli("pkggraph", "reach", "nope/x", *src)
     assert rc == 1 and "gomodlab pkggraph: package nope/x is not in the package graph" in err

@@ -10,17 +10,16 @@ it refuses), and ``gomodlab vendor-check`` go's inconsistent-vendoring report wh
 
 from __future__ import annotations
 
-import contextlib
-import io
 import shutil
 from pathlib import Path
 
 import pytest
 
-from gomodlab.cli import main as cli_main
 from gomodlab.lab import universe
 from gomodlab.lab.universe import ModuleSource, gomod_text
 from gomodlab.load import gotool
+
+from .clirun import run_cli
 
 pytestmark = pytest.mark.go
 
@@ -126,13 +125,6 @@ def vendored(tmp_path_factory: pytest.TempPathFactory, go_exe: str) -> tuple[Pat
     return root, url, base
 
 
-def _cli(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        rc = cli_main(list(argv))
-    return rc, out.getvalue(), err.getvalue()
-
-
 def _apply(d: Path, edits: list[tuple[str, str, str | None]]) -> None:
     for name, old, new in edits:
         p = d / name
@@ -173,8 +165,8 @@ def test_vendor_case_matches_go(vendored, name: str, monkeypatch: pytest.MonkeyP
     for k in ("GOFLAGS", "GOTOOLCHAIN", "GO111MODULE", "GOENV"):
         monkeypatch.setenv(k, env.get(k, ""))
     monkeypatch.setenv("GOMODLAB_CACHE", "off")
-    ours_list = _cli("buildlist", str(d), "--proxy", url)
-    ours_check = _cli("vendor-check", str(d))
+    ours_list = run_cli("buildlist", str(d), "--proxy", url)
+    ours_check = run_cli("vendor-check", str(d))
     listed = gotool.run_go(["list", "-m", "all"], cwd=d, env=env)
 
     rc, out, err = ours_list

@@ -13,18 +13,16 @@ answer is compared with what go 1.27.3 prints here, in the same run.
 
 from __future__ import annotations
 
-import contextlib
-import io
 import shutil
 from pathlib import Path
 
 import pytest
 
-from gomodlab.cli import main as cli_main
 from gomodlab.lab import universe
 from gomodlab.load import gotool
 
 from .cmdgo_proxy import write_proxy
+from .clirun import run_cli
 
 pytestmark = pytest.mark.go
 
@@ -68,14 +66,6 @@ def isolated(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GOMODLAB_CACHE", "off")
 
 
-def _cli(*argv: str, cwd: Path | None = None) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), \
-            (contextlib.chdir(cwd) if cwd else contextlib.nullcontext()):
-        rc = cli_main(list(argv))
-    return rc, out.getvalue(), err.getvalue()
-
-
 def test_go_accepts_the_workspace_and_builds_it(world: World) -> None:
     assert world.listed.returncode == 0, world.listed.stderr
     assert world.listed.stdout.splitlines()[:5] == sorted(f"example.com/ws/{m}" for m in MODULES)
@@ -90,15 +80,15 @@ def test_go_accepts_the_workspace_and_builds_it(world: World) -> None:
 def test_buildlist_and_modgraph_match_go(world: World, isolated: None, where: str, how: str) -> None:
     opts = ["--proxy", world.url] if how == "proxy" else ["--modcache", world.modcache]
     d = str(world.ws / where)
-    assert _cli("buildlist", d, *opts)[:2] == (0, world.listed.stdout)
-    assert _cli("modgraph", d, *opts)[:2] == (0, world.graph.stdout)
+    assert run_cli("buildlist", d, *opts)[:2] == (0, world.listed.stdout)
+    assert run_cli("modgraph", d, *opts)[:2] == (0, world.graph.stdout)
 
 
 @pytest.mark.parametrize("how", ["proxy", "modcache"])
 def test_go_json_matches_go_list_json_byte_for_byte(world: World, isolated: None, how: str) -> None:
     assert world.json.returncode == 0, world.json.stderr
     opts = ["--proxy", world.url] if how == "proxy" else ["--modcache", world.modcache]
-    rc, out, err = _cli("buildlist", str(world.ws), "--format", "go-json", *opts)
+    rc, out, err = run_cli("buildlist", str(world.ws), "--format", "go-json", *opts)
     assert (rc, err) == (0, "")
     assert out == world.json.stdout
 
@@ -106,14 +96,14 @@ def test_go_json_matches_go_list_json_byte_for_byte(world: World, isolated: None
 def test_work_sum_is_what_go_writes(world: World, isolated: None, tmp_path: Path) -> None:
     ws = tmp_path / "ws"
     shutil.copytree(world.ws, ws, ignore=shutil.ignore_patterns("go.work.sum"))
-    rc, out, err = _cli("buildlist", str(ws), "--proxy", world.url, "--work-sum")
+    rc, out, err = run_cli("buildlist", str(ws), "--proxy", world.url, "--work-sum")
     assert rc == 0, err
     assert out == world.work_sum
 
 
 @pytest.mark.parametrize("module", ["example.com/lib", "example.com/logx", "example.com/old", "example.com/util"])
 def test_why_reaches_every_dependency_from_a_used_module(world: World, isolated: None, module: str) -> None:
-    rc, out, err = _cli("why", module, str(world.ws), "--proxy", world.url)
+    rc, out, err = run_cli("why", module, str(world.ws), "--proxy", world.url)
     assert rc == 0, err
     head, start = out.splitlines()[:2]
     assert head.startswith(f"# {module} (selected v") and start.startswith("example.com/ws/")
@@ -126,15 +116,15 @@ def test_workspace_off_is_the_vendored_module_alone(world: World, isolated: None
     # go ≥ 1.14 with vendor/ defaults to -mod=vendor, where 'all' cannot be computed.
     listed = world.go("list", "-m", "all", cwd=vend, GOWORK="off")
     assert listed.returncode == 1
-    assert _cli("buildlist", str(vend)) == (1, "", listed.stderr)
+    assert run_cli("buildlist", str(vend)) == (1, "", listed.stderr)
     built = world.go("build", "./...", cwd=vend, GOWORK="off", GOPROXY="off")
     assert built.returncode == 0, built.stderr
-    rc, out, err = _cli("vendor-check", str(vend))
+    rc, out, err = run_cli("vendor-check", str(vend))
     assert rc == 0 and "vendor/modules.txt is consistent with go.mod" in out, err
     # With -mod=mod go reads the module graph instead of vendor/.
     listed = world.go("list", "-m", "all", cwd=vend, GOWORK="off", GOFLAGS="-mod=mod")
     monkeypatch.setenv("GOFLAGS", "-mod=mod")
-    assert _cli("buildlist", str(vend), "--proxy", world.url)[:2] == (0, listed.stdout)
+    assert run_cli("buildlist", str(vend), "--proxy", world.url)[:2] == (0, listed.stdout)
 
 
 def test_inconsistent_vendoring_is_reported_as_go_reports_it(world: World, isolated: None, tmp_path: Path,
@@ -146,4 +136,4 @@ def test_inconsistent_vendoring_is_reported_as_go_reports_it(world: World, isola
     built = world.go("build", "./...", cwd=vend, GOWORK="off", GOPROXY="off")
     assert "inconsistent vendoring" in built.stderr
     monkeypatch.setenv("GOWORK", "off")
-    assert _cli("vendor-check", str(vend)) == (1, "", built.stderr)
+    assert run_cli("vendor-check", str(vend)) == (1, "", built.stderr)

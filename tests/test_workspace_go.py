@@ -14,8 +14,6 @@ a relative GOWORK; tidy and upgrade, which go runs without the workspace.
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 import os
 import random
@@ -27,7 +25,6 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from gomodlab.cli import main as cli_main
 from gomodlab.lab import universe
 from gomodlab.lab.universe import ModuleSource, gomod_text
 from gomodlab.load import gotool
@@ -37,6 +34,7 @@ from gomodlab.mod import modfile
 from gomodlab.mod.dirhash import hash_gomod
 
 from . import gojson, mvs_universes
+from .clirun import run_cli
 
 SEED = int(os.environ.get("GOMODLAB_WS_SEED", "20261204"))
 COUNT = int(os.environ.get("GOMODLAB_WS_COUNT", "40"))
@@ -208,14 +206,6 @@ def world(tmp_path_factory: pytest.TempPathFactory, go_exe: str) -> World:
     return World(root, url, Path(env["GOMODCACHE"]), wss, runs)
 
 
-def _cli(*argv: str, cwd: Path | None = None) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), \
-            (contextlib.chdir(cwd) if cwd else contextlib.nullcontext()):
-        rc = cli_main(list(argv))
-    return rc, out.getvalue(), err.getvalue()
-
-
 @pytest.fixture
 def isolated(monkeypatch: pytest.MonkeyPatch) -> None:
     for k in ("GOWORK", "GOFLAGS", "GOTOOLCHAIN", "GOROOT"):
@@ -244,18 +234,16 @@ def test_workspace_matches_go(world: World, isolated: None, index: int) -> None:
     d = world.root / w.name / "ours"
     for sub in (".", "m0"):
         for opts in (["--proxy", world.proxy_url], ["--modcache", str(world.modcache)]):
-            rc, out, err = _cli("buildlist", str(d / sub), *opts)
+            rc, out, err = run_cli("buildlist", str(d / sub), *opts)
             assert (rc, out) == (0, want.list), f"{w.name} buildlist {opts[0]}\n{w.files['go.work']}\n{err}"
-            rc, out, err = _cli("modgraph", str(d / sub), *opts)
+            rc, out, err = run_cli("modgraph", str(d / sub), *opts)
             assert (rc, out) == (0, want.graph), f"{w.name} modgraph {opts[0]}\n{w.files['go.work']}\n{err}"
-    rc, out, err = _cli("buildlist", str(d), "--proxy", world.proxy_url, "--work-sum")
+    rc, out, err = run_cli("buildlist", str(d), "--proxy", world.proxy_url, "--work-sum")
     assert rc == 0, err
     assert out == (want.work_sum or ""), f"{w.name} go.work.sum\n{w.files['go.work']}"
 
 
 _JSON_FIELDS = ("Path", "Version", "Main", "Indirect", "GoVersion", "Dir", "GoMod")
-
-
 
 
 def test_buildlist_json_matches_go_list_json(world: World, isolated: None) -> None:
@@ -270,7 +258,7 @@ def test_buildlist_json_matches_go_list_json(world: World, isolated: None) -> No
                 if k in item:
                     item[k] = item[k].replace(go_dir, "@")
             want.append(item)
-        rc, out, err = _cli("buildlist", our_dir, "--proxy", world.proxy_url, "--format", "json")
+        rc, out, err = run_cli("buildlist", our_dir, "--proxy", world.proxy_url, "--format", "json")
         assert rc == 0, err
         got = json.loads(out)
         for item in got:
@@ -388,7 +376,7 @@ def test_hand_case_matches_go(hand_world, isolated: None, monkeypatch: pytest.Mo
         monkeypatch.setenv(k, v.replace("@ROOT@", str(d_us)))
     for cmd, go_args in (("buildlist", ["list", "-m", "all"]), ("modgraph", ["mod", "graph"])):
         want = gotool.run_go(go_args, cwd=d_go / sub, env=go_env)
-        rc, out, err = _cli(cmd, ".", "--proxy", url, cwd=d_us / sub)
+        rc, out, err = run_cli(cmd, ".", "--proxy", url, cwd=d_us / sub)
         go_err = want.stderr.replace(str(d_go), str(d_us))
         if want.returncode == 0:
             assert (rc, out) == (0, want.stdout), f"{name} {cmd}\n{err}"
@@ -432,14 +420,14 @@ def test_tidy_ignores_the_workspace(tmp_path: Path, hand_world, isolated: None) 
 def test_upgrade_edits_the_module_and_checks_the_workspace(tmp_path: Path, hand_world, isolated: None) -> None:
     root, url, env = hand_world
     _write_case(tmp_path / "ok", {"go.work": _W, "a/go.mod": _A, "b/go.mod": _B})
-    rc, out, err = _cli("upgrade", "example.com/h/d@v1.1.0", str(tmp_path / "ok" / "a"), "--proxy", url)
+    rc, out, err = run_cli("upgrade", "example.com/h/d@v1.1.0", str(tmp_path / "ok" / "a"), "--proxy", url)
     # Module mode: a's own graph (b's d v1.2.0 belongs to the workspace, not to a), as go get edits it.
     assert rc == 0 and "v1.2.0" not in out, err
     want = gotool.run_go(["get", "example.com/h/d@v1.1.0"], cwd=tmp_path / "ok" / "a", env=env)
     assert want.returncode == 0 and "example.com/h/d v1.1.0" in (tmp_path / "ok" / "a" / "go.mod").read_text()
     _write_case(tmp_path / "bad", {"go.work": "go 1.20\nuse ./a\nuse ./b\n", "a/go.mod": _A, "b/go.mod": _B})
     want = gotool.run_go(["get", "example.com/h/d@v1.2.0"], cwd=tmp_path / "bad" / "a", env=env)
-    rc, out, err = _cli("upgrade", "example.com/h/d@v1.2.0", ".", "--proxy", url, cwd=tmp_path / "bad" / "a")
+    rc, out, err = run_cli("upgrade", "example.com/h/d@v1.2.0", ".", "--proxy", url, cwd=tmp_path / "bad" / "a")
     assert (want.returncode, rc) == (1, 1)
     ours = err.removeprefix("gomodlab upgrade: ")
     assert f"go: {ours}" in want.stderr, (want.stderr, err)

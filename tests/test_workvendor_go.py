@@ -6,18 +6,16 @@ same report (go work vendor's wording: "in go.work", "in a go.mod", "in the work
 
 from __future__ import annotations
 
-import contextlib
-import io
 import shutil
 from pathlib import Path
 
 import pytest
 
-from gomodlab.cli import main as cli_main
 from gomodlab.lab import universe
 from gomodlab.load import gotool
 
 from .test_vendor_go import MODULES
+from .clirun import run_cli
 
 pytestmark = pytest.mark.go
 
@@ -60,13 +58,6 @@ def workspace(tmp_path_factory: pytest.TempPathFactory, go_exe: str) -> tuple[Pa
     return root, url, base
 
 
-def _cli(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        rc = cli_main(list(argv))
-    return rc, out.getvalue(), err.getvalue()
-
-
 @pytest.mark.parametrize("name", list(CASES))
 def test_workspace_vendor_case_matches_go(workspace, name: str, monkeypatch: pytest.MonkeyPatch) -> None:
     root, url, base = workspace
@@ -83,7 +74,7 @@ def test_workspace_vendor_case_matches_go(workspace, name: str, monkeypatch: pyt
                           ["build", "-mod=vendor", "./m1/...", "./m2/..."], cwd=run_in, env=env)
     for k in ("GOFLAGS", "GOTOOLCHAIN", "GOWORK", "GOENV"):
         monkeypatch.setenv(k, env.get(k, ""))
-    rc, out, err = _cli("vendor-check", str(run_in))
+    rc, out, err = run_cli("vendor-check", str(run_in))
     assert (built.returncode == 0) == (name == "consistent"), built.stderr
     if built.returncode:
         assert "inconsistent vendoring" in built.stderr
