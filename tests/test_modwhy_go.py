@@ -16,6 +16,7 @@ import json
 import os
 import shlex
 import shutil
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -204,23 +205,51 @@ def test_record_stanzas() -> None:
     assert m.needed and m.stanza() == "# example.com/x\nexample.com/m\nexample.com/m.test\nexample.com/x/y\n"
 
 
-def test_std_scans_memo_is_checked_against_the_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from gomodlab.load.stdscans import StdScans
-    from gomodlab.mod.goscan import DirScan
+def test_goroot_scans_are_indexed_between_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """GOROOT/src is indexed as a module-cache directory is (gomodlab.load.dirindex): a scan is
+    reused while its directory and the files it read are unchanged, made again for another way of
+    scanning or after a change, and never stored while a file it read had changed less than a
+    second before (a same-size edit in that tick keeps the file's (size, mtime))."""
+    from gomodlab.load.dirindex import DirIndex
+    from gomodlab.load.modfiles import StdLib, scan_in_tree
+    from gomodlab.mod import goscan
+    from gomodlab.mod.buildconstraint import ANY_TAGS, Tags, tags
 
     monkeypatch.setenv("GOMODLAB_CACHE", str(tmp_path / "cache"))
     src = tmp_path / "goroot" / "src"
-    (src / "fmt").mkdir(parents=True)
-    (src / "fmt" / "print.go").write_text('package fmt\n\nimport "os"\n')
-    scan = DirScan(("os",), (), ("print.go",), ())
-    memo = StdScans.open(str(src), "any")
-    assert memo is not None and memo.get("fmt") is None
-    memo.put("fmt", scan)
-    memo.save()
-    again = StdScans.open(str(src), "any")
-    assert again is not None and again.get("fmt") == scan
-    assert StdScans.open(str(src), "other tags").get("fmt") is None   # another way of scanning
-    os.utime(src / "fmt" / "print.go", ns=(1, 1))                    # a file changed: scanned again
-    assert again.get("fmt") is None
+    for pkg, imp in (("fmt", "os"), ("os", "errors")):
+        (src / pkg).mkdir(parents=True)
+        (src / pkg / f"{pkg}.go").write_text(f'package {pkg}\n\nimport "{imp}"\n')
+    old = time.time_ns() - 3600 * 10**9
+    for p in (src / "fmt" / "fmt.go", src / "fmt", src / "os"):
+        os.utime(p, ns=(old, old))
+    racy = time.time_ns()
+    os.utime(src / "os" / "os.go", ns=(racy, racy))  # os.go just edited, its directory not
+    scanned: list[str] = []
+    real = goscan.scan_dir
+
+    def counting(entries, how, *, directory: str = "", index: bool = False):  # noqa: ANN001, ANN202
+        scanned.append(os.path.basename(directory))
+        return real(entries, how, directory=directory, index=index)
+
+    monkeypatch.setattr(goscan, "scan_dir", counting)
+
+    def run(how: Tags = ANY_TAGS) -> dict[str, tuple[str, ...]]:
+        scanned.clear()
+        std = StdLib(str(src.parent))
+        got = {rel: scan_in_tree(std.tree, rel, std.dir_of(rel), how, True).imports for rel in ("fmt", "os")}
+        std.save_index()
+        return got
+
+    assert run() == {"fmt": ("os",), "os": ("errors",)} and scanned == ["fmt", "os"]
+    stored = DirIndex(DirIndex.directory_for(str(tmp_path / "cache"), str(src)), str(src)).scans
+    assert [rel for rel, _ in stored] == ["fmt"]                              # the racy one is not
+    (src / "os" / "os.go").write_text('package os\n\nimport "unsafe"\n')     # same size, same tick
+    os.utime(src / "os" / "os.go", ns=(racy, racy))
+    assert run() == {"fmt": ("os",), "os": ("unsafe",)} and scanned == ["os"]
+    assert run(tags("linux", goos="linux"))["fmt"] == ("os",) and scanned == ["fmt", "os"]  # another way of scanning
+    os.utime(src / "fmt" / "fmt.go", ns=(old + 1, old + 1))                  # a file changed: scanned again
+    run()
+    assert scanned[0] == "fmt"
     monkeypatch.setenv("GOMODLAB_CACHE", "off")
-    assert StdScans.open(str(src), "any") is None
+    assert StdLib(str(src.parent)).tree.index is None

@@ -16,7 +16,7 @@ source is read only when a standard package is asked about, as go reads it):
 2. **The "all" load** (:class:`gomodlab.load.packages.PackageLoader`): tests of every package in
    "all" loaded too, unless ``-vendor`` (UseVendorAll: tests of the main module only, whatever the
    go line); nothing looked up, package errors silenced; standard packages loaded with their
-   imports when one is asked about (their scans kept between runs, :mod:`gomodlab.load.stdscans`).
+   imports when one is asked about (GOROOT/src indexed between runs, :mod:`gomodlab.load.dirindex`).
 3. **Stanzas**: ``# PKG`` then the import chain from the main module (LoadedPackage.why, tests as
    ``pkg.test``), or ``(main module does not need [to vendor] package PKG)``; with ``-m`` the
    chain to the module's package nearest the main module (WhyDepth; the first in path order on
@@ -55,7 +55,6 @@ from .packagegraph import PackageGraph
 from .packages import LoadRefused, PackageLoader, _ignore_patterns, ignore_patterns_of
 from .requirements import IN_ALL, GoPanic, Requirements
 from .sources import GoModSource, source_for
-from .stdscans import StdScans
 
 __all__ = ["why", "WhyResult", "WhyRecord", "WhyRefused"]
 
@@ -142,7 +141,6 @@ def why(targets: Sequence[str], main_dir: str | os.PathLike[str] = ".", source: 
     # lie above it.
     dirs = _Dirs(os.path.realpath(main_dir), os.path.dirname(gomod))
     matches: list[tuple[str, list[str] | None]] = []
-    std_scans = None
     try:
         rs = initial_requirements(loader, main_file, "", stderr, add_go_line=False)
         if modules:
@@ -162,7 +160,6 @@ def why(targets: Sequence[str], main_dir: str | os.PathLike[str] = ".", source: 
                                   use_vendor_all=vendor, silence_package_errors=True, load_std="all" in patterns,
                                   list_roots=list_roots)
             named.all_pattern_is_root = "all" in patterns
-            named.std_scans = std_scans = _std_scans(named)
             named.stderr[:0] = stderr
             named.load(rs)
             named.exit_if_errors()
@@ -176,27 +173,18 @@ def why(targets: Sequence[str], main_dir: str | os.PathLike[str] = ".", source: 
         pld = PackageLoader(loader, files, std, load_tests=not vendor, resolve_missing=False,
                             use_vendor_all=vendor, silence_package_errors=True,
                             load_std=any(is_standard_import_path(p) for _, pkgs in matches for p in pkgs or ()))
-        pld.std_scans = std_scans
         pld.stderr[:0] = stderr
         pld.load(rs)
         pld.exit_if_errors()
     except (LoadRefused, GoPanic) as e:
         raise WhyRefused(e.stderr) from None
     loader.save_cache()
-    if std_scans is not None:
-        std_scans.save()
+    std.save_index()
     if modules:
         records = _module_records(pld, mods)
     else:
         records = [WhyRecord(p, "package", _chain(pld, p)) for _, pkgs in matches for p in pkgs or ()]
     return WhyResult(tuple(records), vendor, "".join(pld.stderr), PackageGraph(pld))
-
-
-def _std_scans(pld: PackageLoader) -> StdScans | None:
-    """The standard library's scans kept between runs, for the way this loader scans."""
-    if not pld.std.goroot:
-        return None
-    return StdScans.open(pld.std.src, f"{sorted(pld.tags.names)} index={pld.use_index}")
 
 
 def _chain(pld: PackageLoader, path: str) -> tuple[str, ...]:

@@ -48,7 +48,6 @@ from .modload import Loader
 from .mvs import NONE, BuildListError, Module
 from .requirements import (FROM_ROOT, IMPORTS_LOADED, IN_ALL, IS_ROOT, Requirements, convert_pruning, mod_sorted,
                            override_roots, tidy_roots, update_roots)
-from .stdscans import StdScans
 
 __all__ = ["LoadedPackage", "PackageLoader", "LoadRefused"]
 
@@ -163,8 +162,6 @@ class PackageLoader:
         #: listRoots: the root packages for the current requirements (default: the main module's
         #: packages, the "all" pattern); set ``all_pattern_is_root`` False for other patterns.
         self.list_roots = list_roots
-        #: The standard library's scans kept between runs (gomodlab.load.stdscans), if given.
-        self.std_scans: StdScans | None = None
         self.querier = ImportQuerier(loader.main_file, loader.source, files, std, self.print)
         files.print = self.print
         self.stderr: list[str] = []
@@ -504,7 +501,7 @@ class PackageLoader:
         pkg.in_std = found.tree is None
         if pkg.in_std and self.load_std:
             try:
-                scan = self._std_scan(pkg.path)
+                scan = self.scan(self.std.tree, pkg.path)
             except PackageError as e:
                 pkg.err = e
                 return
@@ -530,17 +527,6 @@ class PackageLoader:
         pkg.imports = [self.pkg(p, flags) for p in imports]
         pkg.test_imports = list(test_imports)
         self._apply(pkg, IMPORTS_LOADED)
-
-    def _std_scan(self, path: str) -> DirScan:
-        """A standard package's scan, from ``std_scans`` (kept between runs) when it has it."""
-        key, memo = (id(self.std.tree), path), self.std_scans
-        if memo is None or key in self._scans:
-            return self.scan(self.std.tree, path)
-        got = memo.get(path)
-        if got is None:
-            memo.put(path, got := self.scan(self.std.tree, path))
-        self._scans[key] = got
-        return got
 
     def scan(self, tree: ModuleTree, rel: str) -> DirScan:
         """imports.ScanDir of one directory with the loader's tags (cached per tree and directory)."""
