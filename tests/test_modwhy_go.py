@@ -236,7 +236,7 @@ def test_goroot_scans_are_indexed_between_runs(tmp_path: Path, monkeypatch: pyte
 
     def run(how: Tags = ANY_TAGS) -> dict[str, tuple[str, ...]]:
         scanned.clear()
-        std = StdLib(str(src.parent))
+        std = StdLib(str(src.parent), indexed=True)
         got = {rel: scan_in_tree(std.tree, rel, std.dir_of(rel), how, True).imports for rel in ("fmt", "os")}
         std.save_index()
         return got
@@ -252,4 +252,4 @@ def test_goroot_scans_are_indexed_between_runs(tmp_path: Path, monkeypatch: pyte
     run()
     assert scanned[0] == "fmt"
     monkeypatch.setenv("GOMODLAB_CACHE", "off")
-    assert StdLib(str(src.parent)).tree.index is None
+    assert StdLib(str(src.parent), indexed=True).tree.index is None

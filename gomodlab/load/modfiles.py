@@ -15,10 +15,10 @@ whatever is already there, and never write into the user's cache:
 Every tree reports ``dir``, the directory go would show for it (in ``ambiguous import`` errors), so
 a zip read from a proxy still names the module cache directory go would have extracted it to.
 
-Standard-library packages (:class:`StdLib`) come from ``$GOROOT/src`` (indexed as the module
-cache is) when a Go toolchain is installed; without one, an import path whose first element has no dot is taken to be a standard
-package (search.IsStandardImportPath) — tidy never needs the standard library's files, only to
-know that such imports need no module.
+Standard-library packages (:class:`StdLib`) come from ``$GOROOT/src`` (for go mod why indexed as
+the module cache is) when a Go toolchain is installed; without one, an import path whose first
+element has no dot is taken to be a standard package (search.IsStandardImportPath) — tidy never
+needs the standard library's files, only to know that such imports need no module.
 """
 
 from __future__ import annotations
@@ -254,14 +254,22 @@ class StdLib:
     without one, every path :func:`is_standard_import_path` accepts is taken to be one.
     """
 
-    def __init__(self, goroot: str | None, inputs: dict[str, Signature] | None = None) -> None:
+    def __init__(self, goroot: str | None, inputs: dict[str, Signature] | None = None, *,
+                 indexed: bool = False) -> None:
         self.goroot = goroot
         self.src = os.path.join(goroot, "src") if goroot else "$GOROOT/src"
         self._known: dict[str, bool] = {}
         #: The directories looked into, with their signatures or ABSENT (for memos: another
         #: toolchain at the same GOROOT may hold other packages).
         self.inputs = inputs if inputs is not None else {}
-        self._index: DirIndex | None = None
+        cache = cache_dir() if indexed and goroot else None
+        #: $GOROOT/src as a tree whose directories are the standard packages. ``indexed`` (go mod
+        #: why, which loads their imports: ~300 directories and 4,000 Go files for ``fmt``, most
+        #: of a second to read and parse) keeps its listings and scans between runs as a module's
+        #: in the module cache are (gomodlab.load.dirindex; go's module index keeps GOROOT's too);
+        #: tidy only lists the few it imports, for which reading the index costs more than it saves.
+        self.tree = DiskTree(self.src, is_local=False, inputs=self.inputs,
+                             index=DirIndex(DirIndex.directory_for(cache, self.src), self.src) if cache else None)
 
     def dir_of(self, path: str) -> str:
         return os.path.join(self.src, *path.split("/"))
@@ -271,34 +279,19 @@ class StdLib:
             return True
         got = self._known.get(path)
         if got is None:
-            d = self.dir_of(path)
             try:
-                st = os.stat(d)
-                with os.scandir(d) as it:
-                    entries = [(e.name, e.is_dir(), e.is_file()) for e in it]
-                self.inputs[d] = signature(st, listing_bytes((n, is_dir) for n, is_dir, _ in entries))
-                got = any(n.endswith(".go") and is_file for n, _, is_file in entries)
-            except OSError:
-                self.inputs[d] = ABSENT
-                got = False
+                entries = self.tree.list_dir(path)
+            except SourceError:  # there but unreadable: recorded as absent, so no memo trusts it
+                self.inputs[self.dir_of(path)] = ABSENT
+                entries = None
+            got = entries is not None and any(e.kind == "file" and e.name.endswith(".go") for e in entries)
             self._known[path] = got
         return got
 
-    @functools.cached_property
-    def tree(self) -> DiskTree:
-        """$GOROOT/src as a tree whose directories are the standard packages (``go mod why``
-        loads their imports; tidy never needs them), indexed as a module-cache directory is (go's
-        module index keeps GOROOT's too): some 300 directories and 4,000 Go files for a question
-        about ``fmt``, most of a second to read and parse, one ``stat`` each once indexed."""
-        cache = cache_dir()
-        if cache is not None and self.goroot is not None:
-            self._index = DirIndex(DirIndex.directory_for(cache, self.src), self.src)
-        return DiskTree(self.src, is_local=False, index=self._index)
-
     def save_index(self) -> None:
-        """Write what the index of $GOROOT/src learnt (gomodlab.load.dirindex), if it was read."""
-        if self._index is not None:
-            self._index.save()
+        """Write what the index of $GOROOT/src learnt (gomodlab.load.dirindex), if it is indexed."""
+        if self.tree.index is not None:
+            self.tree.index.save()
 
     def vendored(self, importer: str, path: str) -> str:
         """load.go stdVendor: an import of a non-standard path from a standard package (``cmd``

@@ -135,7 +135,7 @@ def why(targets: Sequence[str], main_dir: str | os.PathLike[str] = ".", source: 
     files = ModuleFiles(main_file, src, modcache)
     summaries = SummaryCache.for_modcache(files.modcache) if hasattr(src, "stamp") else None
     loader = Loader(main_file, src, summaries)
-    std = StdLib(goroot if goroot is not None else find_goroot())
+    std = StdLib(goroot if goroot is not None else find_goroot(), indexed=True)
     stderr: list[str] = []
     # Relative patterns are relative to the directory go runs in (main_dir), the module root may
     # lie above it.
