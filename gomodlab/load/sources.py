@@ -4,7 +4,7 @@ A :class:`GoModSource` hands out the go.mod bytes of ``path@version`` — the sa
 command reads (modfetch ``GoMod``): the module cache keeps them as
 ``<GOMODCACHE>/cache/download/<escaped path>/@v/<escaped version>.mod``, a proxy serves them as
 ``$base/<escaped path>/@v/<escaped version>.mod``. A go.mod that cannot be found is never a
-silent gap: :class:`GoModNotFound` names the module version and every place looked.
+silent gap: :class:`GoModNotFound` says so in go's words and keeps every place looked.
 
 - :class:`ModCacheSource` — a module cache directory (default: go's GOMODCACHE, worked out like
   ``go env GOMODCACHE`` without running go).
@@ -34,12 +34,19 @@ __all__ = [
 
 
 class GoModNotFound(ModuleError):
-    """No go.mod for a module version in any place looked; ``places`` lists them."""
+    """No go.mod for a module version in any place looked; ``places`` lists them. The message is
+    go's: the error of the last place tried (modfetch TryProxies reports the last "not exist"),
+    such as ``reading file:///…/v1.0.0.mod: no such file or directory``."""
 
-    def __init__(self, m: Module, places: Sequence[str]) -> None:
+    def __init__(self, m: Module, places: Sequence[str], error: str) -> None:
         self.places = tuple(places)
-        looked = "".join(f"\n\t{p}" for p in self.places) or " (no places to look)"
-        super().__init__(m, f"go.mod not found; looked in:{looked}")
+        super().__init__(m, error)
+
+
+def _file_not_exist(f: str) -> str:
+    """What go says of a file missing under a ``file://`` GOPROXY: a module cache is read as go
+    reads ``GOPROXY=file://$GOMODCACHE/cache/download``."""
+    return f"reading file://{f}: no such file or directory"
 
 
 class NotInSource(SourceError):
@@ -104,7 +111,7 @@ class ModCacheSource:
         try:
             return read_bytes(f)
         except FileNotFoundError:
-            raise GoModNotFound(m, [f]) from None
+            raise GoModNotFound(m, [f], _file_not_exist(f)) from None
         except OSError as e:
             raise ModuleError(m, f"reading {f}: {e.strerror or e}") from None
 
@@ -145,7 +152,7 @@ class ModCacheSource:
         except OSError:
             found = self.versions(path) if endpoint == "list" else None
             if not found:
-                raise NotInSource(f"reading file://{f}: no such file or directory") from None
+                raise NotInSource(_file_not_exist(f)) from None
         return "".join(v + "\n" for v in found).encode()
 
     def describe(self) -> str:
@@ -172,7 +179,7 @@ class ProxySource:
         except proxy.NotExist as e:
             attempts = getattr(e, "attempts", [])
             places = [a.url or f"GOPROXY={a.proxy}" for a in attempts] or [self.goproxy]
-            raise GoModNotFound(m, places) from None
+            raise GoModNotFound(m, places, str(e)) from None
         except proxy.ProxyError as e:
             raise ModuleError(m, str(e)) from None
 
@@ -212,12 +219,14 @@ class ChainSource:
 
     def gomod(self, m: Module) -> bytes:
         places: list[str] = []
+        error = "no source to read go.mod from"
         for s in self.sources:
             try:
                 return s.gomod(m)
             except GoModNotFound as e:
                 places.extend(e.places)
-        raise GoModNotFound(m, places)
+                error = str(e.err)
+        raise GoModNotFound(m, places, error)
 
     def versions(self, path: str) -> list[str]:
         """The union of every source's version list."""
