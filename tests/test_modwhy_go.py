@@ -253,3 +253,18 @@ def test_goroot_scans_are_indexed_between_runs(tmp_path: Path, monkeypatch: pyte
     assert scanned[0] == "fmt"
     monkeypatch.setenv("GOMODLAB_CACHE", "off")
     assert StdLib(str(src.parent), indexed=True).tree.index is None
+
+
+def test_go_mod_missing_from_the_module_cache_is_gos_error(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """``--modcache`` reads the cache as go reads ``GOPROXY=file://$GOMODCACHE/cache/download``: a
+    go.mod missing there is go's error naming that file (the proxy's case: the world runs)."""
+    world = next(w for w in WORLDS if w.case.name == "missing-gomod-unpruned")
+    t = tidied(world, tmp_path_factory)
+    modcache = t.env["GOMODCACHE"]
+    gotool.run_go(["mod", "why", "example.com/w/a"], cwd=t.module, env=t.env)   # the cache gets a's go.mod
+    env = {**t.env, "GOPROXY": f"file://{modcache}/cache/download"}
+    want = gotool.run_go(["mod", "why", "example.com/w/a"], cwd=t.module, env=env)
+    assert want.returncode == 1 and "example.com/w/gone@v1.0.0: reading file://" in want.stderr
+    in_go_env(monkeypatch, env, t.module)
+    assert cli("why-pkg", "example.com/w/a", "--modcache", modcache) == (1, "", want.stderr)
