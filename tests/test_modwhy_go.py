@@ -2,18 +2,21 @@
 
 Each world is a txtar archive in tests/data/why/ (the format of tests/data/tidy/hand/: the main
 module's files, the proxy's module versions under ``proxy/<path>@<version>/``); every ``run:``
-line of its comment is one ``go mod why`` command line. go tidies a copy of the main module first
-(filling the module cache), then each run goes to go and to ``gomodlab why-pkg`` in the tidied
-module's directory, with the module cache (``--modcache``) and with the proxy (``--proxy``; only
-this one where go fails, since go's message names the proxy it read): stdout, exit status and
-stderr must be the same. Below them, unit tests of the pieces and the
-command line's own errors. Always run (``make test``): 70 runs on 18 small worlds.
+line of its comment is one ``go mod why`` command line, after ``NAME=value`` words that set go's
+environment for that run (``GOFLAGS=-mod=vendor``; otherwise GOFLAGS is ``-mod=mod``). go tidies a
+copy of the main module first (filling the module cache), then each run goes to go and to
+``gomodlab why-pkg`` in the tidied module's directory, with the module cache (``--modcache``) and
+with the proxy (``--proxy``; only this one where go fails, since go's message names the proxy it
+read), given before the run's arguments (after them they would be packages for go, and after a
+``--`` for gomodlab too): stdout, exit status and stderr must be the same. Below them, unit tests
+of the pieces and the command line's own errors. Always run (``make test``).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shlex
 import shutil
 import time
@@ -38,10 +41,21 @@ pytestmark = pytest.mark.go
 CASES_DIR = REAL_WORLD_DATA / "why"
 
 
+@dataclass(frozen=True)
+class Run:
+    """One ``run:`` line: go mod why's arguments, and the variables it sets in go's environment."""
+
+    args: tuple[str, ...]
+    env: tuple[tuple[str, str], ...] = ()
+
+    def __str__(self) -> str:
+        return shlex.join([f"{k}={v}" for k, v in self.env] + list(self.args))
+
+
 @dataclass
 class World:
     case: Case
-    runs: list[tuple[str, ...]]
+    runs: list[Run]
     #: An ``as-is`` line: the main module is used as written, go mod tidy is not run on it.
     as_is: bool = False
     #: An ``in: DIR`` line: the runs happen in that directory of the main module.
@@ -52,7 +66,11 @@ def read_world(path: Path) -> World:
     w = World(read_case(path), [])
     for line in path.read_text(encoding="utf-8").split("\n-- ", 1)[0].splitlines():
         if line == "run:" or line.startswith("run: "):
-            w.runs.append(tuple(shlex.split(line[4:])))
+            words = shlex.split(line[4:])
+            env = []
+            while words and re.match(r"[A-Z][A-Z0-9_]*=", words[0]):
+                env.append(tuple(words.pop(0).split("=", 1)))
+            w.runs.append(Run(tuple(words), tuple(env)))
         elif line == "as-is":
             w.as_is = True
         elif line.startswith("in: "):
@@ -98,7 +116,8 @@ def go_why(t: Tidied, world: World, i: int) -> gotool.GoResult:
     if i not in t.go_runs:
         d = t.root / f"go-{i}"
         shutil.copytree(t.module, d)
-        t.go_runs[i] = gotool.run_go(["mod", "why", *world.runs[i]], cwd=d / world.subdir, env=t.env)
+        run = world.runs[i]
+        t.go_runs[i] = gotool.run_go(["mod", "why", *run.args], cwd=d / world.subdir, env={**t.env, **dict(run.env)})
     return t.go_runs[i]
 
 
@@ -119,9 +138,10 @@ def test_why_pkg_matches_go_mod_why(world: World, i: int, tmp_path: Path, tmp_pa
     for opts in (["--modcache", modcache], ["--proxy", t.proxy_url])[want.returncode != 0:]:
         d = tmp_path / opts[0].strip("-")
         shutil.copytree(t.module, d)
-        in_go_env(monkeypatch, t.env, d / world.subdir)
-        rc, out, err = cli("why-pkg", *world.runs[i], *opts)
-        what = f"{world.case.name}: go mod why {shlex.join(world.runs[i])} ({opts[0]})"
+        run = world.runs[i]
+        in_go_env(monkeypatch, {**t.env, **dict(run.env)}, d / world.subdir)
+        rc, out, err = cli("why-pkg", *opts, *run.args)
+        what = f"{world.case.name}: go mod why {run} ({opts[0]})"
         assert (rc, out) == (want.returncode, want.stdout), f"{what}\ngo:\n{want.stdout}{want.stderr}\ngomodlab:\n{out}{err}"
         assert comparable_stderr(err, work=d) == comparable_stderr(want.stderr, work=t.root / f"go-{i}"), what
 

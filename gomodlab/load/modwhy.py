@@ -45,8 +45,8 @@ from ..mod.pkgpattern import clean_patterns, is_local_import, is_meta_package, m
 from ._fileio import read_bytes
 from .gomod_summary import SummaryCache, UNPRUNED
 from .importerrors import NoGoError, PackageError
-from .locate import find_main_gomod, go_env_value
-from .main_module import MainModFile
+from .goswitch import GoExit, locate_main, read_main, switches
+from .locate import go_env_value
 from .modfiles import DiskTree, ModuleFiles, ModuleTree, StdLib, dir_in_module, find_goroot, is_standard_import_path
 from .modload import Loader
 from .modtidy import initial_requirements
@@ -106,12 +106,15 @@ class WhyResult:
 
 def why(targets: Sequence[str], main_dir: str | os.PathLike[str] = ".", source: GoModSource | None = None, *,
         modules: bool = False, vendor: bool = False, modcache: str | None = None,
-        goroot: str | None = None) -> WhyResult:
-    """What ``go mod why [-m] [-vendor] TARGETS`` run in ``main_dir`` prints.
+        goroot: str | None = None, modfile: str | None = None) -> WhyResult:
+    """What ``go mod why [-m] [-vendor] [-modfile FILE] TARGETS`` run in ``main_dir`` prints.
 
     ``targets`` are package patterns (module paths with ``modules``); ``source`` supplies the
     dependencies' go.mod files and zips (default: go's module cache), ``modcache`` the module
-    cache read, ``goroot`` the standard library (default: the installed go's, if any). Raises
+    cache read, ``goroot`` the standard library (default: the installed go's, if any), ``modfile``
+    the go.mod read instead of the module root's (default: GOFLAGS's -modfile, as go takes it).
+    A vendor directory changes nothing: go mod why always runs as -mod=mod (modload
+    setDefaultBuildMod) and takes no -mod flag, so GOFLAGS=-mod=… is not its. Raises
     :class:`WhyRefused` where go fails.
     """
     if modules:
@@ -119,15 +122,20 @@ def why(targets: Sequence[str], main_dir: str | os.PathLike[str] = ".", source: 
             if "@" in arg:
                 raise WhyRefused(f"go: {arg}: 'go mod why' requires a module path, not a version query\n")
     src = source if source is not None else source_for(modcache)
+    if not os.path.isdir(main_dir):   # where go cannot run (go -C DIR)
+        reason = "not a directory" if os.path.exists(main_dir) else "no such file or directory"
+        raise WhyRefused(f"go: chdir {os.fspath(main_dir)}: {reason}\n")
     try:
-        gomod = find_main_gomod(main_dir)
+        root, gomod = locate_main(switches("mod why", modfile=modfile), main_dir)
+    except GoExit as e:
+        raise WhyRefused(e.text + "\n", e.code) from None
     except SourceError:
         raise WhyRefused("go: go.mod file not found in current directory or any parent directory; "
                          "see 'go help modules'\n") from None
     from .query import version_fixer
 
     try:
-        main_file = MainModFile.read(gomod, fix=version_fixer(src, []))
+        main_file = read_main(gomod, root, fix=version_fixer(src, []))
     except GoRefusal:
         raise
     except (GomodlabError, OSError) as e:
@@ -139,7 +147,7 @@ def why(targets: Sequence[str], main_dir: str | os.PathLike[str] = ".", source: 
     stderr: list[str] = []
     # Relative patterns are relative to the directory go runs in (main_dir), the module root may
     # lie above it.
-    dirs = _Dirs(os.path.realpath(main_dir), os.path.dirname(gomod))
+    dirs = _Dirs(os.path.realpath(main_dir), root)
     matches: list[tuple[str, list[str] | None]] = []
     try:
         rs = initial_requirements(loader, main_file, "", stderr, add_go_line=False)
