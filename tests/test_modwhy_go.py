@@ -288,3 +288,27 @@ def test_go_mod_missing_from_the_module_cache_is_gos_error(tmp_path: Path, tmp_p
     assert want.returncode == 1 and "example.com/w/gone@v1.0.0: reading file://" in want.stderr
     in_go_env(monkeypatch, env, t.module)
     assert cli("why-pkg", "example.com/w/a", "--modcache", modcache) == (1, "", want.stderr)
+
+
+def test_go_mod_why_never_vendors(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch,
+                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """The vendor worlds are what they say, for the go commands that do vendor: go list (vendor mode
+    by default) sees the vendored copy's import of example.com/w/c, and refuses the inconsistent
+    vendor directory, while go mod why (the world runs) answers from the modules. -mod is not a flag
+    of go mod why: go and why-pkg refuse it alike."""
+    from gomodlab.cli import main
+
+    t = tidied(next(w for w in WORLDS if w.case.name == "vendor-ignored"), tmp_path_factory)
+    env = {**t.env, "GOFLAGS": ""}
+    listed = gotool.run_go(["list", "-deps", "./..."], cwd=t.module, env=env)
+    assert listed.returncode == 0 and "example.com/w/c" in listed.stdout.split()
+    for args in (["-mod=vendor", "example.com/w/a"], ["-m", "--mod", "mod", "example.com/w/a"]):
+        want = gotool.run_go(["mod", "why", *args], cwd=t.module, env=env)
+        assert want.returncode == 2 and want.stderr.startswith("flag provided but not defined: -mod\n")
+        in_go_env(monkeypatch, env, t.module)
+        with pytest.raises(SystemExit) as e:
+            main(["why-pkg", *args])
+        assert (e.value.code, capsys.readouterr()) == (2, ("", want.stderr))
+    t = tidied(next(w for w in WORLDS if w.case.name == "vendor-inconsistent"), tmp_path_factory)
+    listed = gotool.run_go(["list", "./..."], cwd=t.module, env={**t.env, "GOFLAGS": ""})
+    assert listed.returncode == 1 and listed.stderr.startswith("go: inconsistent vendoring in ")

@@ -36,6 +36,17 @@ _USAGE = ("%(prog)s [-C DIR] [-m] [-vendor] [-modfile FILE] [--modcache PATH | -
           "[--format {text,json}] [PKG ...]")
 
 
+class _RefuseModFlag(argparse.Action):
+    """``-mod``: not a flag of go mod why, which never vendors (it always runs as -mod=mod); refused
+    with go's words and exit status, as the flag people bring from ``go build -mod=vendor``."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: object,
+                 option_string: str | None = None) -> None:
+        from ..load.goswitch import usage_error
+
+        parser.exit(2, usage_error("mod why", "flag provided but not defined: -mod").text + "\n")
+
+
 def _add_own_options(p: argparse.ArgumentParser) -> None:
     """gomodlab's options, which go mod why does not have (so no package argument is taken for one)."""
     add_source_options(p)
@@ -53,6 +64,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="exclude tests of dependencies (go mod why -vendor)")
     p.add_argument("-modfile", "--modfile", dest="modfile", metavar="FILE",
                    help="read FILE instead of the module root's go.mod (go's -modfile)")
+    p.add_argument("-mod", "--mod", nargs="?", action=_RefuseModFlag, help=argparse.SUPPRESS)
     _add_own_options(p)
     p.add_argument("targets", nargs=argparse.REMAINDER, metavar="PKG",
                    help="package patterns (module paths with -m); none: '.' (-m: the main module)")

@@ -31,7 +31,7 @@ from .locate import find_main_gomod, go_env_value
 from .main_module import MainModFile
 
 __all__ = ["GoExit", "Switches", "split_goflags", "switches", "check_module_mode", "locate_main", "read_main",
-           "go_mod_dirty", "check_readonly", "COMMANDS"]
+           "go_mod_dirty", "check_readonly", "usage_error", "COMMANDS"]
 
 
 class GoExit(GomodlabError):
@@ -102,7 +102,8 @@ def split_goflags(value: str) -> list[str]:
     return out
 
 
-def _usage(command: str, message: str) -> GoExit:
+def usage_error(command: str, message: str) -> GoExit:
+    """go's usage error for ``command``: ``message``, its usage line, exit status 2."""
     name, _, usage = COMMANDS[command]
     return GoExit(f"{message}\nusage: {usage}\nRun 'go help {name}' for details.", 2)
 
@@ -130,7 +131,7 @@ def switches(command: str = "list", *, mod: str | None = None, modfile: str | No
         if name not in takes:
             continue
         if not eq:
-            raise _usage(command, f"go: flag needs an argument: -{name} (from $GOFLAGS)")
+            raise usage_error(command, f"go: flag needs an argument: -{name} (from $GOFLAGS)")
         values[name] = value
     if mod is not None:
         values["mod"] = mod
