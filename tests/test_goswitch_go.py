@@ -125,3 +125,13 @@ def test_switches_explicit_arguments_win_over_goflags() -> None:
     assert switches("list", mod="mod", modfile="b.mod", environ=env).gosum_path("/r") == "b.sum"
     assert switches("mod graph", environ=env).mod == ""   # go mod graph takes no -mod
     assert switches("list", environ={}).gomod_path("/r") == "/r/go.mod"
+
+
+def test_goflags_sets_go_mod_whys_boolean_flags() -> None:
+    assert switches("mod why", environ={"GOFLAGS": "-m --vendor=t -vendor=0"}).flags == {"m"}
+    assert switches("mod why", environ={"GOFLAGS": "-m=TRUE -m=f"}).flags == frozenset()
+    assert switches("list", environ={"GOFLAGS": "-m -vendor"}).flags == frozenset()   # not go list's flags
+    with pytest.raises(GoExit) as e:
+        switches("mod why", environ={"GOFLAGS": "-vendor=yes"})
+    assert e.value.code == 2 and e.value.text.startswith(
+        'go: invalid boolean value "yes" for flag -vendor (from $GOFLAGS): parse error\nusage: go mod why ')

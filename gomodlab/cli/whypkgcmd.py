@@ -11,7 +11,7 @@ there ends them too and is dropped), so ``why-pkg pkg -m`` asks about the packag
 ``-m``, as ``go mod why pkg -m`` does. argparse does this with a REMAINDER positional. gomodlab's
 own options (``--format``, ``--modcache``/``--proxy``), which go does not have, are read anywhere
 up to a ``--``: the REMAINDER is parsed again for them alone (parse_known_args; what it leaves are
-the packages, in order).
+the packages, in order). ``-mod``, which go mod why does not define, is refused in go's words.
 """
 
 from __future__ import annotations
@@ -27,9 +27,9 @@ _DESCRIPTION = (
     "the shortest import chain from the main module, or that the main module does not need it. The command line "
     "is read as go reads it: go's flags (-C, -m, -vendor, -modfile) only before the first package, so "
     "'why-pkg pkg -m' asks about a package named -m, as 'go mod why pkg -m' does; gomodlab's own options "
-    "(--format, --modcache, --proxy) are taken anywhere before a '--'. GOFLAGS=-modfile=... is honoured; "
-    "-mod is not a flag of go mod why (GOFLAGS=-mod=... is ignored, as go ignores it): a vendor directory "
-    "is never used.")
+    "(--format, --modcache, --proxy) are taken anywhere before a '--'. GOFLAGS's -m, -vendor and -modfile are "
+    "honoured as go honours them. go mod why never vendors: it has no -mod flag (refused in go's words; "
+    "GOFLAGS=-mod=... is ignored, as go ignores it), and a vendor directory, consistent or not, changes nothing.")
 
 
 _USAGE = ("%(prog)s [-C DIR] [-m] [-vendor] [-modfile FILE] [--modcache PATH | --proxy URL] "
@@ -58,9 +58,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("why-pkg", help="why packages or modules are needed, as 'go mod why' prints it (in-process)",
                        usage=_USAGE, description=_DESCRIPTION, allow_abbrev=False)
     p.add_argument("-C", "--C", dest="dir", default=".", metavar="DIR", help="run in DIR (as go mod why -C DIR)")
-    p.add_argument("-m", "--m", dest="modules", action="store_true",
+    p.add_argument("-m", "--m", dest="modules", action="store_true", default=None,
                    help="the arguments are modules (go mod why -m)")
-    p.add_argument("-vendor", "--vendor", dest="vendor", action="store_true",
+    p.add_argument("-vendor", "--vendor", dest="vendor", action="store_true", default=None,
                    help="exclude tests of dependencies (go mod why -vendor)")
     p.add_argument("-modfile", "--modfile", dest="modfile", metavar="FILE",
                    help="read FILE instead of the module root's go.mod (go's -modfile)")

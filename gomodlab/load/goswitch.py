@@ -5,7 +5,8 @@ work/init.go ``BuildInit``).
 - ``GOFLAGS`` is split as cmd/internal/quoted.Split does (spaces; ``'…'`` or ``"…"`` around a
   whole field, no escapes); every field must look like ``-name``, ``--name``, ``-name=value``.
   A flag applies only to commands that define it: ``go list`` takes ``-mod`` and ``-modfile``,
-  ``go mod graph`` and ``go mod why`` only ``-modfile`` (they always run as ``-mod=mod``).
+  ``go mod graph`` and ``go mod why`` only ``-modfile`` (they always run as ``-mod=mod``), and
+  ``go mod why`` its boolean ``-m`` and ``-vendor`` too (``-m``, ``-m=true``, ``-m=0``…).
   Later settings win; ``-mod=`` (empty) is the same as not setting it.
 - ``-mod`` must be ``mod``, ``readonly`` or ``vendor`` (``go list`` refuses anything else);
   unset, go picks one (:func:`gomodlab.load.vendor.build_mode`).
@@ -49,19 +50,28 @@ COMMANDS = {
     "mod why": ("mod why", ("modfile",), "go mod why [-m] [-vendor] packages..."),
 }
 
+#: The boolean flags of a go command that GOFLAGS may set too.
+BOOL_FLAGS = {"mod why": ("m", "vendor")}
+
+#: strconv.ParseBool's spellings.
+_BOOLS = {**dict.fromkeys(("1", "t", "T", "TRUE", "true", "True"), True),
+          **dict.fromkeys(("0", "f", "F", "FALSE", "false", "False"), False)}
+
 
 @dataclass(frozen=True, slots=True)
 class Switches:
     """The settings a module command runs with.
 
     ``mod`` is the -mod value (``""`` when not set: go chooses), ``modfile`` the -modfile path as
-    given (``""``: the module root's go.mod), ``go111module`` the GO111MODULE value.
+    given (``""``: the module root's go.mod), ``go111module`` the GO111MODULE value, ``flags`` the
+    command's boolean flags GOFLAGS turns on (:data:`BOOL_FLAGS`).
     """
 
     command: str = "list"
     mod: str = ""
     modfile: str = ""
     go111module: str = ""
+    flags: frozenset[str] = frozenset()
 
     @property
     def modules_enabled(self) -> bool:
@@ -124,10 +134,17 @@ def switches(command: str = "list", *, mod: str | None = None, modfile: str | No
     if g111 not in ("", "on", "auto", "off"):
         raise GoExit(f"go: unknown environment setting GO111MODULE={g111}")
     values: dict[str, str] = {}
+    flags: dict[str, bool] = {}
     for f in split_goflags(env("GOFLAGS")):
         if (not f.startswith("-") or f in ("-", "--") or f.startswith(("---", "-=", "--="))):
             raise GoExit(f'go: parsing $GOFLAGS: non-flag "{f}"')
         name, eq, value = f[2:].partition("=") if f.startswith("--") else f[1:].partition("=")
+        if name in BOOL_FLAGS.get(command, ()):
+            if eq and value not in _BOOLS:
+                raise usage_error(command, f'go: invalid boolean value "{value}" for flag -{name} (from $GOFLAGS): '
+                                           "parse error")
+            flags[name] = _BOOLS[value] if eq else True
+            continue
         if name not in takes:
             continue
         if not eq:
@@ -137,7 +154,8 @@ def switches(command: str = "list", *, mod: str | None = None, modfile: str | No
         values["mod"] = mod
     if modfile is not None:
         values["modfile"] = modfile
-    sw = Switches(command, values.get("mod", ""), values.get("modfile", ""), g111)
+    sw = Switches(command, values.get("mod", ""), values.get("modfile", ""), g111,
+                  frozenset(name for name, on in flags.items() if on))
     if sw.mod not in ("", "mod", "readonly", "vendor"):
         raise GoExit(f"-mod={sw.mod} not supported (can be '', 'mod', 'readonly', or 'vendor')")
     return sw

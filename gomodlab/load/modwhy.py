@@ -105,28 +105,36 @@ class WhyResult:
 
 
 def why(targets: Sequence[str], main_dir: str | os.PathLike[str] = ".", source: GoModSource | None = None, *,
-        modules: bool = False, vendor: bool = False, modcache: str | None = None,
+        modules: bool | None = None, vendor: bool | None = None, modcache: str | None = None,
         goroot: str | None = None, modfile: str | None = None) -> WhyResult:
     """What ``go mod why [-m] [-vendor] [-modfile FILE] TARGETS`` run in ``main_dir`` prints.
 
     ``targets`` are package patterns (module paths with ``modules``); ``source`` supplies the
     dependencies' go.mod files and zips (default: go's module cache), ``modcache`` the module
     cache read, ``goroot`` the standard library (default: the installed go's, if any), ``modfile``
-    the go.mod read instead of the module root's (default: GOFLAGS's -modfile, as go takes it).
-    A vendor directory changes nothing: go mod why always runs as -mod=mod (modload
-    setDefaultBuildMod) and takes no -mod flag, so GOFLAGS=-mod=… is not its. Raises
-    :class:`WhyRefused` where go fails.
+    the go.mod read instead of the module root's. Flags left None are GOFLAGS's, as go takes
+    them (``GOFLAGS=-m`` makes every go mod why a ``-m`` one). A vendor directory changes
+    nothing: go mod why always runs as -mod=mod (modload setDefaultBuildMod) and has no -mod flag
+    for GOFLAGS to set. Raises :class:`WhyRefused` where go fails.
     """
+    # go's order: main's chdir (-C), the flags (GOFLAGS among them), runWhy's check of -m's
+    # arguments, then the module root.
+    if not os.path.isdir(main_dir):
+        reason = "not a directory" if os.path.exists(main_dir) else "no such file or directory"
+        raise WhyRefused(f"go: chdir {os.fspath(main_dir)}: {reason}\n")
+    try:
+        sw = switches("mod why", modfile=modfile)
+    except GoExit as e:
+        raise WhyRefused(e.text + "\n", e.code) from None
+    modules = "m" in sw.flags if modules is None else modules
+    vendor = "vendor" in sw.flags if vendor is None else vendor
     if modules:
         for arg in targets:
             if "@" in arg:
                 raise WhyRefused(f"go: {arg}: 'go mod why' requires a module path, not a version query\n")
     src = source if source is not None else source_for(modcache)
-    if not os.path.isdir(main_dir):   # where go cannot run (go -C DIR)
-        reason = "not a directory" if os.path.exists(main_dir) else "no such file or directory"
-        raise WhyRefused(f"go: chdir {os.fspath(main_dir)}: {reason}\n")
     try:
-        root, gomod = locate_main(switches("mod why", modfile=modfile), main_dir)
+        root, gomod = locate_main(sw, main_dir)
     except GoExit as e:
         raise WhyRefused(e.text + "\n", e.code) from None
     except SourceError:
