@@ -204,6 +204,10 @@ def test_cli_usage_errors_are_clear(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         main(["why-pkg", "x", "--format", "yaml"])
     assert "invalid choice: 'yaml'" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as e:   # one before the packages, the other among them
+        main(["why-pkg", "--modcache", "/c", "-m", "x", "--proxy", "file:///p"])
+    assert e.value.code == 2
+    assert "argument --modcache: not allowed with argument --proxy" in capsys.readouterr().err
 
 
 def test_patterns() -> None:
