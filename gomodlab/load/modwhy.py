@@ -22,6 +22,8 @@ source is read only when a standard package is asked about, as go reads it):
    chain to the module's package nearest the main module (WhyDepth; the first in path order on
    a tie), or ``(main module does not need [to vendor] module M)``.
 
+GOFLAGS sets ``-m``, ``-vendor`` and ``-modfile`` as go's SetFromGOFLAGS does; it has no ``-mod``
+to set: go mod why always runs as ``-mod=mod``, so a vendor directory is never checked nor read.
 Where go fails (no go.mod, the module graph, a bad ``-m`` argument) :class:`WhyRefused` carries
 go's stderr and exit status.
 """
