@@ -33,7 +33,8 @@ from gomodlab.mod.pkgpattern import clean_patterns, match_pattern, tree_can_matc
 
 from .conftest import REAL_WORLD_DATA
 from .test_tidy_hand_go import Case, read_case
-from .tidy_harness import cli, in_go_env
+from .clirun import run_cli
+from .tidy_harness import in_go_env
 from .tidy_oracle import comparable_stderr
 
 pytestmark = pytest.mark.go
@@ -140,7 +141,7 @@ def test_why_pkg_matches_go_mod_why(world: World, i: int, tmp_path: Path, tmp_pa
         shutil.copytree(t.module, d)
         run = world.runs[i]
         in_go_env(monkeypatch, {**t.env, **dict(run.env)}, d / world.subdir)
-        rc, out, err = cli("why-pkg", *opts, *run.args)
+        rc, out, err = run_cli("why-pkg", *opts, *run.args)
         what = f"{world.case.name}: go mod why {run} ({opts[0]})"
         assert (rc, out) == (want.returncode, want.stdout), f"{what}\ngo:\n{want.stdout}{want.stderr}\ngomodlab:\n{out}{err}"
         assert comparable_stderr(err, work=d) == comparable_stderr(want.stderr, work=t.root / f"go-{i}"), what
@@ -165,13 +166,13 @@ def test_api_records_and_json(tmp_path_factory: pytest.TempPathFactory, monkeypa
                                "(main module does not need to vendor package example.com/w/at)\n")
     mods = why(["example.com/w/a"], t.module, ModCacheSource(t.env["GOMODCACHE"]), modules=True)
     assert mods.records == (WhyRecord("example.com/w/a", "module", ("example.com/w/m", "example.com/w/a")),)
-    rc, out, _ = cli("why-pkg", "-m", "example.com/w/a", "example.com/w/zz", "--format", "json",
+    rc, out, _ = run_cli("why-pkg", "-m", "example.com/w/a", "example.com/w/zz", "--format", "json",
                      "--modcache", t.env["GOMODCACHE"])
     assert rc == 0 and json.loads(out) == [
         {"module": "example.com/w/a", "path": ["example.com/w/m", "example.com/w/a"], "needed": True},
         {"module": "example.com/w/zz", "path": [], "needed": False}]
     monkeypatch.chdir(t.root)   # -C DIR: run there, as go -C DIR does
-    rc, out, _ = cli("why-pkg", "-C", str(t.module), ".", "--modcache", t.env["GOMODCACHE"])
+    rc, out, _ = run_cli("why-pkg", "-C", str(t.module), ".", "--modcache", t.env["GOMODCACHE"])
     assert (rc, out) == (0, "# example.com/w/m\nexample.com/w/m\n")
 
 
@@ -181,7 +182,7 @@ def test_refusals_carry_gos_words(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert e.value.stderr == "go: example.com/a@v1.0.0: 'go mod why' requires a module path, not a version query\n"
     (tmp_path / "empty").mkdir()
     monkeypatch.chdir(tmp_path / "empty")
-    rc, out, err = cli("why-pkg", "example.com/a")
+    rc, out, err = run_cli("why-pkg", "example.com/a")
     assert (rc, out) == (1, "")
     assert err == "go: go.mod file not found in current directory or any parent directory; see 'go help modules'\n"
 
@@ -291,7 +292,7 @@ def test_go_mod_missing_from_the_module_cache_is_gos_error(tmp_path: Path, tmp_p
     want = gotool.run_go(["mod", "why", "example.com/w/a"], cwd=t.module, env=env)
     assert want.returncode == 1 and "example.com/w/gone@v1.0.0: reading file://" in want.stderr
     in_go_env(monkeypatch, env, t.module)
-    assert cli("why-pkg", "example.com/w/a", "--modcache", modcache) == (1, "", want.stderr)
+    assert run_cli("why-pkg", "example.com/w/a", "--modcache", modcache) == (1, "", want.stderr)
 
 
 def test_go_mod_why_never_vendors(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch,

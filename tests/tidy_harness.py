@@ -24,9 +24,7 @@ exists, every check skips (:func:`modtidy`); the recordings themselves are teste
 
 from __future__ import annotations
 
-import contextlib
 import difflib
-import io
 import os
 import pprint
 from pathlib import Path
@@ -37,6 +35,7 @@ from gomodlab.cli import COMMANDS
 from gomodlab.errors import GoRefusal
 from gomodlab.load.sources import ModCacheSource, ProxySource
 
+from .clirun import run_cli
 from .tidy_oracle import GoRun, Lab, Record, comparable_stderr, go_env_of
 from .tidy_worlds import cli_flags, tidy_kwargs
 
@@ -109,19 +108,6 @@ def same(got: object, want: object, rec: Record, what: str, stderr: str = "") ->
                          + (f"\ngomodlab's stderr:\n{stderr}" if stderr else ""))
 
 
-def cli(*argv: str) -> tuple[int, str, str]:
-    """``gomodlab ARGV`` in-process: exit status, stdout, stderr (text and bytes writes both, as a
-    terminal's streams take them: the command may write go.mod bytes to ``sys.stdout.buffer``)."""
-    from gomodlab.cli import main as cli_main
-
-    bufs = io.BytesIO(), io.BytesIO()
-    out, err = (io.TextIOWrapper(b, encoding="utf-8", errors="surrogateescape", newline="", write_through=True)
-                for b in bufs)
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        rc = cli_main(list(argv))
-    return rc, *(b.getvalue().decode("utf-8", "surrogateescape") for b in bufs)
-
-
 def _check_refusal(rc: int, err: str, run: GoRun, rec: Record, work: Path, what: str) -> None:
     """gomodlab's exit status and stderr where go failed.
 
@@ -170,7 +156,7 @@ def check_cli(lab: Lab, rec: Record, mode: str, tmp_path: Path, monkeypatch: pyt
     go_environment(monkeypatch, rec, d, mode == "modcache")
     flags = cli_flags(rec.world.tidy_args)
     for extra, want in (([], run.gomod), (["--go-sum"], run.gosum or b"")):
-        rc, out, err = cli("tidy", str(d), *opts, *flags, *extra)
+        rc, out, err = run_cli("tidy", str(d), *opts, *flags, *extra)
         if run.returncode == 0:
             same((rc, out), (0, want.decode()), rec, f"{mode} {extra}: exit status and stdout", err)
             if "-e" in rec.world.tidy_args:
@@ -183,7 +169,7 @@ def check_cli_diff(lab: Lab, rec: Record, tmp_path: Path, monkeypatch: pytest.Mo
     modtidy()
     d = lab.copy_of(rec, tmp_path / "m")
     go_environment(monkeypatch, rec, d)
-    rc, out, err = cli("tidy", str(d), "--proxy", rec.group.proxy_url, "--diff", *cli_flags(rec.world.tidy_args))
+    rc, out, err = run_cli("tidy", str(d), "--proxy", rec.group.proxy_url, "--diff", *cli_flags(rec.world.tidy_args))
     if rec.ok:
         same((rc, out), (rec.diff.returncode, rec.diff.stdout), rec, "--diff: exit status and stdout", err)
     else:
@@ -195,7 +181,7 @@ def check_cli_write(lab: Lab, rec: Record, tmp_path: Path, monkeypatch: pytest.M
     modtidy()
     d = lab.copy_of(rec, tmp_path / "m")
     go_environment(monkeypatch, rec, d)
-    rc, _, err = cli("tidy", str(d), "--proxy", rec.group.proxy_url, "--write", *cli_flags(rec.world.tidy_args))
+    rc, _, err = run_cli("tidy", str(d), "--proxy", rec.group.proxy_url, "--write", *cli_flags(rec.world.tidy_args))
     gosum = d / "go.sum"
     got = ((d / "go.mod").read_bytes(), gosum.read_bytes() if gosum.exists() else None)
     if rec.ok:
@@ -213,7 +199,7 @@ def check_why(lab: Lab, rec: Record, which: str, tmp_path: Path, monkeypatch: py
     assert rec.tidied is not None
     d = lab.copy_of(rec.tidied, tmp_path / "m")
     go_environment(monkeypatch, rec, d)
-    rc, out, err = cli("why-pkg", *run.argv[2:], "--proxy", rec.group.proxy_url)
+    rc, out, err = run_cli("why-pkg", *run.argv[2:], "--proxy", rec.group.proxy_url)
     same((rc, out), (run.returncode, run.stdout), rec, f"{' '.join(run.argv)}: exit status and stdout", err)
     if run.returncode != 0:
         same(_stderr(err, rec, d), run.stderr, rec, f"{' '.join(run.argv)}: stderr")
