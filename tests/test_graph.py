@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import doctest
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -250,8 +251,8 @@ def test_summary_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert rc == 0 and [f.name[:14] for f in files] == ["gomod-summarie", "out-buildlist-"]
     sc = gomod_summary.SummaryCache.for_modcache(cache)
     src = ModCacheSource(cache)
-    _, size, mtime = src.stamp(Module(f"{P}/a", "v1.0.0"))
-    hit = sc.get(Module(f"{P}/a", "v1.0.0"), size, mtime)
+    _, key = src.stamp(Module(f"{P}/a", "v1.0.0"))
+    hit = sc.get(Module(f"{P}/a", "v1.0.0"), key)
     assert hit == gomod_summary.parse_summary(MODULES[0].gomod_bytes())
     assert run_cli("buildlist", str(main), "--modcache", str(cache))[1] == first
     # A rewritten .mod file is read again: c v1.1.0 stops requiring e v1.1.0.
@@ -272,27 +273,27 @@ def test_summary_cache_file_round_trip(tmp_path: Path) -> None:
     a, b, go = Module("x.com/a", "v1.0.0"), Module("x.com/b", "v1.1.0"), Module("go", "1.21")
     sa = gomod_summary.Summary("x.com/a", "1.21", (b, go), "pruned")
     sc = gomod_summary.SummaryCache(f)
-    sc.put(a, 10, 20, sa)
+    sc.put(a, (10, 20, 30, 40), sa)
     sc.save()
     sc = gomod_summary.SummaryCache(f)
-    assert sc.get(a, 10, 20) == sa and sc.get(a, 10, 21) is None and sc.get(b, 1, 1) is None
+    assert sc.get(a, (10, 20, 30, 40)) == sa and sc.get(a, (10, 20, 31, 40)) is None and sc.get(b, (1, 1, 1, 1)) is None
     sb = gomod_summary.Summary("x.com/b", None, (Module("x.com/c", "v2.0.0+incompatible"), a), "unpruned")
-    sc.put(b, 5, 6, sb)
+    sc.put(b, (5, 6, 7, 8), sb)
     sc.save()
     again = gomod_summary.SummaryCache(f)
-    assert again.get(a, 10, 20) == sa and again.get(b, 5, 6) == sb
-    assert type(again.get(b, 5, 6).require[0]) is Module
+    assert again.get(a, (10, 20, 30, 40)) == sa and again.get(b, (5, 6, 7, 8)) == sb
+    assert type(again.get(b, (5, 6, 7, 8)).require[0]) is Module
     import marshal
 
     fmt, mods, entries = marshal.loads((tmp_path / "c.marshal").read_bytes())
     (tmp_path / "c.marshal").write_bytes(marshal.dumps((fmt, mods[:1], entries)))
     damaged = gomod_summary.SummaryCache(f)
-    assert damaged.get(a, 10, 20) is None
-    damaged.put(Module("x.com/d", "v1.0.0"), 1, 2, sa)
+    assert damaged.get(a, (10, 20, 30, 40)) is None
+    damaged.put(Module("x.com/d", "v1.0.0"), (1, 2, 3, 4), sa)
     damaged.save()  # a's entry is dropped, the rest kept
-    assert gomod_summary.SummaryCache(f).get(Module("x.com/d", "v1.0.0"), 1, 2) == sa
+    assert gomod_summary.SummaryCache(f).get(Module("x.com/d", "v1.0.0"), (1, 2, 3, 4)) == sa
     (tmp_path / "c.marshal").write_bytes(marshal.dumps((fmt, mods, [1, 2])))
-    assert gomod_summary.SummaryCache(f).get(a, 10, 20) is None
+    assert gomod_summary.SummaryCache(f).get(a, (10, 20, 30, 40)) is None
 
 
 def test_output_memo_keeps_the_go_mod_it_was_computed_from(tmp_path: Path) -> None:
@@ -312,6 +313,36 @@ def test_output_memo_keeps_the_go_mod_it_was_computed_from(tmp_path: Path) -> No
     assert missing.lookup() is None
     missing.store({}, "x\n", "")
     assert not (tmp_path / "memo2").exists()
+
+
+def test_output_memo_sees_what_size_and_mtime_hide(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A .mod file edited to the same size with its mtime set back a second later, or replaced by
+    a same-size copy with its mtime: buildlist's memo and the summary cache read it again (the
+    ctime and inode of output_memo.stat_key show what (size, mtime) does not)."""
+    from .test_tidy_memo import _age, _edit_and_set_back, _replace_keeping_stat
+
+    cache = tmp_path / "modcache"
+    for m in MODULES:
+        d = cache / "cache" / "download" / m.path / "@v"
+        d.mkdir(parents=True, exist_ok=True)
+        (d / f"{m.version}.mod").write_bytes(m.gomod_bytes())
+    main = tmp_path / "m"
+    (main / "f").mkdir(parents=True)
+    (main / "go.mod").write_text(MAIN)
+    (main / "f" / "go.mod").write_text(gomod_text(f"{P}/f", "1.21", [(f"{P}/e", "v1.0.0")]))
+    _age(*(Path(d) / n for d, dirs, files in os.walk(cache) for n in dirs + files))  # not racy
+    monkeypatch.setenv("GOMODLAB_CACHE", str(tmp_path / "gl"))
+    args = ("buildlist", str(main), "--modcache", str(cache))
+    first = run_cli(*args)[1]
+    assert f"{P}/e v1.1.0" in first
+    c_mod = cache / "cache" / "download" / f"{P}/c" / "@v" / "v1.1.0.mod"
+    _edit_and_set_back(c_mod, f"{P}/e v1.1.0", f"{P}/e v1.0.0")
+    second = run_cli(*args)[1]
+    assert f"{P}/e v1.0.0" in second and f"{P}/e v1.1.0" not in second
+    _age(c_mod)
+    assert run_cli(*args)[1] == second
+    _replace_keeping_stat(c_mod, f"{P}/e v1.0.0", f"{P}/e v1.1.0")
+    assert run_cli(*args)[1] == first
 
 
 def test_proxy_list_fallback_rules(mg) -> None:

@@ -9,13 +9,15 @@ changed, must be answered by the memo (tidy not called) with the same bytes.
 from __future__ import annotations
 
 import os
+import shutil
+import time
 from pathlib import Path
 
 import pytest
 
 from gomodlab.lab import universe
 from gomodlab.lab.universe import ModuleSource, gomod_text
-from gomodlab.load import gotool, modtidy
+from gomodlab.load import gotool, modtidy, output_memo
 
 pytestmark = pytest.mark.go
 
@@ -54,9 +56,9 @@ class _World:
         for name, text in MAIN.items():
             (self.main / name).write_text(text)
         gotool.run_go(["mod", "download", "all"], cwd=self.main, env=env).check()  # fill the module cache
-        # Downloaded an hour ago: inputs whose (size, mtime) alone is recorded (not racy).
-        for d, _, files in os.walk(env["GOMODCACHE"]):
-            _age(Path(d), *(Path(d) / f for f in files))
+        # Downloaded an hour ago: inputs whose stat key alone is recorded (not racy).
+        top = env["GOMODCACHE"]
+        _age(Path(top), *(Path(d) / n for d, dirs, files in os.walk(top) for n in dirs + files))
         for k in ("GOTOOLCHAIN", "GOFLAGS", "GOSUMDB", "GOMODCACHE", "GOPATH", "GOENV"):
             monkeypatch.setenv(k, env[k])
         monkeypatch.setenv("GOPROXY", "off")
@@ -101,8 +103,8 @@ class _World:
 
 
 def _same_stat_edit(path: Path, old: str, new: str) -> None:
-    """Edit ``path`` to the same size and give it back its mtime: what an edit within the
-    timestamp tick of the last read looks like to a (size, mtime) check."""
+    """Edit ``path`` to the same size and give it back its mtime at once: what an edit within
+    the timestamp tick of the last read looks like (its ctime too may be in the same tick)."""
     assert len(old) == len(new)
     st = path.stat()
     path.write_text(path.read_text().replace(old, new))
@@ -110,11 +112,48 @@ def _same_stat_edit(path: Path, old: str, new: str) -> None:
     assert (path.stat().st_size, path.stat().st_mtime_ns) == (st.st_size, st.st_mtime_ns)
 
 
+def _racy_second_passes() -> None:
+    time.sleep(output_memo.RACY_NS / 1e9 + 0.05)
+
+
 def _age(*paths: Path) -> None:
-    """Date files an hour back: inputs older than a second, whose (size, mtime) alone is kept."""
+    """Date files an hour back, then let a second pass: utime sets the ctime to now, and an input
+    whose ctime is under a second old is racy (its bytes are kept, not only its stat key)."""
     for p in paths:
         st = p.stat()
         os.utime(p, ns=(st.st_atime_ns, st.st_mtime_ns - 3600 * 10**9))
+    _racy_second_passes()
+
+
+def _edit_and_set_back(path: Path, old: str, new: str) -> None:
+    """A same-size edit of ``path`` whose old mtime is put back more than a second later
+    (``touch -d``): only its ctime shows it."""
+    assert len(old) == len(new)
+    st = path.stat()
+    path.write_text(path.read_text().replace(old, new))
+    _racy_second_passes()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    after = path.stat()
+    assert (after.st_size, after.st_mtime_ns, after.st_ino) == (st.st_size, st.st_mtime_ns, st.st_ino)
+
+
+def _replace_keeping_stat(path: Path, old: str, new: str) -> None:
+    """``path`` replaced by a same-size edit copied with its mtime (``shutil.copy2`` to a temporary
+    name, renamed over it), its directory's mtime put back too (as ``cp -a`` or ``rsync -t``
+    leave it): only the new inode and ctimes show it."""
+    assert len(old) == len(new)
+    st, dir_st = path.stat(), path.parent.stat()
+    staged = path.parent.parent / f"{path.name}.staged"
+    staged.write_text(path.read_text().replace(old, new))
+    os.utime(staged, ns=(st.st_atime_ns, st.st_mtime_ns))
+    temp = path.with_name(f"{path.name}.tmp")
+    shutil.copy2(staged, temp)
+    staged.unlink()
+    os.replace(temp, path)
+    os.utime(path.parent, ns=(dir_st.st_atime_ns, dir_st.st_mtime_ns))
+    after, dir_after = path.stat(), path.parent.stat()
+    assert (after.st_size, after.st_mtime_ns) == (st.st_size, st.st_mtime_ns) and after.st_ino != st.st_ino
+    assert (dir_after.st_size, dir_after.st_mtime_ns) == (dir_st.st_size, dir_st.st_mtime_ns)
 
 
 def test_memo_is_invalidated_by_every_input(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -193,6 +232,23 @@ def test_memo_is_invalidated_by_every_input(tmp_path: Path, monkeypatch: pytest.
     w.recomputed("--compat", "1.21")
 
 
+def test_memo_notices_what_size_and_mtime_hide(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A same-size edit whose mtime is set back a second later, and a file replaced by a same-size
+    copy with its mtime (its directory's put back too), keep (size, mtime): the memo still sees
+    them (output_memo.stat_key: the ctime and the inode)."""
+    w = _World(tmp_path, monkeypatch)
+    _age(w.main / "m.go", w.main / "m_test.go", w.main)  # not racy: only their stat keys are kept
+    assert f"{X}/a v1.0.0" in w.recomputed().decode()
+    _edit_and_set_back(w.main / "m.go", f'"{X}/a"', f'"{X}/c"')
+    out = w.recomputed().decode()
+    assert f"{X}/c v1.0.0" in out and f"{X}/a v1.0.0" not in out
+    _age(w.main / "m.go")
+    w.recomputed()
+    _replace_keeping_stat(w.main / "m.go", f'"{X}/c"', f'"{X}/e"')
+    out = w.recomputed().decode()
+    assert f"{X}/e v1.0.0" in out and f"{X}/c v1.0.0" not in out
+
+
 def test_module_directory_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The directory index (gomodlab.load.dirindex) answers for unchanged module-cache directories
     and re-reads one whose files changed, with the same result as a run without it."""
@@ -226,3 +282,22 @@ def test_module_directory_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     with monkeypatch.context() as m:
         m.setenv("GOMODLAB_CACHE", "off")
         assert changed == run() != first
+
+    # Changes that keep a file's (size, mtime): re-read all the same (the ctime, the inode).
+    def a_rescanned() -> bool:
+        got = run()
+        rescanned = str(a_go.parent) in scanned
+        with monkeypatch.context() as m:
+            m.setenv("GOMODLAB_CACHE", "off")
+            assert got == run()
+        return rescanned
+
+    a_go.parent.chmod(0o755)
+    _age(a_go, a_go.parent)
+    assert a_rescanned() and not a_rescanned()  # indexed again, then answered by the index
+    _edit_and_set_back(a_go, f'"{X}/e"', f'"{X}/d"')
+    assert a_rescanned()
+    _age(a_go)
+    assert a_rescanned() and not a_rescanned()
+    _replace_keeping_stat(a_go, f'"{X}/d"', f'"{X}/c"')
+    assert a_rescanned()

@@ -6,8 +6,9 @@ go keeps the same in its build cache (cmd/go/internal/modindex: one index per mo
 cache, and one of GOROOT, built once), which is much of why a warm ``go mod tidy`` is fast, and a
 ``go mod why`` about a standard package (which walks the standard packages' imports: ~300
 directories and 4,000 Go files for ``fmt``). Ours is checked rather than trusted: a listing is
-reused while its directory's (size, mtime) is unchanged, a scan while its directory's and every
-file it read are (one ``stat`` each instead of listing, opening, reading and parsing). Inputs that
+reused while its directory's :func:`~gomodlab.load.output_memo.stat_key` (size, mtime, ctime,
+inode) is unchanged, a scan while its directory's and every file it read are (one ``stat`` each
+instead of listing, opening, reading and parsing). Inputs that
 had changed less than a second before they were read (racy, see :mod:`gomodlab.load.output_memo`)
 are never indexed. One marshal file per module directory (and one for GOROOT/src), in one
 directory per module cache (per GOROOT) in gomodlab's cache (:meth:`DirIndex.directory_for`: a
@@ -23,7 +24,7 @@ import zlib
 from ..mod.goscan import DirScan
 from ._fileio import read_bytes, write_atomic
 from .importerrors import NoGoError, PackageError, ScanError
-from .output_memo import Signature
+from .output_memo import Signature, is_racy, stat_key
 
 __all__ = ["DirIndex", "stored_scan", "unstored_scan"]
 
@@ -35,7 +36,7 @@ StoredScan = tuple
 class DirIndex:
     """The index of one module directory (or GOROOT/src) ``root``, kept in ``file``."""
 
-    _FORMAT = 1
+    _FORMAT = 2
 
     def __init__(self, directory: str, root: str) -> None:
         from ..version import __version__
@@ -68,7 +69,7 @@ class DirIndex:
         return got[1] if got is not None and got[0] == sig else None
 
     def put_listing(self, rel: str, sig: Signature, entries: tuple[tuple[str, str, bool], ...]) -> None:
-        if len(sig) == 2:  # never a racy one
+        if not is_racy(sig):
             self.lists[rel] = (sig, entries)
             self.dirty = True
 
@@ -86,7 +87,7 @@ class DirIndex:
                 st = os.stat(path)
             except OSError:
                 return None
-            if (st.st_size, st.st_mtime_ns) != sig:
+            if stat_key(st) != sig:
                 return None
             found[path] = sig
         inputs.update(found)
@@ -94,7 +95,7 @@ class DirIndex:
 
     def put_scan(self, rel: str, mode: str, dir_sig: Signature, read: tuple[tuple[str, Signature], ...],
                  stored: StoredScan) -> None:
-        if len(dir_sig) == 2 and all(len(sig) == 2 for _, sig in read):
+        if not is_racy(dir_sig) and not any(is_racy(sig) for _, sig in read):
             self.scans[(rel, mode)] = (dir_sig, read, stored)
             self.dirty = True
 

@@ -192,17 +192,17 @@ class SummaryCache:
 
     A module cache's ``.mod`` files never change for a given version, so ``gomodlab buildlist``
     need not re-read and re-parse thousands of them on every run. Each entry is keyed by
-    ``(path, version)`` and checked against the file's size and modification time, so a file
-    that was rewritten (or damaged) is read again. The file lives in ``$GOMODLAB_CACHE`` (default
+    ``(path, version)`` and checked against the file's :func:`~gomodlab.load.output_memo.stat_key`
+    (size, mtime, ctime, inode), so a file that was rewritten, replaced (or damaged) is read again. The file lives in ``$GOMODLAB_CACHE`` (default
     ``$XDG_CACHE_HOME/gomodlab`` or ``~/.cache/gomodlab``); ``GOMODLAB_CACHE=off`` disables it.
 
     On disk (marshal): ``(format, modules, entries)`` — ``modules`` lists every required
-    ``(path, version)`` once, and each entry ``(size, mtime, module, go or "", requirement
-    indexes into modules, pruning)``. Sharing the requirement tuples makes the file a third
+    ``(path, version)`` once, and each entry ``(stat key, module, go or "", requirement indexes
+    into modules, pruning)``. Sharing the requirement tuples makes the file a third
     smaller and a hit one tuple lookup per requirement instead of a new Module each.
     """
 
-    _FORMAT = 3
+    _FORMAT = 4
 
     def __init__(self, file: str) -> None:
         self.file = file
@@ -229,20 +229,20 @@ class SummaryCache:
         key = f"{zlib.crc32(real.encode()):08x}{len(real):04x}"
         return cls(os.path.join(base, f"gomod-summaries-{key}.marshal"))
 
-    def get(self, m: Module, size: int, mtime: int) -> Summary | None:
-        """The cached summary of ``m`` if its go.mod file still has this size and mtime (ns)."""
+    def get(self, m: Module, key: tuple[int, int, int, int]) -> Summary | None:
+        """The cached summary of ``m`` if its go.mod file still has this stat key."""
         e = self._entries.get(m)
-        if e is None or e[0] != size or e[1] != mtime:
+        if e is None or e[0] != key:
             return None
         try:
-            reqs = tuple(map(self._modules.__getitem__, e[4]))
+            reqs = tuple(map(self._modules.__getitem__, e[3]))
         except (IndexError, TypeError):  # a damaged cache file: read the go.mod instead
             return None
-        return Summary(e[2], e[3] or None, reqs, e[5])
+        return Summary(e[1], e[2] or None, reqs, e[4])
 
-    def put(self, m: Module, size: int, mtime: int, s: Summary) -> None:
-        """Remember the summary of ``m`` read from a file with this size and mtime (ns)."""
-        self._entries[(m.path, m.version)] = (size, mtime, s.module, s.go or "", s.require, s.pruning)
+    def put(self, m: Module, key: tuple[int, int, int, int], s: Summary) -> None:
+        """Remember the summary of ``m`` read from a file with this stat key."""
+        self._entries[(m.path, m.version)] = (key, s.module, s.go or "", s.require, s.pruning)
         self._dirty = True
 
     def save(self) -> None:
@@ -255,10 +255,10 @@ class SummaryCache:
             # Entries loaded from the file hold indexes into the old module list, new ones Modules;
             # a loaded entry whose indexes point nowhere (a damaged file) is dropped.
             try:
-                reqs = [self._modules[i] for i in e[4]] if e[4] and type(e[4][0]) is int else e[4]
+                reqs = [self._modules[i] for i in e[3]] if e[3] and type(e[3][0]) is int else e[3]
             except (IndexError, TypeError):
                 continue
-            entries[key] = (*e[:4], tuple(index.setdefault(r, len(index)) for r in reqs), e[5])
+            entries[key] = (*e[:3], tuple(index.setdefault(r, len(index)) for r in reqs), e[4])
         modules = tuple((m.path, m.version) for m in index)
         write_atomic(self.file, marshal.dumps((self._FORMAT, modules, entries)))
         self._modules = list(index)

@@ -23,6 +23,7 @@ import os
 from ..errors import GoRefusal, SourceError
 from ._fileio import read_bytes
 from .mvs import Module, ModuleError
+from .output_memo import Signature, signature
 
 __all__ = ["GoSum", "GoSumFatal", "SumMissing", "GOSUM_MISMATCH"]
 
@@ -57,8 +58,8 @@ class GoSum:
     def __init__(self, moddir: str) -> None:
         self.file = os.path.join(moddir, "go.sum")
         self._sums: dict[tuple[str, str], list[str]] | None = None
-        #: (size, mtime in ns) of go.sum when read, or None when there is none (for output memos).
-        self.stamp: tuple[int, int] | None = None
+        #: go.sum's output_memo.signature when read, or None when there is none (for output memos).
+        self.stamp: Signature | None = None
 
     def _load(self) -> dict[tuple[str, str], list[str]]:
         if self._sums is not None:
@@ -68,9 +69,9 @@ class GoSum:
 
         sums: dict[tuple[str, str], list[str]] = {}
         try:
+            st = os.stat(self.file)  # before the read: an edit after it is then another signature
             data = read_bytes(self.file)
-            st = os.stat(self.file)
-            self.stamp = (st.st_size, st.st_mtime_ns)
+            self.stamp = signature(st, data)
         except FileNotFoundError:
             data = b""
         except OSError as e:

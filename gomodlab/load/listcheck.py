@@ -25,6 +25,7 @@ from .gosum import GoSumFatal
 from .locate import go_env_value
 from .modload import ModGraph
 from .mvs import Module
+from .output_memo import stat_key
 from .sources import ModCacheSource, ProxySource
 
 __all__ = ["check_listed"]
@@ -77,5 +78,5 @@ def _info_error(loader, m: Module, proxy_off: bool) -> str | None:
         except OSError:
             # go's Query error under GOPROXY=off names no module (VERIFIED with go 1.27.3).
             return "module lookup disabled by GOPROXY=off"
-        loader.inputs[info] = (st.st_size, st.st_mtime_ns)
+        loader.inputs[info] = stat_key(st)
     return None

@@ -39,7 +39,7 @@ from .importerrors import NoGoError, PackageError, ScanError, TooNewError
 from .locate import cache_dir, default_modcache, go_env_value, gotoolchain
 from .main_module import MainModFile
 from .mvs import Module, ModuleError
-from .output_memo import ABSENT, Signature, listing_bytes, signature
+from .output_memo import ABSENT, Signature, listing_bytes, signature, stat_key
 
 if TYPE_CHECKING:
     import zipfile
@@ -119,9 +119,10 @@ class DiskTree:
         try:
             st = os.stat(d)
             if self.index is not None:
-                stored = self.index.listing(rel, (st.st_size, st.st_mtime_ns))
+                key = stat_key(st)
+                stored = self.index.listing(rel, key)
                 if stored is not None:
-                    self.inputs[d] = (st.st_size, st.st_mtime_ns)
+                    self.inputs[d] = key
                     out = [DirEntry(*e) for e in stored]  # stored sorted
                     self._lists[rel] = out
                     return out

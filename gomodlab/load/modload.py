@@ -269,9 +269,9 @@ class Loader:
             cache = self.summary_cache
             stamp = self.source.stamp(m) if cache is not None else None  # type: ignore[attr-defined]
             if stamp is not None:
-                file, size, mtime = stamp
-                self.inputs[file] = (size, mtime)
-                hit = cache.get(m, size, mtime)  # type: ignore[union-attr]
+                file, key = stamp
+                self.inputs[file] = key
+                hit = cache.get(m, key)  # type: ignore[union-attr]
                 if hit is not None:
                     if self.gosum is not None and self.gosum.recorded_gomod(m):
                         self.gosum.verify_gomod(m, self.source.gomod(m))
@@ -285,7 +285,7 @@ class Loader:
                     s = parse_summary(data, shown)
                 except ParseError as e:
                     raise ModuleError(m, f"parsing {shown}: {e}") from None
-                cache.put(m, size, mtime, s)  # type: ignore[union-attr]
+                cache.put(m, key, s)  # type: ignore[union-attr]
                 return s
         try:
             return parse_summary(data, shown)

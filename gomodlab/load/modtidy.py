@@ -173,9 +173,11 @@ def tidy(main_dir: str | os.PathLike[str] = ".", source: GoModSource | None = No
         raise TidyRefused(f"go: {e}\n") from None
     gosum = GoSum(main_file.dir)
     try:
+        st = os.stat(gosum.file)
         gosum_before = read_bytes(gosum.file)
+        gosum_signature = signature(st, gosum_before)
     except FileNotFoundError:
-        gosum_before = b""
+        gosum_before, gosum_signature = b"", ABSENT  # a go.sum created later is a different input
     files = ModuleFiles(main_file, src, modcache)
     summaries = SummaryCache.for_modcache(files.modcache) if hasattr(src, "stamp") else None
     loader = Loader(main_file, src, summaries, gosum=gosum)
@@ -221,11 +223,7 @@ def tidy(main_dir: str | os.PathLike[str] = ".", source: GoModSource | None = No
     files.save_indexes()
     inputs = None
     if summaries is not None and not (resolved or pld.querier.queried or files.used_proxy):
-        inputs = {**loader.inputs, **files.inputs}
-        try:
-            inputs[gosum.file] = signature(os.stat(gosum.file), gosum_before)
-        except FileNotFoundError:
-            inputs[gosum.file] = ABSENT  # a go.sum created later is a different input
+        inputs = {**loader.inputs, **files.inputs, gosum.file: gosum_signature}
     rounds: tuple[TidyRound, ...] = ()
     if trace:
         from .tidyrounds import build_rounds

@@ -8,13 +8,16 @@ the main go.mod's bytes and the :func:`signature` of every other file or directo
 prints the stored output without loading anything. Any difference — or ``GOMODLAB_CACHE=off`` —
 means a full computation.
 
-A signature is (size, mtime) — and, for an input that had changed less than a second before it
-was read, also the bytes read (the names listed, for a directory; a digest of them beyond 64 KB).
-Timestamps are coarse (a kernel tick; a second or two on some file systems): a file edited again
-within the tick that it was read in, to the same size, keeps its (size, mtime). The bytes catch
-exactly those (git's "racily clean" entries); an input older than a second can only change by
-getting a new mtime. A file whose mtime is set back (``touch -d``, ``cp -p``) to what it was,
-at the same size, is not noticed — as by buildlist's memo and go's own module index.
+A signature is the :func:`stat_key` of an input — (size, mtime, ctime, inode) — and, for one
+that had changed less than a second before it was read, also the bytes read (the names listed,
+for a directory; a digest of them beyond 64 KB). The mtime alone can be set back (``touch -d``,
+``cp -p``, ``os.utime``) to what it was; the ctime cannot (a write, a utime, a chmod or a rename
+sets it to now), and a file replaced by another (written beside it and renamed over) has another
+inode. Timestamps are coarse (a kernel tick; a second or two on some file systems): a file edited
+again within the tick it was read in, to the same size, keeps all four. The bytes catch exactly
+those (git's "racily clean" entries); an input whose ctime is older than a second can only
+change by getting a new one. Not noticed: a file edited in a way that keeps its inode, size and
+both timestamps — which takes setting the clock back.
 """
 
 from __future__ import annotations
@@ -28,9 +31,9 @@ from collections.abc import Iterable, Mapping
 from ._fileio import read_bytes, write_atomic
 from .locate import cache_dir
 
-__all__ = ["OutputMemo", "ABSENT"]
+__all__ = ["OutputMemo", "ABSENT", "stat_key"]
 
-#: The (size, mtime) recorded for a path that was looked for and not found: it must still be absent.
+#: The signature recorded for a path that was looked for and not found: it must still be absent.
 ABSENT = (-1, -1)
 
 #: An input changed less than this before it was read is "racy": its signature carries a digest.
@@ -39,9 +42,19 @@ RACY_NS = 1_000_000_000
 #: A racy input up to this size is kept as it was read; a larger one as a digest of it.
 _KEPT_BYTES = 65536
 
-#: (size, mtime_ns), or (size, mtime_ns, what was read) for a racy input: its bytes, or for a
-#: large one their digest (a str, so the two never compare equal).
+#: A :func:`stat_key`, or the key and what was read for a racy input: its bytes, or for a large
+#: one their digest (a str, so the two never compare equal).
 Signature = tuple
+
+
+def stat_key(st: os.stat_result) -> tuple[int, int, int, int]:
+    """What recognises an input as unchanged: (size, mtime, ctime, inode), times in ns."""
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
+def is_racy(sig: Signature) -> bool:
+    """Whether ``sig`` keeps what was read: a store that trusts the stat alone must not keep it."""
+    return len(sig) > 4
 
 
 def _kept(data: bytes) -> bytes | str:
@@ -60,9 +73,12 @@ def listing_bytes(entries: Iterable[tuple[str, bool]]) -> bytes:
 def signature(st: os.stat_result, content: bytes) -> Signature:
     """The signature of an input read as ``content`` (a file's bytes, or :func:`listing_bytes`)
     whose stat before the read was ``st``."""
-    if st.st_mtime_ns >= time.time_ns() - RACY_NS:
-        return (st.st_size, st.st_mtime_ns, _kept(content))
-    return (st.st_size, st.st_mtime_ns)
+    key = stat_key(st)
+    # The ctime, not the mtime, says when it last changed: an mtime set back into the past a moment
+    # ago is still racy. (The later of the two: on Windows st_ctime is the creation time.)
+    if max(st.st_ctime_ns, st.st_mtime_ns) >= time.time_ns() - RACY_NS:
+        return (*key, _kept(content))
+    return key
 
 
 def _content(path: str) -> bytes:
@@ -76,7 +92,7 @@ def _content(path: str) -> bytes:
 class OutputMemo:
     """The memo of one command (``kind``) for one main go.mod and one module cache."""
 
-    _FORMAT = 2
+    _FORMAT = 3
 
     def __init__(self, directory: str, kind: str, gomod: str, modcache: str, context: str = "") -> None:
         self.key = f"{kind}\0{os.path.realpath(gomod)}\0{os.path.realpath(modcache)}\0{context}"
@@ -102,17 +118,17 @@ class OutputMemo:
                 return None
             stat = os.stat
             racy = []
-            for entry in data[3]:  # (path, size, mtime[, kept])
+            for path, sig in data[3]:
                 try:
-                    st = stat(entry[0])
+                    st = stat(path)
                 except FileNotFoundError:
-                    if entry[1] == ABSENT[0]:
+                    if sig == ABSENT:
                         continue
                     return None
-                if st.st_size != entry[1] or st.st_mtime_ns != entry[2]:
+                if stat_key(st) != sig[:4]:
                     return None
-                if len(entry) > 3:
-                    racy.append((entry[0], entry[3]))
+                if is_racy(sig):
+                    racy.append((path, sig[4]))
             for path, kept in racy:
                 if _kept(_content(path)) != kept:
                     return None
@@ -126,6 +142,5 @@ class OutputMemo:
         is stored if it could not read it)."""
         if self.gomod_bytes is None:
             return
-        data = (self._FORMAT, self.key, self.gomod_bytes,
-                tuple((p, *sig) for p, sig in inputs.items()), stdout, stderr)
+        data = (self._FORMAT, self.key, self.gomod_bytes, tuple(inputs.items()), stdout, stderr)
         write_atomic(self.file, marshal.dumps(data))

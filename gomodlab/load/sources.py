@@ -26,6 +26,7 @@ from ..mod import modpath, semver
 from ._fileio import read_bytes
 from .locate import default_modcache, go_env_value
 from .mvs import Module, ModuleError
+from .output_memo import stat_key
 
 __all__ = [
     "GoModSource", "GoModNotFound", "NotInSource", "ModCacheSource", "ProxySource", "ChainSource",
@@ -90,8 +91,8 @@ class ModCacheSource:
             v = "".join("!" + c.lower() if "A" <= c <= "Z" else c for c in v)
         return f"{self._download}/{p}/@v/{v}.mod"
 
-    def stamp(self, m: Module) -> tuple[str, int, int] | None:
-        """(file, size, mtime in ns) of ``m``'s ``.mod`` file, or None if it is missing.
+    def stamp(self, m: Module) -> tuple[str, tuple[int, int, int, int]] | None:
+        """(file, output_memo.stat_key) of ``m``'s ``.mod`` file, or None if it is missing.
 
         What a summary cache checks its entry against, and a memo records as an input.
         """
@@ -100,7 +101,7 @@ class ModCacheSource:
             st = os.stat(f)
         except (OSError, ValueError):
             return None
-        return f, st.st_size, st.st_mtime_ns
+        return f, stat_key(st)
 
     def gomod(self, m: Module) -> bytes:
         try:
