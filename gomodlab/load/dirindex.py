@@ -8,9 +8,10 @@ cache, and one of GOROOT, built once), which is much of why a warm ``go mod tidy
 directories and 4,000 Go files for ``fmt``). Ours is checked rather than trusted: a listing is
 reused while its directory's :func:`~gomodlab.load.output_memo.stat_key` (size, mtime, ctime,
 inode) is unchanged, a scan while its directory's and every file it read are (one ``stat`` each
-instead of listing, opening, reading and parsing). Inputs that
-had changed less than a second before they were read (racy, see :mod:`gomodlab.load.output_memo`)
-are never indexed. One marshal file per module directory (and one for GOROOT/src), in one
+instead of listing, opening, reading and parsing), so a file whose mtime was set back, or that
+was replaced by a copy with the same size and mtime, is read again. Inputs that had changed
+less than a second before they were read (racy, see :mod:`gomodlab.load.output_memo`) are never
+indexed. One marshal file per module directory (and one for GOROOT/src), in one
 directory per module cache (per GOROOT) in gomodlab's cache (:meth:`DirIndex.directory_for`: a
 module cache that is gone leaves one directory to delete); ``GOMODLAB_CACHE=off`` turns it off.
 """

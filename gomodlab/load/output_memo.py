@@ -10,14 +10,18 @@ means a full computation.
 
 A signature is the :func:`stat_key` of an input — (size, mtime, ctime, inode) — and, for one
 that had changed less than a second before it was read, also the bytes read (the names listed,
-for a directory; a digest of them beyond 64 KB). The mtime alone can be set back (``touch -d``,
-``cp -p``, ``os.utime``) to what it was; the ctime cannot (a write, a utime, a chmod or a rename
-sets it to now), and a file replaced by another (written beside it and renamed over) has another
-inode. Timestamps are coarse (a kernel tick; a second or two on some file systems): a file edited
-again within the tick it was read in, to the same size, keeps all four. The bytes catch exactly
-those (git's "racily clean" entries); an input whose ctime is older than a second can only
-change by getting a new one. Not noticed: a file edited in a way that keeps its inode, size and
-both timestamps — which takes setting the clock back.
+for a directory; a digest of them beyond 64 KB). An mtime can be set back to what it was
+(``touch -d``, ``cp -p``, ``os.utime``); a ctime cannot (a write, a utime, a chmod or a rename
+sets it to now), and a file replaced by a copy (written beside it and renamed over) has another
+inode: both are noticed. Timestamps are coarse (a kernel tick; a second or two on some file
+systems): a file edited again within the tick it was read in, to the same size, keeps all four.
+The bytes catch exactly those (git's "racily clean" entries); an input whose ctime was older than
+a second when it was read can only change by getting a new one. Still not noticed: a module
+cache ``.mod`` file edited in place to the same size within one ctime tick of its read (recorded
+by its stat key alone, as the summary cache keeps it; go replaces such files, it never edits
+them), a change made with the clock set back, and a file system that keeps no real ctime or
+inode (FAT; on Windows ``st_ctime`` is the creation time: there the later of mtime and ctime
+decides what is racy).
 """
 
 from __future__ import annotations
