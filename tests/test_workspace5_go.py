@@ -84,6 +84,18 @@ def test_buildlist_and_modgraph_match_go(world: World, isolated: None, where: st
     assert run_cli("modgraph", d, *opts)[:2] == (0, world.graph.stdout)
 
 
+def test_excluded_edge_is_recorded_as_outside_a_workspace(world: World, isolated: None) -> None:
+    """api's exclude drops vend's requirement on util v1.3.0 (go mod graph has no such line);
+    the workspace graph records the dropped edge as a module's graph does (ModGraph.excluded_edges)."""
+    from gomodlab.load.sources import ProxySource
+    from gomodlab.load.workspace import load_workspace
+
+    mg = load_workspace(world.ws / "go.work", ProxySource(world.url), cwd=world.ws)
+    dropped = {(str(m), str(r)) for m, r in mg.excluded_edges}
+    assert dropped == {("example.com/ws/vend", "example.com/util@v1.3.0")}
+    assert "example.com/ws/vend example.com/util@v1.3.0\n" not in world.graph.stdout
+
+
 @pytest.mark.parametrize("how", ["proxy", "modcache"])
 def test_go_json_matches_go_list_json_byte_for_byte(world: World, isolated: None, how: str) -> None:
     assert world.json.returncode == 0, world.json.stderr

@@ -343,23 +343,41 @@ class Loader:
         g = Graph(cmp_version, [main])
         g.require(main, roots)
         mg = ModGraph(main, pruning, g, tuple(roots), [], self.main_file, self)
-        force = mg._unpruned = frozenset(unprune)
-        errors = mg.errors
-        enqueued: set[tuple[Module, str]] = set()
-        queue: deque[tuple[Module, str, int]] = deque()
+        mg._unpruned = frozenset(unprune)
         if reporter:
             reporter.started([main], pruning)
             reporter.visiting(main, 0)
             self._report_requirements(reporter, Graph(cmp_version, [main]), main, roots)
-        for r in roots:
-            if r.version != NONE and (r, pruning) not in enqueued:
-                enqueued.add((r, pruning))
-                queue.append((r, pruning, 1))
-        summaries = mg.summaries
+        self._load_from(mg, roots, pruning, 1, set(), reporter)
+        if mg.errors and strict:
+            raise mg.find_error()  # type: ignore[misc]
+        return mg
+
+    def _load_from(self, mg: ModGraph, modules: Iterable[Module], pruning: str, at_depth: int,
+                   enqueued: set[tuple[Module, str]], reporter: Reporter | None) -> None:
+        """readModGraph's ``enqueue(m, pruning)`` of each of ``modules``, then its load queue run
+        until idle: each module reached has its summary read and its requirements added to
+        ``mg.graph`` (``loadOne``), and those go says to follow are enqueued in turn, breadth-first.
+        ``enqueued`` is go's ``loading`` set, kept across the workspace walk's rounds.
+
+        Module and workspace mode share this walk as they share go's. Where the two used to
+        have copies that differed, go does not: a go.sum mismatch stops go at once in either
+        mode (checkGoMod's base.Fatalf); goModSummary drops every main module's excludes in a
+        workspace too, so the dropped edges are recorded in both; and replacementFrom never
+        replaces a main module at version "" (Workspace.replacement returns None for one), so
+        no version test is needed before looking a replacement up.
+        """
+        summaries, errors, graph = mg.summaries, mg.errors, mg.graph
+        force, pruned_nodes = mg._unpruned, mg._pruned_nodes
         excl = self.main_file.exclude
         has_replace = bool(self.main_file.replace)
-        pruned_nodes = mg._pruned_nodes
+        queue: deque[tuple[Module, str, int]] = deque()
         push, seen = queue.append, enqueued.add
+        for r in modules:
+            key = (r, pruning)
+            if r.version != NONE and key not in enqueued:
+                seen(key)
+                push((r, pruning, at_depth))
         while queue:
             m, mode, depth = queue.popleft()
             s = summaries.get(m)
@@ -385,8 +403,8 @@ class Loader:
                     raw = self.raw_summary(actual or m)
                     mg.excluded_edges.extend((m, r) for r in raw.require if r in excl)
                 if reporter:
-                    self._report_requirements(reporter, g, m, s.require)
-                g.require(m, s.require)
+                    self._report_requirements(reporter, graph, m, s.require)
+                graph.require(m, s.require)
             if mode != PRUNED or s.pruning == UNPRUNED:
                 nxt = UNPRUNED if mode == UNPRUNED else s.pruning
                 d1 = depth + 1
@@ -408,9 +426,6 @@ class Loader:
                 elif reporter:
                     reporter.skipped(m, r, f"{m} is at go {s.go} (pruned): its requirements' "
                                            "own requirements are not loaded")
-        if errors and strict:
-            raise mg.find_error()  # type: ignore[misc]
-        return mg
 
     @staticmethod
     def _report_requirements(reporter: Reporter, g: Graph, m: Module, reqs: Sequence[Module]) -> None:

@@ -30,7 +30,6 @@ applies) returns a :class:`~gomodlab.load.modload.ModGraph` whose ``mains`` are 
 from __future__ import annotations
 
 import os
-from collections import deque
 from collections.abc import Sequence
 from typing import Literal, NamedTuple, overload
 
@@ -38,11 +37,11 @@ from ..errors import GomodlabError, ParseError, SourceError
 from ..mod import godebugs, gover, semver
 from ._fileio import read_bytes
 from .goswitch import switches
-from .gomod_summary import PRUNED, UNPRUNED, Summary, SummaryCache, _go_line
+from .gomod_summary import Summary, SummaryCache, _go_line
 from .locate import WorkspaceError, find_gowork, gotoolchain, short_path
 from .main_module import MainModFile
 from .modload import Loader, ModGraph, cmp_version
-from .mvs import NONE, BuildListError, Graph, Module, Reporter
+from .mvs import Graph, Module, Reporter
 from .sources import GoModSource
 
 __all__ = ["WorkspaceError", "Workspace", "find_gowork", "load", "load_workspace", "work_sum", "WorkSum", "check_can_list",
@@ -329,55 +328,22 @@ class WorkspaceLoader(Loader):
 
     def read_workspace_graph(self, roots: Sequence[Module], reporter: Reporter | None = None,
                              *, strict: bool = True) -> ModGraph:
+        """buildlist.go readModGraph at workspace pruning: the walk of :meth:`Loader.read_graph`
+        (:meth:`Loader._load_from`) with a workspace's differences, which are go's: the used
+        modules are the graph's roots (no main module above them, so they are at depth 0), no
+        module is unpruned (go passes none in workspace mode), and the has-deps-in-all rounds
+        below load more. Errors are raised as :meth:`ModGraph.find_error` words them, go's
+        findError in both modes: a refusal deep in the graph exits as go does.
+        """
         g = Graph(cmp_version, roots)
         mains = tuple(r for r in roots if r.version == "")
         main = mains[0] if mains else Module(self.main_file.path, "")
         mg = ModGraph(main, WORKSPACE, g, tuple(roots), [tuple(roots)], self.main_file, self)  # type: ignore[arg-type]
         mg.mains = mains
-        summaries, errors = mg.summaries, mg.errors
         enqueued: set[tuple[Module, str]] = set()
-        queue: deque[tuple[Module, str, int]] = deque()
         if reporter:
             reporter.started(list(roots), WORKSPACE)
-
-        def enqueue(m: Module, mode: str, depth: int) -> None:
-            if m.version != NONE and (m, mode) not in enqueued:
-                enqueued.add((m, mode))
-                queue.append((m, mode, depth))
-
-        def drain() -> None:
-            while queue:
-                m, mode, depth = queue.popleft()
-                s = summaries.get(m)
-                if s is None:
-                    if m in errors:
-                        continue
-                    if reporter:
-                        reporter.visiting(m, depth)
-                    try:
-                        s = self.summary(m)
-                    except GomodlabError as e:
-                        errors[m] = e
-                        if reporter:
-                            reporter.error(m, e)
-                        continue
-                    summaries[m] = s
-                    actual = self.main_file.replacement(m) if m.version else None
-                    if actual is not None:
-                        mg.replaced[m] = actual
-                    if reporter:
-                        self._report_requirements(reporter, g, m, s.require)
-                    g.require(m, s.require)
-                if mode != PRUNED or s.pruning == UNPRUNED:
-                    nxt = UNPRUNED if mode == UNPRUNED else s.pruning
-                    for r in s.require:
-                        enqueue(r, nxt, depth + 1)
-                else:
-                    mg._pruned_nodes.append(m)
-
-        for r in roots:
-            enqueue(r, WORKSPACE, 0)
-        drain()
+        self._load_from(mg, roots, WORKSPACE, 0, enqueued, reporter)
         # buildlist.go: the requirements of a used module (and, in turn, of the modules found
         # this way) that are not their path's selected version get that version's requirements
         # loaded, until nothing new is found.
@@ -396,14 +362,12 @@ class WorkspaceLoader(Loader):
                         needs.add(s)
             if not needs:
                 break
-            for m in sorted(needs, key=lambda x: gover.mod_sort_key(x.path, x.version)):
-                enqueue(m, WORKSPACE, 1)
-                seen.add(m)
-                has_deps_in_all.add(m.path)
-            drain()
-        if errors and strict:
-            path = g.find_path(lambda x: x in errors)
-            raise BuildListError(errors[path[-1]], path)
+            ordered = sorted(needs, key=lambda x: gover.mod_sort_key(x.path, x.version))
+            seen.update(ordered)
+            has_deps_in_all.update(m.path for m in ordered)
+            self._load_from(mg, ordered, WORKSPACE, 1, enqueued, reporter)
+        if mg.errors and strict:
+            raise mg.find_error()  # type: ignore[misc]
         return mg
 
 
