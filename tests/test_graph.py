@@ -233,18 +233,24 @@ def test_doctests() -> None:
     assert doctest.testmod(mvs).failed == 0
 
 
-def test_summary_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Parsed go.mod summaries persist between runs and are re-read when a .mod file changes."""
+def _modcache_and_main(tmp_path: Path, main_gomod: str = MAIN) -> tuple[Path, Path]:
+    """A module cache holding MODULES' .mod files, and the main module (with ./f) beside it."""
     cache = tmp_path / "modcache"
-    dl = cache / "cache" / "download"
     for m in MODULES:
-        d = dl / m.path / "@v"
+        d = cache / "cache" / "download" / m.path / "@v"
         d.mkdir(parents=True, exist_ok=True)
         (d / f"{m.version}.mod").write_bytes(m.gomod_bytes())
     main = tmp_path / "m"
     (main / "f").mkdir(parents=True)
-    (main / "go.mod").write_text(MAIN)
+    (main / "go.mod").write_text(main_gomod)
     (main / "f" / "go.mod").write_text(gomod_text(f"{P}/f", "1.21", [(f"{P}/e", "v1.0.0")]))
+    return cache, main
+
+
+def test_summary_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Parsed go.mod summaries persist between runs and are re-read when a .mod file changes."""
+    cache, main = _modcache_and_main(tmp_path)
+    dl = cache / "cache" / "download"
     monkeypatch.setenv("GOMODLAB_CACHE", str(tmp_path / "gl"))
     rc, first, _ = run_cli("buildlist", str(main), "--modcache", str(cache))
     files = sorted((tmp_path / "gl").iterdir())
@@ -321,15 +327,7 @@ def test_output_memo_sees_what_size_and_mtime_hide(tmp_path: Path, monkeypatch: 
     ctime and inode of output_memo.stat_key show what (size, mtime) does not)."""
     from .test_tidy_memo import _age, _edit_and_set_back, _replace_keeping_stat
 
-    cache = tmp_path / "modcache"
-    for m in MODULES:
-        d = cache / "cache" / "download" / m.path / "@v"
-        d.mkdir(parents=True, exist_ok=True)
-        (d / f"{m.version}.mod").write_bytes(m.gomod_bytes())
-    main = tmp_path / "m"
-    (main / "f").mkdir(parents=True)
-    (main / "go.mod").write_text(MAIN)
-    (main / "f" / "go.mod").write_text(gomod_text(f"{P}/f", "1.21", [(f"{P}/e", "v1.0.0")]))
+    cache, main = _modcache_and_main(tmp_path)
     _age(*(Path(d) / n for d, dirs, files in os.walk(cache) for n in dirs + files))  # not racy
     monkeypatch.setenv("GOMODLAB_CACHE", str(tmp_path / "gl"))
     args = ("buildlist", str(main), "--modcache", str(cache))
@@ -390,15 +388,8 @@ def test_cli_from_captured_graph_text(mg, tmp_path: Path) -> None:
 
 def test_output_memo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """buildlist/modgraph on a module cache reuse their output while no file they read changed."""
-    cache = tmp_path / "modcache"
-    for m in MODULES:
-        d = cache / "cache" / "download" / m.path / "@v"
-        d.mkdir(parents=True, exist_ok=True)
-        (d / f"{m.version}.mod").write_bytes(m.gomod_bytes())
-    main = tmp_path / "m"
-    (main / "f").mkdir(parents=True)
-    (main / "go.mod").write_text(MAIN.replace(f"\t{P}/d v1.0.0 // indirect\n", f"\t{P}/d v1.0.0 // indirect\n\t{P}/x v1.0.0\n"))
-    (main / "f" / "go.mod").write_text(gomod_text(f"{P}/f", "1.21", [(f"{P}/e", "v1.0.0")]))
+    cache, main = _modcache_and_main(
+        tmp_path, MAIN.replace(f"\t{P}/d v1.0.0 // indirect\n", f"\t{P}/d v1.0.0 // indirect\n\t{P}/x v1.0.0\n"))
     monkeypatch.setenv("GOMODLAB_CACHE", str(tmp_path / "gl"))
     args = ("buildlist", str(main), "--modcache", str(cache))
     rc, first, err1 = run_cli(*args)
