@@ -6,7 +6,7 @@ go keeps the same in its build cache (cmd/go/internal/modindex: one index per mo
 cache, and one of GOROOT, built once), which is much of why a warm ``go mod tidy`` is fast, and a
 ``go mod why`` about a standard package (which walks the standard packages' imports: ~300
 directories and 4,000 Go files for ``fmt``). Ours is checked rather than trusted: a listing is
-reused while its directory's :func:`~gomodlab.load.output_memo.stat_key` (size, mtime, ctime,
+reused while its directory's :data:`~gomodlab.load.output_memo.stat_key` (size, mtime, ctime,
 inode) is unchanged, a scan while its directory's and every file it read are (one ``stat`` each
 instead of listing, opening, reading and parsing), so a file whose mtime was set back, or that
 was replaced by a copy with the same size and mtime, is read again. Inputs that had changed

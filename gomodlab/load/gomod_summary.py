@@ -192,7 +192,7 @@ class SummaryCache:
 
     A module cache's ``.mod`` files never change for a given version, so ``gomodlab buildlist``
     need not re-read and re-parse thousands of them on every run. Each entry is keyed by
-    ``(path, version)`` and checked against the file's :func:`~gomodlab.load.output_memo.stat_key`
+    ``(path, version)`` and checked against the file's :data:`~gomodlab.load.output_memo.stat_key`
     (size, mtime, ctime, inode), so a file that was rewritten or replaced (or damaged) is read
     again, even with its old size and mtime. The file lives in ``$GOMODLAB_CACHE`` (default
     ``$XDG_CACHE_HOME/gomodlab`` or ``~/.cache/gomodlab``); ``GOMODLAB_CACHE=off`` disables it.

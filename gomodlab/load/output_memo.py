@@ -8,7 +8,7 @@ the main go.mod's bytes and the :func:`signature` of every other file or directo
 prints the stored output without loading anything. Any difference — or ``GOMODLAB_CACHE=off`` —
 means a full computation.
 
-A signature is the :func:`stat_key` of an input — (size, mtime, ctime, inode) — and, for one
+A signature is the :data:`stat_key` of an input — (size, mtime, ctime, inode) — and, for one
 that had changed less than a second before it was read, also the bytes read (the names listed,
 for a directory; a digest of them beyond 64 KB). An mtime can be set back to what it was
 (``touch -d``, ``cp -p``, ``os.utime``); a ctime cannot (a write, a utime, a chmod or a rename
@@ -27,6 +27,7 @@ decides what is racy).
 from __future__ import annotations
 
 import marshal
+import operator
 import os
 import time
 import zlib
@@ -46,14 +47,14 @@ RACY_NS = 1_000_000_000
 #: A racy input up to this size is kept as it was read; a larger one as a digest of it.
 _KEPT_BYTES = 65536
 
-#: A :func:`stat_key`, or the key and what was read for a racy input: its bytes, or for a large
+#: A :data:`stat_key`, or the key and what was read for a racy input: its bytes, or for a large
 #: one their digest (a str, so the two never compare equal).
 Signature = tuple
 
 
-def stat_key(st: os.stat_result) -> tuple[int, int, int, int]:
-    """What recognises an input as unchanged: (size, mtime, ctime, inode), times in ns."""
-    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+#: What recognises an input as unchanged: ``stat_key(os.stat(path))`` is its (size, mtime, ctime,
+#: inode), times in ns. An attrgetter: no Python frame, for the memo's check calls it per input.
+stat_key = operator.attrgetter("st_size", "st_mtime_ns", "st_ctime_ns", "st_ino")
 
 
 def is_racy(sig: Signature) -> bool:
@@ -121,22 +122,19 @@ class OutputMemo:
             if data[0] != self._FORMAT or data[1] != self.key or data[2] != self.gomod_bytes:
                 return None
             stat = os.stat
-            racy = []
-            for path, sig in data[3]:
+            for path, key in zip(data[3], data[4]):
                 try:
                     st = stat(path)
                 except FileNotFoundError:
-                    if sig == ABSENT:
+                    if key == ABSENT:
                         continue
                     return None
-                if stat_key(st) != sig[:4]:
+                if stat_key(st) != key:
                     return None
-                if is_racy(sig):
-                    racy.append((path, sig[4]))
-            for path, kept in racy:
+            for path, kept in data[5]:
                 if _kept(_content(path)) != kept:
                     return None
-            return data[4], data[5]
+            return data[6], data[7]
         except (OSError, ValueError, EOFError, TypeError, IndexError):
             return None
 
@@ -146,5 +144,10 @@ class OutputMemo:
         is stored if it could not read it)."""
         if self.gomod_bytes is None:
             return
-        data = (self._FORMAT, self.key, self.gomod_bytes, tuple(inputs.items()), stdout, stderr)
+        # The paths as bytes (os.stat would encode a str one on every check) beside their keys
+        # (ABSENT is its own), and the racy inputs' kept bytes apart.
+        paths = tuple(map(os.fsencode, inputs))
+        keys = tuple(sig[:4] for sig in inputs.values())
+        kept = tuple((p, sig[4]) for p, sig in inputs.items() if is_racy(sig))
+        data = (self._FORMAT, self.key, self.gomod_bytes, paths, keys, kept, stdout, stderr)
         write_atomic(self.file, marshal.dumps(data))
