@@ -13,6 +13,7 @@ from gomodlab.load import graph as gg
 from gomodlab.load import gomod_summary, modload, mvs
 from gomodlab.lab import universe
 from gomodlab.load.mvs import MapReqs, Module
+from gomodlab.mod.dirhash import hash_gomod
 from gomodlab.load.sources import ModCacheSource, ProxySource
 from gomodlab.lab.universe import ModuleSource, gomod_text
 
@@ -259,7 +260,7 @@ def test_summary_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     src = ModCacheSource(cache)
     _, key = src.stamp(Module(f"{P}/a", "v1.0.0"))
     hit = sc.get(Module(f"{P}/a", "v1.0.0"), key)
-    assert hit == gomod_summary.parse_summary(MODULES[0].gomod_bytes())
+    assert hit == (gomod_summary.parse_summary(MODULES[0].gomod_bytes()), hash_gomod(MODULES[0].gomod_bytes()))
     assert run_cli("buildlist", str(main), "--modcache", str(cache))[1] == first
     # A rewritten .mod file is read again: c v1.1.0 stops requiring e v1.1.0.
     (dl / f"{P}/c" / "@v" / "v1.1.0.mod").write_text(gomod_text(f"{P}/c", "1.21") + "\n")
@@ -272,6 +273,27 @@ def test_summary_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert run_cli("buildlist", str(main), "--modcache", str(cache))[1] == third
 
 
+def test_summary_cache_hit_is_checked_against_go_sum(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A go.mod summary from the cache is checked against go.sum with the hash kept beside it (no
+    read): a go.sum that records another hash stops buildlist as go stops (checkGoMod's
+    "checksum mismatch", SECURITY ERROR), warm cache or not."""
+    cache, main = _modcache_and_main(tmp_path)
+    monkeypatch.setenv("GOMODLAB_CACHE", str(tmp_path / "gl"))
+    a = MODULES[0]
+    right = f"{a.path} {a.version}/go.mod {hash_gomod(a.gomod_bytes())}\n"
+    (main / "go.sum").write_text(right)
+    rc, first, _ = run_cli("buildlist", str(main), "--modcache", str(cache))
+    assert rc == 0
+    (main / "go.mod").write_text((main / "go.mod").read_text() + "// edited: no output memo\n")
+    assert run_cli("buildlist", str(main), "--modcache", str(cache))[:2] == (0, first)  # summaries from the cache
+    wrong = f"{a.path} {a.version}/go.mod h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n"
+    (main / "go.sum").write_text(wrong)
+    warm = run_cli("buildlist", str(main), "--modcache", str(cache))
+    monkeypatch.setenv("GOMODLAB_CACHE", "off")
+    cold = run_cli("buildlist", str(main), "--modcache", str(cache))
+    assert warm == cold and warm[0] == 1 and "checksum mismatch" in warm[2] and "SECURITY ERROR" in warm[2]
+
+
 def test_summary_cache_file_round_trip(tmp_path: Path) -> None:
     """Entries read from the file and entries added since are written back together, their
     requirement tables merged; a file whose indexes point nowhere gives misses, not errors."""
@@ -279,25 +301,25 @@ def test_summary_cache_file_round_trip(tmp_path: Path) -> None:
     a, b, go = Module("x.com/a", "v1.0.0"), Module("x.com/b", "v1.1.0"), Module("go", "1.21")
     sa = gomod_summary.Summary("x.com/a", "1.21", (b, go), "pruned")
     sc = gomod_summary.SummaryCache(f)
-    sc.put(a, (10, 20, 30, 40), sa)
+    sc.put(a, (10, 20, 30, 40), sa, "h1:a=")
     sc.save()
     sc = gomod_summary.SummaryCache(f)
-    assert sc.get(a, (10, 20, 30, 40)) == sa and sc.get(a, (10, 20, 31, 40)) is None and sc.get(b, (1, 1, 1, 1)) is None
+    assert sc.get(a, (10, 20, 30, 40)) == (sa, "h1:a=") and sc.get(a, (10, 20, 31, 40)) is None and sc.get(b, (1, 1, 1, 1)) is None
     sb = gomod_summary.Summary("x.com/b", None, (Module("x.com/c", "v2.0.0+incompatible"), a), "unpruned")
-    sc.put(b, (5, 6, 7, 8), sb)
+    sc.put(b, (5, 6, 7, 8), sb, "h1:b=")
     sc.save()
     again = gomod_summary.SummaryCache(f)
-    assert again.get(a, (10, 20, 30, 40)) == sa and again.get(b, (5, 6, 7, 8)) == sb
-    assert type(again.get(b, (5, 6, 7, 8)).require[0]) is Module
+    assert again.get(a, (10, 20, 30, 40)) == (sa, "h1:a=") and again.get(b, (5, 6, 7, 8)) == (sb, "h1:b=")
+    assert type(again.get(b, (5, 6, 7, 8))[0].require[0]) is Module
     import marshal
 
     fmt, mods, entries = marshal.loads((tmp_path / "c.marshal").read_bytes())
     (tmp_path / "c.marshal").write_bytes(marshal.dumps((fmt, mods[:1], entries)))
     damaged = gomod_summary.SummaryCache(f)
     assert damaged.get(a, (10, 20, 30, 40)) is None
-    damaged.put(Module("x.com/d", "v1.0.0"), (1, 2, 3, 4), sa)
+    damaged.put(Module("x.com/d", "v1.0.0"), (1, 2, 3, 4), sa, "h1:d=")
     damaged.save()  # a's entry is dropped, the rest kept
-    assert gomod_summary.SummaryCache(f).get(Module("x.com/d", "v1.0.0"), (1, 2, 3, 4)) == sa
+    assert gomod_summary.SummaryCache(f).get(Module("x.com/d", "v1.0.0"), (1, 2, 3, 4)) == (sa, "h1:d=")
     (tmp_path / "c.marshal").write_bytes(marshal.dumps((fmt, mods, [1, 2])))
     assert gomod_summary.SummaryCache(f).get(a, (10, 20, 30, 40)) is None
 

@@ -95,18 +95,18 @@ class GoSum:
         """HaveSum: go.sum has an ``h1:`` line for ``m``'s go.mod."""
         return any(h.startswith("h1:") for h in self._load().get((m.path, m.version + "/go.mod"), ()))
 
-    def recorded_gomod(self, m: Module) -> bool:
-        """Whether go.sum records any hash for ``m``'s go.mod (so reading it means checking it)."""
-        return (m.path, m.version + "/go.mod") in self._load()
-
     def verify_gomod(self, m: Module, data: bytes) -> None:
         """checkGoMod: GoSumFatal (go stops at once) when go.sum records another go.mod hash."""
+        if (m.path, m.version + "/go.mod") in self._load():
+            from ..mod.dirhash import hash_gomod  # only once go.sum has lines to check (zipfile is not cheap)
+
+            self.verify_gomod_hash(m, hash_gomod(data))
+
+    def verify_gomod_hash(self, m: Module, h: str) -> None:
+        """:meth:`verify_gomod` of a go.mod whose ``h1:`` hash ``h`` is known."""
         recorded = self._load().get((m.path, m.version + "/go.mod"))
         if not recorded:
             return
-        from ..mod.dirhash import hash_gomod  # only once go.sum has lines to check (zipfile is not cheap)
-
-        h = hash_gomod(data)
         for vh in recorded:
             if vh == h:
                 return

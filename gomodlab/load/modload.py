@@ -31,6 +31,7 @@ from collections.abc import Iterable, Sequence
 
 from ..errors import GomodlabError, GoRefusal, ParseError, SourceError
 from ..mod import gover, semver
+from ..mod.dirhash import hash_gomod
 from ._fileio import read_bytes
 from .gomod_summary import PRUNED, UNPRUNED, Summary, SummaryCache, _toolchain_summary, parse_summary, pruning_for
 from .gosum import GoSum, GoSumFatal, SumMissing
@@ -273,9 +274,9 @@ class Loader:
                 self.inputs[file] = key
                 hit = cache.get(m, key)  # type: ignore[union-attr]
                 if hit is not None:
-                    if self.gosum is not None and self.gosum.recorded_gomod(m):
-                        self.gosum.verify_gomod(m, self.source.gomod(m))
-                    return hit
+                    if self.gosum is not None:
+                        self.gosum.verify_gomod_hash(m, hit[1])
+                    return hit[0]
             data = self.source.gomod(m)
             if self.gosum is not None:
                 self.gosum.verify_gomod(m, data)
@@ -285,7 +286,7 @@ class Loader:
                     s = parse_summary(data, shown)
                 except ParseError as e:
                     raise ModuleError(m, f"parsing {shown}: {e}") from None
-                cache.put(m, key, s)  # type: ignore[union-attr]
+                cache.put(m, key, s, hash_gomod(data))  # type: ignore[union-attr]
                 return s
         try:
             return parse_summary(data, shown)
